@@ -1,0 +1,59 @@
+//! `factdesk evidence …`: add and list the evidence bearing on a claim.
+
+use clap::{Args, Subcommand};
+
+use super::{Context, Ui};
+use crate::error::Result;
+use crate::model::{EvidenceStance, NewEvidence};
+use crate::report::EvidenceList;
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Add a piece of evidence to a claim.
+    Add(AddArgs),
+    /// List the evidence on a claim.
+    List {
+        /// The claim's id (or a unique prefix of at least 4 characters).
+        claim_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The claim's id (or a unique prefix of at least 4 characters).
+    claim_id: String,
+    /// How the evidence bears on the claim: supports, refutes or context.
+    #[arg(long)]
+    stance: String,
+    /// Who provides the evidence (created on first mention).
+    #[arg(long)]
+    source: Option<String>,
+    /// Where the evidence can be found.
+    #[arg(long)]
+    url: Option<String>,
+    /// The exact words relied on.
+    #[arg(long)]
+    quote: Option<String>,
+    /// What the evidence shows.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    match cmd {
+        EvidenceCommand::Add(args) => {
+            let evidence = NewEvidence {
+                stance: args.stance.parse::<EvidenceStance>()?,
+                source: args.source,
+                url: args.url,
+                quote: args.quote,
+                note: args.note,
+            };
+            let added = ctx.open()?.add_evidence(&args.claim_id, &evidence)?;
+            ui.confirm(&added.id, &added)
+        }
+        EvidenceCommand::List { claim_id } => {
+            ui.show(&EvidenceList(&ctx.open()?.evidence_for(&claim_id)?))
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The command line: argument definitions (clap derive), one module per command group, and the
+//! edge where errors become messages and exit codes.
+//!
+//! A command parses its arguments into model values, calls one store operation and renders the
+//! result through [`Ui`]. No SQL and no business rule lives here, and nothing prints except
+//! through [`Ui`], so every command's output can be captured. Exit codes: 0 success (including
+//! a closed output pipe), 1 user/data error, 2 usage error, 3 store error.
+
+mod claim;
+mod evidence;
+mod history;
+mod link;
+mod report;
+mod source;
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::report::{Format, Terminal, View, render};
+use crate::store::{Clock, LATEST_VERSION, OpenMode, Store};
+
+/// factdesk — a fact-check workbench: log claims, the evidence for and against them and how
+/// they relate; see what is disputed or unresolved; review who changed what.
+#[derive(Debug, Parser)]
+#[command(name = "factdesk", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The store file.
+    #[arg(
+        long,
+        global = true,
+        env = "FACTDESK_DB",
+        default_value = "factdesk.db",
+        value_name = "PATH"
+    )]
+    pub db: PathBuf,
+    /// Who is making the changes (recorded in the history); defaults to the login name.
+    #[arg(long = "as", global = true, env = "FACTDESK_USER", value_name = "NAME")]
+    pub author: Option<String>,
+    /// Output format: table, json, csv or markdown.
+    #[arg(long, global = true, default_value = "table", value_parser = parse_format, value_name = "FORMAT")]
+    pub format: Format,
+}
+
+fn parse_format(value: &str) -> Result<Format> {
+    value.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a store (or upgrade an existing one to this version's schema).
+    Init,
+    /// Register and look up sources: who says or publishes things.
+    #[command(subcommand)]
+    Source(source::SourceCommand),
+    /// Log, list, show, edit and judge claims.
+    #[command(subcommand)]
+    Claim(claim::ClaimCommand),
+    /// Add and list the evidence for and against a claim.
+    #[command(subcommand)]
+    Evidence(evidence::EvidenceCommand),
+    /// Relate two claims: contradicts, supports, duplicates, related.
+    #[command(subcommand)]
+    Link(link::LinkCommand),
+    /// The lists a desk reads every day: disputed and unresolved claims.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
+    /// Who changed what, and when: a claim's history, or the whole store's.
+    History(history::HistoryArgs),
+}
+
+/// A `--limit`/`--all` pair for listings that could run to a million rows.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Show at most N rows.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+    /// Show every row (overrides --limit).
+    #[arg(long)]
+    pub all: bool,
+}
+
+impl LimitArgs {
+    /// The number of rows to fetch: one more than shown, to tell whether the list was cut.
+    pub fn fetch(self) -> Option<usize> {
+        (!self.all).then_some(self.limit.saturating_add(1))
+    }
+
+    /// Drops the extra row fetched by [`LimitArgs::fetch`], saying on stderr that rows were left out.
+    pub fn cut<T>(self, ui: &mut Ui, mut rows: Vec<T>, what: &str) -> Result<Vec<T>> {
+        if !self.all && rows.len() > self.limit {
+            rows.truncate(self.limit);
+            writeln!(
+                ui.err,
+                "(showing the first {} {what}; use --limit N or --all for more)",
+                self.limit
+            )?;
+        }
+        Ok(rows)
+    }
+}
+
+/// Where a command's output goes, and in what format.
+pub struct Ui<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub format: Format,
+    pub terminal: Terminal,
+}
+
+impl Ui<'_> {
+    /// Renders a view in the chosen format.
+    pub fn show(&mut self, view: &dyn View) -> Result<()> {
+        render(view, self.format, self.out, self.terminal)?;
+        Ok(())
+    }
+
+    /// Prints a confirmation line for people, or the JSON value for scripts.
+    pub fn confirm(&mut self, line: &str, json: &impl serde::Serialize) -> Result<()> {
+        match self.format {
+            Format::Json => {
+                let value = serde_json::to_value(json).expect("model values serialise");
+                crate::report::write_json(&value, self.out)?;
+            }
+            _ => writeln!(self.out, "{line}")?,
+        }
+        Ok(())
+    }
+}
+
+/// The environment a command runs in: who is acting, when, and on which store.
+pub struct Context {
+    pub db: PathBuf,
+    pub author: String,
+    pub clock: Clock,
+}
+
+impl Context {
+    fn from_args(global: &GlobalArgs) -> Self {
+        let author = global
+            .author
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "unknown".into());
+        // FACTDESK_NOW fixes the clock, for tests and reproducible demos.
+        let clock = match std::env::var("FACTDESK_NOW") {
+            Ok(at) if !at.is_empty() => Clock::Fixed(at),
+            _ => Clock::System,
+        };
+        Context {
+            db: global.db.clone(),
+            author: author.trim().to_string(),
+            clock,
+        }
+    }
+
+    /// Opens the existing store as the acting person.
+    pub fn open(&self) -> Result<Store> {
+        Ok(Store::open(&self.db, OpenMode::MustExist)?
+            .with_author(self.author.clone())
+            .with_clock(self.clock.clone()))
+    }
+}
+
+fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
+    let ctx = Context::from_args(&cli.global);
+    match cli.command {
+        Command::Init => {
+            let existed = ctx.db.exists()
+                && std::fs::metadata(&ctx.db)
+                    .map(|m| m.len() > 0)
+                    .unwrap_or(false);
+            let store = Store::open(&ctx.db, OpenMode::CreateIfMissing)?;
+            let version = store.schema_version()?;
+            debug_assert_eq!(version, LATEST_VERSION);
+            let line = if existed {
+                format!(
+                    "factdesk store '{}' is ready (schema version {version})",
+                    ctx.db.display()
+                )
+            } else {
+                format!(
+                    "Created factdesk store '{}' (schema version {version})",
+                    ctx.db.display()
+                )
+            };
+            ui.confirm(&line, &serde_json::json!({ "db": ctx.db, "schema_version": version, "created": !existed }))
+        }
+        Command::Source(cmd) => source::run(cmd, &ctx, ui),
+        Command::Claim(cmd) => claim::run(cmd, &ctx, ui),
+        Command::Evidence(cmd) => evidence::run(cmd, &ctx, ui),
+        Command::Link(cmd) => link::run(cmd, &ctx, ui),
+        Command::Report(cmd) => report::run(cmd, &ctx, ui),
+        Command::History(args) => history::run(args, &ctx, ui),
+    }
+}
+
+/// Runs factdesk with these arguments, writing to `out` and `err`; returns the exit code.
+pub fn run<I, T>(args: I, out: &mut dyn Write, err: &mut dyn Write) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = e.exit_code();
+            let text = e.render().to_string();
+            let target: &mut dyn Write = if e.use_stderr() { err } else { out };
+            return match target.write_all(text.as_bytes()) {
+                Err(io_err) if io_err.kind() == io::ErrorKind::BrokenPipe => 0,
+                _ => code,
+            };
+        }
+    };
+    let terminal = if io::stdout().is_terminal() && cli.global.format == Format::Table {
+        Terminal {
+            width: comfy_table::Table::new().width(),
+        }
+    } else {
+        Terminal::default()
+    };
+    let mut ui = Ui {
+        out,
+        err,
+        format: cli.global.format,
+        terminal,
+    };
+    let result = run_command(cli, &mut ui).and_then(|()| Ok(ui.out.flush()?));
+    match result {
+        Ok(()) => 0,
+        Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(e) => {
+            let _ = writeln!(ui.err, "factdesk: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr();
+    let code = run(std::env::args_os(), &mut out, &mut err);
+    ExitCode::from(code as u8)
+}
+
+/// The clap command, for completions, man pages and the definition check in tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::command().debug_assert();
+    }
+}

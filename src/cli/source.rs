@@ -1,0 +1,56 @@
+//! `factdesk source …`: register, list and show sources.
+
+use clap::{Args, Subcommand};
+
+use super::{Context, Ui};
+use crate::error::Result;
+use crate::model::{NewSource, SourceKind, optional_text};
+use crate::report::{SourceDetail, SourceList};
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Register a source (sources named in --claimant, --reported-by or --source are also
+    /// created on first mention, with kind "other").
+    Add(AddArgs),
+    /// List every source with how many claims it made and reported.
+    List,
+    /// Show one source, by name (any case) or id.
+    Show {
+        /// The source's name or id prefix.
+        name_or_id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The source's name, e.g. "The Wall Street Journal".
+    name: String,
+    /// outlet, government, official, organization, person, anonymous or other.
+    #[arg(long, default_value = "other")]
+    kind: String,
+    /// The source's web address.
+    #[arg(long)]
+    url: Option<String>,
+    /// Anything the desk should know about the source.
+    #[arg(long)]
+    note: Option<String>,
+}
+
+pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    match cmd {
+        SourceCommand::Add(args) => {
+            let source = NewSource {
+                name: args.name,
+                kind: args.kind.parse::<SourceKind>()?,
+                url: optional_text(args.url),
+                note: optional_text(args.note),
+            };
+            let added = ctx.open()?.add_source(&source)?;
+            ui.confirm(&added.id, &added)
+        }
+        SourceCommand::List => ui.show(&SourceList(&ctx.open()?.sources()?)),
+        SourceCommand::Show { name_or_id } => {
+            ui.show(&SourceDetail(&ctx.open()?.source(&name_or_id)?))
+        }
+    }
+}

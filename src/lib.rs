@@ -1,0 +1,22 @@
+//! factdesk: a fact-check workbench that keeps a desk's claims, who made them, the evidence for
+//! and against them, how they relate, their verdicts and the full history of every change, in
+//! one SQLite file.
+//!
+//! The layers, one direction only (see `DESIGN.md`):
+//!
+//! - [`model`] — plain data and input validation; no SQL, no output.
+//! - [`store`] — the SQLite file: schema migrations, transactions, the event log, queries. The
+//!   only code that writes SQL.
+//! - [`report`] — turns model values into tables, JSON, CSV and Markdown on any writer; runs no
+//!   queries.
+//! - [`cli`] — parses the command line, opens the store, calls one operation, renders it, and
+//!   maps errors to exit codes. No SQL and no business rule lives there.
+
+pub mod cli;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use store::{Clock, OpenMode, Store};

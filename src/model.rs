@@ -1,0 +1,455 @@
+//! The plain data of factdesk: the words a desk uses (stances, relations, verdicts, statuses),
+//! the records as the rest of the program sees them, and the validation of user input.
+//!
+//! Everything here is serde-friendly and knows nothing of SQLite, clap or output formats: the
+//! store turns rows into these types, reports turn these types into text. Validation that does
+//! not need the store (empty text, malformed dates, unknown words) lives here so every entry
+//! point — CLI, library, later importers — applies the same rules.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// Defines a closed set of lowercase words (a stance, a relation, …) with parsing that names the
+/// allowed values in its error, `Display`, and serde serialisation as the word itself.
+macro_rules! word_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in the order the desk reads them.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The word stored in the database and shown to people.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                let wanted = s.trim().to_lowercase();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let allowed: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        Error::invalid(format!(
+                            "unknown {} '{}' (expected one of: {})",
+                            $what,
+                            s,
+                            allowed.join(", ")
+                        ))
+                    })
+            }
+        }
+    };
+}
+
+word_enum!(
+    /// A claimant's stance toward the text of their claim.
+    Stance, "stance", {
+        Asserts => "asserts",
+        Denies => "denies",
+        Questions => "questions",
+        Neutral => "neutral",
+    }
+);
+
+word_enum!(
+    /// How a piece of evidence bears on its claim.
+    EvidenceStance, "evidence stance", {
+        Supports => "supports",
+        Refutes => "refutes",
+        Context => "context",
+    }
+);
+
+word_enum!(
+    /// The typed relation of a link between two claims.
+    Relation, "relation", {
+        Contradicts => "contradicts",
+        Supports => "supports",
+        Duplicates => "duplicates",
+        Related => "related",
+    }
+);
+
+word_enum!(
+    /// A fact-checker's conclusion on a claim.
+    VerdictKind, "verdict", {
+        Supported => "supported",
+        Refuted => "refuted",
+        Mixed => "mixed",
+        Unverifiable => "unverifiable",
+    }
+);
+
+word_enum!(
+    /// What kind of speaker or publisher a source is.
+    SourceKind, "source kind", {
+        Outlet => "outlet",
+        Government => "government",
+        Official => "official",
+        Organization => "organization",
+        Person => "person",
+        Anonymous => "anonymous",
+        Other => "other",
+    }
+);
+
+word_enum!(
+    /// A claim's derived status: its verdict, else disputed or unresolved (see DESIGN.md).
+    Status, "status", {
+        Supported => "supported",
+        Refuted => "refuted",
+        Mixed => "mixed",
+        Unverifiable => "unverifiable",
+        Disputed => "disputed",
+        Unresolved => "unresolved",
+    }
+);
+
+word_enum!(
+    /// Which side of a claim an item stands on.
+    Side, "side", {
+        For => "for",
+        Against => "against",
+    }
+);
+
+word_enum!(
+    /// What kind of record an item for or against a claim is.
+    ItemKind, "item kind", {
+        Claimant => "claimant",
+        Evidence => "evidence",
+        Claim => "claim",
+    }
+);
+
+word_enum!(
+    /// The kinds of record the event log can touch.
+    RecordKind, "record kind", {
+        Source => "source",
+        Claim => "claim",
+        Evidence => "evidence",
+        Link => "link",
+    }
+);
+
+impl Relation {
+    /// Whether the relation holds in both directions (`a contradicts b` is `b contradicts a`).
+    pub fn is_symmetric(self) -> bool {
+        !matches!(self, Relation::Supports)
+    }
+}
+
+/// A source as stored: who says or publishes something.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub id: String,
+    pub name: String,
+    pub kind: SourceKind,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    /// How many claims this source made (as claimant).
+    pub claims_made: i64,
+    /// How many claims this source reported.
+    pub claims_reported: i64,
+    /// How many evidence items cite this source.
+    pub evidence_items: i64,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A claim as the desk sees it, with its derived status and its verdict, if any.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Claim {
+    pub id: String,
+    pub text: String,
+    pub claimant: Option<String>,
+    pub reported_by: Option<String>,
+    pub stance: Stance,
+    pub status: Status,
+    pub verdict: Option<VerdictKind>,
+    pub verdict_rationale: Option<String>,
+    pub url: Option<String>,
+    pub quote: Option<String>,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// One item standing for or against a claim, as the status rule counts it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SideItem {
+    #[serde(skip)]
+    pub side: Side,
+    pub kind: ItemKind,
+    /// The evidence or claim id; for a claimant, the source's id.
+    pub id: String,
+    pub text: String,
+}
+
+/// A claim with the items for and against it: what explains its status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExplainedClaim {
+    #[serde(flatten)]
+    pub claim: Claim,
+    #[serde(rename = "for")]
+    pub for_items: Vec<SideItem>,
+    #[serde(rename = "against")]
+    pub against_items: Vec<SideItem>,
+}
+
+impl ExplainedClaim {
+    /// Splits a claim's side items into the two lists.
+    pub fn new(claim: Claim, items: Vec<SideItem>) -> Self {
+        let (for_items, against_items) = items.into_iter().partition(|i| i.side == Side::For);
+        ExplainedClaim {
+            claim,
+            for_items,
+            against_items,
+        }
+    }
+}
+
+/// A piece of evidence bearing on one claim.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub id: String,
+    pub claim_id: String,
+    pub stance: EvidenceStance,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// A typed relation between two claims, with both claims' texts for display.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Link {
+    pub id: String,
+    pub from_id: String,
+    pub from_text: String,
+    pub relation: Relation,
+    pub to_id: String,
+    pub to_text: String,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub created_by: String,
+}
+
+/// One entry of the append-only history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: String,
+    pub at: String,
+    pub author: String,
+    pub action: String,
+    pub record_kind: RecordKind,
+    pub record: String,
+    pub change: serde_json::Value,
+}
+
+/// What a user gives to log a new claim.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewClaim {
+    pub text: String,
+    pub claimant: Option<String>,
+    pub reported_by: Option<String>,
+    pub stance: Option<Stance>,
+    pub url: Option<String>,
+    pub quote: Option<String>,
+    pub date: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A change to an existing claim. `None` leaves a field as it is; for the optional fields,
+/// `Some(None)` clears it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimEdit {
+    pub text: Option<String>,
+    pub claimant: Option<Option<String>>,
+    pub reported_by: Option<Option<String>>,
+    pub stance: Option<Stance>,
+    pub url: Option<Option<String>>,
+    pub quote: Option<Option<String>>,
+    pub date: Option<Option<String>>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+}
+
+impl ClaimEdit {
+    /// True when the edit would change nothing at all.
+    pub fn is_empty(&self) -> bool {
+        *self == ClaimEdit::default()
+    }
+}
+
+/// What a user gives to add a piece of evidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvidence {
+    pub stance: EvidenceStance,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+}
+
+/// What a user gives to register a source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSource {
+    pub name: String,
+    pub kind: SourceKind,
+    pub url: Option<String>,
+    pub note: Option<String>,
+}
+
+/// Refuses empty or whitespace-only claim text; the text itself is kept exactly as given.
+pub fn validate_claim_text(text: &str) -> Result<(), Error> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid("claim text is empty"));
+    }
+    Ok(())
+}
+
+/// Refuses an empty or whitespace-only verdict rationale.
+pub fn validate_rationale(note: &str) -> Result<(), Error> {
+    if note.trim().is_empty() {
+        return Err(Error::invalid(
+            "a verdict needs a rationale: give --note with the reasons",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a calendar date written `YYYY-MM-DD` and returns it unchanged.
+pub fn parse_date(value: &str) -> Result<String, Error> {
+    let bad = || {
+        Error::invalid(format!(
+            "malformed date '{value}' (expected a real date written YYYY-MM-DD)"
+        ))
+    };
+    let shaped = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(bad());
+    }
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| bad())?;
+    Ok(value.to_string())
+}
+
+/// The trimmed display form of a source name, refusing an empty one.
+pub fn clean_source_name(name: &str) -> Result<String, Error> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("source name is empty"));
+    }
+    Ok(name.to_string())
+}
+
+/// The key sources are matched by: trimmed and lower-cased, so "Newsweek" and " newsweek " are
+/// one source.
+pub fn source_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// A tag as stored: trimmed, refusing an empty one.
+pub fn clean_tag(tag: &str) -> Result<String, Error> {
+    let tag = tag.trim();
+    if tag.is_empty() {
+        return Err(Error::invalid("tag is empty"));
+    }
+    Ok(tag.to_string())
+}
+
+/// Turns an optional flag value into a stored value: an empty string means "no value".
+pub fn optional_text(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_parse_case_insensitively_and_name_the_choices_when_unknown() {
+        assert_eq!("Denies".parse::<Stance>().unwrap(), Stance::Denies);
+        assert_eq!(
+            " refutes ".parse::<EvidenceStance>().unwrap(),
+            EvidenceStance::Refutes
+        );
+        let err = "maybe".parse::<Stance>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown stance 'maybe' (expected one of: asserts, denies, questions, neutral)"
+        );
+        let err = "debunked".parse::<VerdictKind>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown verdict 'debunked' (expected one of: supported, refuted, mixed, unverifiable)"
+        );
+    }
+
+    #[test]
+    fn only_supports_is_directed() {
+        assert!(Relation::Contradicts.is_symmetric());
+        assert!(Relation::Duplicates.is_symmetric());
+        assert!(Relation::Related.is_symmetric());
+        assert!(!Relation::Supports.is_symmetric());
+    }
+
+    #[test]
+    fn dates_must_be_real_and_zero_padded() {
+        assert_eq!(parse_date("2024-09-06").unwrap(), "2024-09-06");
+        for bad in [
+            "2024-9-6",
+            "2024-02-30",
+            "06/09/2024",
+            "2024-09-06T00:00",
+            "",
+            "yesterday",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn blank_text_and_rationale_are_refused_but_text_is_kept_verbatim() {
+        assert!(validate_claim_text(" \n\t").is_err());
+        assert!(validate_claim_text("  Iran said \"no\"\n").is_ok());
+        assert!(validate_rationale("   ").is_err());
+    }
+
+    #[test]
+    fn source_names_are_matched_trimmed_and_case_insensitively() {
+        assert_eq!(
+            source_key("  The Wall Street Journal "),
+            source_key("the wall street journal")
+        );
+        assert_eq!(source_key("ÉLYSÉE"), source_key("élysée"));
+        assert_eq!(clean_source_name("  Newsweek ").unwrap(), "Newsweek");
+        assert!(clean_source_name("  ").is_err());
+    }
+}

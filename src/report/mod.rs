@@ -1,0 +1,256 @@
+//! Output: turns model values into what people and scripts read — tables (or a readable text
+//! layout), JSON, CSV and Markdown — written to any [`std::io::Write`].
+//!
+//! Each listing is a [`View`]: it knows its columns ([`View::table`]) and its JSON form
+//! ([`View::json`]), and may override the human layout ([`View::text`]). [`render`] picks one by
+//! [`Format`]. Nothing here runs a query or decides a status: it only lays out what it is given,
+//! so every printer can be tested by rendering into a `Vec<u8>`.
+
+mod views;
+
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use comfy_table::{ContentArrangement, presets};
+use serde_json::Value;
+
+use crate::error::Error;
+
+pub use views::{
+    ClaimDetail, ClaimList, DisputedReport, EventList, EvidenceList, LinkList, SourceDetail,
+    SourceList, describe_event, short_id,
+};
+
+/// The output formats every listing offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Aligned columns (or a readable layout) for people.
+    #[default]
+    Table,
+    /// Pretty-printed JSON: the stable contract for scripts.
+    Json,
+    /// RFC 4180 CSV with a header row, safe to open in a spreadsheet.
+    Csv,
+    /// A GitHub-flavoured Markdown table.
+    Markdown,
+}
+
+impl FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.trim().to_lowercase().as_str() {
+            "table" => Ok(Format::Table),
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "markdown" | "md" => Ok(Format::Markdown),
+            _ => Err(Error::usage(format!(
+                "unknown format '{s}' (expected one of: table, json, csv, markdown)"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "markdown",
+        })
+    }
+}
+
+/// Rows of text under named columns: what table, CSV and Markdown output share.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Table {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// How the human-readable output may use the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Terminal {
+    /// The terminal's width when writing to one; `None` (pipes, files, tests) means never wrap.
+    pub width: Option<u16>,
+}
+
+/// Something that can be printed in every [`Format`].
+pub trait View {
+    /// The columns and rows, for table, CSV and Markdown output.
+    fn table(&self) -> Table;
+
+    /// The JSON value scripts read.
+    fn json(&self) -> Value;
+
+    /// What the human layout says when there is nothing to list.
+    fn empty(&self) -> &'static str {
+        "Nothing to show."
+    }
+
+    /// The human layout; by default the table, aligned.
+    fn text(&self, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
+        let table = self.table();
+        if table.rows.is_empty() {
+            return writeln!(out, "{}", self.empty());
+        }
+        write_aligned(&table, out, terminal)
+    }
+}
+
+/// Writes a view in the chosen format.
+pub fn render(
+    view: &dyn View,
+    format: Format,
+    out: &mut dyn Write,
+    terminal: Terminal,
+) -> io::Result<()> {
+    match format {
+        Format::Table => view.text(out, terminal),
+        Format::Json => write_json(&view.json(), out),
+        Format::Csv => write_csv(&view.table(), out),
+        Format::Markdown => write_markdown(&view.table(), out),
+    }
+}
+
+/// Pretty JSON followed by a newline.
+pub fn write_json(value: &Value, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)
+}
+
+/// Aligned columns with a header row and no borders; empty cells show `-`; long cells wrap only
+/// on a terminal.
+pub fn write_aligned(table: &Table, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
+    if table.rows.is_empty() {
+        return Ok(());
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_style(presets::NOTHING);
+    match terminal.width {
+        Some(width) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(width);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    t.set_header(table.headers.iter().copied());
+    for row in &table.rows {
+        t.add_row(
+            row.iter()
+                .map(|c| if c.is_empty() { "-" } else { c.as_str() }),
+        );
+    }
+    for column in t.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    for line in t.lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// Makes a cell safe to open in a spreadsheet: text that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// RFC 4180 CSV with a header row; every cell passes through [`spreadsheet_safe`].
+pub fn write_csv(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(&table.headers)?;
+    for row in &table.rows {
+        writer.write_record(row.iter().map(|c| spreadsheet_safe(c).into_owned()))?;
+    }
+    writer.flush()
+}
+
+/// A Markdown table; pipes are escaped and line breaks become `<br>`.
+pub fn write_markdown(table: &Table, out: &mut dyn Write) -> io::Result<()> {
+    let cell = |c: &str| {
+        c.replace('|', "\\|")
+            .replace("\r\n", "<br>")
+            .replace('\n', "<br>")
+    };
+    writeln!(out, "| {} |", table.headers.join(" | "))?;
+    writeln!(out, "|{}", "---|".repeat(table.headers.len()))?;
+    for row in &table.rows {
+        let cells: Vec<String> = row.iter().map(|c| cell(c)).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+impl From<csv::Error> for Error {
+    fn from(err: csv::Error) -> Self {
+        Error::Io(err.into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            headers: vec!["ID", "TEXT"],
+            rows: vec![
+                vec!["1a2b3c4d".into(), "=HYPERLINK(\"x\")".into()],
+                vec!["5e6f7a8b".into(), "a | b\nc".into()],
+            ],
+        }
+    }
+
+    fn rendered(write: impl Fn(&Table, &mut dyn Write) -> io::Result<()>) -> String {
+        let mut out = Vec::new();
+        write(&table(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_and_quotes_newlines() {
+        assert_eq!(
+            rendered(|t, o| write_csv(t, o)),
+            "ID,TEXT\n1a2b3c4d,\"'=HYPERLINK(\"\"x\"\")\"\n5e6f7a8b,\"a | b\nc\"\n"
+        );
+        assert_eq!(spreadsheet_safe("-5"), "'-5");
+        assert_eq!(spreadsheet_safe("Iran"), "Iran");
+    }
+
+    #[test]
+    fn markdown_escapes_pipes_and_line_breaks() {
+        assert_eq!(
+            rendered(|t, o| write_markdown(t, o)),
+            "| ID | TEXT |\n|---|---|\n| 1a2b3c4d | =HYPERLINK(\"x\") |\n| 5e6f7a8b | a \\| b<br>c |\n"
+        );
+    }
+
+    #[test]
+    fn aligned_tables_pad_columns_and_never_wrap_off_a_terminal() {
+        let table = Table {
+            headers: vec!["ID", "TEXT"],
+            rows: vec![
+                vec!["1a2b".into(), "a long claim text".into()],
+                vec!["5e6f7a8b".into(), "b".into()],
+            ],
+        };
+        assert_eq!(
+            rendered(|_, o| write_aligned(&table, o, Terminal::default())),
+            "ID        TEXT\n1a2b      a long claim text\n5e6f7a8b  b\n"
+        );
+    }
+
+    #[test]
+    fn formats_parse_by_name() {
+        assert_eq!("JSON".parse::<Format>().unwrap(), Format::Json);
+        assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
+        assert_eq!("xml".parse::<Format>().unwrap_err().exit_code(), 2);
+    }
+}

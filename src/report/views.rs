@@ -1,0 +1,625 @@
+//! The listings factdesk prints: claims, one claim explained, the dispute report, sources,
+//! evidence, links and history — each as columns, as JSON, and where it reads better, as a
+//! text layout of its own.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Table, Terminal, View};
+use crate::model::{Claim, Event, Evidence, ExplainedClaim, Link, SideItem, Source};
+
+/// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
+pub fn short_id(id: &str) -> &str {
+    &id[..id.len().min(8)]
+}
+
+/// A stored UTC time as people read it in tables: `2024-09-06 12:00`.
+fn when(at: &str) -> String {
+    at.get(..16).unwrap_or(at).replacen('T', " ", 1)
+}
+
+/// A missing value as a cell: empty (aligned tables and text layouts show it as `-`).
+fn or_empty(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// A value as the text layouts show it: `-` when empty.
+fn shown(value: &str) -> &str {
+    if value.is_empty() { "-" } else { value }
+}
+
+/// Cuts text to `max` characters for a one-line summary, marking the cut with `…`.
+fn clip(text: &str, max: usize) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        return one_line;
+    }
+    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("model values serialise")
+}
+
+/// A list of claims.
+pub struct ClaimList<'a>(pub &'a [Claim]);
+
+impl View for ClaimList<'_> {
+    fn empty(&self) -> &'static str {
+        "No claims."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec![
+                "ID", "STATUS", "CLAIMANT", "STANCE", "CLAIM", "DATE", "TAGS",
+            ],
+            rows: self
+                .0
+                .iter()
+                .map(|c| {
+                    vec![
+                        short_id(&c.id).into(),
+                        c.status.to_string(),
+                        or_empty(&c.claimant),
+                        c.stance.to_string(),
+                        c.text.clone(),
+                        or_empty(&c.date),
+                        c.tags.join(", "),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+fn item_line(item: &SideItem) -> String {
+    match item.kind {
+        crate::model::ItemKind::Claimant => format!("claimant {}", item.text),
+        kind => format!("{kind} {}: {}", short_id(&item.id), item.text),
+    }
+}
+
+fn item_lines(items: &[SideItem]) -> String {
+    items.iter().map(item_line).collect::<Vec<_>>().join("\n")
+}
+
+/// One claim with everything known about it: why it has its status, evidence, links.
+pub struct ClaimDetail<'a> {
+    pub claim: &'a ExplainedClaim,
+    pub evidence: &'a [Evidence],
+    pub links: &'a [Link],
+}
+
+impl ClaimDetail<'_> {
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        let c = &self.claim.claim;
+        let verdict = match (&c.verdict, &c.verdict_rationale) {
+            (Some(v), Some(why)) => format!("{v}: {why}"),
+            (Some(v), None) => v.to_string(),
+            _ => String::new(),
+        };
+        vec![
+            ("id", c.id.clone()),
+            ("text", c.text.clone()),
+            ("claimant", or_empty(&c.claimant)),
+            ("stance", c.stance.to_string()),
+            ("reported by", or_empty(&c.reported_by)),
+            ("date", or_empty(&c.date)),
+            ("url", or_empty(&c.url)),
+            ("quote", or_empty(&c.quote)),
+            ("tags", c.tags.join(", ")),
+            ("status", c.status.to_string()),
+            ("verdict", verdict),
+            (
+                "logged",
+                format!("{} by {}", when(&c.created_at), c.created_by),
+            ),
+            ("for", item_lines(&self.claim.for_items)),
+            ("against", item_lines(&self.claim.against_items)),
+        ]
+    }
+}
+
+fn link_line(link: &Link, seen_from: &str) -> String {
+    if link.from_id == seen_from {
+        format!(
+            "{} {} {}: {}",
+            short_id(&link.id),
+            link.relation,
+            short_id(&link.to_id),
+            link.to_text
+        )
+    } else {
+        format!(
+            "{} {} by {}: {}",
+            short_id(&link.id),
+            link.relation,
+            short_id(&link.from_id),
+            link.from_text
+        )
+    }
+}
+
+impl View for ClaimDetail<'_> {
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["FIELD", "VALUE"],
+            rows: self
+                .fields()
+                .into_iter()
+                .map(|(k, v)| vec![k.to_string(), v])
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        let mut value = to_json(self.claim);
+        value["evidence"] = to_json(&self.evidence);
+        value["links"] = to_json(&self.links);
+        value
+    }
+
+    fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
+        let c = &self.claim.claim;
+        for (name, value) in self.fields() {
+            if name == "for" || name == "against" {
+                continue;
+            }
+            // Continuation lines of a multi-line value line up under its first line.
+            writeln!(
+                out,
+                "{:<12} {}",
+                format!("{name}:"),
+                shown(&value).replace('\n', "\n             ")
+            )?;
+        }
+        for (title, items) in [
+            ("For", &self.claim.for_items),
+            ("Against", &self.claim.against_items),
+        ] {
+            writeln!(out, "\n{title} ({}):", items.len())?;
+            for item in items.iter() {
+                writeln!(out, "  {}", item_line(item))?;
+            }
+        }
+        writeln!(out, "\nEvidence ({}):", self.evidence.len())?;
+        for e in self.evidence {
+            let source = e.source.as_deref().unwrap_or("no source");
+            let what = e
+                .note
+                .as_deref()
+                .or(e.quote.as_deref())
+                .or(e.url.as_deref())
+                .unwrap_or("");
+            writeln!(out, "  {} {} ({source}) {what}", short_id(&e.id), e.stance)?;
+        }
+        writeln!(out, "\nLinks ({}):", self.links.len())?;
+        for link in self.links {
+            writeln!(out, "  {}", link_line(link, &c.id))?;
+        }
+        Ok(())
+    }
+}
+
+/// Disputed claims, each with what stands for and against it.
+pub struct DisputedReport<'a>(pub &'a [ExplainedClaim]);
+
+impl View for DisputedReport<'_> {
+    fn empty(&self) -> &'static str {
+        "No disputed claims."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec![
+                "ID",
+                "CLAIM",
+                "CLAIMANT",
+                "REPORTED BY",
+                "DATE",
+                "FOR",
+                "AGAINST",
+            ],
+            rows: self
+                .0
+                .iter()
+                .map(|e| {
+                    let c = &e.claim;
+                    let join = |items: &[SideItem]| {
+                        items.iter().map(item_line).collect::<Vec<_>>().join("; ")
+                    };
+                    vec![
+                        short_id(&c.id).into(),
+                        c.text.clone(),
+                        or_empty(&c.claimant),
+                        or_empty(&c.reported_by),
+                        or_empty(&c.date),
+                        join(&e.for_items),
+                        join(&e.against_items),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+
+    fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
+        if self.0.is_empty() {
+            return writeln!(out, "{}", self.empty());
+        }
+        for (i, e) in self.0.iter().enumerate() {
+            let c = &e.claim;
+            if i > 0 {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}  {}", short_id(&c.id), c.text)?;
+            let mut about = vec![format!(
+                "{} {}",
+                c.claimant.as_deref().unwrap_or("no claimant"),
+                c.stance
+            )];
+            if let Some(by) = &c.reported_by {
+                about.push(format!("reported by {by}"));
+            }
+            if let Some(date) = &c.date {
+                about.push(date.clone());
+            }
+            writeln!(out, "          {}", about.join(" · "))?;
+            for item in &e.for_items {
+                writeln!(out, "  for      {}", item_line(item))?;
+            }
+            for item in &e.against_items {
+                writeln!(out, "  against  {}", item_line(item))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A list of sources.
+pub struct SourceList<'a>(pub &'a [Source]);
+
+impl View for SourceList<'_> {
+    fn empty(&self) -> &'static str {
+        "No sources."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec![
+                "ID", "NAME", "KIND", "CLAIMS", "REPORTED", "EVIDENCE", "URL",
+            ],
+            rows: self
+                .0
+                .iter()
+                .map(|s| {
+                    vec![
+                        short_id(&s.id).into(),
+                        s.name.clone(),
+                        s.kind.to_string(),
+                        s.claims_made.to_string(),
+                        s.claims_reported.to_string(),
+                        s.evidence_items.to_string(),
+                        or_empty(&s.url),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+/// One source.
+pub struct SourceDetail<'a>(pub &'a Source);
+
+impl View for SourceDetail<'_> {
+    fn table(&self) -> Table {
+        let s = self.0;
+        let rows = [
+            ("id", s.id.clone()),
+            ("name", s.name.clone()),
+            ("kind", s.kind.to_string()),
+            ("url", or_empty(&s.url)),
+            ("note", or_empty(&s.note)),
+            ("claims made", s.claims_made.to_string()),
+            ("claims reported", s.claims_reported.to_string()),
+            ("evidence items", s.evidence_items.to_string()),
+            (
+                "added",
+                format!("{} by {}", when(&s.created_at), s.created_by),
+            ),
+        ];
+        Table {
+            headers: vec!["FIELD", "VALUE"],
+            rows: rows
+                .into_iter()
+                .map(|(k, v)| vec![k.to_string(), v])
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(self.0)
+    }
+
+    fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
+        for row in self.table().rows {
+            writeln!(out, "{:<16} {}", format!("{}:", row[0]), shown(&row[1]))?;
+        }
+        Ok(())
+    }
+}
+
+/// The evidence on a claim.
+pub struct EvidenceList<'a>(pub &'a [Evidence]);
+
+impl View for EvidenceList<'_> {
+    fn empty(&self) -> &'static str {
+        "No evidence on this claim."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec![
+                "ID", "STANCE", "SOURCE", "NOTE", "QUOTE", "URL", "ADDED", "BY",
+            ],
+            rows: self
+                .0
+                .iter()
+                .map(|e| {
+                    vec![
+                        short_id(&e.id).into(),
+                        e.stance.to_string(),
+                        or_empty(&e.source),
+                        or_empty(&e.note),
+                        or_empty(&e.quote),
+                        or_empty(&e.url),
+                        when(&e.created_at),
+                        e.created_by.clone(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+/// The links of a claim.
+pub struct LinkList<'a>(pub &'a [Link]);
+
+impl View for LinkList<'_> {
+    fn empty(&self) -> &'static str {
+        "No links on this claim."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["ID", "FROM", "RELATION", "TO", "NOTE", "ADDED", "BY"],
+            rows: self
+                .0
+                .iter()
+                .map(|l| {
+                    vec![
+                        short_id(&l.id).into(),
+                        format!("{} {}", short_id(&l.from_id), clip(&l.from_text, 50)),
+                        l.relation.to_string(),
+                        format!("{} {}", short_id(&l.to_id), clip(&l.to_text, 50)),
+                        or_empty(&l.note),
+                        when(&l.created_at),
+                        l.created_by.clone(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+/// Entries of the history.
+pub struct EventList<'a>(pub &'a [Event]);
+
+impl View for EventList<'_> {
+    fn empty(&self) -> &'static str {
+        "No history."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["AT", "AUTHOR", "ACTION", "RECORD", "CHANGE"],
+            rows: self
+                .0
+                .iter()
+                .map(|e| {
+                    vec![
+                        when(&e.at),
+                        e.author.clone(),
+                        e.action.clone(),
+                        format!("{} {}", e.record_kind, short_id(&e.record)),
+                        describe_event(e),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        Value::Array(
+            self.0
+                .iter()
+                .map(|e| {
+                    json!({
+                        "id": e.id,
+                        "at": e.at,
+                        "author": e.author,
+                        "action": e.action,
+                        "record_kind": e.record_kind,
+                        "record": e.record,
+                        "change": e.change,
+                    })
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A one-line, human summary of what an event changed.
+pub fn describe_event(event: &Event) -> String {
+    let c = &event.change;
+    let s = |key: &str| c[key].as_str().unwrap_or("").to_string();
+    let short = |key: &str| short_id(c[key].as_str().unwrap_or("")).to_string();
+    let with_note = |line: String, key: &str| match c[key].as_str() {
+        Some(note) => format!("{line} ({})", clip(note, 60)),
+        None => line,
+    };
+    match event.action.as_str() {
+        "source.add" => format!("{} ({})", s("name"), s("kind")),
+        "claim.add" => {
+            let who = c["claimant"]
+                .as_str()
+                .map(|n| format!(" — {n} {}", s("stance")))
+                .unwrap_or_default();
+            format!("\"{}\"{who}", clip(&s("text"), 60))
+        }
+        "claim.edit" => {
+            let mut parts = Vec::new();
+            if let Some(fields) = c.as_object() {
+                for (field, diff) in fields {
+                    match field.as_str() {
+                        "tags_added" | "tags_removed" => {
+                            let sign = if field == "tags_added" { '+' } else { '-' };
+                            let tags: Vec<String> = diff
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|t| format!("{sign}{}", t.as_str().unwrap_or("")))
+                                .collect();
+                            parts.push(format!("tags {}", tags.join(" ")));
+                        }
+                        _ => {
+                            let side = |v: &Value| {
+                                v.as_str()
+                                    .map(|t| clip(t, 40))
+                                    .unwrap_or_else(|| "-".into())
+                            };
+                            parts.push(format!(
+                                "{field}: {} → {}",
+                                side(&diff["old"]),
+                                side(&diff["new"])
+                            ));
+                        }
+                    }
+                }
+            }
+            parts.join("; ")
+        }
+        "verdict.set" => {
+            let was = c["old"]["verdict"]
+                .as_str()
+                .map(|v| format!(" (was {v})"))
+                .unwrap_or_default();
+            format!("{}{was}: {}", s("verdict"), clip(&s("rationale"), 60))
+        }
+        "verdict.clear" => format!(
+            "withdrew {}: {}",
+            c["old"]["verdict"].as_str().unwrap_or(""),
+            clip(&s("note"), 60)
+        ),
+        "evidence.add" => {
+            let what = ["note", "quote", "url"]
+                .iter()
+                .find_map(|k| c[*k].as_str())
+                .unwrap_or("");
+            let source = c["source"]
+                .as_str()
+                .map(|n| format!(" from {n}"))
+                .unwrap_or_default();
+            format!(
+                "{} claim {}{source}: {}",
+                s("stance"),
+                short("claim"),
+                clip(what, 50)
+            )
+        }
+        "link.add" => with_note(
+            format!("{} {} {}", short("from"), s("relation"), short("to")),
+            "note",
+        ),
+        "link.remove" => format!(
+            "removed {} {} {}",
+            short("from"),
+            s("relation"),
+            short("to")
+        ),
+        _ => clip(&c.to_string(), 80),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::RecordKind;
+
+    fn event(action: &str, change: Value) -> Event {
+        Event {
+            id: "e".into(),
+            at: "2024-09-06T12:00:00.000Z".into(),
+            author: "ana".into(),
+            action: action.into(),
+            record_kind: RecordKind::Claim,
+            record: "1a2b3c4d-0000".into(),
+            change,
+        }
+    }
+
+    #[test]
+    fn events_read_as_one_line_each() {
+        let edit = event(
+            "claim.edit",
+            json!({"stance": {"old": "asserts", "new": "denies"}, "tags_added": ["iran"]}),
+        );
+        assert_eq!(
+            describe_event(&edit),
+            "stance: asserts → denies; tags +iran"
+        );
+        let verdict = event(
+            "verdict.set",
+            json!({"verdict": "refuted", "rationale": "No", "old": {"verdict": "mixed"}}),
+        );
+        assert_eq!(describe_event(&verdict), "refuted (was mixed): No");
+        let link = event(
+            "link.add",
+            json!({"from": "aaaaaaaa-1", "relation": "contradicts", "to": "bbbbbbbb-2", "note": "answer"}),
+        );
+        assert_eq!(
+            describe_event(&link),
+            "aaaaaaaa contradicts bbbbbbbb (answer)"
+        );
+    }
+
+    #[test]
+    fn clipping_keeps_one_line_and_marks_the_cut() {
+        assert_eq!(clip("a\nb   c", 10), "a b c");
+        assert_eq!(clip("abcdefghij", 5), "abcd…");
+        assert_eq!(when("2024-09-06T12:34:56.789Z"), "2024-09-06 12:34");
+    }
+}

@@ -1,0 +1,864 @@
+//! Claims: logging, editing and judging them (each change with its event), and reading them
+//! back with their derived status — one claim, filtered lists, and the disputed and unresolved
+//! reports. The status itself always comes from the `claim_status` view; nothing here decides it.
+
+use rusqlite::{Connection, Row, ToSql, params};
+use serde_json::{Map, Value, json};
+
+use super::sources::optional_source_pk;
+use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id};
+use crate::error::{Error, Result};
+use crate::model::{
+    Claim, ClaimEdit, ExplainedClaim, ItemKind, NewClaim, RecordKind, Side, SideItem, Stance,
+    Status, VerdictKind, clean_tag, parse_date, validate_claim_text, validate_rationale,
+};
+
+/// Which claims a listing shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimFilter {
+    pub status: Option<Status>,
+    /// Only claims without a verdict (whatever their status).
+    pub without_verdict: bool,
+    pub claimant: Option<String>,
+    pub tag: Option<String>,
+    pub order: ClaimOrder,
+    /// At most this many claims; `None` for all.
+    pub limit: Option<usize>,
+}
+
+/// The order of a claim listing, by when the claims were logged.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClaimOrder {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+}
+
+const CLAIM_SELECT: &str = "SELECT c.pk, c.id, c.text, cl.name, rb.name, c.stance, st.status,
+        v.verdict, v.rationale, c.url, c.quote, c.claim_date,
+        (SELECT json_group_array(tag) FROM
+            (SELECT t.tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY t.tag)),
+        c.created_at, c.created_by
+    FROM claims c
+    JOIN claim_status st ON st.claim_pk = c.pk
+    LEFT JOIN verdicts v ON v.claim_pk = c.pk
+    LEFT JOIN sources cl ON cl.pk = c.claimant_pk
+    LEFT JOIN sources rb ON rb.pk = c.reported_by_pk";
+
+fn claim_from_row(row: &Row) -> rusqlite::Result<Claim> {
+    let word = |i: usize| -> rusqlite::Result<String> { row.get(i) };
+    let parse_failure = |i: usize, e: Error| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    };
+    let tags: String = row.get(12)?;
+    Ok(Claim {
+        id: row.get(1)?,
+        text: row.get(2)?,
+        claimant: row.get(3)?,
+        reported_by: row.get(4)?,
+        stance: word(5)?.parse().map_err(|e| parse_failure(5, e))?,
+        status: word(6)?.parse().map_err(|e| parse_failure(6, e))?,
+        verdict: row
+            .get::<_, Option<String>>(7)?
+            .map(|v| v.parse::<VerdictKind>())
+            .transpose()
+            .map_err(|e| parse_failure(7, e))?,
+        verdict_rationale: row.get(8)?,
+        url: row.get(9)?,
+        quote: row.get(10)?,
+        date: row.get(11)?,
+        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        created_at: row.get(13)?,
+        created_by: row.get(14)?,
+    })
+}
+
+fn claim_by_pk(conn: &Connection, pk: i64) -> Result<Claim> {
+    let sql = format!("{CLAIM_SELECT} WHERE c.pk = ?1");
+    Ok(conn.prepare_cached(&sql)?.query_row([pk], claim_from_row)?)
+}
+
+/// The items for and against one claim, claimant first, then evidence, then linked claims.
+fn side_items(conn: &Connection, claim_pk: i64) -> Result<Vec<SideItem>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT side, kind, item_id, text FROM claim_sides WHERE claim_pk = ?1
+         ORDER BY CASE kind WHEN 'claimant' THEN 0 WHEN 'evidence' THEN 1 ELSE 2 END, text, item_id",
+    )?;
+    let rows = stmt.query_map([claim_pk], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get(3)?,
+        ))
+    })?;
+    let mut items = Vec::new();
+    for row in rows {
+        let (side, kind, id, text) = row?;
+        items.push(SideItem {
+            side: side.parse::<Side>()?,
+            kind: kind.parse::<ItemKind>()?,
+            id,
+            text,
+        });
+    }
+    Ok(items)
+}
+
+fn tags_of(conn: &Connection, claim_pk: i64) -> Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT tag FROM claim_tags WHERE claim_pk = ?1 ORDER BY tag")?;
+    let tags = stmt.query_map([claim_pk], |r| r.get(0))?;
+    Ok(tags.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Cleans and de-duplicates tags, keeping their first order.
+fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = clean_tag(tag)?;
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    }
+    Ok(out)
+}
+
+fn insert_tags(tx: &Tx, claim_pk: i64, tags: &[String]) -> Result<()> {
+    let mut stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)")?;
+    for tag in tags {
+        stmt.execute(params![claim_pk, tag])?;
+    }
+    Ok(())
+}
+
+/// Puts `key: value` into a change record when the value is present.
+fn put(change: &mut Map<String, Value>, key: &str, value: &Option<String>) {
+    if let Some(v) = value {
+        change.insert(key.into(), json!(v));
+    }
+}
+
+/// The current stored values of a claim's editable fields, for building an edit's old/new diff.
+struct StoredClaim {
+    text: String,
+    claimant: Option<String>,
+    reported_by: Option<String>,
+    stance: String,
+    url: Option<String>,
+    quote: Option<String>,
+    date: Option<String>,
+}
+
+fn stored_claim(conn: &Connection, pk: i64) -> Result<StoredClaim> {
+    Ok(conn.query_row(
+        "SELECT c.text, cl.name, rb.name, c.stance, c.url, c.quote, c.claim_date FROM claims c
+         LEFT JOIN sources cl ON cl.pk = c.claimant_pk
+         LEFT JOIN sources rb ON rb.pk = c.reported_by_pk WHERE c.pk = ?1",
+        [pk],
+        |r| {
+            Ok(StoredClaim {
+                text: r.get(0)?,
+                claimant: r.get(1)?,
+                reported_by: r.get(2)?,
+                stance: r.get(3)?,
+                url: r.get(4)?,
+                quote: r.get(5)?,
+                date: r.get(6)?,
+            })
+        },
+    )?)
+}
+
+impl Store {
+    /// Logs a new claim (creating its claimant and reporter sources on first mention).
+    pub fn add_claim(&mut self, claim: &NewClaim) -> Result<Claim> {
+        validate_claim_text(&claim.text)?;
+        let date = claim.date.as_deref().map(parse_date).transpose()?;
+        let tags = clean_tags(&claim.tags)?;
+        let stance = claim.stance.unwrap_or(Stance::Asserts);
+        let pk = self.write(|tx| {
+            let claimant = optional_source_pk(tx, claim.claimant.as_deref())?;
+            let reported_by = optional_source_pk(tx, claim.reported_by.as_deref())?;
+            let id = new_id();
+            tx.execute(
+                "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
+                                     claim_date, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    id,
+                    claim.text,
+                    claimant,
+                    reported_by,
+                    stance.as_str(),
+                    claim.url,
+                    claim.quote,
+                    date,
+                    tx.now,
+                    tx.author
+                ],
+            )?;
+            let pk = tx.last_insert_rowid();
+            insert_tags(tx, pk, &tags)?;
+            let mut change = Map::new();
+            change.insert("text".into(), json!(claim.text));
+            put(
+                &mut change,
+                "claimant",
+                &claim.claimant.as_deref().map(|s| s.trim().to_string()),
+            );
+            put(
+                &mut change,
+                "reported_by",
+                &claim.reported_by.as_deref().map(|s| s.trim().to_string()),
+            );
+            change.insert("stance".into(), json!(stance));
+            put(&mut change, "url", &claim.url);
+            put(&mut change, "quote", &claim.quote);
+            put(&mut change, "date", &date);
+            if !tags.is_empty() {
+                change.insert("tags".into(), json!(tags));
+            }
+            tx.record_event("claim.add", RecordKind::Claim, &id, Value::Object(change))?;
+            Ok(pk)
+        })?;
+        claim_by_pk(self.conn(), pk)
+    }
+
+    /// Changes a claim's fields and tags. Returns the claim and whether anything changed; an edit
+    /// that changes nothing writes nothing.
+    pub fn edit_claim(&mut self, id_prefix: &str, edit: &ClaimEdit) -> Result<(Claim, bool)> {
+        if let Some(text) = &edit.text {
+            validate_claim_text(text)?;
+        }
+        let date = match &edit.date {
+            Some(Some(d)) => Some(Some(parse_date(d)?)),
+            other => other.clone(),
+        };
+        let add_tags = clean_tags(&edit.add_tags)?;
+        let remove_tags = clean_tags(&edit.remove_tags)?;
+        let (pk, changed) = self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let old = stored_claim(tx, pk)?;
+            let mut change = Map::new();
+            let mut diff = |field: &str, old: Option<&str>, new: Option<&str>| -> bool {
+                if old == new {
+                    return false;
+                }
+                change.insert(field.into(), json!({ "old": old, "new": new }));
+                true
+            };
+            let mut set: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
+            if let Some(text) = &edit.text
+                && diff("text", Some(&old.text), Some(text))
+            {
+                set.push(("text", Box::new(text.clone())));
+            }
+            if let Some(stance) = edit.stance
+                && diff("stance", Some(&old.stance), Some(stance.as_str()))
+            {
+                set.push(("stance", Box::new(stance.as_str())));
+            }
+            for (field, column, old_value, new_value) in [
+                ("url", "url", &old.url, &edit.url),
+                ("quote", "quote", &old.quote, &edit.quote),
+                ("date", "claim_date", &old.date, &date),
+            ] {
+                if let Some(new_value) = new_value
+                    && diff(field, old_value.as_deref(), new_value.as_deref())
+                {
+                    set.push((column, Box::new(new_value.clone())));
+                }
+            }
+            for (field, column, old_name, new_name) in [
+                ("claimant", "claimant_pk", &old.claimant, &edit.claimant),
+                (
+                    "reported_by",
+                    "reported_by_pk",
+                    &old.reported_by,
+                    &edit.reported_by,
+                ),
+            ] {
+                let Some(new_name) = new_name else { continue };
+                let new_name = new_name.as_deref().map(str::trim);
+                let same = match (old_name.as_deref(), new_name) {
+                    (Some(a), Some(b)) => {
+                        crate::model::source_key(a) == crate::model::source_key(b)
+                    }
+                    (a, b) => a == b,
+                };
+                if !same {
+                    diff(field, old_name.as_deref(), new_name);
+                    set.push((column, Box::new(optional_source_pk(tx, new_name)?)));
+                }
+            }
+            let current_tags = tags_of(tx, pk)?;
+            let added: Vec<&String> = add_tags
+                .iter()
+                .filter(|t| !current_tags.contains(t))
+                .collect();
+            let removed: Vec<&String> = remove_tags
+                .iter()
+                .filter(|t| current_tags.contains(t))
+                .collect();
+            if let Some(unknown) = remove_tags.iter().find(|t| !current_tags.contains(t)) {
+                return Err(Error::invalid(format!(
+                    "claim has no tag '{unknown}' to remove"
+                )));
+            }
+            if !added.is_empty() {
+                change.insert("tags_added".into(), json!(added));
+            }
+            if !removed.is_empty() {
+                change.insert("tags_removed".into(), json!(removed));
+            }
+            if change.is_empty() {
+                return Ok((pk, false));
+            }
+            for (column, value) in &set {
+                // Column names come from the fixed lists above, never from input.
+                tx.execute(
+                    &format!("UPDATE claims SET {column} = ?1 WHERE pk = ?2"),
+                    params![value, pk],
+                )?;
+            }
+            let added: Vec<String> = added.into_iter().cloned().collect();
+            insert_tags(tx, pk, &added)?;
+            for tag in removed {
+                tx.execute(
+                    "DELETE FROM claim_tags WHERE claim_pk = ?1 AND tag = ?2",
+                    params![pk, tag],
+                )?;
+            }
+            tx.record_event("claim.edit", RecordKind::Claim, &id, Value::Object(change))?;
+            Ok((pk, true))
+        })?;
+        Ok((claim_by_pk(self.conn(), pk)?, changed))
+    }
+
+    /// Gives (or replaces) a claim's verdict, with its rationale.
+    pub fn set_verdict(
+        &mut self,
+        id_prefix: &str,
+        verdict: VerdictKind,
+        rationale: &str,
+    ) -> Result<Claim> {
+        validate_rationale(rationale)?;
+        let pk = self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let old = current_verdict(tx, pk)?;
+            tx.execute(
+                "INSERT INTO verdicts (claim_pk, verdict, rationale, given_at, given_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
+                    rationale = excluded.rationale, given_at = excluded.given_at,
+                    given_by = excluded.given_by",
+                params![pk, verdict.as_str(), rationale, tx.now, tx.author],
+            )?;
+            let mut change = json!({ "verdict": verdict, "rationale": rationale });
+            if let Some(old) = old {
+                change["old"] = old;
+            }
+            tx.record_event("verdict.set", RecordKind::Claim, &id, change)?;
+            Ok(pk)
+        })?;
+        claim_by_pk(self.conn(), pk)
+    }
+
+    /// Withdraws a claim's verdict, saying why; the withdrawal is itself recorded.
+    pub fn clear_verdict(&mut self, id_prefix: &str, why: &str) -> Result<Claim> {
+        if why.trim().is_empty() {
+            return Err(Error::invalid(
+                "withdrawing a verdict needs a reason: give --note with it",
+            ));
+        }
+        let pk = self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let Some(old) = current_verdict(tx, pk)? else {
+                return Err(Error::invalid(format!(
+                    "claim {} has no verdict to withdraw",
+                    &id[..8]
+                )));
+            };
+            tx.execute("DELETE FROM verdicts WHERE claim_pk = ?1", [pk])?;
+            tx.record_event(
+                "verdict.clear",
+                RecordKind::Claim,
+                &id,
+                json!({ "old": old, "note": why }),
+            )?;
+            Ok(pk)
+        })?;
+        claim_by_pk(self.conn(), pk)
+    }
+
+    /// The claim with this id (or unique id prefix).
+    pub fn claim(&self, id_prefix: &str) -> Result<Claim> {
+        let (pk, _) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
+        claim_by_pk(self.conn(), pk)
+    }
+
+    /// The claim with the items for and against it: why it has its status.
+    pub fn explain_claim(&self, id_prefix: &str) -> Result<ExplainedClaim> {
+        let (pk, _) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
+        Ok(ExplainedClaim::new(
+            claim_by_pk(self.conn(), pk)?,
+            side_items(self.conn(), pk)?,
+        ))
+    }
+
+    /// Claims matching a filter, in the filter's order.
+    pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>> {
+        Ok(self
+            .claims_with_pk(filter)?
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect())
+    }
+
+    fn claims_with_pk(&self, filter: &ClaimFilter) -> Result<Vec<(i64, Claim)>> {
+        let mut sql = format!("{CLAIM_SELECT} WHERE 1");
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        match filter.status {
+            // Only claims with something against them can be disputed: start from those.
+            Some(Status::Disputed) => sql.push_str(
+                " AND c.pk IN (SELECT claim_pk FROM claims_with_opposition) AND st.status = 'disputed'",
+            ),
+            Some(status) => {
+                sql.push_str(" AND st.status = ?");
+                args.push(Box::new(status.as_str()));
+            }
+            None => {}
+        }
+        if filter.without_verdict {
+            sql.push_str(" AND v.claim_pk IS NULL");
+        }
+        if let Some(name) = &filter.claimant {
+            let Some(source_pk) = find_source_pk(self.conn(), name)? else {
+                return Err(Error::invalid(format!("no source named '{}'", name.trim())));
+            };
+            sql.push_str(" AND c.claimant_pk = ?");
+            args.push(Box::new(source_pk));
+        }
+        if let Some(tag) = &filter.tag {
+            sql.push_str(" AND c.pk IN (SELECT claim_pk FROM claim_tags WHERE tag = ?)");
+            args.push(Box::new(clean_tag(tag)?));
+        }
+        sql.push_str(match filter.order {
+            ClaimOrder::NewestFirst => " ORDER BY c.created_at DESC, c.pk DESC",
+            ClaimOrder::OldestFirst => " ORDER BY c.created_at, c.pk",
+        });
+        if let Some(limit) = filter.limit {
+            sql.push_str(" LIMIT ?");
+            args.push(Box::new(limit as i64));
+        }
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            Ok((r.get(0)?, claim_from_row(r)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Disputed claims, oldest first, each with what stands for and against it.
+    pub fn disputed(&self, limit: Option<usize>) -> Result<Vec<ExplainedClaim>> {
+        let filter = ClaimFilter {
+            status: Some(Status::Disputed),
+            order: ClaimOrder::OldestFirst,
+            limit,
+            ..ClaimFilter::default()
+        };
+        self.claims_with_pk(&filter)?
+            .into_iter()
+            .map(|(pk, claim)| Ok(ExplainedClaim::new(claim, side_items(self.conn(), pk)?)))
+            .collect()
+    }
+
+    /// Every claim without a verdict (disputed or unresolved), oldest first.
+    pub fn unresolved(&self, limit: Option<usize>) -> Result<Vec<Claim>> {
+        self.claims(&ClaimFilter {
+            without_verdict: true,
+            order: ClaimOrder::OldestFirst,
+            limit,
+            ..ClaimFilter::default()
+        })
+    }
+}
+
+/// A claim's verdict as JSON (`verdict`, `rationale`, `given_at`, `given_by`), if it has one.
+fn current_verdict(conn: &Connection, claim_pk: i64) -> Result<Option<Value>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT verdict, rationale, given_at, given_by FROM verdicts WHERE claim_pk = ?1",
+    )?;
+    let mut rows = stmt.query([claim_pk])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    Ok(Some(json!({
+        "verdict": row.get::<_, String>(0)?,
+        "rationale": row.get::<_, String>(1)?,
+        "given_at": row.get::<_, String>(2)?,
+        "given_by": row.get::<_, String>(3)?,
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EvidenceStance, NewEvidence, Relation};
+
+    fn store() -> Store {
+        Store::open_in_memory().unwrap().with_author("ana")
+    }
+
+    fn claim(text: &str, claimant: Option<&str>, stance: Stance) -> NewClaim {
+        NewClaim {
+            text: text.into(),
+            claimant: claimant.map(Into::into),
+            stance: Some(stance),
+            ..NewClaim::default()
+        }
+    }
+
+    fn evidence(stance: EvidenceStance) -> NewEvidence {
+        NewEvidence {
+            stance,
+            source: Some("U.S. officials".into()),
+            url: None,
+            quote: None,
+            note: Some("evidence shared with European allies".into()),
+        }
+    }
+
+    #[test]
+    fn a_claim_is_stored_exactly_as_given_with_its_sources_and_tags() {
+        let mut store = store();
+        let text = "  Iran \"supplied\" Russia\nwith missiles — ✓ ";
+        let added = store
+            .add_claim(&NewClaim {
+                text: text.into(),
+                claimant: Some(" U.S. and European officials ".into()),
+                reported_by: Some("The Wall Street Journal".into()),
+                date: Some("2024-09-06".into()),
+                tags: vec!["iran".into(), "russia".into(), "iran".into()],
+                ..NewClaim::default()
+            })
+            .unwrap();
+        assert_eq!(added.text, text);
+        assert_eq!(
+            added.claimant.as_deref(),
+            Some("U.S. and European officials")
+        );
+        assert_eq!(added.stance, Stance::Asserts);
+        assert_eq!(added.tags, vec!["iran", "russia"]);
+        assert_eq!(added.status, Status::Unresolved);
+        assert_eq!(store.sources().unwrap().len(), 2);
+        // the claim, and each source created on first mention, have their events
+        let actions: Vec<String> = store
+            .history(&Default::default())
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions, vec!["claim.add", "source.add", "source.add"]);
+    }
+
+    #[test]
+    fn a_claimant_who_stands_behind_it_and_a_contradicting_claim_make_both_disputed() {
+        let mut store = store();
+        let allegation = store
+            .add_claim(&claim(
+                "Iran supplied Russia with missiles",
+                Some("officials"),
+                Stance::Asserts,
+            ))
+            .unwrap();
+        let denial = store
+            .add_claim(&claim(
+                "Iran supplied Russia with missiles",
+                Some("Iranian Mission"),
+                Stance::Denies,
+            ))
+            .unwrap();
+        store
+            .add_link(&denial.id, &allegation.id, Relation::Contradicts, None)
+            .unwrap();
+        assert_eq!(
+            store.claim(&allegation.id).unwrap().status,
+            Status::Disputed
+        );
+        assert_eq!(store.claim(&denial.id).unwrap().status, Status::Disputed);
+        let explained = store.explain_claim(&allegation.id).unwrap();
+        assert_eq!(explained.for_items.len(), 1);
+        assert_eq!(explained.for_items[0].kind, ItemKind::Claimant);
+        assert_eq!(explained.against_items[0].id, denial.id);
+        let disputed = store.disputed(None).unwrap();
+        assert_eq!(
+            disputed
+                .iter()
+                .map(|d| d.claim.id.as_str())
+                .collect::<Vec<_>>(),
+            vec![allegation.id.as_str(), denial.id.as_str()]
+        );
+    }
+
+    #[test]
+    fn refuting_evidence_alone_leaves_a_claim_unresolved_until_someone_stands_for_it() {
+        let mut store = store();
+        let orphan = store
+            .add_claim(&claim("Nobody says this", None, Stance::Asserts))
+            .unwrap();
+        store
+            .add_evidence(&orphan.id, &evidence(EvidenceStance::Refutes))
+            .unwrap();
+        assert_eq!(store.claim(&orphan.id).unwrap().status, Status::Unresolved);
+        store
+            .add_evidence(&orphan.id, &evidence(EvidenceStance::Supports))
+            .unwrap();
+        assert_eq!(store.claim(&orphan.id).unwrap().status, Status::Disputed);
+    }
+
+    #[test]
+    fn a_questioning_claimant_does_not_stand_behind_the_claim() {
+        let mut store = store();
+        let asked = store
+            .add_claim(&claim(
+                "Did Iran send missiles?",
+                Some("a reporter"),
+                Stance::Questions,
+            ))
+            .unwrap();
+        store
+            .add_evidence(&asked.id, &evidence(EvidenceStance::Refutes))
+            .unwrap();
+        assert_eq!(store.claim(&asked.id).unwrap().status, Status::Unresolved);
+    }
+
+    #[test]
+    fn supports_links_count_for_their_target_only_and_duplicates_for_both() {
+        let mut store = store();
+        let a = store.add_claim(&claim("A", None, Stance::Asserts)).unwrap();
+        let b = store.add_claim(&claim("B", None, Stance::Asserts)).unwrap();
+        store
+            .add_evidence(&a.id, &evidence(EvidenceStance::Refutes))
+            .unwrap();
+        store
+            .add_evidence(&b.id, &evidence(EvidenceStance::Refutes))
+            .unwrap();
+        store
+            .add_link(&a.id, &b.id, Relation::Supports, None)
+            .unwrap();
+        assert_eq!(store.claim(&b.id).unwrap().status, Status::Disputed);
+        assert_eq!(store.claim(&a.id).unwrap().status, Status::Unresolved);
+        store
+            .add_link(&b.id, &a.id, Relation::Duplicates, None)
+            .unwrap();
+        assert_eq!(store.claim(&a.id).unwrap().status, Status::Disputed);
+    }
+
+    #[test]
+    fn a_verdict_overrides_the_dispute_and_withdrawing_it_restores_the_dispute() {
+        let mut store = store();
+        let a = store
+            .add_claim(&claim("A", Some("x"), Stance::Asserts))
+            .unwrap();
+        store
+            .add_evidence(&a.id, &evidence(EvidenceStance::Refutes))
+            .unwrap();
+        assert_eq!(store.claim(&a.id).unwrap().status, Status::Disputed);
+        let judged = store
+            .set_verdict(&a.id, VerdictKind::Refuted, "Shown false")
+            .unwrap();
+        assert_eq!(judged.status, Status::Refuted);
+        assert_eq!(judged.verdict, Some(VerdictKind::Refuted));
+        assert!(store.disputed(None).unwrap().is_empty());
+        assert!(store.unresolved(None).unwrap().is_empty());
+        let err = store
+            .set_verdict(&a.id, VerdictKind::Mixed, "  ")
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        let cleared = store.clear_verdict(&a.id, "premature").unwrap();
+        assert_eq!(cleared.status, Status::Disputed);
+        assert!(store.clear_verdict(&a.id, "again").is_err());
+    }
+
+    #[test]
+    fn edits_record_old_and_new_values_and_an_empty_edit_writes_nothing() {
+        let mut store = store();
+        let a = store
+            .add_claim(&claim("A", Some("x"), Stance::Asserts))
+            .unwrap();
+        let edit = ClaimEdit {
+            stance: Some(Stance::Denies),
+            claimant: Some(Some("Y".into())),
+            add_tags: vec!["t".into()],
+            ..ClaimEdit::default()
+        };
+        let (edited, changed) = store.edit_claim(&a.id, &edit).unwrap();
+        assert!(changed);
+        assert_eq!(edited.stance, Stance::Denies);
+        assert_eq!(edited.claimant.as_deref(), Some("Y"));
+        assert_eq!(edited.tags, vec!["t"]);
+        let last = store.history(&Default::default()).unwrap().remove(0);
+        assert_eq!(last.action, "claim.edit");
+        assert_eq!(
+            last.change["stance"],
+            json!({"old": "asserts", "new": "denies"})
+        );
+        assert_eq!(last.change["claimant"], json!({"old": "x", "new": "Y"}));
+        let events = store.history(&Default::default()).unwrap().len();
+        let (_, changed) = store.edit_claim(&a.id, &edit).unwrap();
+        assert!(!changed);
+        assert_eq!(store.history(&Default::default()).unwrap().len(), events);
+        let err = store
+            .edit_claim(
+                &a.id,
+                &ClaimEdit {
+                    remove_tags: vec!["nope".into()],
+                    ..ClaimEdit::default()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(err.to_string(), "claim has no tag 'nope' to remove");
+    }
+
+    #[test]
+    fn filters_by_status_claimant_and_tag() {
+        let mut store = store();
+        let a = store
+            .add_claim(&NewClaim {
+                tags: vec!["iran".into()],
+                ..claim("A", Some("x"), Stance::Asserts)
+            })
+            .unwrap();
+        store
+            .add_claim(&claim("B", Some("y"), Stance::Asserts))
+            .unwrap();
+        store
+            .set_verdict(&a.id, VerdictKind::Mixed, "partly")
+            .unwrap();
+        let by = |f: ClaimFilter| {
+            store
+                .claims(&f)
+                .unwrap()
+                .into_iter()
+                .map(|c| c.text)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            by(ClaimFilter {
+                status: Some(Status::Mixed),
+                ..Default::default()
+            }),
+            vec!["A"]
+        );
+        assert_eq!(
+            by(ClaimFilter {
+                status: Some(Status::Unresolved),
+                ..Default::default()
+            }),
+            vec!["B"]
+        );
+        assert_eq!(
+            by(ClaimFilter {
+                claimant: Some("Y".into()),
+                ..Default::default()
+            }),
+            vec!["B"]
+        );
+        assert_eq!(
+            by(ClaimFilter {
+                tag: Some("iran".into()),
+                ..Default::default()
+            }),
+            vec!["A"]
+        );
+        assert_eq!(
+            by(ClaimFilter {
+                limit: Some(1),
+                ..Default::default()
+            }),
+            vec!["B"]
+        );
+        assert!(
+            store
+                .claims(&ClaimFilter {
+                    claimant: Some("nobody".into()),
+                    ..Default::default()
+                })
+                .is_err()
+        );
+    }
+
+    /// `claim_status` and `claim_sides` state the status rule twice (once fast, once
+    /// explainable); on many random stores they must agree on every claim.
+    #[test]
+    fn the_status_view_agrees_with_the_items_for_and_against() {
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _round in 0..20 {
+            let mut store = store();
+            let mut ids = Vec::new();
+            for i in 0..8 {
+                let stance = Stance::ALL[next(Stance::ALL.len())];
+                let claimant = (next(3) > 0).then(|| format!("source {}", next(3)));
+                ids.push(
+                    store
+                        .add_claim(&claim(&format!("claim {i}"), claimant.as_deref(), stance))
+                        .unwrap()
+                        .id,
+                );
+            }
+            for _ in 0..next(10) {
+                let stance = EvidenceStance::ALL[next(3)];
+                store
+                    .add_evidence(&ids[next(ids.len())], &evidence(stance))
+                    .unwrap();
+            }
+            for _ in 0..next(12) {
+                let (a, b) = (next(ids.len()), next(ids.len()));
+                let relation = Relation::ALL[next(Relation::ALL.len())];
+                if let Ok(link) = store.add_link(&ids[a], &ids[b], relation, None)
+                    && next(4) == 0
+                {
+                    store.remove_link(&link.id).unwrap();
+                }
+            }
+            for id in &ids {
+                let explained = store.explain_claim(id).unwrap();
+                let expected =
+                    if !explained.for_items.is_empty() && !explained.against_items.is_empty() {
+                        Status::Disputed
+                    } else {
+                        Status::Unresolved
+                    };
+                assert_eq!(
+                    explained.claim.status, expected,
+                    "claim {id}: {explained:?}"
+                );
+            }
+            let disputed: Vec<String> = store
+                .disputed(None)
+                .unwrap()
+                .into_iter()
+                .map(|d| d.claim.id)
+                .collect();
+            let by_status: Vec<String> = store
+                .claims(&ClaimFilter {
+                    status: Some(Status::Disputed),
+                    order: ClaimOrder::OldestFirst,
+                    ..Default::default()
+                })
+                .unwrap()
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(disputed, by_status);
+        }
+    }
+}

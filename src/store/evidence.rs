@@ -1,0 +1,119 @@
+//! Evidence: adding material for or against a claim (with its event) and listing it.
+
+use rusqlite::params;
+use serde_json::{Value, json};
+
+use super::sources::optional_source_pk;
+use super::{IdTable, Store, new_id, resolve_id};
+use crate::error::Result;
+use crate::model::{Evidence, NewEvidence, RecordKind, optional_text};
+
+const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quote, e.note,
+        e.created_at, e.created_by
+    FROM evidence e JOIN claims c ON c.pk = e.claim_pk LEFT JOIN sources s ON s.pk = e.source_pk";
+
+fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
+    let stance: String = row.get(2)?;
+    Ok(Evidence {
+        id: row.get(0)?,
+        claim_id: row.get(1)?,
+        stance: stance.parse().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        source: row.get(3)?,
+        url: row.get(4)?,
+        quote: row.get(5)?,
+        note: row.get(6)?,
+        created_at: row.get(7)?,
+        created_by: row.get(8)?,
+    })
+}
+
+impl Store {
+    /// Adds a piece of evidence to a claim (creating its source on first mention).
+    pub fn add_evidence(&mut self, claim_prefix: &str, evidence: &NewEvidence) -> Result<Evidence> {
+        let url = optional_text(evidence.url.clone());
+        let quote = optional_text(evidence.quote.clone());
+        let note = optional_text(evidence.note.clone());
+        let pk = self.write(|tx| {
+            let (claim_pk, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
+            let source = evidence.source.as_deref().filter(|s| !s.trim().is_empty());
+            let source_pk = optional_source_pk(tx, source)?;
+            let id = new_id();
+            tx.execute(
+                "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
+                                       created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    id,
+                    claim_pk,
+                    evidence.stance.as_str(),
+                    source_pk,
+                    url,
+                    quote,
+                    note,
+                    tx.now,
+                    tx.author
+                ],
+            )?;
+            let pk = tx.last_insert_rowid();
+            let mut change = json!({ "claim": claim_id, "stance": evidence.stance });
+            for (key, value) in [
+                ("source", source.map(str::trim)),
+                ("url", url.as_deref()),
+                ("quote", quote.as_deref()),
+                ("note", note.as_deref()),
+            ] {
+                if let Some(value) = value {
+                    change[key] = Value::from(value);
+                }
+            }
+            tx.record_event("evidence.add", RecordKind::Evidence, &id, change)?;
+            Ok(pk)
+        })?;
+        let sql = format!("{EVIDENCE_SELECT} WHERE e.pk = ?1");
+        Ok(self.conn().query_row(&sql, [pk], evidence_from_row)?)
+    }
+
+    /// The evidence on one claim, in the order it was added.
+    pub fn evidence_for(&self, claim_prefix: &str) -> Result<Vec<Evidence>> {
+        let (claim_pk, _) = resolve_id(self.conn(), IdTable::Claim, claim_prefix)?;
+        let sql = format!("{EVIDENCE_SELECT} WHERE e.claim_pk = ?1 ORDER BY e.created_at, e.pk");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([claim_pk], evidence_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EvidenceStance, NewClaim};
+
+    #[test]
+    fn evidence_keeps_its_source_and_blank_fields_are_left_empty() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        let claim = store
+            .add_claim(&NewClaim {
+                text: "A".into(),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        let added = store
+            .add_evidence(
+                &claim.id[..5],
+                &NewEvidence {
+                    stance: EvidenceStance::Context,
+                    source: Some("Reuters".into()),
+                    url: Some("  ".into()),
+                    quote: None,
+                    note: Some("background".into()),
+                },
+            )
+            .unwrap();
+        assert_eq!(added.claim_id, claim.id);
+        assert_eq!(added.source.as_deref(), Some("Reuters"));
+        assert_eq!(added.url, None);
+        assert_eq!(store.evidence_for(&claim.id).unwrap(), vec![added]);
+    }
+}

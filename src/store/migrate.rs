@@ -1,0 +1,111 @@
+//! Schema migrations: the numbered files in `schema/`, embedded in the binary and applied in order.
+//!
+//! `PRAGMA user_version` says how many have run; `PRAGMA application_id` marks the file as a
+//! factdesk store. Pending migrations run in one `IMMEDIATE` transaction, so an upgrade either
+//! completes or leaves the store as it was. Files are never edited once released — a change to
+//! the schema is a new file appended to [`MIGRATIONS`].
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::error::{Error, Result};
+
+/// The schema files, in order; entry `n` upgrades a store from version `n` to `n + 1`.
+const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_init.sql", include_str!("../../schema/0001_init.sql"))];
+
+/// The schema version this build writes.
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The `PRAGMA application_id` of a factdesk store ("FDSK").
+pub const APPLICATION_ID: i64 = 0x4644_534B;
+
+/// Refuses, before touching anything, a file that is not a factdesk store or was written by a
+/// newer factdesk. An empty file (or a new one) is a store waiting for its first migration.
+pub(super) fn check_identity(conn: &Connection, name: &str) -> Result<()> {
+    let read = |sql: &str| -> Result<i64> {
+        conn.query_row(sql, [], |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ffi::ErrorCode::NotADatabase) => Error::store(format!(
+                    "'{name}' is not a factdesk store (not a SQLite database)"
+                )),
+                _ => Error::from(e),
+            })
+    };
+    let application_id = read("PRAGMA application_id")?;
+    let version = read("PRAGMA user_version")?;
+    let objects = read("SELECT count(*) FROM sqlite_schema")?;
+    if application_id != APPLICATION_ID && (version != 0 || objects != 0) {
+        return Err(Error::store(format!(
+            "'{name}' is not a factdesk store (it is a SQLite database made by something else)"
+        )));
+    }
+    if version > LATEST_VERSION {
+        return Err(Error::store(format!(
+            "store '{name}' was written by a newer factdesk (schema version {version}; this \
+             factdesk knows up to {LATEST_VERSION}): upgrade factdesk to open it"
+        )));
+    }
+    Ok(())
+}
+
+/// Applies every pending migration in one transaction.
+pub(super) fn upgrade(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == LATEST_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Another process may have upgraded the store while we waited for the lock.
+    let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (name, sql) in MIGRATIONS.iter().skip(current as usize) {
+        tx.execute_batch(sql)
+            .map_err(|e| Error::store(format!("schema migration {name} failed: {e}")))?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.pragma_update(None, "user_version", LATEST_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_store_reaches_the_latest_version_and_reopening_changes_nothing() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        check_identity(&conn, "mem").unwrap();
+        upgrade(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, LATEST_VERSION);
+        check_identity(&conn, "mem").unwrap();
+        upgrade(&mut conn).unwrap();
+        let tables: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 7);
+    }
+
+    #[test]
+    fn foreign_databases_and_newer_stores_are_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE recipes (name TEXT)")
+            .unwrap();
+        let err = check_identity(&conn, "x.db").unwrap_err();
+        assert_eq!(err.exit_code(), 3);
+        assert!(err.to_string().contains("not a factdesk store"), "{err}");
+
+        let mut conn = Connection::open_in_memory().unwrap();
+        upgrade(&mut conn).unwrap();
+        conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
+            .unwrap();
+        let err = check_identity(&conn, "x.db").unwrap_err();
+        assert!(err.to_string().contains("newer factdesk"), "{err}");
+    }
+}

@@ -1,0 +1,309 @@
+//! The store: the one SQLite file that holds a desk's work, and the only code that writes SQL.
+//!
+//! It owns opening the file (pragmas, schema migrations, refusing files that are not factdesk
+//! stores), transactions, id resolution and the event log. Every change goes through
+//! [`Store::write`], which begins an `IMMEDIATE` transaction, lets one operation write its rows
+//! and their events through a [`Tx`], and commits both together — or neither. It must not format
+//! output or parse command lines; it hands back plain [`crate::model`] values.
+
+mod claims;
+mod events;
+mod evidence;
+mod links;
+mod migrate;
+mod sources;
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::RecordKind;
+
+pub use claims::{ClaimFilter, ClaimOrder};
+pub use events::HistoryFilter;
+pub use migrate::{APPLICATION_ID, LATEST_VERSION};
+
+/// How long a writer waits for another process's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The shortest id prefix a command accepts.
+pub const MIN_ID_PREFIX: usize = 4;
+
+/// Where timestamps come from: the system clock, or a fixed instant (tests, reproducible demos).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Clock {
+    System,
+    Fixed(String),
+}
+
+impl Clock {
+    /// The current time as stored: UTC, RFC 3339 with milliseconds, so text order is time order.
+    pub fn now(&self) -> String {
+        match self {
+            Clock::System => chrono::Utc::now()
+                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+                .to_string(),
+            Clock::Fixed(at) => at.clone(),
+        }
+    }
+}
+
+/// Whether opening may create a new store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file when it does not exist (`factdesk init`).
+    CreateIfMissing,
+    /// The file must already exist.
+    MustExist,
+}
+
+/// An open factdesk store, with the person whose changes it records.
+pub struct Store {
+    conn: Connection,
+    author: String,
+    clock: Clock,
+}
+
+/// The open write transaction of one operation; dropping it without commit rolls back.
+pub(crate) struct Tx<'s> {
+    tx: rusqlite::Transaction<'s>,
+    author: &'s str,
+    now: String,
+}
+
+impl<'s> Tx<'s> {
+    /// Appends one event to the history, in this transaction.
+    pub(crate) fn record_event(
+        &self,
+        action: &str,
+        kind: RecordKind,
+        record_id: &str,
+        change: Value,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                new_id(),
+                self.now,
+                self.author,
+                action,
+                kind.as_str(),
+                record_id,
+                change.to_string()
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.tx
+    }
+}
+
+/// A fresh record id: a random UUID in its readable text form.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+impl Store {
+    /// Opens (and if needed creates or upgrades) the store at `path`.
+    ///
+    /// A file that is not SQLite, a SQLite file that is not a factdesk store, and a store written
+    /// by a newer factdesk are refused before anything in them is changed.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        if mode == OpenMode::MustExist && !path.exists() {
+            return Err(Error::store(format!(
+                "no factdesk store at '{}' (run `factdesk init` to create one, or pass --db)",
+                path.display()
+            )));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| Error::store(format!("cannot open store '{}': {e}", path.display())))?;
+        Self::prepare(conn, &path.display().to_string())
+    }
+
+    /// Opens a fresh store that lives in memory only (tests, examples).
+    pub fn open_in_memory() -> Result<Store> {
+        Self::prepare(Connection::open_in_memory()?, ":memory:")
+    }
+
+    fn prepare(conn: Connection, name: &str) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        migrate::check_identity(&conn, name)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        // WAL lets readers work while one person writes; an in-memory store stays "memory".
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if mode != "wal" && mode != "memory" {
+            return Err(Error::store(format!(
+                "cannot switch store '{name}' to WAL journal mode (got '{mode}')"
+            )));
+        }
+        let mut store = Store {
+            conn,
+            author: "unknown".into(),
+            clock: Clock::System,
+        };
+        migrate::upgrade(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// Sets the person recorded as the author of every change made through this store.
+    pub fn with_author(mut self, author: impl Into<String>) -> Self {
+        self.author = author.into();
+        self
+    }
+
+    /// Sets where timestamps come from.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The person recorded as author of changes.
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs one operation in an `IMMEDIATE` write transaction: its rows and its events are
+    /// committed together, or — on any error — not at all.
+    pub(crate) fn write<T>(&mut self, op: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        let now = self.clock.now();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = Tx {
+            tx,
+            author: &self.author,
+            now,
+        };
+        let out = op(&tx)?;
+        tx.tx.commit()?;
+        Ok(out)
+    }
+
+    /// The connection, for read-only queries.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The tables whose records can be named by id prefix.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdTable {
+    Claim,
+    Link,
+    Source,
+}
+
+impl IdTable {
+    fn table(self) -> &'static str {
+        match self {
+            IdTable::Claim => "claims",
+            IdTable::Link => "links",
+            IdTable::Source => "sources",
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            IdTable::Claim => "claim",
+            IdTable::Link => "link",
+            IdTable::Source => "source",
+        }
+    }
+}
+
+/// Finds the one record whose id starts with `prefix` (at least [`MIN_ID_PREFIX`] characters):
+/// its integer key and full id. Unknown and ambiguous prefixes are errors naming the problem.
+pub(crate) fn resolve_id(conn: &Connection, table: IdTable, prefix: &str) -> Result<(i64, String)> {
+    let wanted = prefix.trim().to_lowercase();
+    let noun = table.noun();
+    if wanted.len() < MIN_ID_PREFIX {
+        return Err(Error::invalid(format!(
+            "{noun} id '{prefix}' is too short: give at least {MIN_ID_PREFIX} characters"
+        )));
+    }
+    if !wanted.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(Error::invalid(format!(
+            "'{prefix}' is not a {noun} id (ids are hexadecimal, like 1a2b3c4d)"
+        )));
+    }
+    // The prefix holds only hex digits and dashes, so it is safe inside a GLOB pattern.
+    let sql = format!(
+        "SELECT pk, id FROM {} WHERE id GLOB ?1 || '*' ORDER BY id LIMIT 6",
+        table.table()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let found: Vec<(i64, String)> = stmt
+        .query_map([&wanted], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    match found.len() {
+        0 => Err(Error::invalid(format!("no {noun} with id '{prefix}'"))),
+        1 => Ok(found.into_iter().next().expect("one row")),
+        _ => {
+            let shown: Vec<&str> = found.iter().take(5).map(|(_, id)| id.as_str()).collect();
+            let more = if found.len() > 5 { ", …" } else { "" };
+            Err(Error::invalid(format!(
+                "{noun} id '{prefix}' is ambiguous: it starts {}{more}",
+                shown.join(", ")
+            )))
+        }
+    }
+}
+
+/// Looks up a source's key by name (case-insensitively), without creating it.
+pub(crate) fn find_source_pk(conn: &Connection, name: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT pk FROM sources WHERE name_key = ?1")?
+        .query_row([crate::model::source_key(name)], |r| r.get(0))
+        .optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_clock_is_used_verbatim_and_system_clock_sorts_as_text() {
+        assert_eq!(
+            Clock::Fixed("2024-09-06T12:00:00.000Z".into()).now(),
+            "2024-09-06T12:00:00.000Z"
+        );
+        let now = Clock::System.now();
+        assert_eq!(now.len(), "2024-09-06T12:00:00.000Z".len());
+        assert!(now.ends_with('Z'));
+    }
+
+    #[test]
+    fn id_prefixes_must_be_long_enough_and_hexadecimal() {
+        let store = Store::open_in_memory().unwrap();
+        let err = resolve_id(store.conn(), IdTable::Claim, "1a2").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "claim id '1a2' is too short: give at least 4 characters"
+        );
+        let err = resolve_id(store.conn(), IdTable::Claim, "zzzz*").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "'zzzz*' is not a claim id (ids are hexadecimal, like 1a2b3c4d)"
+        );
+        let err = resolve_id(store.conn(), IdTable::Link, "abcd").unwrap_err();
+        assert_eq!(err.to_string(), "no link with id 'abcd'");
+    }
+}

@@ -1,0 +1,155 @@
+//! Sources: registering who says or publishes things, finding them by name or id, and creating
+//! one on first mention (each creation with its `source.add` event).
+
+use rusqlite::{Connection, Row, params};
+use serde_json::json;
+
+use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id};
+use crate::error::{Error, Result};
+use crate::model::{NewSource, RecordKind, Source, SourceKind, clean_source_name, source_key};
+
+const SOURCE_COLUMNS: &str = "s.id, s.name, s.kind, s.url, s.note,
+    (SELECT count(*) FROM claims c WHERE c.claimant_pk = s.pk),
+    (SELECT count(*) FROM claims c WHERE c.reported_by_pk = s.pk),
+    (SELECT count(*) FROM evidence e WHERE e.source_pk = s.pk),
+    s.created_at, s.created_by";
+
+fn source_from_row(row: &Row) -> rusqlite::Result<Source> {
+    let kind: String = row.get(2)?;
+    Ok(Source {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kind: kind.parse().unwrap_or(SourceKind::Other),
+        url: row.get(3)?,
+        note: row.get(4)?,
+        claims_made: row.get(5)?,
+        claims_reported: row.get(6)?,
+        evidence_items: row.get(7)?,
+        created_at: row.get(8)?,
+        created_by: row.get(9)?,
+    })
+}
+
+/// Inserts a source and its event; the name must be new.
+fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
+    let name = clean_source_name(&source.name)?;
+    if find_source_pk(tx, &name)?.is_some() {
+        return Err(Error::invalid(format!("source '{name}' already exists")));
+    }
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            id,
+            name,
+            source_key(&name),
+            source.kind.as_str(),
+            source.url,
+            source.note,
+            tx.now,
+            tx.author
+        ],
+    )?;
+    let pk = tx.last_insert_rowid();
+    let mut change = json!({ "name": name, "kind": source.kind });
+    if let Some(url) = &source.url {
+        change["url"] = json!(url);
+    }
+    if let Some(note) = &source.note {
+        change["note"] = json!(note);
+    }
+    tx.record_event("source.add", RecordKind::Source, &id, change)?;
+    Ok((pk, id))
+}
+
+/// The key of the source called `name`, creating it (kind `other`) when it is new.
+pub(super) fn source_pk_or_create(tx: &Tx, name: &str) -> Result<i64> {
+    let name = clean_source_name(name)?;
+    if let Some(pk) = find_source_pk(tx, &name)? {
+        return Ok(pk);
+    }
+    let new = NewSource {
+        name,
+        kind: SourceKind::Other,
+        url: None,
+        note: None,
+    };
+    Ok(insert_source(tx, &new)?.0)
+}
+
+/// Like [`source_pk_or_create`] for an optional name.
+pub(super) fn optional_source_pk(tx: &Tx, name: Option<&str>) -> Result<Option<i64>> {
+    name.map(|n| source_pk_or_create(tx, n)).transpose()
+}
+
+fn source_by_pk(conn: &Connection, pk: i64) -> Result<Source> {
+    let sql = format!("SELECT {SOURCE_COLUMNS} FROM sources s WHERE s.pk = ?1");
+    Ok(conn.query_row(&sql, [pk], source_from_row)?)
+}
+
+impl Store {
+    /// Registers a new source; its name must not be taken (names match case-insensitively).
+    pub fn add_source(&mut self, source: &NewSource) -> Result<Source> {
+        let pk = self.write(|tx| Ok(insert_source(tx, source)?.0))?;
+        source_by_pk(self.conn(), pk)
+    }
+
+    /// Every source, by name.
+    pub fn sources(&self) -> Result<Vec<Source>> {
+        let sql = format!("SELECT {SOURCE_COLUMNS} FROM sources s ORDER BY s.name_key");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], source_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The source with this name (any case) or, failing that, this id prefix.
+    pub fn source(&self, name_or_id: &str) -> Result<Source> {
+        if let Some(pk) = find_source_pk(self.conn(), name_or_id)? {
+            return source_by_pk(self.conn(), pk);
+        }
+        match resolve_id(self.conn(), IdTable::Source, name_or_id) {
+            Ok((pk, _)) => source_by_pk(self.conn(), pk),
+            Err(Error::Invalid(_)) => Err(Error::invalid(format!(
+                "no source named or with id '{}'",
+                name_or_id.trim()
+            ))),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(name: &str, kind: SourceKind) -> NewSource {
+        NewSource {
+            name: name.into(),
+            kind,
+            url: None,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn names_are_unique_whatever_their_case_and_spacing() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        let added = store
+            .add_source(&source("  Newsweek ", SourceKind::Outlet))
+            .unwrap();
+        assert_eq!(added.name, "Newsweek");
+        assert_eq!(added.created_by, "ana");
+        let err = store
+            .add_source(&source("NEWSWEEK", SourceKind::Outlet))
+            .unwrap_err();
+        assert_eq!(err.to_string(), "source 'NEWSWEEK' already exists");
+        assert_eq!(store.source("newsweek").unwrap().id, added.id);
+        assert_eq!(store.source(&added.id[..6]).unwrap().name, "Newsweek");
+        assert_eq!(
+            store.source("Reuters").unwrap_err().to_string(),
+            "no source named or with id 'Reuters'"
+        );
+        assert_eq!(store.sources().unwrap().len(), 1);
+    }
+}
