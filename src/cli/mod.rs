@@ -49,7 +49,7 @@ pub struct GlobalArgs {
     pub db: PathBuf,
     /// Who is making the changes (recorded in the history); defaults to the login name.
     #[arg(long = "as", global = true, env = "FACTDESK_USER", value_name = "NAME")]
-    pub author: Option<String>,
+    pub acting_as: Option<String>,
     /// Output format: table, json, csv or markdown.
     #[arg(long, global = true, default_value = "table", value_parser = parse_format, value_name = "FORMAT")]
     pub format: Format,
@@ -151,7 +151,7 @@ pub struct Context {
 impl Context {
     fn from_args(global: &GlobalArgs) -> Self {
         let author = global
-            .author
+            .acting_as
             .clone()
             .filter(|a| !a.trim().is_empty())
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))

@@ -1,0 +1,275 @@
+//! Bad input: each case exits non-zero with one line naming the problem, and leaves the store's
+//! contents exactly as they were (checked by `Desk::fails`).
+
+use crate::{Desk, Seed};
+
+#[test]
+fn empty_claim_text_is_refused() {
+    let desk = Desk::new();
+    assert_eq!(
+        desk.fails(&["claim", "add", ""], 1),
+        "factdesk: claim text is empty"
+    );
+    assert_eq!(
+        desk.fails(&["claim", "add", " \n\t "], 1),
+        "factdesk: claim text is empty"
+    );
+    let seed = Seed::log(&desk);
+    assert_eq!(
+        desk.fails(&["claim", "edit", &seed.denial, "--text", "  "], 1),
+        "factdesk: claim text is empty"
+    );
+}
+
+#[test]
+fn unknown_words_are_refused_naming_the_choices() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    assert_eq!(
+        desk.fails(&["claim", "add", "X", "--stance", "alleges"], 1),
+        "factdesk: unknown stance 'alleges' (expected one of: asserts, denies, questions, neutral)"
+    );
+    assert_eq!(
+        desk.fails(
+            &[
+                "link",
+                "add",
+                &seed.denial,
+                &seed.allegation,
+                "--relation",
+                "refutes"
+            ],
+            1
+        ),
+        "factdesk: unknown relation 'refutes' (expected one of: contradicts, supports, duplicates, related)"
+    );
+    assert_eq!(
+        desk.fails(
+            &["claim", "verdict", &seed.denial, "false", "--note", "x"],
+            1
+        ),
+        "factdesk: unknown verdict 'false' (expected one of: supported, refuted, mixed, unverifiable)"
+    );
+    assert_eq!(
+        desk.fails(&["source", "add", "Reuters", "--kind", "wire"], 1),
+        "factdesk: unknown source kind 'wire' (expected one of: outlet, government, official, organization, person, anonymous, other)"
+    );
+    assert_eq!(
+        desk.fails(&["evidence", "add", &seed.denial, "--stance", "proves"], 1),
+        "factdesk: unknown evidence stance 'proves' (expected one of: supports, refutes, context)"
+    );
+    assert_eq!(
+        desk.fails(&["claim", "list", "--status", "open"], 1),
+        "factdesk: unknown status 'open' (expected one of: supported, refuted, mixed, unverifiable, disputed, unresolved)"
+    );
+}
+
+#[test]
+fn a_verdict_without_a_rationale_is_refused() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    let message = "factdesk: a verdict needs a rationale: give --note with the reasons";
+    assert_eq!(
+        desk.fails(&["claim", "verdict", &seed.denial, "refuted"], 1),
+        message
+    );
+    assert_eq!(
+        desk.fails(
+            &["claim", "verdict", &seed.denial, "refuted", "--note", "  "],
+            1
+        ),
+        message
+    );
+    assert_eq!(
+        desk.fails(
+            &["claim", "verdict", &seed.denial, "--clear", "--note", "x"],
+            1
+        ),
+        format!(
+            "factdesk: claim {} has no verdict to withdraw",
+            &seed.denial[..8]
+        )
+    );
+}
+
+#[test]
+fn malformed_dates_are_refused() {
+    let desk = Desk::new();
+    for bad in ["2024-9-6", "2024-02-30", "06/09/2024", "last friday"] {
+        assert_eq!(
+            desk.fails(&["claim", "add", "X", "--date", bad], 1),
+            format!("factdesk: malformed date '{bad}' (expected a real date written YYYY-MM-DD)")
+        );
+    }
+    assert_eq!(
+        desk.fails(&["history", "--since", "yesterday"], 1),
+        "factdesk: malformed time 'yesterday' (expected YYYY-MM-DD or an RFC 3339 time like 2024-09-07T12:00:00Z)"
+    );
+}
+
+#[test]
+fn bad_links_are_refused() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    assert_eq!(
+        desk.fails(
+            &[
+                "link",
+                "add",
+                &seed.denial,
+                &seed.denial,
+                "--relation",
+                "related"
+            ],
+            1
+        ),
+        format!(
+            "factdesk: cannot link claim {} to itself",
+            &seed.denial[..8]
+        )
+    );
+    assert_eq!(
+        desk.fails(
+            &[
+                "link",
+                "add",
+                &seed.denial,
+                "00000000-0000-4000-8000-000000000000",
+                "--relation",
+                "related"
+            ],
+            1
+        ),
+        "factdesk: no claim with id '00000000-0000-4000-8000-000000000000'"
+    );
+    assert_eq!(
+        desk.fails(
+            &[
+                "link",
+                "add",
+                &seed.allegation,
+                &seed.denial,
+                "--relation",
+                "contradicts"
+            ],
+            1
+        ),
+        format!(
+            "factdesk: claims {} and {} are already linked by 'contradicts' (link {})",
+            &seed.allegation[..8],
+            &seed.denial[..8],
+            &seed.link[..8]
+        )
+    );
+    assert_eq!(
+        desk.fails(&["link", "remove", "ffff"], 1).split(':').next(),
+        Some("factdesk")
+    );
+}
+
+#[test]
+fn short_unknown_and_ambiguous_id_prefixes_are_refused() {
+    let desk = Desk::new();
+    desk.claim(&["seed so the store is not empty"]);
+    // Two claims whose ids share a prefix, as a raw sqlite3 user (or a very unlucky desk) could have.
+    let raw = desk.raw();
+    for id in [
+        "abcd1111-0000-4000-8000-000000000000",
+        "abcd2222-0000-4000-8000-000000000000",
+    ] {
+        raw.execute(
+            "INSERT INTO claims (id, text, stance, created_at, created_by) VALUES (?1, 'x', 'asserts', '2024-09-07T12:00:00.000Z', 'ana')",
+            [id],
+        )
+        .unwrap();
+    }
+    drop(raw);
+    assert_eq!(
+        desk.fails(&["claim", "show", "abcd"], 1),
+        "factdesk: claim id 'abcd' is ambiguous: it starts abcd1111-0000-4000-8000-000000000000, abcd2222-0000-4000-8000-000000000000"
+    );
+    assert!(
+        desk.ok(&["--format", "json", "claim", "show", "ABCD2"])
+            .contains("abcd2222")
+    );
+    assert_eq!(
+        desk.fails(&["claim", "show", "abc"], 1),
+        "factdesk: claim id 'abc' is too short: give at least 4 characters"
+    );
+    assert_eq!(
+        desk.fails(&["history", "9999"], 1),
+        "factdesk: no claim with id '9999'"
+    );
+    assert!(
+        desk.fails(&["evidence", "add", "abcd", "--stance", "supports"], 1)
+            .contains("ambiguous")
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    assert_eq!(
+        desk.fails(&["claim", "edit", &seed.denial], 2),
+        "factdesk: claim edit needs at least one change (--text, --claimant, --stance, --add-tag, …)"
+    );
+    assert_eq!(
+        desk.fails(&["claim", "verdict", &seed.denial, "--note", "x"], 2),
+        "factdesk: give a verdict (supported, refuted, mixed, unverifiable) or --clear"
+    );
+    let out = desk.run(&["claim", "frobnicate"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: unrecognized subcommand 'frobnicate'"),
+        "{}",
+        out.stderr
+    );
+    let out = desk.run(&["--format", "xml", "claim", "list"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("unknown format 'xml'"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn removing_a_tag_the_claim_lacks_is_refused() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    assert_eq!(
+        desk.fails(
+            &[
+                "claim",
+                "edit",
+                &seed.denial,
+                "--add-tag",
+                "iran",
+                "--remove-tag",
+                "russia"
+            ],
+            1
+        ),
+        "factdesk: claim has no tag 'russia' to remove"
+    );
+}
+
+#[test]
+fn duplicate_sources_are_refused_whatever_their_case() {
+    let desk = Desk::new();
+    desk.ok(&["source", "add", "Newsweek", "--kind", "outlet"]);
+    assert_eq!(
+        desk.fails(&["source", "add", " NEWSWEEK "], 1),
+        "factdesk: source 'NEWSWEEK' already exists"
+    );
+    assert_eq!(
+        desk.fails(&["source", "add", "  "], 1),
+        "factdesk: source name is empty"
+    );
+    assert_eq!(
+        desk.fails(&["source", "show", "Reuters"], 1),
+        "factdesk: no source named or with id 'Reuters'"
+    );
+}

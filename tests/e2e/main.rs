@@ -1,0 +1,220 @@
+//! End-to-end tests: the real `factdesk` binary run on temporary stores, with the clock fixed
+//! (`FACTDESK_NOW`) and the author set (`FACTDESK_USER`), so output that people read can be
+//! checked exactly. One test binary; one module per area.
+
+mod bad_input;
+mod commands;
+mod status;
+mod store_file;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin;
+use rusqlite::Connection;
+use tempfile::TempDir;
+
+/// The instant every test store lives at.
+pub const NOW: &str = "2024-09-07T12:00:00.000Z";
+
+/// A temporary store and a way to run factdesk on it.
+pub struct Desk {
+    _dir: TempDir,
+    pub db: PathBuf,
+}
+
+/// What a finished command left behind.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Desk {
+    /// A fresh, initialised store.
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Desk {
+        let desk = Desk::uninitialised();
+        desk.ok(&["init"]);
+        desk
+    }
+
+    /// A temporary directory where the store file does not exist yet.
+    pub fn uninitialised() -> Desk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("desk.db");
+        Desk { _dir: dir, db }
+    }
+
+    /// A command on this store, as `ana`, at [`NOW`].
+    pub fn cmd(&self, args: &[&str]) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.std_cmd(args))
+    }
+
+    /// The same, as a plain `std::process::Command` (for spawning).
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(cargo_bin!("factdesk"));
+        cmd.env("FACTDESK_DB", &self.db)
+            .env("FACTDESK_USER", "ana")
+            .env("FACTDESK_NOW", NOW)
+            .args(args);
+        cmd
+    }
+
+    /// Runs a command and returns what it did.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        let output = self.cmd(args).output().expect("factdesk runs");
+        Outcome {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        }
+    }
+
+    /// Runs a command that must succeed; returns its standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "factdesk {args:?} failed: {}", out.stderr);
+        out.stdout
+    }
+
+    /// Runs a command that must fail with `code` and a one-line message, leaving the store's
+    /// contents exactly as they were; returns the message.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let before = self.contents();
+        let out = self.run(args);
+        assert_eq!(
+            out.code, code,
+            "factdesk {args:?}: stdout {:?} stderr {:?}",
+            out.stdout, out.stderr
+        );
+        assert_eq!(out.stdout, "", "factdesk {args:?} printed to stdout");
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "not one line: {:?}",
+            out.stderr
+        );
+        assert_eq!(
+            self.contents(),
+            before,
+            "factdesk {args:?} changed the store"
+        );
+        out.stderr.trim_end().to_string()
+    }
+
+    /// Logs a claim and returns its full id.
+    pub fn claim(&self, args: &[&str]) -> String {
+        let mut all = vec!["claim", "add"];
+        all.extend_from_slice(args);
+        self.ok(&all).trim().to_string()
+    }
+
+    /// Every row of every table, in a stable order: what "the store is unchanged" compares.
+    pub fn contents(&self) -> String {
+        contents_of(&self.db)
+    }
+
+    /// A raw connection to the store file, as a `sqlite3` user would have.
+    pub fn raw(&self) -> Connection {
+        Connection::open(&self.db).expect("open raw")
+    }
+}
+
+/// Every row of every table of a store file, with its schema version.
+pub fn contents_of(db: &Path) -> String {
+    if !db.exists() {
+        return "<no file>".into();
+    }
+    let conn = Connection::open(db).expect("open raw");
+    let mut out = String::new();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    out.push_str(&format!("user_version {version}\n"));
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
+            .unwrap();
+        let columns = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..columns)
+                    .map(|i| {
+                        r.get::<_, rusqlite::types::Value>(i)
+                            .map(|v| format!("{v:?}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .unwrap();
+        for row in rows {
+            out.push_str(&format!("{table}: {}\n", row.unwrap().join(" | ")));
+        }
+    }
+    out
+}
+
+/// The first 8 characters of an id, as tables show it.
+pub fn short(id: &str) -> &str {
+    &id[..8]
+}
+
+/// The seed story: the WSJ-reported allegation and the Iranian Mission's denial, linked.
+pub struct Seed {
+    pub allegation: String,
+    pub denial: String,
+    pub link: String,
+}
+
+impl Seed {
+    pub fn log(desk: &Desk) -> Seed {
+        let allegation = desk.claim(&[
+            "Iran supplied Russia with short-range ballistic missiles",
+            "--claimant",
+            "U.S. and European officials",
+            "--reported-by",
+            "The Wall Street Journal",
+            "--stance",
+            "asserts",
+            "--date",
+            "2024-09-06",
+            "--url",
+            "https://www.wsj.com/world/iran-missiles-russia",
+        ]);
+        let denial = desk.claim(&[
+            "Iran has not provided weapons to either side of the conflict in Ukraine",
+            "--claimant",
+            "Iranian Mission to the UN",
+            "--reported-by",
+            "Newsweek",
+            "--stance",
+            "asserts",
+            "--quote",
+            "Iran considers the provision of military assistance to the parties ... to be inhumane.",
+        ]);
+        let link = desk
+            .ok(&[
+                "link",
+                "add",
+                &denial,
+                &allegation,
+                "--relation",
+                "contradicts",
+                "--note",
+                "Iran's answer to the WSJ report",
+            ])
+            .trim()
+            .to_string();
+        Seed {
+            allegation,
+            denial,
+            link,
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! The store file itself: creation and migration, refusing files that are not factdesk stores
+//! or come from a newer factdesk, the append-only event log under raw SQL, several processes
+//! writing at once, and output to a closed pipe.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::cargo_bin;
+
+use crate::{Desk, NOW, contents_of};
+
+#[test]
+fn an_empty_file_is_migrated_to_the_latest_schema() {
+    let desk = Desk::uninitialised();
+    std::fs::write(&desk.db, b"").unwrap();
+    assert_eq!(desk.ok(&["claim", "list"]), "No claims.\n");
+    let raw = desk.raw();
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 1);
+    let application_id: i64 = raw
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(application_id, factdesk::store::APPLICATION_ID);
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_missing_store_is_not_created_by_accident() {
+    let desk = Desk::uninitialised();
+    let out = desk.run(&["claim", "list"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "factdesk: no factdesk store at '{}' (run `factdesk init` to create one, or pass --db)\n",
+            desk.db.display()
+        )
+    );
+    assert!(!desk.db.exists());
+}
+
+#[test]
+fn a_store_from_a_newer_factdesk_is_refused_and_left_untouched() {
+    let desk = Desk::new();
+    desk.claim(&["A claim"]);
+    desk.raw().pragma_update(None, "user_version", 99).unwrap();
+    // Fold the WAL into the main file so the bytes compared below are the whole store.
+    desk.raw()
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+    let before = std::fs::read(&desk.db).unwrap();
+    let message = desk.fails(&["claim", "add", "Another"], 3);
+    assert_eq!(
+        message,
+        format!(
+            "factdesk: store '{}' was written by a newer factdesk (schema version 99; this factdesk knows up to 1): upgrade factdesk to open it",
+            desk.db.display()
+        )
+    );
+    assert_eq!(std::fs::read(&desk.db).unwrap(), before);
+}
+
+#[test]
+fn files_that_are_not_factdesk_stores_are_refused_and_left_untouched() {
+    let desk = Desk::uninitialised();
+    let text = b"This is a plain text file, not a database at all. ".repeat(100);
+    std::fs::write(&desk.db, &text).unwrap();
+    let out = desk.run(&["claim", "add", "X"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "factdesk: '{}' is not a factdesk store (not a SQLite database)\n",
+            desk.db.display()
+        )
+    );
+    assert_eq!(std::fs::read(&desk.db).unwrap(), text);
+
+    let other = Desk::uninitialised();
+    rusqlite::Connection::open(&other.db)
+        .unwrap()
+        .execute_batch("CREATE TABLE recipes (name TEXT)")
+        .unwrap();
+    let before = std::fs::read(&other.db).unwrap();
+    let out = other.run(&["init"]);
+    assert_eq!(out.code, 3);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "factdesk: '{}' is not a factdesk store (it is a SQLite database made by something else)\n",
+            other.db.display()
+        )
+    );
+    assert_eq!(std::fs::read(&other.db).unwrap(), before);
+}
+
+#[test]
+fn events_cannot_be_rewritten_even_with_raw_sql() {
+    let desk = Desk::new();
+    desk.claim(&["A claim", "--claimant", "Someone"]);
+    let before = desk.contents();
+    let raw = desk.raw();
+    let update = raw
+        .execute("UPDATE events SET author = 'mallory'", [])
+        .unwrap_err();
+    assert!(
+        update
+            .to_string()
+            .contains("factdesk events are append-only: UPDATE refused"),
+        "{update}"
+    );
+    let delete = raw.execute("DELETE FROM events", []).unwrap_err();
+    assert!(
+        delete
+            .to_string()
+            .contains("factdesk events are append-only: DELETE refused"),
+        "{delete}"
+    );
+    drop(raw);
+    assert_eq!(desk.contents(), before);
+}
+
+#[test]
+fn every_change_has_its_event_in_the_same_store() {
+    let desk = Desk::new();
+    let seed = crate::Seed::log(&desk);
+    desk.ok(&[
+        "evidence",
+        "add",
+        &seed.allegation,
+        "--stance",
+        "supports",
+        "--source",
+        "U.S. officials",
+    ]);
+    desk.ok(&["claim", "verdict", &seed.denial, "refuted", "--note", "x"]);
+    let raw = desk.raw();
+    let count = |sql: &str| -> i64 { raw.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT count(*) FROM sources"),
+        count("SELECT count(*) FROM events WHERE action = 'source.add'")
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM claims"),
+        count("SELECT count(*) FROM events WHERE action = 'claim.add'")
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM evidence"),
+        count("SELECT count(*) FROM events WHERE action = 'evidence.add'")
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM links"),
+        count("SELECT count(*) FROM events WHERE action = 'link.add'")
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM verdicts"),
+        count("SELECT count(*) FROM events WHERE action = 'verdict.set'")
+    );
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM events WHERE at <> '2024-09-07T12:00:00.000Z' OR author <> 'ana'"
+        ),
+        0
+    );
+}
+
+#[test]
+fn several_processes_writing_one_store_at_once_all_land() {
+    let desk = Desk::new();
+    let writers = 8;
+    let claims_each = 10;
+    let children: Vec<_> = (0..writers)
+        .map(|w| {
+            // Each process logs claims and links them, reading ids back between writes.
+            let script = format!(
+                "set -e; for i in $(seq 1 {claims_each}); do \
+                   a=$(\"$FD\" claim add \"writer {w} claim $i\" --claimant \"Writer {w}\"); \
+                   b=$(\"$FD\" claim add \"writer {w} answer $i\" --claimant \"Writer {w}\" --stance denies); \
+                   \"$FD\" link add \"$b\" \"$a\" --relation contradicts >/dev/null; \
+                 done"
+            );
+            Command::new("sh")
+                .args(["-c", &script])
+                .env("FD", cargo_bin!("factdesk"))
+                .env("FACTDESK_DB", &desk.db)
+                .env("FACTDESK_USER", format!("writer{w}"))
+                .env("FACTDESK_NOW", NOW)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "a writer failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let raw = desk.raw();
+    let claims: i64 = raw
+        .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
+        .unwrap();
+    let links: i64 = raw
+        .query_row("SELECT count(*) FROM links", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(claims, (writers * claims_each * 2) as i64);
+    assert_eq!(links, (writers * claims_each) as i64);
+    let disputed = desk.ok(&["--format", "json", "report", "disputed", "--all"]);
+    let disputed: serde_json::Value = serde_json::from_str(&disputed).unwrap();
+    assert_eq!(
+        disputed.as_array().unwrap().len(),
+        writers * claims_each * 2
+    );
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let desk = Desk::new();
+    let raw = desk.raw();
+    let tx = raw.unchecked_transaction().unwrap();
+    for i in 0..3000 {
+        tx.execute(
+            "INSERT INTO claims (id, text, stance, created_at, created_by)
+             VALUES (printf('%08x-0000-4000-8000-000000000000', ?1), 'A claim long enough to fill a pipe quickly, line after line', 'asserts', '2024-09-07T12:00:00.000Z', 'ana')",
+            [i],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+    let mut child = desk
+        .std_cmd(&["claim", "list", "--all"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert!(contents_of(&desk.db).contains("claims: "));
+}
