@@ -2,8 +2,8 @@
 //!
 //! It owns opening the file (pragmas, schema migrations, refusing files that are not factdesk
 //! stores), transactions, id resolution and the event log. Every change goes through
-//! [`Store::write`], which begins an `IMMEDIATE` transaction, lets one operation write its rows
-//! and their events through a [`Tx`], and commits both together — or neither. It must not format
+//! `Store::write`, which begins an `IMMEDIATE` transaction, lets one operation write its rows
+//! and their events through a `Tx`, and commits both together — or neither. It must not format
 //! output or parse command lines; it hands back plain [`crate::model`] values.
 
 mod claims;
