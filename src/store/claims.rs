@@ -6,7 +6,7 @@ use rusqlite::{Connection, Row, ToSql, params};
 use serde_json::{Map, Value, json};
 
 use super::sources::optional_source_pk;
-use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id};
+use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{
     Claim, ClaimEdit, ExplainedClaim, ItemKind, NewClaim, RecordKind, Side, SideItem, Stance,
@@ -46,28 +46,25 @@ const CLAIM_SELECT: &str = "SELECT c.pk, c.id, c.text, cl.name, rb.name, c.stanc
     LEFT JOIN sources rb ON rb.pk = c.reported_by_pk";
 
 fn claim_from_row(row: &Row) -> rusqlite::Result<Claim> {
-    let word = |i: usize| -> rusqlite::Result<String> { row.get(i) };
-    let parse_failure = |i: usize, e: Error| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    };
     let tags: String = row.get(12)?;
     Ok(Claim {
         id: row.get(1)?,
         text: row.get(2)?,
         claimant: row.get(3)?,
         reported_by: row.get(4)?,
-        stance: word(5)?.parse().map_err(|e| parse_failure(5, e))?,
-        status: word(6)?.parse().map_err(|e| parse_failure(6, e))?,
-        verdict: row
-            .get::<_, Option<String>>(7)?
-            .map(|v| v.parse::<VerdictKind>())
-            .transpose()
-            .map_err(|e| parse_failure(7, e))?,
+        stance: word(row, 5)?,
+        status: word(row, 6)?,
+        verdict: match row.get_ref(7)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(word(row, 7)?),
+        },
         verdict_rationale: row.get(8)?,
         url: row.get(9)?,
         quote: row.get(10)?,
         date: row.get(11)?,
-        tags: serde_json::from_str(&tags).unwrap_or_default(),
+        tags: serde_json::from_str(&tags).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(12, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         created_at: row.get(13)?,
         created_by: row.get(14)?,
     })

@@ -4,7 +4,7 @@ use rusqlite::params;
 use serde_json::{Value, json};
 
 use super::sources::optional_source_pk;
-use super::{IdTable, Store, new_id, resolve_id};
+use super::{IdTable, Store, new_id, resolve_id, word};
 use crate::error::Result;
 use crate::model::{Evidence, NewEvidence, RecordKind, optional_text};
 
@@ -13,13 +13,10 @@ const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quo
     FROM evidence e JOIN claims c ON c.pk = e.claim_pk LEFT JOIN sources s ON s.pk = e.source_pk";
 
 fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
-    let stance: String = row.get(2)?;
     Ok(Evidence {
         id: row.get(0)?,
         claim_id: row.get(1)?,
-        stance: stance.parse().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        stance: word(row, 2)?,
         source: row.get(3)?,
         url: row.get(4)?,
         quote: row.get(5)?,

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
-use super::{IdTable, Store, new_id, resolve_id};
+use super::{IdTable, Store, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{Link, RecordKind, Relation, optional_text};
 
@@ -14,14 +14,11 @@ const LINK_SELECT: &str = "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, 
     FROM links l JOIN claims f ON f.pk = l.from_pk JOIN claims t ON t.pk = l.to_pk";
 
 fn link_from_row(row: &rusqlite::Row) -> rusqlite::Result<Link> {
-    let relation: String = row.get(3)?;
     Ok(Link {
         id: row.get(0)?,
         from_id: row.get(1)?,
         from_text: row.get(2)?,
-        relation: relation.parse().map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        relation: word(row, 3)?,
         to_id: row.get(4)?,
         to_text: row.get(5)?,
         note: row.get(6)?,

@@ -267,6 +267,18 @@ pub(crate) fn resolve_id(conn: &Connection, table: IdTable, prefix: &str) -> Res
     }
 }
 
+/// Reads column `i` as one of the model's words (a stance, a relation, …); a value the model
+/// does not know is a conversion error naming the column, not a panic.
+pub(crate) fn word<T>(row: &rusqlite::Row, i: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr<Err = Error>,
+{
+    let text: String = row.get(i)?;
+    text.parse().map_err(|e: Error| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 /// Looks up a source's key by name (case-insensitively), without creating it.
 pub(crate) fn find_source_pk(conn: &Connection, name: &str) -> Result<Option<i64>> {
     Ok(conn

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, Row, params};
 use serde_json::json;
 
-use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id};
+use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{NewSource, RecordKind, Source, SourceKind, clean_source_name, source_key};
 
@@ -15,11 +15,10 @@ const SOURCE_COLUMNS: &str = "s.id, s.name, s.kind, s.url, s.note,
     s.created_at, s.created_by";
 
 fn source_from_row(row: &Row) -> rusqlite::Result<Source> {
-    let kind: String = row.get(2)?;
     Ok(Source {
         id: row.get(0)?,
         name: row.get(1)?,
-        kind: kind.parse().unwrap_or(SourceKind::Other),
+        kind: word(row, 2)?,
         url: row.get(3)?,
         note: row.get(4)?,
         claims_made: row.get(5)?,
