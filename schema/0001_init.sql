@@ -90,6 +90,7 @@ CREATE TABLE verdicts (
     given_at    TEXT NOT NULL,
     given_by    TEXT NOT NULL
 );
+CREATE INDEX verdicts_verdict ON verdicts (verdict, claim_pk);
 
 -- The append-only history. `change` is JSON: new values, or {"field": {"old": …, "new": …}} for edits.
 CREATE TABLE events (

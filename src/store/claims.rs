@@ -422,8 +422,11 @@ impl Store {
             Some(Status::Disputed) => sql.push_str(
                 " AND c.pk IN (SELECT claim_pk FROM claims_with_opposition) AND st.status = 'disputed'",
             ),
+            // Unresolved claims are most of a store: walking claims in order finds them at once.
+            Some(Status::Unresolved) => sql.push_str(" AND st.status = 'unresolved'"),
+            // A verdict status is the verdict itself: start from the verdicts with that word.
             Some(status) => {
-                sql.push_str(" AND st.status = ?");
+                sql.push_str(" AND c.pk IN (SELECT claim_pk FROM verdicts WHERE verdict = ?1) AND st.status = ?1");
                 args.push(Box::new(status.as_str()));
             }
             None => {}
@@ -443,8 +446,8 @@ impl Store {
             args.push(Box::new(clean_tag(tag)?));
         }
         sql.push_str(match filter.order {
-            ClaimOrder::NewestFirst => " ORDER BY c.created_at DESC, c.pk DESC",
-            ClaimOrder::OldestFirst => " ORDER BY c.created_at, c.pk",
+            ClaimOrder::NewestFirst => " ORDER BY c.pk DESC",
+            ClaimOrder::OldestFirst => " ORDER BY c.pk",
         });
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ?");
