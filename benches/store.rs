@@ -13,14 +13,17 @@
 //!    `--floor-insert PATH`, which opens the store with rusqlite, inserts one row into `claims` in
 //!    one statement and exits — so both sides pay process start-up, opening the file and a
 //!    durable commit;
-//! 3. times `report disputed`, `report unresolved` and `claim list --status disputed`, and, as a
-//!    reference, `factdesk --version` (process start-up alone);
+//! 3. times `report disputed`, `report unresolved` and `claim list --status disputed` on a warm
+//!    and on a cold page cache (and `claim add` on a cold one), and, as a reference,
+//!    `factdesk --version` (process start-up alone);
 //! 4. prints a Markdown table (median and min of the timed runs, after warm-up runs).
 //!
 //! Environment:
 //! - `FACTDESK_BENCH_CLAIMS`: store size (default 1,000,000; e.g. 20000 for a quick run);
 //! - `FACTDESK_BENCH_RUNS`: timed runs per operation (default 21); `FACTDESK_BENCH_WARMUP`:
 //!   untimed runs first (default 3);
+//! - `FACTDESK_BENCH_COLD_RUNS`: cold-cache runs per operation (default 5), each after the
+//!   store's pages are dropped from the OS page cache;
 //! - `FACTDESK_BENCH_DIR`: where the temporary directory holding the store is made (default: the
 //!   system temp dir); `FACTDESK_BENCH_KEEP=1` keeps it afterwards, for strace or sqlite3.
 

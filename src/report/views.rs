@@ -264,11 +264,10 @@ impl View for DisputedReport<'_> {
                 writeln!(out)?;
             }
             writeln!(out, "{}  {}", short_id(&c.id), c.text)?;
-            let mut about = vec![format!(
-                "{} {}",
-                c.claimant.as_deref().unwrap_or("no claimant"),
-                c.stance
-            )];
+            let mut about = vec![match &c.claimant {
+                Some(claimant) => format!("{claimant} {}", c.stance),
+                None => format!("no claimant ({})", c.stance),
+            }];
             if let Some(by) = &c.reported_by {
                 about.push(format!("reported by {by}"));
             }
