@@ -10,8 +10,13 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::error::{Error, Result};
 
 /// The schema files, in order; entry `n` upgrades a store from version `n` to `n + 1`.
-const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init.sql", include_str!("../../schema/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../schema/0001_init.sql")),
+    (
+        "0002_search_and_import.sql",
+        include_str!("../../schema/0002_search_and_import.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -89,7 +94,8 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(tables, 7);
+        // 7 tables, plus the FTS5 index and its 4 shadow tables.
+        assert_eq!(tables, 12);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, Row, params};
 use serde_json::json;
 
-use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
+use super::{IdTable, Store, Tx, find_source_pk, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{NewSource, RecordKind, Source, SourceKind, clean_source_name, source_key};
 
@@ -29,13 +29,23 @@ fn source_from_row(row: &Row) -> rusqlite::Result<Source> {
     })
 }
 
+/// The namespace of source ids (a UUID v5 namespace, fixed forever).
+const SOURCE_NAMESPACE: uuid::Uuid =
+    uuid::Uuid::from_u128(0x6fd5_0c1e_3b1a_4c7e_9d2f_5a8b_1e0c_7d42);
+
+/// A source's id: a UUID v5 of its matching key, so the same source has the same id in every
+/// store — exports, imports and exchanged work agree on who said what.
+pub(crate) fn source_id(name: &str) -> String {
+    uuid::Uuid::new_v5(&SOURCE_NAMESPACE, source_key(name).as_bytes()).to_string()
+}
+
 /// Inserts a source and its event; the name must be new.
 fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
     let name = clean_source_name(&source.name)?;
     if find_source_pk(tx, &name)?.is_some() {
         return Err(Error::invalid(format!("source '{name}' already exists")));
     }
-    let id = new_id();
+    let id = source_id(&name);
     tx.execute(
         "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -150,5 +160,14 @@ mod tests {
             "no source named or with id 'Reuters'"
         );
         assert_eq!(store.sources().unwrap().len(), 1);
+        // The same name gives the same id in any store.
+        let mut other = Store::open_in_memory().unwrap();
+        assert_eq!(
+            other
+                .add_source(&source("newsweek", SourceKind::Outlet))
+                .unwrap()
+                .id,
+            added.id
+        );
     }
 }

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use factdesk::store::LATEST_VERSION;
+
 use crate::{Desk, NOW, Seed, short};
 
 fn json(text: &str) -> Value {
@@ -14,11 +16,11 @@ fn init_creates_a_store_and_is_harmless_on_an_existing_one() {
     let path = desk.db.display().to_string();
     assert_eq!(
         desk.ok(&["init"]),
-        format!("Created factdesk store '{path}' (schema version 1)\n")
+        format!("Created factdesk store '{path}' (schema version {LATEST_VERSION})\n")
     );
     assert_eq!(
         desk.ok(&["init"]),
-        format!("factdesk store '{path}' is ready (schema version 1)\n")
+        format!("factdesk store '{path}' is ready (schema version {LATEST_VERSION})\n")
     );
 }
 

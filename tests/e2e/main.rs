@@ -139,9 +139,7 @@ pub fn contents_of(db: &Path) -> String {
         .collect::<Result<_, _>>()
         .unwrap();
     for table in tables {
-        let mut stmt = conn
-            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY 1, 2"))
-            .unwrap();
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
         let columns = stmt.column_count();
         let rows = stmt
             .query_map([], |r| {
@@ -153,8 +151,10 @@ pub fn contents_of(db: &Path) -> String {
                     .collect::<Result<Vec<_>, _>>()
             })
             .unwrap();
+        let mut rows: Vec<String> = rows.map(|row| row.unwrap().join(" | ")).collect();
+        rows.sort();
         for row in rows {
-            out.push_str(&format!("{table}: {}\n", row.unwrap().join(" | ")));
+            out.push_str(&format!("{table}: {row}\n"));
         }
     }
     out

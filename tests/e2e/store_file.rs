@@ -18,7 +18,7 @@ fn an_empty_file_is_migrated_to_the_latest_schema() {
     let version: i64 = raw
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 1);
+    assert_eq!(version, factdesk::store::LATEST_VERSION);
     let application_id: i64 = raw
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .unwrap();
@@ -58,8 +58,9 @@ fn a_store_from_a_newer_factdesk_is_refused_and_left_untouched() {
     assert_eq!(
         message,
         format!(
-            "factdesk: store '{}' was written by a newer factdesk (schema version 99; this factdesk knows up to 1): upgrade factdesk to open it",
-            desk.db.display()
+            "factdesk: store '{}' was written by a newer factdesk (schema version 99; this factdesk knows up to {}): upgrade factdesk to open it",
+            desk.db.display(),
+            factdesk::store::LATEST_VERSION
         )
     );
     assert_eq!(std::fs::read(&desk.db).unwrap(), before);
@@ -252,4 +253,41 @@ fn output_into_a_closed_pipe_ends_quietly() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
     assert!(contents_of(&desk.db).contains("claims: "));
+}
+
+#[test]
+fn a_version_1_store_is_upgraded_and_its_claims_become_searchable() {
+    let desk = Desk::uninitialised();
+    {
+        // A store as factdesk's first schema left it, with a claim in it.
+        let raw = rusqlite::Connection::open(&desk.db).unwrap();
+        raw.execute_batch(include_str!("../../schema/0001_init.sql"))
+            .unwrap();
+        raw.pragma_update(None, "application_id", factdesk::store::APPLICATION_ID)
+            .unwrap();
+        raw.pragma_update(None, "user_version", 1).unwrap();
+        raw.execute(
+            "INSERT INTO claims (id, text, stance, created_at, created_by)
+             VALUES ('0123abcd-0000-4000-8000-000000000000', 'Iran supplied Russia with missiles', 'asserts', '2024-09-07T12:00:00.000Z', 'ana')",
+            [],
+        )
+        .unwrap();
+    }
+    assert!(
+        desk.ok(&["claim", "list"])
+            .contains("Iran supplied Russia with missiles")
+    );
+    let raw = desk.raw();
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, factdesk::store::LATEST_VERSION);
+    let found: String = raw
+        .query_row(
+            "SELECT c.id FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid WHERE claims_fts MATCH 'missile'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(found, "0123abcd-0000-4000-8000-000000000000");
 }
