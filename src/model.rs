@@ -323,6 +323,78 @@ pub struct NewSource {
     pub note: Option<String>,
 }
 
+/// When and by whom a record was first logged, as an imported file says (an export keeps it, so
+/// a round trip reproduces the same records).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Logged {
+    /// UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    pub at: String,
+    pub by: String,
+}
+
+/// One claim of a bulk file, with everything that hangs off it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimRecord {
+    /// The claim's id, kept when given so a re-import matches the same record.
+    pub id: Option<String>,
+    pub claim: NewClaim,
+    pub logged: Option<Logged>,
+    pub evidence: Vec<EvidenceRecord>,
+    pub verdict: Option<VerdictRecord>,
+    pub links: Vec<LinkRecord>,
+}
+
+/// A piece of evidence in a bulk file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceRecord {
+    pub id: Option<String>,
+    pub evidence: NewEvidence,
+    pub logged: Option<Logged>,
+}
+
+/// A verdict in a bulk file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerdictRecord {
+    pub verdict: VerdictKind,
+    pub rationale: String,
+    pub logged: Option<Logged>,
+}
+
+/// A link from the record's claim to another claim (in the same file or already in the store).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkRecord {
+    pub id: Option<String>,
+    pub relation: Relation,
+    pub to: String,
+    pub note: Option<String>,
+    pub logged: Option<Logged>,
+}
+
+/// Checks a full record id (a UUID in any case) and returns it in the stored form.
+pub fn parse_record_id(value: &str) -> Result<String, Error> {
+    uuid::Uuid::try_parse(value.trim())
+        .map(|u| u.to_string())
+        .map_err(|_| {
+            Error::invalid(format!(
+                "'{value}' is not a full id (a UUID like 8b5229d0-48e7-4713-a6a8-0e0817f64a6f)"
+            ))
+        })
+}
+
+/// Checks a stored time (`created_at`, `given_at`): an RFC 3339 time, returned in UTC with
+/// milliseconds so it sorts as text.
+pub fn parse_time(value: &str) -> Result<String, Error> {
+    let at = chrono::DateTime::parse_from_rfc3339(value.trim()).map_err(|_| {
+        Error::invalid(format!(
+            "malformed time '{value}' (expected an RFC 3339 time like 2024-09-07T12:00:00Z)"
+        ))
+    })?;
+    Ok(at
+        .with_timezone(&chrono::Utc)
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string())
+}
+
 /// Refuses empty or whitespace-only claim text; the text itself is kept exactly as given.
 pub fn validate_claim_text(text: &str) -> Result<(), Error> {
     if text.trim().is_empty() {

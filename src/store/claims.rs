@@ -9,8 +9,8 @@ use super::sources::optional_source_pk;
 use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{
-    Claim, ClaimEdit, ExplainedClaim, ItemKind, NewClaim, RecordKind, Side, SideItem, Stance,
-    Status, VerdictKind, clean_tag, parse_date, validate_claim_text, validate_rationale,
+    Claim, ClaimEdit, ExplainedClaim, ItemKind, Logged, NewClaim, RecordKind, Side, SideItem,
+    Stance, Status, VerdictKind, clean_tag, parse_date, validate_claim_text, validate_rationale,
 };
 
 /// Which claims a listing shows.
@@ -168,58 +168,102 @@ fn stored_claim(conn: &Connection, pk: i64) -> Result<StoredClaim> {
     )?)
 }
 
+/// Inserts a claim with its tags and its `claim.add` event (creating its claimant and reporter
+/// sources on first mention); returns its key. The one way a claim enters the store.
+pub(super) fn insert_claim(
+    tx: &Tx,
+    id: &str,
+    claim: &NewClaim,
+    logged: Option<&Logged>,
+) -> Result<i64> {
+    validate_claim_text(&claim.text)?;
+    let date = claim.date.as_deref().map(parse_date).transpose()?;
+    let tags = clean_tags(&claim.tags)?;
+    let stance = claim.stance.unwrap_or(Stance::Asserts);
+    let claimant = optional_source_pk(tx, claim.claimant.as_deref())?;
+    let reported_by = optional_source_pk(tx, claim.reported_by.as_deref())?;
+    let (at, by) = tx.logged(logged);
+    tx.prepare_cached(
+        "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
+                             claim_date, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        claim.text,
+        claimant,
+        reported_by,
+        stance.as_str(),
+        claim.url,
+        claim.quote,
+        date,
+        at,
+        by
+    ])?;
+    let pk = tx.last_insert_rowid();
+    insert_tags(tx, pk, &tags)?;
+    let mut change = Map::new();
+    change.insert("text".into(), json!(claim.text));
+    put(
+        &mut change,
+        "claimant",
+        &claim.claimant.as_deref().map(|s| s.trim().to_string()),
+    );
+    put(
+        &mut change,
+        "reported_by",
+        &claim.reported_by.as_deref().map(|s| s.trim().to_string()),
+    );
+    change.insert("stance".into(), json!(stance));
+    put(&mut change, "url", &claim.url);
+    put(&mut change, "quote", &claim.quote);
+    put(&mut change, "date", &date);
+    if !tags.is_empty() {
+        change.insert("tags".into(), json!(tags));
+    }
+    if let Some(logged) = logged {
+        change.insert("created_at".into(), json!(logged.at));
+        change.insert("created_by".into(), json!(logged.by));
+    }
+    tx.record_event("claim.add", RecordKind::Claim, id, Value::Object(change))?;
+    Ok(pk)
+}
+
+/// Gives (or replaces) a claim's verdict, with its `verdict.set` event.
+pub(super) fn put_verdict(
+    tx: &Tx,
+    claim_pk: i64,
+    claim_id: &str,
+    verdict: VerdictKind,
+    rationale: &str,
+    logged: Option<&Logged>,
+) -> Result<()> {
+    validate_rationale(rationale)?;
+    let old = current_verdict(tx, claim_pk)?;
+    let (at, by) = tx.logged(logged);
+    tx.prepare_cached(
+        "INSERT INTO verdicts (claim_pk, verdict, rationale, given_at, given_by)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
+            rationale = excluded.rationale, given_at = excluded.given_at,
+            given_by = excluded.given_by",
+    )?
+    .execute(params![claim_pk, verdict.as_str(), rationale, at, by])?;
+    let mut change = json!({ "verdict": verdict, "rationale": rationale });
+    if let Some(old) = old {
+        change["old"] = old;
+    }
+    if let Some(logged) = logged {
+        change["given_at"] = json!(logged.at);
+        change["given_by"] = json!(logged.by);
+    }
+    tx.record_event("verdict.set", RecordKind::Claim, claim_id, change)
+}
+
 impl Store {
     /// Logs a new claim (creating its claimant and reporter sources on first mention).
     pub fn add_claim(&mut self, claim: &NewClaim) -> Result<Claim> {
-        validate_claim_text(&claim.text)?;
-        let date = claim.date.as_deref().map(parse_date).transpose()?;
-        let tags = clean_tags(&claim.tags)?;
-        let stance = claim.stance.unwrap_or(Stance::Asserts);
-        let pk = self.write(|tx| {
-            let claimant = optional_source_pk(tx, claim.claimant.as_deref())?;
-            let reported_by = optional_source_pk(tx, claim.reported_by.as_deref())?;
-            let id = new_id();
-            tx.execute(
-                "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
-                                     claim_date, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    id,
-                    claim.text,
-                    claimant,
-                    reported_by,
-                    stance.as_str(),
-                    claim.url,
-                    claim.quote,
-                    date,
-                    tx.now,
-                    tx.author
-                ],
-            )?;
-            let pk = tx.last_insert_rowid();
-            insert_tags(tx, pk, &tags)?;
-            let mut change = Map::new();
-            change.insert("text".into(), json!(claim.text));
-            put(
-                &mut change,
-                "claimant",
-                &claim.claimant.as_deref().map(|s| s.trim().to_string()),
-            );
-            put(
-                &mut change,
-                "reported_by",
-                &claim.reported_by.as_deref().map(|s| s.trim().to_string()),
-            );
-            change.insert("stance".into(), json!(stance));
-            put(&mut change, "url", &claim.url);
-            put(&mut change, "quote", &claim.quote);
-            put(&mut change, "date", &date);
-            if !tags.is_empty() {
-                change.insert("tags".into(), json!(tags));
-            }
-            tx.record_event("claim.add", RecordKind::Claim, &id, Value::Object(change))?;
-            Ok(pk)
-        })?;
+        let pk = self.write(|tx| insert_claim(tx, &new_id(), claim, None))?;
         claim_by_pk(self.conn(), pk)
     }
 
@@ -344,20 +388,7 @@ impl Store {
         validate_rationale(rationale)?;
         let pk = self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            let old = current_verdict(tx, pk)?;
-            tx.execute(
-                "INSERT INTO verdicts (claim_pk, verdict, rationale, given_at, given_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
-                    rationale = excluded.rationale, given_at = excluded.given_at,
-                    given_by = excluded.given_by",
-                params![pk, verdict.as_str(), rationale, tx.now, tx.author],
-            )?;
-            let mut change = json!({ "verdict": verdict, "rationale": rationale });
-            if let Some(old) = old {
-                change["old"] = old;
-            }
-            tx.record_event("verdict.set", RecordKind::Claim, &id, change)?;
+            put_verdict(tx, pk, &id, verdict, rationale, None)?;
             Ok(pk)
         })?;
         claim_by_pk(self.conn(), pk)

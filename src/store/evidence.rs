@@ -4,9 +4,9 @@ use rusqlite::params;
 use serde_json::{Value, json};
 
 use super::sources::optional_source_pk;
-use super::{IdTable, Store, new_id, resolve_id, word};
+use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::Result;
-use crate::model::{Evidence, NewEvidence, RecordKind, optional_text};
+use crate::model::{Evidence, Logged, NewEvidence, RecordKind, optional_text};
 
 const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quote, e.note,
         e.created_at, e.created_by
@@ -26,47 +26,64 @@ fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
     })
 }
 
+/// Inserts a piece of evidence on a claim with its `evidence.add` event (creating its source on
+/// first mention); returns its key. The one way evidence enters the store.
+pub(super) fn insert_evidence(
+    tx: &Tx,
+    claim: (i64, &str),
+    id: &str,
+    evidence: &NewEvidence,
+    logged: Option<&Logged>,
+) -> Result<i64> {
+    let (claim_pk, claim_id) = claim;
+    let url = optional_text(evidence.url.clone());
+    let quote = optional_text(evidence.quote.clone());
+    let note = optional_text(evidence.note.clone());
+    let source = evidence.source.as_deref().filter(|s| !s.trim().is_empty());
+    let source_pk = optional_source_pk(tx, source)?;
+    let (at, by) = tx.logged(logged);
+    tx.prepare_cached(
+        "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
+                               created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        id,
+        claim_pk,
+        evidence.stance.as_str(),
+        source_pk,
+        url,
+        quote,
+        note,
+        at,
+        by
+    ])?;
+    let pk = tx.last_insert_rowid();
+    let mut change = json!({ "claim": claim_id, "stance": evidence.stance });
+    for (key, value) in [
+        ("source", source.map(str::trim)),
+        ("url", url.as_deref()),
+        ("quote", quote.as_deref()),
+        ("note", note.as_deref()),
+    ] {
+        if let Some(value) = value {
+            change[key] = Value::from(value);
+        }
+    }
+    if let Some(logged) = logged {
+        change["created_at"] = json!(logged.at);
+        change["created_by"] = json!(logged.by);
+    }
+    tx.record_event("evidence.add", RecordKind::Evidence, id, change)?;
+    Ok(pk)
+}
+
 impl Store {
     /// Adds a piece of evidence to a claim (creating its source on first mention).
     pub fn add_evidence(&mut self, claim_prefix: &str, evidence: &NewEvidence) -> Result<Evidence> {
-        let url = optional_text(evidence.url.clone());
-        let quote = optional_text(evidence.quote.clone());
-        let note = optional_text(evidence.note.clone());
         let pk = self.write(|tx| {
             let (claim_pk, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
-            let source = evidence.source.as_deref().filter(|s| !s.trim().is_empty());
-            let source_pk = optional_source_pk(tx, source)?;
-            let id = new_id();
-            tx.execute(
-                "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
-                                       created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    id,
-                    claim_pk,
-                    evidence.stance.as_str(),
-                    source_pk,
-                    url,
-                    quote,
-                    note,
-                    tx.now,
-                    tx.author
-                ],
-            )?;
-            let pk = tx.last_insert_rowid();
-            let mut change = json!({ "claim": claim_id, "stance": evidence.stance });
-            for (key, value) in [
-                ("source", source.map(str::trim)),
-                ("url", url.as_deref()),
-                ("quote", quote.as_deref()),
-                ("note", note.as_deref()),
-            ] {
-                if let Some(value) = value {
-                    change[key] = Value::from(value);
-                }
-            }
-            tx.record_event("evidence.add", RecordKind::Evidence, &id, change)?;
-            Ok(pk)
+            insert_evidence(tx, (claim_pk, &claim_id), &new_id(), evidence, None)
         })?;
         let sql = format!("{EVIDENCE_SELECT} WHERE e.pk = ?1");
         Ok(self.conn().query_row(&sql, [pk], evidence_from_row)?)

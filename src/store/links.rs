@@ -5,9 +5,9 @@
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
-use super::{IdTable, Store, new_id, resolve_id, word};
+use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::{Error, Result};
-use crate::model::{Link, RecordKind, Relation, optional_text};
+use crate::model::{Link, Logged, RecordKind, Relation, optional_text};
 
 const LINK_SELECT: &str = "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, l.note,
         l.created_at, l.created_by
@@ -31,6 +31,63 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(8)]
 }
 
+/// Inserts a link between two claims with its `link.add` event; refuses self-links and a live
+/// link that already exists (in either order for the symmetric relations). The one way a link
+/// enters the store.
+pub(super) fn insert_link(
+    tx: &Tx,
+    from: (i64, &str),
+    to: (i64, &str),
+    relation: Relation,
+    note: Option<&str>,
+    id: &str,
+    logged: Option<&Logged>,
+) -> Result<i64> {
+    let ((from_pk, from_id), (to_pk, to_id)) = (from, to);
+    let note = optional_text(note.map(str::to_string));
+    if from_pk == to_pk {
+        return Err(Error::invalid(format!(
+            "cannot link claim {} to itself",
+            short(from_id)
+        )));
+    }
+    let existing: Option<String> = tx
+        .prepare_cached(
+            "SELECT id FROM links WHERE removed_at IS NULL AND relation = ?1
+               AND ((from_pk = ?2 AND to_pk = ?3) OR (?4 AND from_pk = ?3 AND to_pk = ?2))",
+        )?
+        .query_row(
+            params![relation.as_str(), from_pk, to_pk, relation.is_symmetric()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(existing) = existing {
+        return Err(Error::invalid(format!(
+            "claims {} and {} are already linked by '{relation}' (link {})",
+            short(from_id),
+            short(to_id),
+            short(&existing)
+        )));
+    }
+    let (at, by) = tx.logged(logged);
+    tx.prepare_cached(
+        "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![id, from_pk, to_pk, relation.as_str(), note, at, by])?;
+    let pk = tx.last_insert_rowid();
+    let mut change = json!({ "from": from_id, "relation": relation, "to": to_id });
+    if let Some(note) = &note {
+        change["note"] = json!(note);
+    }
+    if let Some(logged) = logged {
+        change["created_at"] = json!(logged.at);
+        change["created_by"] = json!(logged.by);
+    }
+    tx.record_event("link.add", RecordKind::Link, id, change)?;
+    Ok(pk)
+}
+
 impl Store {
     /// Links two different claims; the same live link twice is refused.
     pub fn add_link(
@@ -40,53 +97,18 @@ impl Store {
         relation: Relation,
         note: Option<&str>,
     ) -> Result<Link> {
-        let note = optional_text(note.map(str::to_string));
         let pk = self.write(|tx| {
             let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
             let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
-            if from_pk == to_pk {
-                return Err(Error::invalid(format!(
-                    "cannot link claim {} to itself",
-                    short(&from_id)
-                )));
-            }
-            let existing: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM links WHERE removed_at IS NULL AND relation = ?1
-                       AND ((from_pk = ?2 AND to_pk = ?3) OR (?4 AND from_pk = ?3 AND to_pk = ?2))",
-                    params![relation.as_str(), from_pk, to_pk, relation.is_symmetric()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(existing) = existing {
-                return Err(Error::invalid(format!(
-                    "claims {} and {} are already linked by '{relation}' (link {})",
-                    short(&from_id),
-                    short(&to_id),
-                    short(&existing)
-                )));
-            }
-            let id = new_id();
-            tx.execute(
-                "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    id,
-                    from_pk,
-                    to_pk,
-                    relation.as_str(),
-                    note,
-                    tx.now,
-                    tx.author
-                ],
-            )?;
-            let pk = tx.last_insert_rowid();
-            let mut change = json!({ "from": from_id, "relation": relation, "to": to_id });
-            if let Some(note) = &note {
-                change["note"] = json!(note);
-            }
-            tx.record_event("link.add", RecordKind::Link, &id, change)?;
-            Ok(pk)
+            insert_link(
+                tx,
+                (from_pk, &from_id),
+                (to_pk, &to_id),
+                relation,
+                note,
+                &new_id(),
+                None,
+            )
         })?;
         let sql = format!("{LINK_SELECT} WHERE l.pk = ?1");
         Ok(self.conn().query_row(&sql, [pk], link_from_row)?)

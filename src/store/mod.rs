@@ -20,7 +20,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::model::RecordKind;
+use crate::model::{Logged, RecordKind};
 
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
@@ -72,6 +72,9 @@ pub(crate) struct Tx<'s> {
     tx: rusqlite::Transaction<'s>,
     author: &'s str,
     now: String,
+    /// Where the change came from when it is not typed in (an imported file's name); every
+    /// event of the transaction records it.
+    origin: Option<&'s str>,
 }
 
 impl<'s> Tx<'s> {
@@ -81,12 +84,17 @@ impl<'s> Tx<'s> {
         action: &str,
         kind: RecordKind,
         record_id: &str,
-        change: Value,
+        mut change: Value,
     ) -> Result<()> {
-        self.tx.execute(
-            "INSERT INTO events (id, at, author, action, record_kind, record_id, change)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
+        if let (Some(origin), Some(fields)) = (self.origin, change.as_object_mut()) {
+            fields.insert("import".into(), Value::from(origin));
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (id, at, author, action, record_kind, record_id, change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
                 new_id(),
                 self.now,
                 self.author,
@@ -94,9 +102,16 @@ impl<'s> Tx<'s> {
                 kind.as_str(),
                 record_id,
                 change.to_string()
-            ],
-        )?;
+            ])?;
         Ok(())
+    }
+
+    /// When and by whom a record was logged: as an imported file says, else now, by the author.
+    pub(crate) fn logged<'a>(&'a self, logged: Option<&'a Logged>) -> (&'a str, &'a str) {
+        match logged {
+            Some(l) => (&l.at, &l.by),
+            None => (&self.now, self.author),
+        }
     }
 }
 
@@ -184,6 +199,17 @@ impl Store {
     /// Runs one operation in an `IMMEDIATE` write transaction: its rows and its events are
     /// committed together, or — on any error — not at all.
     pub(crate) fn write<T>(&mut self, op: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+        self.write_from(None, true, op)
+    }
+
+    /// [`Store::write`] for changes that come from somewhere (`origin`, recorded in every event),
+    /// and that may be rehearsed: with `commit` false the transaction is rolled back at the end.
+    pub(crate) fn write_from<T>(
+        &mut self,
+        origin: Option<&str>,
+        commit: bool,
+        op: impl FnOnce(&Tx) -> Result<T>,
+    ) -> Result<T> {
         let now = self.clock.now();
         let tx = self
             .conn
@@ -192,9 +218,12 @@ impl Store {
             tx,
             author: &self.author,
             now,
+            origin,
         };
         let out = op(&tx)?;
-        tx.tx.commit()?;
+        if commit {
+            tx.tx.commit()?;
+        }
         Ok(out)
     }
 

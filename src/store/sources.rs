@@ -46,20 +46,20 @@ fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
         return Err(Error::invalid(format!("source '{name}' already exists")));
     }
     let id = source_id(&name);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            id,
-            name,
-            source_key(&name),
-            source.kind.as_str(),
-            source.url,
-            source.note,
-            tx.now,
-            tx.author
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        name,
+        source_key(&name),
+        source.kind.as_str(),
+        source.url,
+        source.note,
+        tx.now,
+        tx.author
+    ])?;
     let pk = tx.last_insert_rowid();
     let mut change = json!({ "name": name, "kind": source.kind });
     if let Some(url) = &source.url {
