@@ -12,6 +12,7 @@
 //! - [`cli`] — parses the command line, opens the store, calls one operation, renders it, and
 //!   maps errors to exit codes. No SQL and no business rule lives there.
 
+pub mod bulk;
 pub mod cli;
 pub mod error;
 pub mod model;

@@ -9,6 +9,7 @@
 mod claims;
 mod events;
 mod evidence;
+mod import;
 mod links;
 mod migrate;
 mod sources;
@@ -24,6 +25,7 @@ use crate::model::{Logged, RecordKind};
 
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
+pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 
 /// How long a writer waits for another process's transaction before giving up.

@@ -1,0 +1,320 @@
+//! CSV as spreadsheets export it: a header row, then one claim a row.
+//!
+//! Columns are matched by name, ignoring case, spaces, `_` and `-`: `text`/`claim`,
+//! `claimant`/`speaker`, `reported by`, `stance`, `date`, `url`, `quote`, `tags` (separated by
+//! `;`), `verdict`, `verdict note`, `id`. `--map COLUMN=FIELD` names the field of any other
+//! column (or `ignore`). RFC 4180 quoting, newlines inside quoted fields, and a UTF-8 byte-order
+//! mark are handled by the `csv` crate; a cell a spreadsheet neutralised with a leading `'`
+//! (as factdesk's own CSV output does) gets it back.
+
+use std::io::Read;
+
+use super::{MAX_RECORD_BYTES, bad, in_field};
+use crate::error::Error;
+use crate::model::{
+    ClaimRecord, NewClaim, Stance, VerdictKind, VerdictRecord, parse_date, parse_record_id,
+};
+use crate::store::{Located, RecordError};
+
+/// The claim field a column fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Id,
+    Text,
+    Claimant,
+    ReportedBy,
+    Stance,
+    Date,
+    Url,
+    Quote,
+    Tags,
+    Verdict,
+    VerdictNote,
+    Ignore,
+}
+
+/// Header names as compared: lower case, without spaces, `_` or `-`.
+fn normalise(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+impl Field {
+    /// The field a column header (or a `--map` target) names, if any.
+    pub fn named(name: &str) -> Option<Field> {
+        Some(match normalise(name).as_str() {
+            "id" => Field::Id,
+            "text" | "claim" => Field::Text,
+            "claimant" | "speaker" => Field::Claimant,
+            "reportedby" => Field::ReportedBy,
+            "stance" => Field::Stance,
+            "date" => Field::Date,
+            "url" => Field::Url,
+            "quote" => Field::Quote,
+            "tags" => Field::Tags,
+            "verdict" => Field::Verdict,
+            "verdictnote" => Field::VerdictNote,
+            "ignore" => Field::Ignore,
+            _ => return None,
+        })
+    }
+}
+
+/// Parses a `--map COLUMN=FIELD` option.
+pub fn parse_map(option: &str) -> Result<(String, Field), Error> {
+    let Some((column, field)) = option.split_once('=') else {
+        return Err(Error::usage(format!(
+            "--map '{option}' is not COLUMN=FIELD"
+        )));
+    };
+    let field = Field::named(field).ok_or_else(|| {
+        Error::usage(format!(
+            "--map '{option}': unknown field '{field}' (expected one of: text, claimant, \
+             reported_by, stance, date, url, quote, tags, verdict, verdict_note, id, ignore)"
+        ))
+    })?;
+    Ok((normalise(column), field))
+}
+
+/// Reads spreadsheet rows as claim records.
+pub struct CsvReader<R: Read> {
+    rows: csv::StringRecordsIntoIter<R>,
+    fields: Vec<Field>,
+}
+
+impl<R: Read> CsvReader<R> {
+    /// Reads the header row and matches every column to a field. A header without a text column,
+    /// or naming a field twice, is refused; columns that match nothing are returned by name so
+    /// the caller can say they were ignored.
+    pub fn new(input: R, maps: &[(String, Field)]) -> Result<(Self, Vec<String>), Error> {
+        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::invalid(format!("line 1: cannot read the header row: {e}")))?
+            .clone();
+        let mut fields = Vec::with_capacity(headers.len());
+        let mut ignored = Vec::new();
+        for header in headers.iter() {
+            let key = normalise(header);
+            let field = maps
+                .iter()
+                .find(|(column, _)| *column == key)
+                .map(|(_, f)| *f)
+                .or_else(|| Field::named(header).filter(|f| *f != Field::Ignore));
+            match field {
+                Some(Field::Ignore) => {}
+                Some(f) if fields.contains(&f) => {
+                    return Err(Error::invalid(format!(
+                        "line 1: column '{header}' fills {f:?} a second time; use --map '{header}=ignore'"
+                    )));
+                }
+                Some(_) => {}
+                None => ignored.push(header.to_string()),
+            }
+            fields.push(field.unwrap_or(Field::Ignore));
+        }
+        if !fields.contains(&Field::Text) {
+            return Err(Error::invalid(
+                "line 1: no claim text column (name one 'text' or 'claim', or use --map COLUMN=text)",
+            ));
+        }
+        Ok((
+            CsvReader {
+                rows: reader.into_records(),
+                fields,
+            },
+            ignored,
+        ))
+    }
+}
+
+/// A cell without the apostrophe a spreadsheet-safe export put in front of a formula-like value.
+fn unneutralised(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => value,
+    }
+}
+
+/// A cell's value: trimmed, empty as none, un-neutralised.
+fn cell(value: &str) -> Option<String> {
+    let value = unneutralised(value.trim());
+    (!value.is_empty()).then(|| value.to_string())
+}
+
+impl<R: Read> Iterator for CsvReader<R> {
+    type Item = Result<Located<ClaimRecord>, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let row = match self.rows.next()? {
+            Ok(row) => row,
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let location = format!("line {line}");
+                return Some(Err(match e.kind() {
+                    csv::ErrorKind::Utf8 { .. } => bad(&location, "not valid UTF-8"),
+                    csv::ErrorKind::Io(_) => RecordError {
+                        location,
+                        reason: format!("cannot read the input: {e}"),
+                        fatal: true,
+                    },
+                    _ => bad(&location, format!("malformed CSV: {e}")),
+                }));
+            }
+        };
+        let location = format!("line {}", row.position().map(|p| p.line()).unwrap_or(0));
+        if row.as_slice().len() > MAX_RECORD_BYTES {
+            return Some(Err(bad(
+                &location,
+                format!("the record is longer than {} MiB", MAX_RECORD_BYTES >> 20),
+            )));
+        }
+        Some(
+            self.record(&row)
+                .map(|value| Located {
+                    location: location.clone(),
+                    value,
+                })
+                .map_err(|reason| bad(&location, reason)),
+        )
+    }
+}
+
+impl<R: Read> CsvReader<R> {
+    fn record(&self, row: &csv::StringRecord) -> Result<ClaimRecord, String> {
+        let mut record = ClaimRecord::default();
+        let mut verdict: Option<VerdictKind> = None;
+        let mut verdict_note: Option<String> = None;
+        let mut text: Option<String> = None;
+        for (field, raw) in self.fields.iter().zip(row.iter()) {
+            let Some(value) = cell(raw) else { continue };
+            match field {
+                // The text is kept exactly as the cell holds it, untrimmed.
+                Field::Text => text = Some(unneutralised(raw).to_string()),
+                Field::Id => record.id = Some(in_field("id", parse_record_id(&value))?),
+                Field::Claimant => record.claim.claimant = Some(value),
+                Field::ReportedBy => record.claim.reported_by = Some(value),
+                Field::Stance => {
+                    record.claim.stance = Some(in_field("stance", value.parse::<Stance>())?)
+                }
+                Field::Date => record.claim.date = Some(in_field("date", parse_date(&value))?),
+                Field::Url => record.claim.url = Some(value),
+                Field::Quote => record.claim.quote = Some(value),
+                Field::Tags => {
+                    record.claim.tags = value
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .map(String::from)
+                        .collect();
+                }
+                Field::Verdict => {
+                    verdict = Some(in_field("verdict", value.parse::<VerdictKind>())?)
+                }
+                Field::VerdictNote => verdict_note = Some(value),
+                Field::Ignore => {}
+            }
+        }
+        let Some(text) = text else {
+            return Err("field `text`: claim text is empty".into());
+        };
+        record.claim = NewClaim {
+            text,
+            ..record.claim
+        };
+        record.verdict = match (verdict, verdict_note) {
+            (Some(verdict), Some(rationale)) => Some(VerdictRecord {
+                verdict,
+                rationale,
+                logged: None,
+            }),
+            (Some(_), None) => {
+                return Err("field `verdict note`: a verdict needs a rationale".into());
+            }
+            (None, Some(_)) => {
+                return Err("field `verdict`: a verdict note without a verdict".into());
+            }
+            (None, None) => None,
+        };
+        Ok(record)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(
+        input: &str,
+        maps: &[(String, Field)],
+    ) -> Vec<Result<Located<ClaimRecord>, RecordError>> {
+        CsvReader::new(input.as_bytes(), maps).unwrap().0.collect()
+    }
+
+    #[test]
+    fn a_spreadsheet_export_with_bom_quotes_newlines_tags_and_a_formula_cell() {
+        let input = "\u{feff}Claim,Speaker,Reported By,Stance,Date,Tags,Verdict,Verdict Note,Notes\r\n\
+            \"Iran supplied Russia with \"\"ballistic\"\" missiles\nsays WSJ\",U.S. officials,WSJ,asserts,2024-09-06,iran; russia ;,unverifiable,\"No public evidence\",x\r\n\
+            '=1+1,Someone,,,,,,,\r\n";
+        let records: Vec<ClaimRecord> = read(input, &[])
+            .into_iter()
+            .map(|r| r.unwrap().value)
+            .collect();
+        assert_eq!(
+            records[0].claim.text,
+            "Iran supplied Russia with \"ballistic\" missiles\nsays WSJ"
+        );
+        assert_eq!(records[0].claim.claimant.as_deref(), Some("U.S. officials"));
+        assert_eq!(records[0].claim.tags, vec!["iran", "russia"]);
+        assert_eq!(
+            records[0].verdict.as_ref().unwrap().verdict,
+            VerdictKind::Unverifiable
+        );
+        assert_eq!(records[1].claim.text, "=1+1");
+        let (_, ignored) = CsvReader::new(input.as_bytes(), &[]).unwrap();
+        assert_eq!(ignored, vec!["Notes"]);
+    }
+
+    #[test]
+    fn mapped_columns_and_row_errors_with_their_line() {
+        let input = "Statement,Who,stance\nA,X,asserts\nB,Y,alleges\n";
+        let maps = vec![
+            parse_map("statement=text").unwrap(),
+            parse_map("Who=claimant").unwrap(),
+        ];
+        let got: Vec<String> = read(input, &maps)
+            .into_iter()
+            .map(|r| match r {
+                Ok(r) => format!(
+                    "{}: {} by {}",
+                    r.location,
+                    r.value.claim.text,
+                    r.value.claim.claimant.unwrap()
+                ),
+                Err(e) => format!("{}: {}", e.location, e.reason),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                "line 2: A by X",
+                "line 3: field `stance`: unknown stance 'alleges' (expected one of: asserts, denies, questions, neutral)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_header_without_text_is_refused() {
+        let err = CsvReader::new("who,when\nx,y\n".as_bytes(), &[])
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "line 1: no claim text column (name one 'text' or 'claim', or use --map COLUMN=text)"
+        );
+        assert!(parse_map("nonsense").is_err());
+        assert!(parse_map("a=b").is_err());
+    }
+}
