@@ -8,7 +8,9 @@
 
 mod claim;
 mod evidence;
+mod export;
 mod history;
+mod import;
 mod link;
 mod report;
 mod source;
@@ -50,9 +52,10 @@ pub struct GlobalArgs {
     /// Who is making the changes (recorded in the history); defaults to the login name.
     #[arg(long = "as", global = true, env = "FACTDESK_USER", value_name = "NAME")]
     pub acting_as: Option<String>,
-    /// Output format: table, json, csv or markdown.
-    #[arg(long, global = true, default_value = "table", value_parser = parse_format, value_name = "FORMAT")]
-    pub format: Format,
+    /// Output format: table (the default), json, csv or markdown; some commands offer more
+    /// (html for reports, jsonl and claimreview for import/export, dot and mermaid for graph).
+    #[arg(long, global = true, value_parser = parse_format, value_name = "FORMAT")]
+    pub format: Option<Format>,
 }
 
 fn parse_format(value: &str) -> Result<Format> {
@@ -80,6 +83,10 @@ pub enum Command {
     Report(report::ReportCommand),
     /// Who changed what, and when: a claim's history, or the whole store's.
     History(history::HistoryArgs),
+    /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, in one transaction.
+    Import(import::ImportArgs),
+    /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview).
+    Export(export::ExportArgs),
 }
 
 /// A `--limit`/`--all` pair for listings that could run to a million rows.
@@ -122,8 +129,11 @@ pub struct Ui<'a> {
 }
 
 impl Ui<'_> {
-    /// Renders a view in the chosen format.
+    /// Renders a view in the chosen format (one of [`Format::LISTING`]).
     pub fn show(&mut self, view: &dyn View) -> Result<()> {
+        if !Format::LISTING.contains(&self.format) {
+            return Err(self.format.unsupported("this command", Format::LISTING));
+        }
         render(view, self.format, self.out, self.terminal)?;
         Ok(())
     }
@@ -144,6 +154,9 @@ impl Ui<'_> {
 /// The environment a command runs in: who is acting, when, and on which store.
 pub struct Context {
     pub db: PathBuf,
+    /// `--format` exactly as given (`None` when left to the default), for commands where it
+    /// chooses an input or file format rather than how to print.
+    pub format: Option<Format>,
     pub author: String,
     pub clock: Clock,
 }
@@ -164,6 +177,7 @@ impl Context {
         };
         Context {
             db: global.db.clone(),
+            format: global.format,
             author: author.trim().to_string(),
             clock,
         }
@@ -207,6 +221,8 @@ fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Link(cmd) => link::run(cmd, &ctx, ui),
         Command::Report(cmd) => report::run(cmd, &ctx, ui),
         Command::History(args) => history::run(args, &ctx, ui),
+        Command::Import(args) => import::run(args, &ctx, ui),
+        Command::Export(args) => export::run(args, &ctx, ui),
     }
 }
 
@@ -228,7 +244,8 @@ where
             };
         }
     };
-    let terminal = if io::stdout().is_terminal() && cli.global.format == Format::Table {
+    let format = cli.global.format.unwrap_or_default();
+    let terminal = if io::stdout().is_terminal() && format == Format::Table {
         Terminal {
             width: comfy_table::Table::new().width(),
         }
@@ -238,7 +255,7 @@ where
     let mut ui = Ui {
         out,
         err,
-        format: cli.global.format,
+        format,
         terminal,
     };
     let result = run_command(cli, &mut ui).and_then(|()| Ok(ui.out.flush()?));

@@ -22,7 +22,8 @@ pub use views::{
     SourceList, describe_event, short_id,
 };
 
-/// The output formats every listing offers.
+/// The formats of `--format`: the four every listing offers, and those particular commands add
+/// (an HTML report, bulk files for `import`/`export`, graph languages for `graph`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
     /// Aligned columns (or a readable layout) for people.
@@ -34,31 +35,80 @@ pub enum Format {
     Csv,
     /// A GitHub-flavoured Markdown table.
     Markdown,
+    /// One self-contained HTML page (reports).
+    Html,
+    /// factdesk's bulk format, one claim a line (`import`, `export`).
+    Jsonl,
+    /// schema.org ClaimReview JSON-LD (`import`, `export`).
+    ClaimReview,
+    /// Graphviz (`graph`).
+    Dot,
+    /// Mermaid (`graph`).
+    Mermaid,
+}
+
+impl Format {
+    const NAMES: &[(&str, Format)] = &[
+        ("table", Format::Table),
+        ("json", Format::Json),
+        ("csv", Format::Csv),
+        ("markdown", Format::Markdown),
+        ("html", Format::Html),
+        ("jsonl", Format::Jsonl),
+        ("claimreview", Format::ClaimReview),
+        ("dot", Format::Dot),
+        ("mermaid", Format::Mermaid),
+    ];
+
+    /// The four formats every listing can be printed in.
+    pub const LISTING: &[Format] = &[Format::Table, Format::Json, Format::Csv, Format::Markdown];
+
+    /// The format's name as written on the command line.
+    pub fn name(self) -> &'static str {
+        Format::NAMES
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("table")
+    }
+
+    /// A usage error for a command that does not offer this format.
+    pub fn unsupported(self, command: &str, offered: &[Format]) -> Error {
+        let names: Vec<&str> = offered.iter().map(|f| f.name()).collect();
+        Error::usage(format!(
+            "{command} cannot write --format {} (it offers: {})",
+            self.name(),
+            names.join(", ")
+        ))
+    }
 }
 
 impl FromStr for Format {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        match s.trim().to_lowercase().as_str() {
-            "table" => Ok(Format::Table),
-            "json" => Ok(Format::Json),
-            "csv" => Ok(Format::Csv),
-            "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(Error::usage(format!(
-                "unknown format '{s}' (expected one of: table, json, csv, markdown)"
-            ))),
-        }
+        let wanted = s.trim().to_lowercase();
+        let wanted = if wanted == "md" {
+            "markdown".to_string()
+        } else {
+            wanted
+        };
+        Format::NAMES
+            .iter()
+            .find(|(n, _)| *n == wanted)
+            .map(|(_, f)| *f)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Format::NAMES.iter().map(|(n, _)| *n).collect();
+                Error::usage(format!(
+                    "unknown format '{s}' (expected one of: {})",
+                    names.join(", ")
+                ))
+            })
     }
 }
 
 impl fmt::Display for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Format::Table => "table",
-            Format::Json => "json",
-            Format::Csv => "csv",
-            Format::Markdown => "markdown",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -107,10 +157,11 @@ pub fn render(
     terminal: Terminal,
 ) -> io::Result<()> {
     match format {
-        Format::Table => view.text(out, terminal),
         Format::Json => write_json(&view.json(), out),
         Format::Csv => write_csv(&view.table(), out),
         Format::Markdown => write_markdown(&view.table(), out),
+        // The CLI refuses the formats a listing does not offer before rendering.
+        _ => view.text(out, terminal),
     }
 }
 
@@ -251,6 +302,15 @@ mod tests {
     fn formats_parse_by_name() {
         assert_eq!("JSON".parse::<Format>().unwrap(), Format::Json);
         assert_eq!("md".parse::<Format>().unwrap(), Format::Markdown);
-        assert_eq!("xml".parse::<Format>().unwrap_err().exit_code(), 2);
+        assert_eq!(
+            "ClaimReview".parse::<Format>().unwrap(),
+            Format::ClaimReview
+        );
+        let err = "xml".parse::<Format>().unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.to_string(),
+            "unknown format 'xml' (expected one of: table, json, csv, markdown, html, jsonl, claimreview, dot, mermaid)"
+        );
     }
 }

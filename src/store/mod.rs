@@ -9,6 +9,7 @@
 mod claims;
 mod events;
 mod evidence;
+mod export;
 mod import;
 mod links;
 mod migrate;

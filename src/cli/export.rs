@@ -1,0 +1,113 @@
+//! `factdesk export`: the store's claims as factdesk JSONL (re-importable as the same records)
+//! or as schema.org ClaimReview JSON-LD (claims with a verdict).
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{Context, Ui};
+use crate::bulk::claimreview::{Publisher, document, review_of};
+use crate::bulk::jsonl::write_record;
+use crate::error::{Error, Result};
+use crate::model::Status;
+use crate::report::{Format, short_id};
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Only claims with this status (disputed, unresolved, supported, refuted, mixed, unverifiable).
+    #[arg(long)]
+    status: Option<String>,
+    /// ClaimReview: the organisation publishing the reviews (their `author`).
+    #[arg(long, value_name = "NAME")]
+    publisher: Option<String>,
+    /// ClaimReview: the publisher's web address.
+    #[arg(long, value_name = "URL")]
+    publisher_url: Option<String>,
+    /// ClaimReview: each review's address, `{id}` standing for the claim's id, e.g.
+    /// "https://desk.example/checks/{id}" (Google requires a review URL).
+    #[arg(long, value_name = "TEMPLATE")]
+    review_url: Option<String>,
+    /// Write to FILE (complete, or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let offered = [Format::Jsonl, Format::ClaimReview];
+    let format = match ctx.format {
+        Some(f) if offered.contains(&f) => f,
+        Some(f) => return Err(f.unsupported("export", &offered)),
+        None => {
+            return Err(Error::usage(
+                "export needs --format jsonl or --format claimreview",
+            ));
+        }
+    };
+    let status = args
+        .status
+        .as_deref()
+        .map(str::parse::<Status>)
+        .transpose()?;
+    let store = ctx.open()?;
+    let mut file =
+        match &args.output {
+            Some(path) => {
+                let dir = path
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new("."));
+                Some(tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+                    Error::invalid(format!("cannot write '{}': {e}", path.display()))
+                })?)
+            }
+            None => None,
+        };
+    {
+        let mut out: Box<dyn Write + '_> = match &mut file {
+            Some(f) => Box::new(BufWriter::new(f.as_file_mut())),
+            None => Box::new(&mut *ui.out),
+        };
+        match format {
+            Format::Jsonl => {
+                store.export_records(status, |record| write_record(&mut out, &record))?;
+            }
+            _ => {
+                let publisher = Publisher {
+                    name: args.publisher,
+                    url: args.publisher_url,
+                    review_url: args.review_url,
+                };
+                let mut reviews = Vec::new();
+                let mut lacking = Vec::new();
+                store.export_records(status, |record| {
+                    if record.verdict.is_none() {
+                        return Ok(());
+                    }
+                    match review_of(&record, &publisher) {
+                        Ok(review) => reviews.push(review),
+                        Err(missing) => lacking.push(format!(
+                            "not exported: claim {} lacks {}",
+                            short_id(record.id.as_deref().unwrap_or_default()),
+                            missing.join(", ")
+                        )),
+                    }
+                    Ok(())
+                })?;
+                for line in &lacking {
+                    writeln!(ui.err, "{line}")?;
+                }
+                serde_json::to_writer_pretty(&mut out, &document(reviews))
+                    .map_err(std::io::Error::from)?;
+                writeln!(out)?;
+            }
+        }
+        out.flush()?;
+    }
+    if let (Some(file), Some(path)) = (file, &args.output) {
+        file.persist(path).map_err(|e| {
+            Error::invalid(format!("cannot write '{}': {}", path.display(), e.error))
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+//! `factdesk import FILE`: bulk-load claims from JSONL, spreadsheet CSV or ClaimReview JSON.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Context, Ui};
+use crate::bulk::spreadsheet::{CsvReader, parse_map};
+use crate::bulk::{ImportFormat, claimreview, jsonl::JsonlReader};
+use crate::error::{Error, Result};
+use crate::report::Format;
+use crate::store::{ImportOptions, ImportSummary};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import ("-" for standard input). Its format comes from --format
+    /// (jsonl, csv or claimreview), else from its extension (.jsonl, .csv, .json).
+    file: PathBuf,
+    /// Read and check everything, say what would be imported, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Import the good records and list every bad one with its reason, instead of importing
+    /// nothing.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// CSV: read COLUMN as FIELD (text, claimant, reported_by, stance, date, url, quote, tags,
+    /// verdict, verdict_note, id, or ignore); repeatable.
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    maps: Vec<String>,
+    /// ClaimReview: also turn each review's textual rating into the claim's verdict.
+    #[arg(long)]
+    with_verdicts: bool,
+}
+
+fn input_format(args: &ImportArgs, ctx: &Context) -> Result<ImportFormat> {
+    match ctx.format {
+        Some(Format::Jsonl) => Ok(ImportFormat::Jsonl),
+        Some(Format::Csv) => Ok(ImportFormat::Csv),
+        Some(Format::ClaimReview) => Ok(ImportFormat::ClaimReview),
+        Some(other) => {
+            Err(other.unsupported("import", &[Format::Jsonl, Format::Csv, Format::ClaimReview]))
+        }
+        None => ImportFormat::guess(&args.file).ok_or_else(|| {
+            Error::usage(format!(
+                "cannot tell the format of '{}': give --format jsonl, csv or claimreview",
+                args.file.display()
+            ))
+        }),
+    }
+}
+
+/// The input, counted by a progress bar when standard error is a terminal.
+fn open_input(args: &ImportArgs) -> Result<(Box<dyn BufRead>, ProgressBar)> {
+    let on_terminal = io::stderr().is_terminal();
+    if args.file.as_os_str() == "-" {
+        let bar = if on_terminal {
+            ProgressBar::new_spinner()
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {bytes} read ({bytes_per_sec})")
+                .expect("valid template"),
+        );
+        return Ok((Box::new(BufReader::new(bar.wrap_read(io::stdin()))), bar));
+    }
+    let file = File::open(&args.file)
+        .map_err(|e| Error::invalid(format!("cannot read '{}': {e}", args.file.display())))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = if on_terminal {
+        ProgressBar::new(len)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        )
+        .expect("valid template"),
+    );
+    Ok((
+        Box::new(BufReader::with_capacity(1 << 16, bar.wrap_read(file))),
+        bar,
+    ))
+}
+
+pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let format = input_format(&args, ctx)?;
+    let maps = args
+        .maps
+        .iter()
+        .map(|m| parse_map(m))
+        .collect::<Result<Vec<_>>>()?;
+    if !maps.is_empty() && format != ImportFormat::Csv {
+        return Err(Error::usage("--map applies to CSV imports only"));
+    }
+    if args.with_verdicts && format != ImportFormat::ClaimReview {
+        return Err(Error::usage(
+            "--with-verdicts applies to ClaimReview imports only",
+        ));
+    }
+    let mut store = ctx.open()?;
+    let (mut input, bar) = open_input(&args)?;
+    let name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "-".into());
+    let options = ImportOptions {
+        origin: name.clone(),
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+    };
+    let summary = match format {
+        ImportFormat::Jsonl => store.import(JsonlReader::new(input), &options),
+        ImportFormat::Csv => {
+            let (reader, ignored) = CsvReader::new(input, &maps)?;
+            if !ignored.is_empty() {
+                writeln!(
+                    ui.err,
+                    "ignoring columns: {} (read them with --map COLUMN=FIELD)",
+                    ignored.join(", ")
+                )?;
+            }
+            store.import(reader, &options)
+        }
+        ImportFormat::ClaimReview => {
+            let mut bytes = Vec::new();
+            input
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::invalid(format!("cannot read '{name}': {e}")))?;
+            let document = String::from_utf8(bytes)
+                .map_err(|_| Error::invalid(format!("{name}: not valid UTF-8")))?;
+            store.import(
+                claimreview::read(&document, args.with_verdicts)?.into_iter(),
+                &options,
+            )
+        }
+    };
+    bar.finish_and_clear();
+    let summary = summary.map_err(|e| match e {
+        Error::Invalid(reason) => Error::invalid(format!("{name}: {reason}; nothing was imported")),
+        other => other,
+    })?;
+    for skipped in &summary.skipped {
+        writeln!(ui.err, "skipped {}: {}", skipped.location, skipped.reason)?;
+    }
+    writeln!(ui.out, "{}", describe(&name, &summary))?;
+    Ok(())
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// One line saying what an import did.
+fn describe(name: &str, s: &ImportSummary) -> String {
+    let mut parts = vec![format!(
+        "{} added, {} already present",
+        plural(s.claims_added, "claim", "claims"),
+        s.claims_already_present
+    )];
+    parts.push(format!(
+        "{} evidence, {}, {} added",
+        s.evidence_added,
+        plural(s.verdicts_set, "verdict", "verdicts"),
+        plural(s.links_added, "link", "links")
+    ));
+    if !s.skipped.is_empty() {
+        parts.push(format!(
+            "{} skipped",
+            plural(s.skipped.len() as u64, "record", "records")
+        ));
+    }
+    if s.dry_run {
+        format!("Dry run of {name} (nothing written): {}", parts.join("; "))
+    } else {
+        format!("Imported {name}: {}", parts.join("; "))
+    }
+}
