@@ -3,6 +3,8 @@
 -- Every table keeps an INTEGER PRIMARY KEY (`pk`, used by foreign keys) beside a readable UUID
 -- string (`id`, what people see, paste and type). Status is never stored: the `claim_status`
 -- view derives it, so sqlite3 and Datasette users see exactly what the CLI shows.
+-- CHECK constraints list allowed words as OR chains, not `IN (…)`: SQLite builds a temporary
+-- index for an IN list on every row it checks, which made bulk inserts several times slower.
 -- This file is never edited once released; later changes go in 0002_*.sql and up.
 
 CREATE TABLE sources (
@@ -11,8 +13,14 @@ CREATE TABLE sources (
     name        TEXT NOT NULL,
     -- trimmed, lower-cased name: sources are matched case-insensitively
     name_key    TEXT NOT NULL UNIQUE,
-    kind        TEXT NOT NULL DEFAULT 'other' CHECK (kind IN
-                  ('outlet', 'government', 'official', 'organization', 'person', 'anonymous', 'other')),
+    kind        TEXT NOT NULL DEFAULT 'other' CHECK (
+                     kind = 'outlet'
+                  OR kind = 'government'
+                  OR kind = 'official'
+                  OR kind = 'organization'
+                  OR kind = 'person'
+                  OR kind = 'anonymous'
+                  OR kind = 'other'),
     url         TEXT,
     note        TEXT,
     created_at  TEXT NOT NULL,
@@ -25,10 +33,16 @@ CREATE TABLE claims (
     text            TEXT NOT NULL CHECK (trim(text) <> ''),
     claimant_pk     INTEGER REFERENCES sources (pk),
     reported_by_pk  INTEGER REFERENCES sources (pk),
-    stance          TEXT NOT NULL DEFAULT 'asserts' CHECK (stance IN ('asserts', 'denies', 'questions', 'neutral')),
+    stance          TEXT NOT NULL DEFAULT 'asserts' CHECK (
+                     stance = 'asserts'
+                  OR stance = 'denies'
+                  OR stance = 'questions'
+                  OR stance = 'neutral'),
     url             TEXT,
     quote           TEXT,
-    claim_date      TEXT CHECK (claim_date IS NULL OR claim_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    claim_date      TEXT CHECK (
+                     claim_date IS NULL
+                  OR claim_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
     created_at      TEXT NOT NULL,
     created_by      TEXT NOT NULL
 );
@@ -47,7 +61,10 @@ CREATE TABLE evidence (
     pk          INTEGER PRIMARY KEY,
     id          TEXT NOT NULL UNIQUE,
     claim_pk    INTEGER NOT NULL REFERENCES claims (pk),
-    stance      TEXT NOT NULL CHECK (stance IN ('supports', 'refutes', 'context')),
+    stance      TEXT NOT NULL CHECK (
+                     stance = 'supports'
+                  OR stance = 'refutes'
+                  OR stance = 'context'),
     source_pk   INTEGER REFERENCES sources (pk),
     url         TEXT,
     quote       TEXT,
@@ -65,7 +82,11 @@ CREATE TABLE links (
     id          TEXT NOT NULL UNIQUE,
     from_pk     INTEGER NOT NULL REFERENCES claims (pk),
     to_pk       INTEGER NOT NULL REFERENCES claims (pk),
-    relation    TEXT NOT NULL CHECK (relation IN ('contradicts', 'supports', 'duplicates', 'related')),
+    relation    TEXT NOT NULL CHECK (
+                     relation = 'contradicts'
+                  OR relation = 'supports'
+                  OR relation = 'duplicates'
+                  OR relation = 'related'),
     note        TEXT,
     created_at  TEXT NOT NULL,
     created_by  TEXT NOT NULL,
@@ -85,7 +106,11 @@ CREATE UNIQUE INDEX links_unique_pair ON links (
 -- The claim's current verdict; withdrawing it deletes the row (the event log keeps it).
 CREATE TABLE verdicts (
     claim_pk    INTEGER PRIMARY KEY REFERENCES claims (pk),
-    verdict     TEXT NOT NULL CHECK (verdict IN ('supported', 'refuted', 'mixed', 'unverifiable')),
+    verdict     TEXT NOT NULL CHECK (
+                     verdict = 'supported'
+                  OR verdict = 'refuted'
+                  OR verdict = 'mixed'
+                  OR verdict = 'unverifiable'),
     rationale   TEXT NOT NULL CHECK (trim(rationale) <> ''),
     given_at    TEXT NOT NULL,
     given_by    TEXT NOT NULL
@@ -99,7 +124,11 @@ CREATE TABLE events (
     at           TEXT NOT NULL,
     author       TEXT NOT NULL,
     action       TEXT NOT NULL,
-    record_kind  TEXT NOT NULL CHECK (record_kind IN ('source', 'claim', 'evidence', 'link')),
+    record_kind  TEXT NOT NULL CHECK (
+                     record_kind = 'source'
+                  OR record_kind = 'claim'
+                  OR record_kind = 'evidence'
+                  OR record_kind = 'link'),
     record_id    TEXT NOT NULL,
     change       TEXT NOT NULL CHECK (json_valid(change))
 );

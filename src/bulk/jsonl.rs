@@ -204,6 +204,10 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
 
 /// Parses one JSONL line into a record, naming the field when something is wrong.
 pub fn parse_line(line: &str) -> Result<ClaimRecord, String> {
+    // The fast path; only a line that fails is parsed again to find the path to its error.
+    if let Ok(claim) = serde_json::from_str::<JsonClaim>(line) {
+        return to_record(claim);
+    }
     let mut deserializer = serde_json::Deserializer::from_str(line);
     let claim: JsonClaim = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();

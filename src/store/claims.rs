@@ -130,13 +130,6 @@ fn insert_tags(tx: &Tx, claim_pk: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Puts `key: value` into a change record when the value is present.
-fn put(change: &mut Map<String, Value>, key: &str, value: &Option<String>) {
-    if let Some(v) = value {
-        change.insert(key.into(), json!(v));
-    }
-}
-
 /// The current stored values of a claim's editable fields, for building an edit's old/new diff.
 struct StoredClaim {
     text: String,
@@ -201,32 +194,46 @@ pub(super) fn insert_claim(
         by
     ])?;
     let pk = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO claims_fts (rowid, text) VALUES (?1, ?2)")?
+        .execute(params![pk, claim.text])?;
     insert_tags(tx, pk, &tags)?;
-    let mut change = Map::new();
-    change.insert("text".into(), json!(claim.text));
-    put(
-        &mut change,
-        "claimant",
-        &claim.claimant.as_deref().map(|s| s.trim().to_string()),
-    );
-    put(
-        &mut change,
-        "reported_by",
-        &claim.reported_by.as_deref().map(|s| s.trim().to_string()),
-    );
-    change.insert("stance".into(), json!(stance));
-    put(&mut change, "url", &claim.url);
-    put(&mut change, "quote", &claim.quote);
-    put(&mut change, "date", &date);
-    if !tags.is_empty() {
-        change.insert("tags".into(), json!(tags));
-    }
-    if let Some(logged) = logged {
-        change.insert("created_at".into(), json!(logged.at));
-        change.insert("created_by".into(), json!(logged.by));
-    }
-    tx.record_event("claim.add", RecordKind::Claim, id, Value::Object(change))?;
+    let change = ClaimAdded {
+        text: &claim.text,
+        claimant: claim.claimant.as_deref().map(str::trim),
+        reported_by: claim.reported_by.as_deref().map(str::trim),
+        stance,
+        url: claim.url.as_deref(),
+        quote: claim.quote.as_deref(),
+        date: date.as_deref(),
+        tags: &tags,
+        created_at: logged.map(|l| l.at.as_str()),
+        created_by: logged.map(|l| l.by.as_str()),
+    };
+    tx.record_event("claim.add", RecordKind::Claim, id, &change)?;
     Ok(pk)
+}
+
+/// The change a `claim.add` event records: the new claim's values (absent ones left out).
+#[derive(serde::Serialize)]
+struct ClaimAdded<'a> {
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claimant: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reported_by: Option<&'a str>,
+    stance: Stance,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quote: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_by: Option<&'a str>,
 }
 
 /// Gives (or replaces) a claim's verdict, with its `verdict.set` event.
@@ -257,7 +264,7 @@ pub(super) fn put_verdict(
         change["given_at"] = json!(logged.at);
         change["given_by"] = json!(logged.by);
     }
-    tx.record_event("verdict.set", RecordKind::Claim, claim_id, change)
+    tx.record_event("verdict.set", RecordKind::Claim, claim_id, &change)
 }
 
 impl Store {
@@ -295,6 +302,15 @@ impl Store {
                 && diff("text", Some(&old.text), Some(text))
             {
                 set.push(("text", Box::new(text.clone())));
+                // Keep the full-text index in step: remove the old text, index the new.
+                tx.execute(
+                    "INSERT INTO claims_fts (claims_fts, rowid, text) VALUES ('delete', ?1, ?2)",
+                    params![pk, old.text],
+                )?;
+                tx.execute(
+                    "INSERT INTO claims_fts (rowid, text) VALUES (?1, ?2)",
+                    params![pk, text],
+                )?;
             }
             if let Some(stance) = edit.stance
                 && diff("stance", Some(&old.stance), Some(stance.as_str()))
@@ -372,7 +388,7 @@ impl Store {
                     params![pk, tag],
                 )?;
             }
-            tx.record_event("claim.edit", RecordKind::Claim, &id, Value::Object(change))?;
+            tx.record_event("claim.edit", RecordKind::Claim, &id, &Value::Object(change))?;
             Ok((pk, true))
         })?;
         Ok((claim_by_pk(self.conn(), pk)?, changed))
@@ -414,7 +430,7 @@ impl Store {
                 "verdict.clear",
                 RecordKind::Claim,
                 &id,
-                json!({ "old": old, "note": why }),
+                &json!({ "old": old, "note": why }),
             )?;
             Ok(pk)
         })?;

@@ -74,7 +74,7 @@ pub(super) fn insert_evidence(
         change["created_at"] = json!(logged.at);
         change["created_by"] = json!(logged.by);
     }
-    tx.record_event("evidence.add", RecordKind::Evidence, id, change)?;
+    tx.record_event("evidence.add", RecordKind::Evidence, id, &change)?;
     Ok(pk)
 }
 

@@ -84,7 +84,7 @@ pub(super) fn insert_link(
         change["created_at"] = json!(logged.at);
         change["created_by"] = json!(logged.by);
     }
-    tx.record_event("link.add", RecordKind::Link, id, change)?;
+    tx.record_event("link.add", RecordKind::Link, id, &change)?;
     Ok(pk)
 }
 
@@ -131,7 +131,7 @@ impl Store {
             )?;
             let change =
                 json!({ "from": link.from_id, "relation": link.relation, "to": link.to_id });
-            tx.record_event("link.remove", RecordKind::Link, &id, change)?;
+            tx.record_event("link.remove", RecordKind::Link, &id, &change)?;
             Ok(link)
         })
     }

@@ -78,6 +78,9 @@ pub(crate) struct Tx<'s> {
     /// Where the change came from when it is not typed in (an imported file's name); every
     /// event of the transaction records it.
     origin: Option<&'s str>,
+    /// Sources looked up or created in this transaction, by matching key: a bulk import names
+    /// the same few sources again and again (sources are never deleted, so it cannot go stale).
+    known_sources: std::cell::RefCell<std::collections::HashMap<String, i64>>,
 }
 
 impl<'s> Tx<'s> {
@@ -87,10 +90,23 @@ impl<'s> Tx<'s> {
         action: &str,
         kind: RecordKind,
         record_id: &str,
-        mut change: Value,
+        change: &impl serde::Serialize,
     ) -> Result<()> {
-        if let (Some(origin), Some(fields)) = (self.origin, change.as_object_mut()) {
-            fields.insert("import".into(), Value::from(origin));
+        let mut change = serde_json::to_string(change)
+            .map_err(|e| Error::store(format!("cannot record a change: {e}")))?;
+        debug_assert!(
+            change.starts_with('{') && change.ends_with('}'),
+            "a change is a JSON object"
+        );
+        if let Some(origin) = self.origin {
+            // Add "import": origin as the object's last member.
+            change.pop();
+            if change.len() > 1 {
+                change.push(',');
+            }
+            change.push_str("\"import\":");
+            change.push_str(&Value::from(origin).to_string());
+            change.push('}');
         }
         self.tx
             .prepare_cached(
@@ -98,13 +114,13 @@ impl<'s> Tx<'s> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
-                new_id(),
+                new_event_id(),
                 self.now,
                 self.author,
                 action,
                 kind.as_str(),
                 record_id,
-                change.to_string()
+                change
             ])?;
         Ok(())
     }
@@ -125,9 +141,16 @@ impl std::ops::Deref for Tx<'_> {
     }
 }
 
-/// A fresh record id: a random UUID in its readable text form.
+/// A fresh record id: a random UUID in its readable text form (random from its first character,
+/// so the 8-character short forms people type rarely collide).
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// A fresh event id: a time-ordered UUID (v7). Nobody types event ids, and ordered ids append
+/// to the end of the events index instead of landing at random pages of it.
+pub(crate) fn new_event_id() -> String {
+    uuid::Uuid::now_v7().to_string()
 }
 
 impl Store {
@@ -222,6 +245,7 @@ impl Store {
             author: &self.author,
             now,
             origin,
+            known_sources: Default::default(),
         };
         let out = op(&tx)?;
         if commit {

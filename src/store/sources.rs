@@ -68,23 +68,31 @@ fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
     if let Some(note) = &source.note {
         change["note"] = json!(note);
     }
-    tx.record_event("source.add", RecordKind::Source, &id, change)?;
+    tx.record_event("source.add", RecordKind::Source, &id, &change)?;
     Ok((pk, id))
 }
 
 /// The key of the source called `name`, creating it (kind `other`) when it is new.
 pub(super) fn source_pk_or_create(tx: &Tx, name: &str) -> Result<i64> {
     let name = clean_source_name(name)?;
-    if let Some(pk) = find_source_pk(tx, &name)? {
-        return Ok(pk);
+    let key = source_key(&name);
+    if let Some(pk) = tx.known_sources.borrow().get(&key) {
+        return Ok(*pk);
     }
-    let new = NewSource {
-        name,
-        kind: SourceKind::Other,
-        url: None,
-        note: None,
+    let pk = match find_source_pk(tx, &name)? {
+        Some(pk) => pk,
+        None => {
+            let new = NewSource {
+                name,
+                kind: SourceKind::Other,
+                url: None,
+                note: None,
+            };
+            insert_source(tx, &new)?.0
+        }
     };
-    Ok(insert_source(tx, &new)?.0)
+    tx.known_sources.borrow_mut().insert(key, pk);
+    Ok(pk)
 }
 
 /// Like [`source_pk_or_create`] for an optional name.
