@@ -173,8 +173,8 @@ pub(super) fn insert_claim(
     let date = claim.date.as_deref().map(parse_date).transpose()?;
     let tags = clean_tags(&claim.tags)?;
     let stance = claim.stance.unwrap_or(Stance::Asserts);
-    let claimant = optional_source_pk(tx, claim.claimant.as_deref())?;
-    let reported_by = optional_source_pk(tx, claim.reported_by.as_deref())?;
+    let claimant = optional_source_pk(tx, claim.claimant.as_deref(), logged)?;
+    let reported_by = optional_source_pk(tx, claim.reported_by.as_deref(), logged)?;
     let (at, by) = tx.logged(logged);
     tx.prepare_cached(
         "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
@@ -347,7 +347,7 @@ impl Store {
                 };
                 if !same {
                     diff(field, old_name.as_deref(), new_name);
-                    set.push((column, Box::new(optional_source_pk(tx, new_name)?)));
+                    set.push((column, Box::new(optional_source_pk(tx, new_name, None)?)));
                 }
             }
             let current_tags = tags_of(tx, pk)?;

@@ -40,7 +40,7 @@ pub(super) fn insert_evidence(
     let quote = optional_text(evidence.quote.clone());
     let note = optional_text(evidence.note.clone());
     let source = evidence.source.as_deref().filter(|s| !s.trim().is_empty());
-    let source_pk = optional_source_pk(tx, source)?;
+    let source_pk = optional_source_pk(tx, source, logged)?;
     let (at, by) = tx.logged(logged);
     tx.prepare_cached(
         "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,

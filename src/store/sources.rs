@@ -6,7 +6,9 @@ use serde_json::json;
 
 use super::{IdTable, Store, Tx, find_source_pk, resolve_id, word};
 use crate::error::{Error, Result};
-use crate::model::{NewSource, RecordKind, Source, SourceKind, clean_source_name, source_key};
+use crate::model::{
+    Logged, NewSource, RecordKind, Source, SourceKind, clean_source_name, source_key,
+};
 
 const SOURCE_COLUMNS: &str = "s.id, s.name, s.kind, s.url, s.note,
     (SELECT count(*) FROM claims c WHERE c.claimant_pk = s.pk),
@@ -40,12 +42,13 @@ pub(crate) fn source_id(name: &str) -> String {
 }
 
 /// Inserts a source and its event; the name must be new.
-fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
+fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result<(i64, String)> {
     let name = clean_source_name(&source.name)?;
     if find_source_pk(tx, &name)?.is_some() {
         return Err(Error::invalid(format!("source '{name}' already exists")));
     }
     let id = source_id(&name);
+    let (at, by) = tx.logged(logged);
     tx.prepare_cached(
         "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -57,8 +60,8 @@ fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
         source.kind.as_str(),
         source.url,
         source.note,
-        tx.now,
-        tx.author
+        at,
+        by
     ])?;
     let pk = tx.last_insert_rowid();
     let mut change = json!({ "name": name, "kind": source.kind });
@@ -73,7 +76,7 @@ fn insert_source(tx: &Tx, source: &NewSource) -> Result<(i64, String)> {
 }
 
 /// The key of the source called `name`, creating it (kind `other`) when it is new.
-pub(super) fn source_pk_or_create(tx: &Tx, name: &str) -> Result<i64> {
+pub(super) fn source_pk_or_create(tx: &Tx, name: &str, logged: Option<&Logged>) -> Result<i64> {
     let name = clean_source_name(name)?;
     let key = source_key(&name);
     if let Some(pk) = tx.known_sources.borrow().get(&key) {
@@ -88,16 +91,21 @@ pub(super) fn source_pk_or_create(tx: &Tx, name: &str) -> Result<i64> {
                 url: None,
                 note: None,
             };
-            insert_source(tx, &new)?.0
+            insert_source(tx, &new, logged)?.0
         }
     };
     tx.known_sources.borrow_mut().insert(key, pk);
     Ok(pk)
 }
 
-/// Like [`source_pk_or_create`] for an optional name.
-pub(super) fn optional_source_pk(tx: &Tx, name: Option<&str>) -> Result<Option<i64>> {
-    name.map(|n| source_pk_or_create(tx, n)).transpose()
+/// Like [`source_pk_or_create`] for an optional name. A source created here is logged as of
+/// the record that first names it (`logged`, for imports of exported files), else now.
+pub(super) fn optional_source_pk(
+    tx: &Tx,
+    name: Option<&str>,
+    logged: Option<&Logged>,
+) -> Result<Option<i64>> {
+    name.map(|n| source_pk_or_create(tx, n, logged)).transpose()
 }
 
 fn source_by_pk(conn: &Connection, pk: i64) -> Result<Source> {
@@ -108,7 +116,7 @@ fn source_by_pk(conn: &Connection, pk: i64) -> Result<Source> {
 impl Store {
     /// Registers a new source; its name must not be taken (names match case-insensitively).
     pub fn add_source(&mut self, source: &NewSource) -> Result<Source> {
-        let pk = self.write(|tx| Ok(insert_source(tx, source)?.0))?;
+        let pk = self.write(|tx| Ok(insert_source(tx, source, None)?.0))?;
         source_by_pk(self.conn(), pk)
     }
 

@@ -3,6 +3,7 @@
 //! checked exactly. One test binary; one module per area.
 
 mod bad_input;
+mod bulk;
 mod commands;
 mod status;
 mod store_file;

@@ -1,0 +1,449 @@
+//! Bulk import and export, end to end: round trips, a real spreadsheet export, malformed input
+//! of every kind (with the store unchanged), idempotent re-import, standard input, and a kill in
+//! the middle of a large import.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::{Desk, Seed, contents_of};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/claims.jsonl");
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("valid JSON")
+}
+
+/// Writes a file next to the store and returns its path.
+fn file(desk: &Desk, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = desk.db.with_file_name(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn the_example_file_imports_once_with_its_history() {
+    let desk = Desk::new();
+    assert_eq!(
+        desk.ok(&["import", EXAMPLE]),
+        "Imported claims.jsonl: 4 claims added, 0 already present; 1 evidence, 0 verdicts, 1 link added\n"
+    );
+    let disputed = json(&desk.ok(&["--format", "json", "report", "disputed"]));
+    assert_eq!(disputed[0]["id"], "5d2a1c0e-7f43-4b8e-9a61-2f0c8d3e4b71");
+    assert_eq!(disputed[1]["id"], "9b7e4f12-3c8a-4d6b-8e2f-6a1d0c9b5e33");
+    let before = desk.contents();
+    assert_eq!(
+        desk.ok(&["import", EXAMPLE]),
+        "Imported claims.jsonl: 0 claims added, 4 already present; 0 evidence, 0 verdicts, 0 links added\n"
+    );
+    assert_eq!(
+        desk.contents(),
+        before,
+        "a re-import adds nothing, not even history"
+    );
+    let history = json(&desk.ok(&["--format", "json", "history", "--all"]));
+    let events = history.as_array().unwrap();
+    // 4 claims, 1 evidence, 1 link, and the 5 sources they name.
+    assert_eq!(events.len(), 11);
+    assert!(
+        events
+            .iter()
+            .all(|e| e["change"]["import"] == "claims.jsonl" && e["author"] == "ana")
+    );
+}
+
+#[test]
+fn jsonl_export_then_import_reproduces_the_same_store() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    desk.ok(&[
+        "evidence",
+        "add",
+        &seed.allegation,
+        "--stance",
+        "supports",
+        "--source",
+        "U.S. officials",
+        "--note",
+        "shared with allies",
+    ]);
+    desk.ok(&[
+        "claim",
+        "verdict",
+        &seed.denial,
+        "refuted",
+        "--note",
+        "Officials' evidence",
+    ]);
+    desk.ok(&[
+        "claim",
+        "add",
+        "Iran wants Su-35 jets",
+        "--tag",
+        "aircraft",
+        "--tag",
+        "iran",
+        "--stance",
+        "neutral",
+    ]);
+    let exported = desk.ok(&["export", "--format", "jsonl"]);
+    assert_eq!(exported.lines().count(), 3);
+
+    let copy = Desk::new();
+    let path = file(&copy, "export.jsonl", exported.as_bytes());
+    copy.cmd(&["--as", "ben", "import", arg(&path)])
+        .env("FACTDESK_NOW", "2024-10-01T08:00:00.000Z")
+        .assert()
+        .success();
+    for args in [
+        &["--format", "json", "report", "disputed"][..],
+        &["--format", "json", "report", "unresolved"],
+        &["report", "disputed"],
+        &["--format", "json", "claim", "list"],
+        &["--format", "json", "claim", "show", &seed.allegation],
+        &["--format", "json", "claim", "show", &seed.denial],
+        &["--format", "json", "source", "list"],
+    ] {
+        assert_eq!(
+            copy.ok(args),
+            desk.ok(args),
+            "factdesk {args:?} differs after the round trip"
+        );
+    }
+    // Exporting the copy gives the same file.
+    assert_eq!(copy.ok(&["export", "--format", "jsonl"]), exported);
+}
+
+#[test]
+fn claimreview_export_then_import_keeps_claims_and_verdicts() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    desk.ok(&[
+        "claim",
+        "verdict",
+        &seed.allegation,
+        "unverifiable",
+        "--note",
+        "No public evidence yet",
+    ]);
+    desk.ok(&[
+        "claim",
+        "verdict",
+        &seed.denial,
+        "refuted",
+        "--note",
+        "Shipments documented",
+    ]);
+    let out = desk.run(&[
+        "export",
+        "--format",
+        "claimreview",
+        "--publisher",
+        "The Desk",
+        "--publisher-url",
+        "https://desk.example",
+    ]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "not exported: claim {} lacks url (give --review-url)\nnot exported: claim {} lacks url (give --review-url)\n",
+            &seed.allegation[..8],
+            &seed.denial[..8]
+        )
+    );
+    let document = desk.ok(&[
+        "export",
+        "--format",
+        "claimreview",
+        "--publisher",
+        "The Desk",
+        "--review-url",
+        "https://desk.example/checks/{id}",
+    ]);
+    let parsed = json(&document);
+    let reviews = parsed["@graph"].as_array().unwrap();
+    assert_eq!(reviews.len(), 2);
+    let first = &reviews[0];
+    assert_eq!(first["@type"], "ClaimReview");
+    assert_eq!(
+        first["url"],
+        format!("https://desk.example/checks/{}", seed.allegation)
+    );
+    assert_eq!(
+        first["claimReviewed"],
+        "Iran supplied Russia with short-range ballistic missiles"
+    );
+    assert_eq!(first["reviewRating"]["alternateName"], "Unverifiable");
+    assert_eq!(
+        first["itemReviewed"]["author"]["name"],
+        "U.S. and European officials"
+    );
+    assert_eq!(first["itemReviewed"]["datePublished"], "2024-09-06");
+    assert_eq!(
+        first["itemReviewed"]["appearance"][0]["url"],
+        "https://www.wsj.com/world/iran-missiles-russia"
+    );
+    assert_eq!(reviews[1]["reviewRating"]["ratingValue"], 1);
+
+    let copy = Desk::new();
+    let path = file(&copy, "reviews.json", document.as_bytes());
+    assert_eq!(
+        copy.ok(&["import", arg(&path), "--with-verdicts"]),
+        "Imported reviews.json: 2 claims added, 0 already present; 2 evidence, 2 verdicts, 0 links added\n"
+    );
+    let claims = json(&copy.ok(&["--format", "json", "claim", "list"]));
+    let by_text = |text: &str| {
+        claims
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["text"] == text)
+            .unwrap()
+            .clone()
+    };
+    let allegation = by_text("Iran supplied Russia with short-range ballistic missiles");
+    assert_eq!(allegation["verdict"], "unverifiable");
+    assert_eq!(allegation["claimant"], "U.S. and European officials");
+    assert_eq!(allegation["date"], "2024-09-06");
+    assert_eq!(
+        allegation["url"],
+        "https://www.wsj.com/world/iran-missiles-russia"
+    );
+    assert_eq!(
+        by_text("Iran has not provided weapons to either side of the conflict in Ukraine")["verdict"],
+        "refuted"
+    );
+    // Without --with-verdicts, ratings are evidence only.
+    let plain = Desk::new();
+    let path = file(&plain, "reviews.json", document.as_bytes());
+    plain.ok(&["import", arg(&path)]);
+    assert_eq!(
+        json(&plain.ok(&["--format", "json", "claim", "list", "--status", "refuted"])),
+        json("[]")
+    );
+}
+
+#[test]
+fn a_spreadsheet_export_imports_with_its_quirks() {
+    let desk = Desk::new();
+    let csv = "\u{feff}Claim,Speaker,Reported By,Stance,Date,Tags,Verdict,Verdict Note,Desk notes\r\n\
+        \"Iran supplied Russia with \"\"short-range\"\" ballistic missiles,\r\nofficials say\",U.S. and European officials,The Wall Street Journal,asserts,2024-09-06,iran; russia;,,,call back\r\n\
+        '=HYPERLINK(\"http://x\"),Someone,,,,,,,\r\n\
+        Iran wants Su-35 jets,,Newsweek,neutral,,aircraft,unverifiable,Not confirmed,\r\n";
+    let path = file(&desk, "sheet.csv", csv.as_bytes());
+    let out = desk.run(&["import", arg(&path)]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "ignoring columns: Desk notes (read them with --map COLUMN=FIELD)\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "Imported sheet.csv: 3 claims added, 0 already present; 0 evidence, 1 verdict, 0 links added\n"
+    );
+    let claims = json(&desk.ok(&["--format", "json", "claim", "list"]));
+    assert_eq!(
+        claims[2]["text"],
+        "Iran supplied Russia with \"short-range\" ballistic missiles,\r\nofficials say"
+    );
+    assert_eq!(claims[2]["tags"], json(r#"["iran", "russia"]"#));
+    assert_eq!(claims[1]["text"], "=HYPERLINK(\"http://x\")");
+    assert_eq!(claims[0]["verdict"], "unverifiable");
+    // Other column names, through --map.
+    let other = Desk::new();
+    let path = file(&other, "odd.csv", b"Statement;x,Who\nA claim,Someone\n");
+    other.ok(&[
+        "import",
+        arg(&path),
+        "--map",
+        "statement;x=text",
+        "--map",
+        "who=claimant",
+    ]);
+    assert_eq!(
+        json(&other.ok(&["--format", "json", "claim", "list"]))[0]["claimant"],
+        "Someone"
+    );
+}
+
+#[test]
+fn malformed_input_imports_nothing_and_names_the_line_and_field() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let good = "{\"text\": \"A good claim\"}\n";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "bad-json.jsonl",
+            format!("{good}{{\"text\": \"x\",}}\n").into_bytes(),
+            "line 2: invalid JSON: trailing comma (column 14)",
+        ),
+        (
+            "stance.jsonl",
+            format!("{good}{{\"text\": \"x\", \"stance\": \"alleges\"}}\n").into_bytes(),
+            "line 2: field `stance`: unknown stance 'alleges' (expected one of: asserts, denies, questions, neutral)",
+        ),
+        (
+            "no-text.jsonl",
+            format!("{good}{{\"claimant\": \"x\"}}\n").into_bytes(),
+            "line 2: missing field `text` (column 17)",
+        ),
+        (
+            "types.jsonl",
+            format!("{good}{{\"text\": \"x\", \"tags\": \"iran\"}}\n").into_bytes(),
+            "line 2: field `tags`: invalid type: string \"iran\", expected a sequence (column 28)",
+        ),
+        (
+            "truncated.jsonl",
+            format!("{good}{{\"text\": \"cut off").into_bytes(),
+            "line 2: invalid JSON: EOF while parsing a string (column 17)",
+        ),
+        (
+            "utf8.jsonl",
+            [good.as_bytes(), b"{\"text\": \"caf\xe9\"}\n"].concat(),
+            "line 2: not valid UTF-8",
+        ),
+        (
+            "huge.jsonl",
+            [
+                good.as_bytes(),
+                b"{\"text\": \"",
+                &vec![b'a'; 10 << 20],
+                b"\"}\n",
+            ]
+            .concat(),
+            "line 2: the record is longer than 1 MiB",
+        ),
+        (
+            "bad.csv",
+            b"text,date\nok,2024-09-06\nx,06/09/2024\n".to_vec(),
+            "line 3: field `date`: malformed date '06/09/2024' (expected a real date written YYYY-MM-DD)",
+        ),
+        (
+            "bad-utf8.csv",
+            b"text\nok\ncaf\xe9\n".to_vec(),
+            "line 3: not valid UTF-8",
+        ),
+        (
+            "reviews.json",
+            b"[{\"@type\": \"ClaimReview\", \"claimReviewed\": \"x\"}, {\"@type\": \"Person\"}]"
+                .to_vec(),
+            "record 2: field `@type`: not a ClaimReview (\"Person\")",
+        ),
+    ];
+    for (name, bytes, reason) in cases {
+        let path = file(&desk, name, &bytes);
+        let message = desk.fails(&["import", arg(&path)], 1);
+        assert_eq!(
+            message,
+            format!("factdesk: {name}: {reason}; nothing was imported"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn skip_invalid_imports_the_good_records_and_lists_the_bad() {
+    let desk = Desk::new();
+    let path = file(
+        &desk,
+        "mixed.jsonl",
+        b"{\"text\": \"First\"}\n{\"text\": \"x\", \"stance\": \"alleges\"}\n{\"text\": \"Third\", \"links\": [{\"relation\": \"related\", \"to\": \"00000000-0000-4000-8000-000000000000\"}]}\n",
+    );
+    let out = desk.run(&["import", arg(&path), "--skip-invalid"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout,
+        "Imported mixed.jsonl: 2 claims added, 0 already present; 0 evidence, 0 verdicts, 0 links added; 2 records skipped\n"
+    );
+    assert_eq!(
+        out.stderr,
+        "skipped line 2: field `stance`: unknown stance 'alleges' (expected one of: asserts, denies, questions, neutral)\n\
+         skipped line 3: link to 00000000-0000-4000-8000-000000000000: no claim with that id in the file or the store\n"
+    );
+}
+
+#[test]
+fn a_dry_run_and_standard_input() {
+    let desk = Desk::new();
+    let before = desk.contents();
+    assert_eq!(
+        desk.ok(&["import", EXAMPLE, "--dry-run"]),
+        "Dry run of claims.jsonl (nothing written): 4 claims added, 0 already present; 1 evidence, 0 verdicts, 1 link added\n"
+    );
+    assert_eq!(desk.contents(), before);
+    let out = desk
+        .cmd(&["--format", "jsonl", "import", "-"])
+        .write_stdin(std::fs::read(EXAMPLE).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Imported -: 4 claims added, 0 already present; 1 evidence, 0 verdicts, 1 link added\n"
+    );
+    assert_eq!(
+        desk.fails(&["import", "-"], 2),
+        "factdesk: cannot tell the format of '-': give --format jsonl, csv or claimreview"
+    );
+    assert_eq!(
+        desk.fails(&["--format", "table", "import", EXAMPLE], 2),
+        "factdesk: import cannot write --format table (it offers: jsonl, csv, claimreview)"
+    );
+    assert_eq!(
+        desk.fails(&["export"], 2),
+        "factdesk: export needs --format jsonl or --format claimreview"
+    );
+}
+
+#[test]
+fn killing_a_large_import_leaves_the_store_as_it_was() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let before = desk.contents();
+    let path = desk.db.with_file_name("large.jsonl");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for i in 0..400_000 {
+            writeln!(out, "{{\"text\": \"Claim number {i} about the war in Ukraine\", \"claimant\": \"Source {}\", \"tags\": [\"bulk\"]}}", i % 500).unwrap();
+        }
+    }
+    let mut child = desk
+        .std_cmd(&["import", arg(&path)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it is well into the transaction: its write-ahead log has grown.
+    let wal = desk.db.with_file_name("desk.db-wal");
+    let started = Instant::now();
+    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never got going"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(contents_of(&desk.db), before);
+    let check: String = desk
+        .raw()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    assert!(
+        desk.ok(&["report", "disputed"])
+            .contains("Iran supplied Russia")
+    );
+}
