@@ -128,7 +128,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = stdout.lock();
     writeln!(out, "== Disputed ==")?;
     render(
-        &DisputedReport(&store.disputed(None)?),
+        &DisputedReport {
+            claims: &store.disputed(None)?,
+            graph: None,
+        },
         Format::Table,
         &mut out,
         Terminal::default(),

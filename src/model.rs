@@ -269,6 +269,63 @@ pub struct Event {
     pub change: serde_json::Value,
 }
 
+/// Claims and the live links between them: the link graph around a claim, or around the
+/// disputed claims.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LinkGraph {
+    pub claims: Vec<Claim>,
+    pub links: Vec<Link>,
+    /// True when the graph was cut at its size limit.
+    pub truncated: bool,
+}
+
+/// A claim with how many items stand for and against it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContestedClaim {
+    #[serde(flatten)]
+    pub claim: Claim,
+    pub items_for: i64,
+    pub items_against: i64,
+}
+
+/// A claimant and how their claims stand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimantTally {
+    pub claimant: String,
+    pub claims: i64,
+    pub disputed: i64,
+}
+
+/// What happened in one week (ISO week, `2024-W36`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WeekActivity {
+    pub week: String,
+    pub claims_added: i64,
+    pub evidence_added: i64,
+    pub links_added: i64,
+    pub verdicts_given: i64,
+    pub changes: i64,
+}
+
+/// The desk at a glance.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub claims: i64,
+    /// Every status, with how many claims have it (zeros included).
+    pub by_status: Vec<(Status, i64)>,
+    pub most_contested: Vec<ContestedClaim>,
+    pub claimants_most_disputed: Vec<ClaimantTally>,
+    pub activity_by_week: Vec<WeekActivity>,
+}
+
+/// One claimant's record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimantRecord {
+    pub source: Source,
+    pub by_status: Vec<(Status, i64)>,
+    pub claims: Vec<Claim>,
+}
+
 /// What a user gives to log a new claim.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewClaim {

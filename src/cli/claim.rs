@@ -153,18 +153,21 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             };
             let claims = ctx.open()?.claims(&filter)?;
             let claims = args.limit.cut(ui, claims, "claims")?;
-            ui.show(&ClaimList(&claims))
+            ui.show("Claims", &ClaimList(&claims))
         }
         ClaimCommand::Show { id } => {
             let store = ctx.open()?;
             let claim = store.explain_claim(&id)?;
             let evidence = store.evidence_for(&claim.claim.id)?;
             let links = store.links_of(&claim.claim.id)?;
-            ui.show(&ClaimDetail {
-                claim: &claim,
-                evidence: &evidence,
-                links: &links,
-            })
+            ui.show(
+                "Claim",
+                &ClaimDetail {
+                    claim: &claim,
+                    evidence: &evidence,
+                    links: &links,
+                },
+            )
         }
         ClaimCommand::Edit(args) => {
             let edit = ClaimEdit {

@@ -52,8 +52,9 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             let added = ctx.open()?.add_evidence(&args.claim_id, &evidence)?;
             ui.confirm(&added.id, &added)
         }
-        EvidenceCommand::List { claim_id } => {
-            ui.show(&EvidenceList(&ctx.open()?.evidence_for(&claim_id)?))
-        }
+        EvidenceCommand::List { claim_id } => ui.show(
+            "Evidence",
+            &EvidenceList(&ctx.open()?.evidence_for(&claim_id)?),
+        ),
     }
 }

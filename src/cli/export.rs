@@ -1,7 +1,6 @@
 //! `factdesk export`: the store's claims as factdesk JSONL (re-importable as the same records)
 //! or as schema.org ClaimReview JSON-LD (claims with a verdict).
 
-use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -11,7 +10,7 @@ use crate::bulk::claimreview::{Publisher, document, review_of};
 use crate::bulk::jsonl::write_record;
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::report::{Format, short_id};
+use crate::report::{Format, short_id, write_json};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -50,27 +49,10 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         .map(str::parse::<Status>)
         .transpose()?;
     let store = ctx.open()?;
-    let mut file =
-        match &args.output {
-            Some(path) => {
-                let dir = path
-                    .parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(std::path::Path::new("."));
-                Some(tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-                    Error::invalid(format!("cannot write '{}': {e}", path.display()))
-                })?)
-            }
-            None => None,
-        };
-    {
-        let mut out: Box<dyn Write + '_> = match &mut file {
-            Some(f) => Box::new(BufWriter::new(f.as_file_mut())),
-            None => Box::new(&mut *ui.out),
-        };
+    ui.to_file(args.output.as_deref(), |ui| {
         match format {
             Format::Jsonl => {
-                store.export_records(status, |record| write_record(&mut out, &record))?;
+                store.export_records(status, |record| write_record(ui.out, &record))?;
             }
             _ => {
                 let publisher = Publisher {
@@ -97,17 +79,9 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 for line in &lacking {
                     writeln!(ui.err, "{line}")?;
                 }
-                serde_json::to_writer_pretty(&mut out, &document(reviews))
-                    .map_err(std::io::Error::from)?;
-                writeln!(out)?;
+                write_json(&document(reviews), ui.out)?;
             }
         }
-        out.flush()?;
-    }
-    if let (Some(file), Some(path)) = (file, &args.output) {
-        file.persist(path).map_err(|e| {
-            Error::invalid(format!("cannot write '{}': {}", path.display(), e.error))
-        })?;
-    }
-    Ok(())
+        Ok(())
+    })
 }

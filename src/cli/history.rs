@@ -31,5 +31,5 @@ pub fn run(args: HistoryArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     };
     let events = ctx.open()?.history(&filter)?;
     let events = args.limit.cut(ui, events, "events")?;
-    ui.show(&EventList(&events))
+    ui.show("History", &EventList(&events))
 }

@@ -57,6 +57,8 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             );
             ui.confirm(&line, &link)
         }
-        LinkCommand::List { claim_id } => ui.show(&LinkList(&ctx.open()?.links_of(&claim_id)?)),
+        LinkCommand::List { claim_id } => {
+            ui.show("Links", &LinkList(&ctx.open()?.links_of(&claim_id)?))
+        }
     }
 }

@@ -9,6 +9,7 @@
 mod claim;
 mod evidence;
 mod export;
+mod graph;
 mod history;
 mod import;
 mod link;
@@ -17,13 +18,13 @@ mod source;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::report::{Format, Terminal, View, render};
+use crate::report::{Format, Terminal, View, render, render_html};
 use crate::store::{Clock, LATEST_VERSION, OpenMode, Store};
 
 /// factdesk — a fact-check workbench: log claims, the evidence for and against them and how
@@ -78,7 +79,7 @@ pub enum Command {
     /// Relate two claims: contradicts, supports, duplicates, related.
     #[command(subcommand)]
     Link(link::LinkCommand),
-    /// The lists a desk reads every day: disputed and unresolved claims.
+    /// The reports a desk reads: disputed, unresolved, summary, one claimant's record.
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Who changed what, and when: a claim's history, or the whole store's.
@@ -87,6 +88,9 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview).
     Export(export::ExportArgs),
+    /// Draw the link graph around a claim, or around the disputed claims (--format dot, the
+    /// default, mermaid, json or html).
+    Graph(graph::GraphArgs),
 }
 
 /// A `--limit`/`--all` pair for listings that could run to a million rows.
@@ -126,16 +130,68 @@ pub struct Ui<'a> {
     pub err: &'a mut dyn Write,
     pub format: Format,
     pub terminal: Terminal,
+    /// The line under an HTML page's title: which store, when, for whom.
+    pub page_meta: String,
 }
 
+/// The formats every listing can be printed in: the four of [`Format::LISTING`], and HTML.
+const VIEW_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Csv,
+    Format::Markdown,
+    Format::Html,
+];
+
 impl Ui<'_> {
-    /// Renders a view in the chosen format (one of [`Format::LISTING`]).
-    pub fn show(&mut self, view: &dyn View) -> Result<()> {
-        if !Format::LISTING.contains(&self.format) {
-            return Err(self.format.unsupported("this command", Format::LISTING));
+    /// Renders a view in the chosen format; `title` heads an HTML page.
+    pub fn show(&mut self, title: &str, view: &dyn View) -> Result<()> {
+        match self.format {
+            Format::Html => render_html(view, title, &self.page_meta, self.out)?,
+            f if Format::LISTING.contains(&f) => render(view, f, self.out, self.terminal)?,
+            f => return Err(f.unsupported("this command", VIEW_FORMATS)),
         }
-        render(view, self.format, self.out, self.terminal)?;
         Ok(())
+    }
+
+    /// Runs `write` with this Ui's output going to `path` when one is given: the file is written
+    /// beside its final name and renamed into place, so it is never left half-written.
+    pub fn to_file(
+        &mut self,
+        path: Option<&Path>,
+        write: impl FnOnce(&mut Ui) -> Result<()>,
+    ) -> Result<()> {
+        let Some(path) = path else { return write(self) };
+        let cannot =
+            |e: io::Error| Error::invalid(format!("cannot write '{}': {e}", path.display()));
+        let name = path
+            .file_name()
+            .ok_or_else(|| Error::usage(format!("'{}' is not a file name", path.display())))?;
+        let partial = path.with_file_name(format!(
+            ".{}.partial-{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let result = (|| {
+            let mut file = io::BufWriter::new(std::fs::File::create(&partial).map_err(cannot)?);
+            let mut to_file = Ui {
+                out: &mut file,
+                err: &mut *self.err,
+                format: self.format,
+                terminal: Terminal::default(),
+                page_meta: self.page_meta.clone(),
+            };
+            write(&mut to_file)?;
+            file.into_inner()
+                .map_err(|e| cannot(e.into_error()))?
+                .sync_all()
+                .map_err(cannot)?;
+            std::fs::rename(&partial, path).map_err(cannot)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        result
     }
 
     /// Prints a confirmation line for people, or the JSON value for scripts.
@@ -193,6 +249,17 @@ impl Context {
 
 fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
     let ctx = Context::from_args(&cli.global);
+    ui.page_meta = format!(
+        "From {} at {} UTC, for {}, by factdesk {}",
+        ctx.db.display(),
+        ctx.clock
+            .now()
+            .get(..16)
+            .unwrap_or_default()
+            .replace('T', " "),
+        ctx.author,
+        env!("CARGO_PKG_VERSION")
+    );
     match cli.command {
         Command::Init => {
             let existed = ctx.db.exists()
@@ -223,6 +290,7 @@ fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::History(args) => history::run(args, &ctx, ui),
         Command::Import(args) => import::run(args, &ctx, ui),
         Command::Export(args) => export::run(args, &ctx, ui),
+        Command::Graph(args) => graph::run(args, &ctx, ui),
     }
 }
 
@@ -257,6 +325,7 @@ where
         err,
         format,
         terminal,
+        page_meta: String::new(),
     };
     let result = run_command(cli, &mut ui).and_then(|()| Ok(ui.out.flush()?));
     match result {

@@ -1,35 +1,106 @@
-//! `factdesk report …`: the disputed and unresolved lists.
+//! `factdesk report …`: the lists and pages a desk reads — disputed and unresolved claims, the
+//! desk summary, one claimant's record — in any listing format or as a self-contained HTML
+//! page (`--format html --output FILE`).
 
-use clap::Subcommand;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
 
 use super::{Context, LimitArgs, Ui};
 use crate::error::Result;
-use crate::report::{ClaimList, DisputedReport};
+use crate::report::{ClaimList, ClaimantView, DisputedReport, Format, SummaryView};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Disputed claims, oldest first, each with what stands for and against it.
+    /// Disputed claims, oldest first, each with what stands for and against it (with
+    /// --format html, the graph of their links too).
     Disputed {
         #[command(flatten)]
         limit: LimitArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Every claim without a verdict (disputed or unresolved), oldest first.
     Unresolved {
         #[command(flatten)]
         limit: LimitArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// The desk at a glance: claims by status, the most contested claims, the claimants with
+    /// the most disputed claims, activity by week.
+    Summary {
+        /// How many claims and claimants to list in the rankings.
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        top: usize,
+        /// How many weeks of activity to show, counted back from the newest change.
+        #[arg(long, value_name = "N", default_value_t = 12)]
+        weeks: usize,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// One claimant's record: their claims (newest first) with status and verdict.
+    Claimant {
+        /// The claimant's name (any case) or source id.
+        name: String,
+        #[command(flatten)]
+        limit: LimitArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
 }
+
+/// Where a report goes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write the report to FILE (whole, or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// How many claims the HTML dispute graph draws at most.
+const GRAPH_LIMIT: usize = 60;
 
 pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     let store = ctx.open()?;
     match cmd {
-        ReportCommand::Disputed { limit } => {
+        ReportCommand::Disputed { limit, output } => {
             let claims = limit.cut(ui, store.disputed(limit.fetch())?, "claims")?;
-            ui.show(&DisputedReport(&claims))
+            let graph = match ui.format {
+                Format::Html => Some(store.link_graph(None, 1, GRAPH_LIMIT)?),
+                _ => None,
+            };
+            let view = DisputedReport {
+                claims: &claims,
+                graph: graph.as_ref(),
+            };
+            ui.to_file(output.output.as_deref(), |ui| {
+                ui.show("Disputed claims", &view)
+            })
         }
-        ReportCommand::Unresolved { limit } => {
+        ReportCommand::Unresolved { limit, output } => {
             let claims = limit.cut(ui, store.unresolved(limit.fetch())?, "claims")?;
-            ui.show(&ClaimList(&claims))
+            ui.to_file(output.output.as_deref(), |ui| {
+                ui.show("Unresolved claims (no verdict yet)", &ClaimList(&claims))
+            })
+        }
+        ReportCommand::Summary { top, weeks, output } => {
+            let summary = store.summary(top, weeks)?;
+            ui.to_file(output.output.as_deref(), |ui| {
+                ui.show("Desk summary", &SummaryView(&summary))
+            })
+        }
+        ReportCommand::Claimant {
+            name,
+            limit,
+            output,
+        } => {
+            let mut record = store.claimant_record(&name, limit.fetch())?;
+            record.claims = limit.cut(ui, record.claims, "claims")?;
+            let title = format!("Claims by {}", record.source.name);
+            ui.to_file(output.output.as_deref(), |ui| {
+                ui.show(&title, &ClaimantView(&record))
+            })
         }
     }
 }

@@ -48,9 +48,9 @@ pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             let added = ctx.open()?.add_source(&source)?;
             ui.confirm(&added.id, &added)
         }
-        SourceCommand::List => ui.show(&SourceList(&ctx.open()?.sources()?)),
+        SourceCommand::List => ui.show("Sources", &SourceList(&ctx.open()?.sources()?)),
         SourceCommand::Show { name_or_id } => {
-            ui.show(&SourceDetail(&ctx.open()?.source(&name_or_id)?))
+            ui.show("Source", &SourceDetail(&ctx.open()?.source(&name_or_id)?))
         }
     }
 }

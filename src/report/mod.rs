@@ -6,6 +6,9 @@
 //! [`Format`]. Nothing here runs a query or decides a status: it only lays out what it is given,
 //! so every printer can be tested by rendering into a `Vec<u8>`.
 
+pub mod graph;
+pub mod html;
+mod summary;
 mod views;
 
 use std::fmt;
@@ -17,6 +20,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+pub use summary::{ClaimantView, SummaryView};
 pub use views::{
     ClaimDetail, ClaimList, DisputedReport, EventList, EvidenceList, LinkList, SourceDetail,
     SourceList, describe_event, short_id,
@@ -139,6 +143,11 @@ pub trait View {
         "Nothing to show."
     }
 
+    /// The parts of an HTML page; by default the table.
+    fn html(&self) -> Vec<html::Section> {
+        vec![html::Section::Table(self.table())]
+    }
+
     /// The human layout; by default the table, aligned.
     fn text(&self, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
         let table = self.table();
@@ -163,6 +172,20 @@ pub fn render(
         // The CLI refuses the formats a listing does not offer before rendering.
         _ => view.text(out, terminal),
     }
+}
+
+/// Writes a view as a self-contained HTML page.
+pub fn render_html(
+    view: &dyn View,
+    title: &str,
+    meta: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut sections = view.html();
+    if view.table().rows.is_empty() {
+        sections.push(html::Section::Paragraph(view.empty().to_string()));
+    }
+    html::write_page(title, meta, &sections, out)
 }
 
 /// Pretty JSON followed by a newline.

@@ -6,8 +6,10 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::graph::to_svg;
+use super::html::Section;
 use super::{Table, Terminal, View};
-use crate::model::{Claim, Event, Evidence, ExplainedClaim, Link, SideItem, Source};
+use crate::model::{Claim, Event, Evidence, ExplainedClaim, Link, LinkGraph, SideItem, Source};
 
 /// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
 pub fn short_id(id: &str) -> &str {
@@ -209,8 +211,28 @@ impl View for ClaimDetail<'_> {
     }
 }
 
-/// Disputed claims, each with what stands for and against it.
-pub struct DisputedReport<'a>(pub &'a [ExplainedClaim]);
+/// Disputed claims, each with what stands for and against it, and (for HTML) the graph of the
+/// links between them.
+pub struct DisputedReport<'a> {
+    pub claims: &'a [ExplainedClaim],
+    pub graph: Option<&'a LinkGraph>,
+}
+
+impl DisputedReport<'_> {
+    fn about(c: &Claim) -> String {
+        let mut about = vec![match &c.claimant {
+            Some(claimant) => format!("{claimant} {}", c.stance),
+            None => format!("no claimant ({})", c.stance),
+        }];
+        if let Some(by) = &c.reported_by {
+            about.push(format!("reported by {by}"));
+        }
+        if let Some(date) = &c.date {
+            about.push(date.clone());
+        }
+        about.join(" · ")
+    }
+}
 
 impl View for DisputedReport<'_> {
     fn empty(&self) -> &'static str {
@@ -229,7 +251,7 @@ impl View for DisputedReport<'_> {
                 "AGAINST",
             ],
             rows: self
-                .0
+                .claims
                 .iter()
                 .map(|e| {
                     let c = &e.claim;
@@ -251,30 +273,44 @@ impl View for DisputedReport<'_> {
     }
 
     fn json(&self) -> Value {
-        to_json(&self.0)
+        to_json(&self.claims)
+    }
+
+    fn html(&self) -> Vec<Section> {
+        let mut sections = Vec::new();
+        if let Some(graph) = self.graph.filter(|g| !g.claims.is_empty()) {
+            sections.push(Section::Heading("How they are linked".into()));
+            sections.push(Section::Svg(to_svg(graph)));
+        }
+        if !self.claims.is_empty() {
+            sections.push(Section::Heading(format!(
+                "{} disputed claims",
+                self.claims.len()
+            )));
+        }
+        for e in self.claims {
+            sections.push(Section::Card {
+                title: format!("{}  {}", short_id(&e.claim.id), e.claim.text),
+                about: Self::about(&e.claim),
+                status: e.claim.status,
+                for_items: e.for_items.iter().map(item_line).collect(),
+                against_items: e.against_items.iter().map(item_line).collect(),
+            });
+        }
+        sections
     }
 
     fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
-        if self.0.is_empty() {
+        if self.claims.is_empty() {
             return writeln!(out, "{}", self.empty());
         }
-        for (i, e) in self.0.iter().enumerate() {
+        for (i, e) in self.claims.iter().enumerate() {
             let c = &e.claim;
             if i > 0 {
                 writeln!(out)?;
             }
             writeln!(out, "{}  {}", short_id(&c.id), c.text)?;
-            let mut about = vec![match &c.claimant {
-                Some(claimant) => format!("{claimant} {}", c.stance),
-                None => format!("no claimant ({})", c.stance),
-            }];
-            if let Some(by) = &c.reported_by {
-                about.push(format!("reported by {by}"));
-            }
-            if let Some(date) = &c.date {
-                about.push(date.clone());
-            }
-            writeln!(out, "          {}", about.join(" · "))?;
+            writeln!(out, "          {}", Self::about(c))?;
             for item in &e.for_items {
                 writeln!(out, "  for      {}", item_line(item))?;
             }

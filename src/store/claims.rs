@@ -70,13 +70,13 @@ fn claim_from_row(row: &Row) -> rusqlite::Result<Claim> {
     })
 }
 
-fn claim_by_pk(conn: &Connection, pk: i64) -> Result<Claim> {
+pub(super) fn claim_by_pk(conn: &Connection, pk: i64) -> Result<Claim> {
     let sql = format!("{CLAIM_SELECT} WHERE c.pk = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([pk], claim_from_row)?)
 }
 
 /// The items for and against one claim, claimant first, then evidence, then linked claims.
-fn side_items(conn: &Connection, claim_pk: i64) -> Result<Vec<SideItem>> {
+pub(super) fn side_items(conn: &Connection, claim_pk: i64) -> Result<Vec<SideItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT side, kind, item_id, text FROM claim_sides WHERE claim_pk = ?1
          ORDER BY CASE kind WHEN 'claimant' THEN 0 WHEN 'evidence' THEN 1 ELSE 2 END, text, item_id",
@@ -461,7 +461,7 @@ impl Store {
             .collect())
     }
 
-    fn claims_with_pk(&self, filter: &ClaimFilter) -> Result<Vec<(i64, Claim)>> {
+    pub(super) fn claims_with_pk(&self, filter: &ClaimFilter) -> Result<Vec<(i64, Claim)>> {
         let mut sql = format!("{CLAIM_SELECT} WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         match filter.status {

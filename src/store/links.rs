@@ -9,11 +9,11 @@ use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{Link, Logged, RecordKind, Relation, optional_text};
 
-const LINK_SELECT: &str = "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, l.note,
+pub(super) const LINK_SELECT: &str = "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, l.note,
         l.created_at, l.created_by
     FROM links l JOIN claims f ON f.pk = l.from_pk JOIN claims t ON t.pk = l.to_pk";
 
-fn link_from_row(row: &rusqlite::Row) -> rusqlite::Result<Link> {
+pub(super) fn link_from_row(row: &rusqlite::Row) -> rusqlite::Result<Link> {
     Ok(Link {
         id: row.get(0)?,
         from_id: row.get(1)?,

@@ -13,6 +13,7 @@ mod export;
 mod import;
 mod links;
 mod migrate;
+mod reports;
 mod sources;
 
 use std::path::Path;

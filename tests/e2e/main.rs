@@ -2,9 +2,14 @@
 //! (`FACTDESK_NOW`) and the author set (`FACTDESK_USER`), so output that people read can be
 //! checked exactly. One test binary; one module per area.
 
+// Tests that need a tool this machine may lack (a browser, Datasette) say on stderr that they
+// skipped, and where they left something for a person to look at.
+#![allow(clippy::print_stderr)]
+
 mod bad_input;
 mod bulk;
 mod commands;
+mod reports;
 mod status;
 mod store_file;
 

@@ -1,0 +1,309 @@
+//! The queries behind the reports people read: the desk summary, one claimant's record, and
+//! the link graph around a claim or around the disputed claims. Statuses come from the
+//! `claim_status` view, like everywhere else; disputed claims are found from the claims that
+//! have something against them, so these stay fast on large stores.
+
+use std::collections::{BTreeSet, HashSet};
+
+use super::claims::{ClaimFilter, ClaimOrder, claim_by_pk};
+use super::links::{LINK_SELECT, link_from_row};
+use super::{IdTable, Store, find_source_pk, resolve_id, word};
+use crate::error::Result;
+use crate::model::{
+    ClaimantRecord, ClaimantTally, ContestedClaim, LinkGraph, Status, Summary, WeekActivity,
+};
+
+/// The disputed claims' keys, as a subquery.
+const DISPUTED_PKS: &str = "SELECT st.claim_pk FROM claim_status st
+     WHERE st.claim_pk IN (SELECT claim_pk FROM claims_with_opposition) AND st.status = 'disputed'";
+
+/// Every status with its count, zeros included, in the model's order.
+fn all_statuses(counts: &[(Status, i64)]) -> Vec<(Status, i64)> {
+    Status::ALL
+        .iter()
+        .map(|s| {
+            (
+                *s,
+                counts
+                    .iter()
+                    .find(|(c, _)| c == s)
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+impl Store {
+    /// The desk at a glance: claims by status, the `top` most contested disputed claims, the
+    /// `top` claimants with the most disputed claims, and activity in the last `weeks` weeks
+    /// that saw any (counted back from the newest change).
+    pub fn summary(&self, top: usize, weeks: usize) -> Result<Summary> {
+        let conn = self.conn();
+        let claims: i64 = conn.query_row("SELECT count(*) FROM claims", [], |r| r.get(0))?;
+        let mut counts: Vec<(Status, i64)> = Vec::new();
+        let mut stmt = conn.prepare("SELECT verdict, count(*) FROM verdicts GROUP BY verdict")?;
+        for row in stmt.query_map([], |r| Ok((word::<Status>(r, 0)?, r.get::<_, i64>(1)?)))? {
+            counts.push(row?);
+        }
+        let disputed: i64 =
+            conn.query_row(&format!("SELECT count(*) FROM ({DISPUTED_PKS})"), [], |r| {
+                r.get(0)
+            })?;
+        let judged: i64 = counts.iter().map(|(_, n)| n).sum();
+        counts.push((Status::Disputed, disputed));
+        counts.push((Status::Unresolved, claims - judged - disputed));
+
+        let mut most_contested = Vec::new();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT s.claim_pk, sum(s.side = 'for'), sum(s.side = 'against') FROM claim_sides s
+             WHERE s.claim_pk IN ({DISPUTED_PKS})
+             GROUP BY s.claim_pk ORDER BY 3 DESC, 2 DESC, s.claim_pk LIMIT ?1"
+        ))?;
+        let rows: Vec<(i64, i64, i64)> = stmt
+            .query_map([top as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (pk, items_for, items_against) in rows {
+            most_contested.push(ContestedClaim {
+                claim: claim_by_pk(conn, pk)?,
+                items_for,
+                items_against,
+            });
+        }
+
+        let mut stmt = conn.prepare(&format!(
+            "SELECT s.name, (SELECT count(*) FROM claims c WHERE c.claimant_pk = s.pk), count(*)
+             FROM claims c JOIN sources s ON s.pk = c.claimant_pk
+             WHERE c.pk IN ({DISPUTED_PKS})
+             GROUP BY s.pk ORDER BY 3 DESC, s.name_key LIMIT ?1"
+        ))?;
+        let claimants_most_disputed = stmt
+            .query_map([top as i64], |r| {
+                Ok(ClaimantTally {
+                    claimant: r.get(0)?,
+                    claims: r.get(1)?,
+                    disputed: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+
+        let mut stmt = conn.prepare(
+            "SELECT strftime('%G-W%V', at) AS week,
+                    sum(action = 'claim.add'), sum(action = 'evidence.add'),
+                    sum(action = 'link.add'), sum(action = 'verdict.set'), count(*)
+             FROM events
+             WHERE at >= date((SELECT max(at) FROM events), printf('-%d days', 7 * ?1))
+             GROUP BY week ORDER BY week",
+        )?;
+        let activity_by_week = stmt
+            .query_map([weeks as i64], |r| {
+                Ok(WeekActivity {
+                    week: r.get(0)?,
+                    claims_added: r.get(1)?,
+                    evidence_added: r.get(2)?,
+                    links_added: r.get(3)?,
+                    verdicts_given: r.get(4)?,
+                    changes: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+
+        Ok(Summary {
+            claims,
+            by_status: all_statuses(&counts),
+            most_contested,
+            claimants_most_disputed,
+            activity_by_week,
+        })
+    }
+
+    /// One claimant's record: the source, their claims by status, and their claims (newest
+    /// first, at most `limit`).
+    pub fn claimant_record(&self, name: &str, limit: Option<usize>) -> Result<ClaimantRecord> {
+        let source = self.source(name)?;
+        let pk = find_source_pk(self.conn(), &source.name)?.expect("the source was just found");
+        let mut stmt = self.conn().prepare(
+            "SELECT st.status, count(*) FROM claims c JOIN claim_status st ON st.claim_pk = c.pk
+             WHERE c.claimant_pk = ?1 GROUP BY st.status",
+        )?;
+        let counts: Vec<(Status, i64)> = stmt
+            .query_map([pk], |r| Ok((word::<Status>(r, 0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let claims = self.claims(&ClaimFilter {
+            claimant: Some(source.name.clone()),
+            order: ClaimOrder::NewestFirst,
+            limit,
+            ..ClaimFilter::default()
+        })?;
+        Ok(ClaimantRecord {
+            by_status: all_statuses(&counts),
+            claims,
+            source,
+        })
+    }
+
+    /// The claims linked to a claim, `depth` links out; or, without a claim, the disputed claims
+    /// (oldest first) and the claims they link to. At most `max_claims` claims.
+    pub fn link_graph(
+        &self,
+        center: Option<&str>,
+        depth: usize,
+        max_claims: usize,
+    ) -> Result<LinkGraph> {
+        let conn = self.conn();
+        let mut frontier: Vec<i64> = match center {
+            Some(prefix) => vec![resolve_id(conn, IdTable::Claim, prefix)?.0],
+            None => conn
+                .prepare(&format!("{DISPUTED_PKS} ORDER BY st.claim_pk LIMIT ?1"))?
+                .query_map([max_claims as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        let depth = if center.is_some() {
+            depth
+        } else {
+            depth.max(1)
+        };
+        let mut seen: BTreeSet<i64> = frontier.iter().copied().collect();
+        let mut truncated = seen.len() > max_claims;
+        let mut neighbours = conn.prepare(
+            "SELECT to_pk FROM links WHERE from_pk = ?1 AND removed_at IS NULL
+             UNION SELECT from_pk FROM links WHERE to_pk = ?1 AND removed_at IS NULL",
+        )?;
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for pk in &frontier {
+                for other in neighbours.query_map([pk], |r| r.get::<_, i64>(0))? {
+                    let other = other?;
+                    if seen.contains(&other) {
+                        continue;
+                    }
+                    if seen.len() >= max_claims {
+                        truncated = true;
+                        continue;
+                    }
+                    seen.insert(other);
+                    next.push(other);
+                }
+            }
+            frontier = next;
+        }
+        let claims = seen
+            .iter()
+            .map(|pk| claim_by_pk(conn, *pk))
+            .collect::<Result<Vec<_>>>()?;
+        let mut links = Vec::new();
+        let mut stmt = conn.prepare(&format!(
+            "{LINK_SELECT} WHERE l.from_pk = ?1 AND l.removed_at IS NULL ORDER BY l.pk"
+        ))?;
+        let ids: HashSet<&str> = claims.iter().map(|c| c.id.as_str()).collect();
+        for pk in &seen {
+            for link in stmt.query_map([pk], link_from_row)? {
+                let link = link?;
+                if ids.contains(link.to_id.as_str()) {
+                    links.push(link);
+                }
+            }
+        }
+        Ok(LinkGraph {
+            claims,
+            links,
+            truncated,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NewClaim, Relation, Stance, VerdictKind};
+    use crate::store::Clock;
+
+    fn claim(store: &mut Store, text: &str, claimant: &str) -> String {
+        store
+            .add_claim(&NewClaim {
+                text: text.into(),
+                claimant: Some(claimant.into()),
+                stance: Some(Stance::Asserts),
+                ..NewClaim::default()
+            })
+            .unwrap()
+            .id
+    }
+
+    #[test]
+    fn the_summary_counts_statuses_contests_claimants_and_weeks() {
+        let mut store = Store::open_in_memory()
+            .unwrap()
+            .with_clock(Clock::Fixed("2024-09-06T10:00:00.000Z".into()));
+        let a = claim(&mut store, "A", "Officials");
+        let b = claim(&mut store, "not A", "Mission");
+        let c = claim(&mut store, "also not A", "Mission");
+        store.add_link(&b, &a, Relation::Contradicts, None).unwrap();
+        let mut store = store.with_clock(Clock::Fixed("2024-09-16T10:00:00.000Z".into()));
+        store.add_link(&c, &a, Relation::Contradicts, None).unwrap();
+        claim(&mut store, "Unrelated", "Officials");
+        let d = claim(&mut store, "Judged", "Officials");
+        store.set_verdict(&d, VerdictKind::Refuted, "No").unwrap();
+
+        let summary = store.summary(2, 8).unwrap();
+        assert_eq!(summary.claims, 5);
+        let count = |s: Status| summary.by_status.iter().find(|(x, _)| *x == s).unwrap().1;
+        assert_eq!(
+            (
+                count(Status::Disputed),
+                count(Status::Unresolved),
+                count(Status::Refuted),
+                count(Status::Mixed)
+            ),
+            (3, 1, 1, 0)
+        );
+        assert_eq!(summary.most_contested[0].claim.id, a);
+        assert_eq!(
+            (
+                summary.most_contested[0].items_for,
+                summary.most_contested[0].items_against
+            ),
+            (1, 2)
+        );
+        assert_eq!(
+            summary.claimants_most_disputed[0],
+            ClaimantTally {
+                claimant: "Mission".into(),
+                claims: 2,
+                disputed: 2
+            }
+        );
+        let weeks: Vec<(&str, i64, i64)> = summary
+            .activity_by_week
+            .iter()
+            .map(|w| (w.week.as_str(), w.claims_added, w.links_added))
+            .collect();
+        assert_eq!(weeks, vec![("2024-W36", 3, 1), ("2024-W38", 2, 1)]);
+    }
+
+    #[test]
+    fn the_graph_follows_links_to_a_depth_and_a_size() {
+        let mut store = Store::open_in_memory().unwrap();
+        let ids: Vec<String> = (0..5)
+            .map(|i| claim(&mut store, &format!("claim {i}"), "X"))
+            .collect();
+        for pair in ids.windows(2) {
+            store
+                .add_link(&pair[0], &pair[1], Relation::Related, None)
+                .unwrap();
+        }
+        let graph = store.link_graph(Some(&ids[2]), 1, 100).unwrap();
+        assert_eq!(graph.claims.len(), 3);
+        assert_eq!(graph.links.len(), 2);
+        let graph = store.link_graph(Some(&ids[0]), 10, 3).unwrap();
+        assert_eq!((graph.claims.len(), graph.truncated), (3, true));
+        assert!(
+            store.link_graph(None, 1, 100).unwrap().claims.is_empty(),
+            "nothing is disputed"
+        );
+        assert!(matches!(
+            store.link_graph(Some("ffff"), 1, 10),
+            Err(crate::Error::Invalid(_))
+        ));
+    }
+}
