@@ -9,6 +9,7 @@
 mod bad_input;
 mod bulk;
 mod commands;
+mod datasette;
 mod reports;
 mod status;
 mod store_file;

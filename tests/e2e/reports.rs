@@ -216,6 +216,10 @@ fn the_html_report_is_self_contained_escaped_and_renders_in_a_browser() {
     assert_eq!(html.matches("class=\"card\"").count(), 3);
 
     let Some(browser) = browser() else {
+        assert!(
+            std::env::var_os("FACTDESK_REQUIRE_BROWSER").is_none(),
+            "FACTDESK_REQUIRE_BROWSER is set but no chromium is on PATH"
+        );
         eprintln!(
             "skipping the browser check: no chromium on PATH (apt-get install chromium; .ci/run does)"
         );
