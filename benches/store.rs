@@ -182,12 +182,15 @@ fn bench() -> BenchResult<()> {
             "`factdesk report unresolved`",
             &["report", "unresolved"][..],
         ),
-                (
+        (
             "`factdesk claim list --status disputed`",
             &["claim", "list", "--status", "disputed"][..],
         ),
         ("`factdesk report summary`", &["report", "summary"][..]),
-        ("`factdesk report claimant \"Source 7\"`", &["report", "claimant", "Source 7"][..]),
+        (
+            "`factdesk report claimant \"Source 7\"`",
+            &["report", "claimant", "Source 7"][..],
+        ),
         ("`factdesk graph` (disputed claims, DOT)", &["graph"][..]),
     ] {
         let mut samples = Samples::new(label);
