@@ -130,6 +130,26 @@ fn insert_tags(tx: &Tx, claim_pk: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Keeps a claim's full-text entry in step with a change to its text or its search context
+/// (`None` keeps the current value): removes the old entry, writes the new one, stores the new
+/// values. The one place `claims_fts` is updated after a claim is first written.
+pub(super) fn reindex(tx: &Tx, pk: i64, text: Option<&str>, context: Option<&str>) -> Result<()> {
+    let (old_text, old_context): (String, Option<String>) = tx
+        .prepare_cached("SELECT text, search_context FROM claims WHERE pk = ?1")?
+        .query_row([pk], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    tx.prepare_cached(
+        "INSERT INTO claims_fts (claims_fts, rowid, text, search_context) VALUES ('delete', ?1, ?2, ?3)",
+    )?
+    .execute(params![pk, old_text, old_context])?;
+    let text = text.unwrap_or(&old_text);
+    let context = context.or(old_context.as_deref());
+    tx.prepare_cached("INSERT INTO claims_fts (rowid, text, search_context) VALUES (?1, ?2, ?3)")?
+        .execute(params![pk, text, context])?;
+    tx.prepare_cached("UPDATE claims SET search_context = ?2 WHERE pk = ?1")?
+        .execute(params![pk, context])?;
+    Ok(())
+}
+
 /// The current stored values of a claim's editable fields, for building an edit's old/new diff.
 struct StoredClaim {
     text: String,
@@ -303,14 +323,7 @@ impl Store {
             {
                 set.push(("text", Box::new(text.clone())));
                 // Keep the full-text index in step: remove the old text, index the new.
-                tx.execute(
-                    "INSERT INTO claims_fts (claims_fts, rowid, text) VALUES ('delete', ?1, ?2)",
-                    params![pk, old.text],
-                )?;
-                tx.execute(
-                    "INSERT INTO claims_fts (rowid, text) VALUES (?1, ?2)",
-                    params![pk, text],
-                )?;
+                reindex(tx, pk, Some(text), None)?;
             }
             if let Some(stance) = edit.stance
                 && diff("stance", Some(&old.stance), Some(stance.as_str()))

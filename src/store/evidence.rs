@@ -3,6 +3,7 @@
 use rusqlite::params;
 use serde_json::{Value, json};
 
+use super::claims::reindex;
 use super::sources::optional_source_pk;
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::Result;
@@ -75,6 +76,14 @@ pub(super) fn insert_evidence(
         change["created_by"] = json!(logged.by);
     }
     tx.record_event("evidence.add", RecordKind::Evidence, id, &change)?;
+    // The claim's search context is its evidence's notes and quotes (as schema/0002 builds it).
+    let context: Option<String> = tx
+        .prepare_cached(
+            "SELECT group_concat(coalesce(note, '') || ' ' || coalesce(quote, ''), char(10))
+             FROM evidence WHERE claim_pk = ?1",
+        )?
+        .query_row([claim_pk], |r| r.get(0))?;
+    reindex(tx, claim_pk, None, context.as_deref())?;
     Ok(pk)
 }
 
@@ -129,5 +138,65 @@ mod tests {
         assert_eq!(added.source.as_deref(), Some("Reuters"));
         assert_eq!(added.url, None);
         assert_eq!(store.evidence_for(&claim.id).unwrap(), vec![added]);
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::*;
+    use crate::model::{ClaimEdit, EvidenceStance, NewClaim};
+
+    fn found(store: &Store, word: &str) -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT c.id FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid WHERE claims_fts MATCH ?1")
+            .unwrap();
+        stmt.query_map([word], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_claim_is_found_by_its_words_and_its_evidence_and_edits_are_reindexed() {
+        let mut store = Store::open_in_memory().unwrap();
+        let claim = store
+            .add_claim(&NewClaim {
+                text: "Iran supplied missiles".into(),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        let note = |n: &str| NewEvidence {
+            stance: EvidenceStance::Context,
+            source: None,
+            url: None,
+            quote: Some("Shahed drones".into()),
+            note: Some(n.into()),
+        };
+        store
+            .add_evidence(
+                &claim.id,
+                &note("Snopes: Did Tehran send ballistic weapons?"),
+            )
+            .unwrap();
+        store
+            .add_evidence(&claim.id, &note("Reuters background"))
+            .unwrap();
+        assert_eq!(found(&store, "missile"), vec![claim.id.clone()]);
+        assert_eq!(found(&store, "tehran"), vec![claim.id.clone()]);
+        assert_eq!(found(&store, "reuters AND shahed"), vec![claim.id.clone()]);
+        store
+            .edit_claim(
+                &claim.id,
+                &ClaimEdit {
+                    text: Some("Iran sent drones".into()),
+                    ..ClaimEdit::default()
+                },
+            )
+            .unwrap();
+        assert!(found(&store, "missile").is_empty());
+        assert_eq!(found(&store, "sent AND tehran"), vec![claim.id.clone()]);
+        let check: String = store.conn().query_row("INSERT INTO claims_fts (claims_fts, rank) VALUES ('integrity-check', 1) RETURNING 'ok'", [], |r| r.get(0)).unwrap_or_else(|e| e.to_string());
+        assert_eq!(check, "ok", "the index matches the claims table");
     }
 }
