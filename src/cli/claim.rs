@@ -4,9 +4,11 @@ use clap::{Args, Subcommand};
 
 use super::{Context, LimitArgs, Ui};
 use crate::error::{Error, Result};
+use crate::linker::Proposal;
 use crate::model::{ClaimEdit, NewClaim, Stance, Status, VerdictKind, optional_text};
-use crate::report::{ClaimDetail, ClaimList, short_id};
+use crate::report::{ClaimDetail, ClaimList, Format, proposal_line, short_id};
 use crate::store::ClaimFilter;
+use crate::store::LinkQuery;
 
 #[derive(Debug, Subcommand)]
 pub enum ClaimCommand {
@@ -50,7 +52,14 @@ pub struct AddArgs {
     /// A tag (repeat for several).
     #[arg(long = "tag", value_name = "TAG")]
     tags: Vec<String>,
+    /// Do not look for claims it may repeat or contradict.
+    #[arg(long, short)]
+    quiet: bool,
 }
+
+/// How many of the linker's proposals `claim add` shows, and the score they need.
+const SHOWN_PROPOSALS: usize = 3;
+const SHOWN_PROPOSAL_SCORE: f64 = 0.4;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
@@ -136,8 +145,35 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 date: optional_text(args.date),
                 tags: args.tags,
             };
-            let added = ctx.open()?.add_claim(&claim)?;
-            ui.confirm(&added.id, &added)
+            let mut store = ctx.open()?;
+            let added = store.add_claim(&claim)?;
+            let proposals: Vec<Proposal> = if args.quiet {
+                Vec::new()
+            } else {
+                store
+                    .suggest_links(&LinkQuery::Claim(added.id.clone()), SHOWN_PROPOSALS)?
+                    .into_iter()
+                    .filter(|p| p.score >= SHOWN_PROPOSAL_SCORE)
+                    .collect()
+            };
+            if ui.format == Format::Json {
+                let mut value = serde_json::to_value(&added).expect("model values serialise");
+                value["suggestions"] = serde_json::to_value(&proposals).expect("serialisable");
+                return ui.confirm("", &value);
+            }
+            ui.confirm(&added.id, &added)?;
+            // The id alone goes to stdout, for scripts; the proposals are for the person typing.
+            if !proposals.is_empty() {
+                writeln!(
+                    ui.err,
+                    "Possibly related (link them with `factdesk link accept {} ID`):",
+                    short_id(&added.id)
+                )?;
+                for proposal in &proposals {
+                    writeln!(ui.err, "  {}", proposal_line(proposal))?;
+                }
+            }
+            Ok(())
         }
         ClaimCommand::List(args) => {
             let filter = ClaimFilter {

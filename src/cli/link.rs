@@ -3,9 +3,12 @@
 use clap::{Args, Subcommand};
 
 use super::{Context, Ui};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::linker::Proposal;
 use crate::model::Relation;
-use crate::report::{LinkList, short_id};
+use crate::model::{Stance, validate_claim_text};
+use crate::report::{LinkList, ProposalList, TableView, View, short_id};
+use crate::store::LinkQuery;
 
 #[derive(Debug, Subcommand)]
 pub enum LinkCommand {
@@ -21,7 +24,61 @@ pub enum LinkCommand {
         /// The claim's id (or a unique prefix of at least 4 characters).
         claim_id: String,
     },
+    /// The claims a claim (or a text not logged yet) most likely repeats or contradicts,
+    /// ranked, each with a proposed relation and the reason.
+    Suggest(SuggestArgs),
+    /// Record the link the linker proposes from one claim to another (an ordinary link; its
+    /// history event keeps the linker's score and reason).
+    Accept {
+        /// The claim the link starts from (the one that repeats or answers the other).
+        from_id: String,
+        /// The claim it points to.
+        to_id: String,
+        /// Use this relation instead of the proposed one.
+        #[arg(long)]
+        relation: Option<String>,
+        /// Why the claims are related.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Proposals across the store (e.g. after an import); with --accept, record them.
+    Scan(ScanArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The claim to find links for (id or unique prefix).
+    #[arg(conflicts_with = "text", required_unless_present = "text")]
+    claim_id: Option<String>,
+    /// Text not logged yet, instead of a claim.
+    #[arg(long)]
+    text: Option<String>,
+    /// With --text: the stance its claimant takes (asserts, denies, questions, neutral).
+    #[arg(long, requires = "text")]
+    stance: Option<String>,
+    /// How many proposals to show.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Only proposals scoring at least this much (0 to 1); required with --accept.
+    #[arg(long, value_name = "X")]
+    min_score: Option<f64>,
+    /// Record every proposal found (as links whose events keep the linker's score).
+    #[arg(long, requires = "min_score")]
+    accept: bool,
+    /// Only look for links from claims logged on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// How many proposals to consider per claim.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    per_claim: usize,
+}
+
+/// The score below which `scan` does not list a proposal unless told otherwise.
+const SCAN_DEFAULT_MIN: f64 = 0.5;
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
@@ -59,6 +116,82 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         }
         LinkCommand::List { claim_id } => {
             ui.show("Links", &LinkList(&ctx.open()?.links_of(&claim_id)?))
+        }
+        LinkCommand::Suggest(args) => {
+            let query = match (args.claim_id, args.text) {
+                (Some(id), _) => LinkQuery::Claim(id),
+                (None, Some(text)) => {
+                    validate_claim_text(&text)?;
+                    let stance = args
+                        .stance
+                        .as_deref()
+                        .map(str::parse::<Stance>)
+                        .transpose()?;
+                    LinkQuery::Text(text, stance.unwrap_or(Stance::Asserts))
+                }
+                (None, None) => return Err(Error::usage("give a claim id or --text")),
+            };
+            let proposals = ctx.open()?.suggest_links(&query, args.limit)?;
+            ui.show("Possibly related claims", &ProposalList(&proposals))
+        }
+        LinkCommand::Accept {
+            from_id,
+            to_id,
+            relation,
+            note,
+        } => {
+            let relation = relation
+                .as_deref()
+                .map(str::parse::<Relation>)
+                .transpose()?;
+            let (link, proposal) =
+                ctx.open()?
+                    .accept_link(&from_id, &to_id, relation, note.as_deref())?;
+            let line = format!(
+                "Linked {} {} {} (linker score {:.2}: {})",
+                short_id(&link.from_id),
+                link.relation,
+                short_id(&link.to_id),
+                proposal.score,
+                proposal.reason
+            );
+            ui.confirm(&line, &link)
+        }
+        LinkCommand::Scan(args) => {
+            let min_score = args.min_score.unwrap_or(SCAN_DEFAULT_MIN);
+            if !(0.0..=1.0).contains(&min_score) {
+                return Err(Error::invalid(format!(
+                    "--min-score {min_score} is not between 0 and 1"
+                )));
+            }
+            let mut store = ctx.open()?;
+            let found = store.scan_links(args.since.as_deref(), min_score, args.per_claim)?;
+            let proposals: Vec<Proposal> = found.iter().map(|(_, _, p)| p.clone()).collect();
+            let mut table = ProposalList(&proposals).table();
+            table.headers.insert(0, "FROM");
+            for (row, (from, _, _)) in table.rows.iter_mut().zip(&found) {
+                row.insert(0, short_id(from).to_string());
+            }
+            if args.accept {
+                for (from, _, proposal) in &found {
+                    store.record_proposal(from, &proposal.id, proposal, None)?;
+                }
+                writeln!(ui.err, "Recorded {} links.", found.len())?;
+            }
+            let json = found
+                .iter()
+                .map(|(from, _, p)| {
+                    serde_json::json!({"from": from, "to": p.id, "relation": p.relation, "score": p.score, "reason": p.reason})
+                })
+                .collect();
+            ui.show(
+                "Proposed links",
+                &TableView {
+                    table,
+                    json: serde_json::Value::Array(json),
+                    empty: "No proposals at that score.",
+                },
+            )
         }
     }
 }

@@ -22,8 +22,8 @@ use crate::error::Error;
 
 pub use summary::{ClaimantView, SummaryView};
 pub use views::{
-    ClaimDetail, ClaimList, DisputedReport, EventList, EvidenceList, LinkList, SourceDetail,
-    SourceList, describe_event, short_id,
+    ClaimDetail, ClaimList, DisputedReport, EventList, EvidenceList, LinkList, ProposalList,
+    SourceDetail, SourceList, describe_event, proposal_line, short_id,
 };
 
 /// The formats of `--format`: the four every listing offers, and those particular commands add
@@ -171,6 +171,25 @@ pub fn render(
         Format::Markdown => write_markdown(&view.table(), out),
         // The CLI refuses the formats a listing does not offer before rendering.
         _ => view.text(out, terminal),
+    }
+}
+
+/// A table and its JSON built by the caller, for one-off listings.
+pub struct TableView {
+    pub table: Table,
+    pub json: Value,
+    pub empty: &'static str,
+}
+
+impl View for TableView {
+    fn empty(&self) -> &'static str {
+        self.empty
+    }
+    fn table(&self) -> Table {
+        self.table.clone()
+    }
+    fn json(&self) -> Value {
+        self.json.clone()
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::graph::to_svg;
 use super::html::Section;
 use super::{Table, Terminal, View};
+use crate::linker::Proposal;
 use crate::model::{Claim, Event, Evidence, ExplainedClaim, Link, LinkGraph, SideItem, Source};
 
 /// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
@@ -515,6 +516,55 @@ impl View for EventList<'_> {
                 .collect(),
         )
     }
+}
+
+/// The linker's proposals: ranked claims, each with a relation, a score and the reason.
+pub struct ProposalList<'a>(pub &'a [Proposal]);
+
+impl View for ProposalList<'_> {
+    fn empty(&self) -> &'static str {
+        "No related claims found."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["ID", "RELATION", "SCORE", "CLAIMANT", "CLAIM", "REASON"],
+            rows: self
+                .0
+                .iter()
+                .map(|p| {
+                    vec![
+                        short_id(&p.id).into(),
+                        format!("{}?", p.relation),
+                        format!("{:.2}", p.score),
+                        or_empty(&p.claimant),
+                        p.text.clone(),
+                        p.reason.clone(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+/// One proposal as a line under a newly logged claim.
+pub fn proposal_line(p: &Proposal) -> String {
+    let claimant = p
+        .claimant
+        .as_deref()
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    format!(
+        "{}  {}?  \"{}\"{claimant}  {:.2}",
+        short_id(&p.id),
+        p.relation,
+        clip(&p.text, 80),
+        p.score
+    )
 }
 
 /// A one-line, human summary of what an event changed.

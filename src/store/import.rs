@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::claims::{insert_claim, put_verdict};
 use super::evidence::insert_evidence;
-use super::links::insert_link;
+use super::links::{NewLinkRow, insert_link};
 use super::{Store, Tx, find_source_pk, new_id};
 use crate::error::{Error, Result};
 use crate::model::{ClaimRecord, LinkRecord, validate_claim_text, validate_rationale};
@@ -296,15 +296,16 @@ fn import_link(tx: &Tx, pending: &PendingLink, summary: &mut ImportSummary) -> R
         return Ok(());
     }
     let id = link.id.clone().unwrap_or_else(new_id);
-    insert_link(
-        tx,
-        (*from_pk, from_id),
-        (to_pk, &to_id),
-        link.relation,
-        link.note.as_deref(),
-        &id,
-        link.logged.as_ref(),
-    )?;
+    let row = NewLinkRow {
+        from: (*from_pk, from_id),
+        to: (to_pk, &to_id),
+        relation: link.relation,
+        note: link.note.as_deref(),
+        id: &id,
+        logged: link.logged.as_ref(),
+        linker: None,
+    };
+    insert_link(tx, &row)?;
     summary.links_added += 1;
     Ok(())
 }

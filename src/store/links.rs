@@ -31,19 +31,34 @@ fn short(id: &str) -> &str {
     &id[..id.len().min(8)]
 }
 
+/// A link about to be written: the two claims (key and id), how they relate, and where the link
+/// comes from.
+#[derive(Clone, Copy)]
+pub(super) struct NewLinkRow<'a> {
+    pub from: (i64, &'a str),
+    pub to: (i64, &'a str),
+    pub relation: Relation,
+    pub note: Option<&'a str>,
+    pub id: &'a str,
+    /// The original time and author, for imports of exported files.
+    pub logged: Option<&'a Logged>,
+    /// The linker's score and reason, when the link was its proposal.
+    pub linker: Option<(f64, &'a str)>,
+}
+
 /// Inserts a link between two claims with its `link.add` event; refuses self-links and a live
 /// link that already exists (in either order for the symmetric relations). The one way a link
 /// enters the store.
-pub(super) fn insert_link(
-    tx: &Tx,
-    from: (i64, &str),
-    to: (i64, &str),
-    relation: Relation,
-    note: Option<&str>,
-    id: &str,
-    logged: Option<&Logged>,
-) -> Result<i64> {
-    let ((from_pk, from_id), (to_pk, to_id)) = (from, to);
+pub(super) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<i64> {
+    let NewLinkRow {
+        from: (from_pk, from_id),
+        to: (to_pk, to_id),
+        relation,
+        note,
+        id,
+        logged,
+        linker,
+    } = *link;
     let note = optional_text(note.map(str::to_string));
     if from_pk == to_pk {
         return Err(Error::invalid(format!(
@@ -84,6 +99,10 @@ pub(super) fn insert_link(
         change["created_at"] = json!(logged.at);
         change["created_by"] = json!(logged.by);
     }
+    if let Some((score, reason)) = linker {
+        // Accepted from the linker's proposal: say so, and how sure it was.
+        change["linker"] = json!({ "score": score, "reason": reason });
+    }
     tx.record_event("link.add", RecordKind::Link, id, &change)?;
     Ok(pk)
 }
@@ -100,16 +119,23 @@ impl Store {
         let pk = self.write(|tx| {
             let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
             let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
-            insert_link(
-                tx,
-                (from_pk, &from_id),
-                (to_pk, &to_id),
+            let id = new_id();
+            let row = NewLinkRow {
+                from: (from_pk, &from_id),
+                to: (to_pk, &to_id),
                 relation,
                 note,
-                &new_id(),
-                None,
-            )
+                id: &id,
+                logged: None,
+                linker: None,
+            };
+            insert_link(tx, &row)
         })?;
+        self.link_by_pk(pk)
+    }
+
+    /// The link with this key.
+    pub(super) fn link_by_pk(&self, pk: i64) -> Result<Link> {
         let sql = format!("{LINK_SELECT} WHERE l.pk = ?1");
         Ok(self.conn().query_row(&sql, [pk], link_from_row)?)
     }

@@ -15,6 +15,7 @@ mod links;
 mod migrate;
 mod reports;
 mod sources;
+mod suggest;
 
 use std::path::Path;
 use std::time::Duration;
@@ -29,6 +30,7 @@ pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
+pub use suggest::{CANDIDATES, LinkQuery};
 
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);

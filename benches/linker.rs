@@ -1,0 +1,276 @@
+//! The linker measured on real data: the CLEF CheckThat! 2022 Task 2A (English) claim-retrieval
+//! benchmark. It imports the 14,231 fact-checked claims (vclaims) into a fresh store with
+//! `factdesk import` — each claim's text as the claim, its `vclaim_id` as a tag, and the Snopes
+//! article's title and subtitle as context evidence — then runs
+//! `factdesk link suggest --text TWEET --limit 5` for every tweet of a split and scores the
+//! ranking as the lab does: MAP@5 (official), MRR and P@1, with the median and 95th-percentile
+//! time per query (each query a whole process).
+//!
+//! Run: `cargo bench --bench linker` (the data is read from `../shared/data/checkthat2022-2a-en`,
+//! or from `FACTDESK_CHECKTHAT`; without it the bench says so and stops). Splits:
+//! `FACTDESK_BENCH_SPLIT=dev-test` (default: every split).
+
+// This is a benchmark's `main` (harness = false): printing the results is its whole job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use factdesk::linker;
+use serde_json::{Value, json};
+
+const FACTDESK: &str = env!("CARGO_BIN_EXE_factdesk");
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() -> ExitCode {
+    match bench() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("linker bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data_dir() -> PathBuf {
+    match std::env::var_os("FACTDESK_CHECKTHAT") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/checkthat2022-2a-en"),
+    }
+}
+
+/// A query split: its name, its queries file and its gold file.
+const SPLITS: &[(&str, &str, &str)] = &[
+    (
+        "train",
+        "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
+        "CT2022-Task2A-EN-Train_QRELs.tsv",
+    ),
+    (
+        "dev",
+        "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
+        "CT2022-Task2A-EN-Dev_QRELs.tsv",
+    ),
+    (
+        "dev-test",
+        "CT2022-Task2A-EN-Dev-Test_Queries.tsv",
+        "CT2022-Task2A-EN-Dev-Test_QRELs.tsv",
+    ),
+];
+
+fn factdesk(db: &Path, args: &[&str]) -> BenchResult<String> {
+    let out = Command::new(FACTDESK)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("FACTDESK_NOW")
+        .output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "factdesk {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+/// The vclaims as factdesk's bulk format.
+fn write_claims(data: &Path, out: &Path) -> BenchResult<usize> {
+    let input = BufReader::new(std::fs::File::open(data.join("vclaims.jsonl"))?);
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    let mut n = 0;
+    for line in input.lines() {
+        let v: Value = serde_json::from_str(&line?)?;
+        let text = |k: &str| v[k].as_str().unwrap_or_default().trim().to_string();
+        let context = [text("title"), text("subtitle")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" — ");
+        let mut record = json!({ "text": text("vclaim"), "tags": [text("vclaim_id")] });
+        if !context.is_empty() {
+            let mut evidence = json!({ "stance": "context", "source": "Snopes", "note": context });
+            if let Some(url) = v["page_url"].as_str() {
+                evidence["url"] = json!(url);
+            }
+            record["evidence"] = json!([evidence]);
+        }
+        writeln!(file, "{record}")?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn queries(path: &Path) -> BenchResult<HashMap<String, String>> {
+    let mut out = HashMap::new();
+    for line in BufReader::new(std::fs::File::open(path)?).lines().skip(1) {
+        let line = line?;
+        if let Some((id, text)) = line.split_once('\t') {
+            out.insert(id.to_string(), text.to_string());
+        }
+    }
+    Ok(out)
+}
+
+fn gold(path: &Path) -> BenchResult<Vec<(String, HashSet<String>)>> {
+    let mut out: Vec<(String, HashSet<String>)> = Vec::new();
+    for line in BufReader::new(std::fs::File::open(path)?).lines() {
+        let line = line?;
+        let fields: Vec<&str> = line.split('\t').collect();
+        if fields.len() < 3 {
+            continue;
+        }
+        match out.iter_mut().find(|(q, _)| q == fields[0]) {
+            Some((_, set)) => {
+                set.insert(fields[2].trim().to_string());
+            }
+            None => out.push((
+                fields[0].to_string(),
+                HashSet::from([fields[2].trim().to_string()]),
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// Average precision at 5, as the lab's scorer computes it.
+fn average_precision_at_5(ranked: &[String], gold: &HashSet<String>) -> f64 {
+    let mut hits = 0.0;
+    let mut sum = 0.0;
+    for (k, id) in ranked.iter().take(5).enumerate() {
+        if gold.contains(id) {
+            hits += 1.0;
+            sum += hits / (k as f64 + 1.0);
+        }
+    }
+    sum / gold.len().min(5) as f64
+}
+
+fn reciprocal_rank(ranked: &[String], gold: &HashSet<String>) -> f64 {
+    ranked
+        .iter()
+        .position(|id| gold.contains(id))
+        .map_or(0.0, |k| 1.0 / (k as f64 + 1.0))
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[at.min(sorted.len() - 1)]
+}
+
+fn bench() -> BenchResult<()> {
+    let data = data_dir();
+    if !data.join("vclaims.jsonl").exists() {
+        return Err(format!(
+            "the CheckThat! data is not at {} (set FACTDESK_CHECKTHAT to its folder)",
+            data.display()
+        )
+        .into());
+    }
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("checkthat.db");
+    let file = dir.path().join("vclaims.jsonl");
+    let n = write_claims(&data, &file)?;
+    factdesk(&db, &["init"])?;
+    let started = Instant::now();
+    factdesk(&db, &["--as", "bench", "import", file.to_str().unwrap()])?;
+    eprintln!(
+        "imported {n} claims in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let claims: Value = serde_json::from_str(&factdesk(
+        &db,
+        &["--format", "json", "claim", "list", "--all"],
+    )?)?;
+    let vclaim_of: HashMap<String, String> = claims
+        .as_array()
+        .ok_or("claim list is not a list")?
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_string(),
+                c["tags"][0].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+
+    // The baseline: plain BM25 from the same full-text index, with the same query terms, no
+    // re-ranking — asked in-process, through rusqlite.
+    let conn = rusqlite::Connection::open(&db)?;
+    let mut bm25 = conn.prepare(
+        "SELECT c.id FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
+         WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT 5",
+    )?;
+
+    let wanted = std::env::var("FACTDESK_BENCH_SPLIT").ok();
+    println!("| split | queries | ranking | MAP@5 | MRR | P@1 | median ms/query | p95 ms/query |");
+    println!("|---|---:|---|---:|---:|---:|---:|---:|");
+    for (name, queries_file, gold_file) in SPLITS {
+        if wanted.as_deref().is_some_and(|w| w != *name) {
+            continue;
+        }
+        let queries = queries(&data.join(queries_file))?;
+        let gold = gold(&data.join(gold_file))?;
+        let (mut map, mut mrr, mut p1, mut times, mut count) = (0.0, 0.0, 0.0, Vec::new(), 0.0);
+        let (mut base_map, mut base_mrr, mut base_p1) = (0.0, 0.0, 0.0);
+        for (query, relevant) in &gold {
+            let Some(text) = queries.get(query) else {
+                continue;
+            };
+            let baseline: Vec<String> = match linker::fts_query(&linker::analyze(text)) {
+                Some(q) => bm25
+                    .query_map([q], |r| r.get::<_, String>(0))?
+                    .filter_map(|id| vclaim_of.get(&id.ok()?).cloned())
+                    .collect(),
+                None => Vec::new(),
+            };
+            base_map += average_precision_at_5(&baseline, relevant);
+            base_mrr += reciprocal_rank(&baseline, relevant);
+            base_p1 += f64::from(u8::from(
+                baseline.first().is_some_and(|id| relevant.contains(id)),
+            ));
+            let started = Instant::now();
+            // `--text=…`, so a tweet starting with '-' is not read as an option.
+            let text = format!("--text={text}");
+            let out = factdesk(
+                &db,
+                &["--format", "json", "link", "suggest", &text, "--limit", "5"],
+            )?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            let proposals: Value = serde_json::from_str(&out)?;
+            let ranked: Vec<String> = proposals
+                .as_array()
+                .ok_or("link suggest did not print a list")?
+                .iter()
+                .filter_map(|p| vclaim_of.get(p["id"].as_str()?).cloned())
+                .collect();
+            map += average_precision_at_5(&ranked, relevant);
+            mrr += reciprocal_rank(&ranked, relevant);
+            p1 += f64::from(u8::from(
+                ranked.first().is_some_and(|id| relevant.contains(id)),
+            ));
+            count += 1.0;
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {name} | {count} | factdesk linker | {:.4} | {:.4} | {:.4} | {:.1} | {:.1} |",
+            map / count,
+            mrr / count,
+            p1 / count,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95)
+        );
+        println!(
+            "| {name} | {count} | plain BM25 (FTS5, same terms) | {:.4} | {:.4} | {:.4} | | |",
+            base_map / count,
+            base_mrr / count,
+            base_p1 / count
+        );
+    }
+    Ok(())
+}

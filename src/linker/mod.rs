@@ -1,0 +1,593 @@
+//! The linker: which logged claims a new claim (or a piece of text) repeats or contradicts, and
+//! the link to propose for each, with a reason a person can check.
+//!
+//! It works in two steps. The store retrieves candidates with its full-text index (SQLite FTS5,
+//! BM25 over each claim's text and its evidence's notes), queried with the terms [`analyze`]
+//! extracts — content words, plus the synonyms of the verbs and nouns news claims are made of
+//! ("supplied" ≈ "provided" ≈ "sent", "Tehran" ≈ "Iran", a missile is a weapon). This module
+//! then re-ranks them on what BM25 does not see — concept overlap weighted by how rare a concept
+//! is among the candidates, shared word pairs, shared names and numbers — and proposes a
+//! relation from polarity: a denial verb, a negation, or a `denies` stance on one side only
+//! means `contradicts`. It is pure computation: no SQL, no I/O, no model to download.
+
+mod lexicon;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::model::{Relation, Stance};
+
+pub use lexicon::is_reporting_word;
+
+/// What the linker knows of a piece of text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Analyzed {
+    /// Concepts the text mentions: stemmed content words and the classes they belong to.
+    pub concepts: Vec<String>,
+    /// Adjacent stemmed content words, for phrase overlap.
+    pub pairs: HashSet<(String, String)>,
+    /// Names and numbers (lower-cased): proper nouns, figures, dates.
+    pub entities: HashSet<String>,
+    /// The words that make the text a denial or a negation, if any ("has not", "denied").
+    pub negation: Option<String>,
+    /// Content words as written, by their concept, to explain a match.
+    pub surface: HashMap<String, String>,
+    /// The words to look the text up with in the full-text index.
+    pub search_terms: BTreeSet<String>,
+}
+
+fn stemmer() -> &'static rust_stemmers::Stemmer {
+    use std::sync::OnceLock;
+    static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();
+    STEMMER.get_or_init(|| rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English))
+}
+
+/// Words, as written, without links, handles and a tweet's trailing signature.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| {
+        !(c.is_alphanumeric()
+            || c == '\''
+            || c == '’'
+            || c == '.'
+            || c == '@'
+            || c == '/'
+            || c == ':')
+    })
+    .filter(|w| !w.is_empty())
+    .filter(|w| {
+        !w.contains("://")
+            && !w.starts_with("pic.twitter")
+            && !w.starts_with('@')
+            && !w.contains('/')
+    })
+    .flat_map(|w| w.split('.'))
+    .map(|w| w.trim_matches(|c: char| c == '\'' || c == '’'))
+    .map(|w| {
+        w.strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .unwrap_or(w)
+    })
+    .filter(|w| !w.is_empty())
+    .collect()
+}
+
+/// Analyzes a text for the linker.
+pub fn analyze(text: &str) -> Analyzed {
+    let mut out = Analyzed::default();
+    let words = words(text);
+    let mut previous: Option<String> = None;
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.to_lowercase();
+        let lower = lower.replace('’', "'");
+        if let Some(cue) = lexicon::negation_cue(
+            &lower,
+            words.get(i + 1).map(|w| w.to_lowercase()).as_deref(),
+        ) {
+            if out.negation.is_none() {
+                // Show the cue with the word it negates ("has not provided").
+                let before = if i > 0 {
+                    format!("{} ", words[i - 1])
+                } else {
+                    String::new()
+                };
+                let after = words
+                    .get(i + 1)
+                    .map(|w| format!(" {w}"))
+                    .unwrap_or_default();
+                out.negation = Some(format!("{before}{cue}{after}").trim().to_lowercase());
+            }
+            previous = None;
+            continue;
+        }
+        if lexicon::is_stopword(&lower) || is_reporting_word(&lower) {
+            previous = None;
+            continue;
+        }
+        let is_number = lower.chars().all(|c| c.is_ascii_digit() || c == ',');
+        let is_name = word.chars().next().is_some_and(char::is_uppercase);
+        let canonical = lexicon::alias(&lower).unwrap_or(&lower).to_string();
+        let stem = stemmer().stem(&canonical).into_owned();
+        if is_number || is_name || lexicon::alias(&lower).is_some() {
+            out.entities.insert(stem.clone());
+        }
+        out.search_terms.insert(lower.clone());
+        for synonym in lexicon::expansions(&lower) {
+            out.search_terms.insert(synonym.to_string());
+        }
+        out.surface
+            .entry(stem.clone())
+            .or_insert_with(|| word.to_string());
+        out.concepts.push(stem.clone());
+        for class in lexicon::classes(&lower) {
+            out.surface
+                .entry(format!("class:{class}"))
+                .or_insert_with(|| word.to_string());
+            out.concepts.push(format!("class:{class}"));
+        }
+        if let Some(prev) = previous.replace(stem.clone()) {
+            out.pairs.insert((prev, stem));
+        }
+    }
+    out
+}
+
+/// The FTS5 query for an analyzed text: any of its search terms, each quoted.
+pub fn fts_query(analyzed: &Analyzed) -> Option<String> {
+    let terms: Vec<String> = analyzed
+        .search_terms
+        .iter()
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .map(|t| format!("\"{}\"", t.replace('"', "")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" OR "))
+}
+
+/// A claim the store retrieved for a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: String,
+    pub text: String,
+    /// What else the claim is known by (its evidence's notes and quotes).
+    pub context: Option<String>,
+    pub claimant: Option<String>,
+    pub stance: Stance,
+    /// When the claim was made (`YYYY-MM-DD`), if known.
+    pub date: Option<String>,
+    /// FTS5's BM25 (higher is better here: the store negates SQLite's rank).
+    pub bm25: f64,
+}
+
+/// The side a claim takes on what it says: true when it denies or negates it.
+fn negated(analyzed: &Analyzed, stance: Stance) -> bool {
+    analyzed.negation.is_some() != (stance == Stance::Denies)
+}
+
+/// A proposed link from the query to a candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Proposal {
+    pub id: String,
+    pub text: String,
+    pub claimant: Option<String>,
+    pub relation: Relation,
+    /// 0 to 1: how likely the two make the same assertion (or its denial).
+    pub score: f64,
+    pub reason: String,
+}
+
+/// How much each signal counts. Tuned on the CheckThat! 2022 Train split (grid search; see
+/// `docs/BENCHMARKS.md`): concept overlap and shared word pairs earn their keep on top of BM25;
+/// shared names and numbers did not (they are still what `relate` asks two claims to share).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    pub bm25: f64,
+    pub concepts: f64,
+    pub pairs: f64,
+    pub entities: f64,
+}
+
+pub const WEIGHTS: Weights = Weights {
+    bm25: 1.0,
+    concepts: 1.0,
+    pairs: 0.5,
+    entities: 0.0,
+};
+
+/// Overlap (see [`overlap`]) at or above which a same-side pair is proposed as `duplicates`.
+pub const DUPLICATE_OVERLAP: f64 = 0.5;
+/// Overlap at or above which a same-side pair sharing a name is proposed as `supports`.
+pub const SUPPORT_OVERLAP: f64 = 0.3;
+/// Overlap at or above which an opposite-side pair sharing a name is proposed as
+/// `contradicts`: a denial rarely repeats the allegation's words ("has not provided weapons"
+/// answers "supplied … ballistic missiles"), so the bar is lower.
+pub const CONTRADICTION_OVERLAP: f64 = 0.15;
+
+/// How much of two texts' concepts they share: a weighted Jaccard index, names counting double.
+pub fn overlap(a: &Analyzed, b: &Analyzed) -> f64 {
+    fn weigh(x: &Analyzed) -> HashMap<&str, f64> {
+        x.concepts
+            .iter()
+            .map(|c| (c.as_str(), if x.entities.contains(c) { 2.0 } else { 1.0 }))
+            .collect()
+    }
+    let (wa, wb) = (weigh(a), weigh(b));
+    let shared: f64 = wa
+        .iter()
+        .filter_map(|(c, w)| wb.get(c).map(|v| w.min(*v)))
+        .sum();
+    let total: f64 = wa.values().sum::<f64>() + wb.values().sum::<f64>() - shared;
+    if total == 0.0 { 0.0 } else { shared / total }
+}
+
+/// Concept counts, damped (1 + ln tf) and weighted.
+fn vector<'a>(
+    concepts: impl Iterator<Item = &'a String>,
+    weight: &dyn Fn(&str) -> f64,
+) -> HashMap<&'a str, f64> {
+    let mut v: HashMap<&str, f64> = HashMap::new();
+    for c in concepts {
+        *v.entry(c.as_str()).or_default() += 1.0;
+    }
+    for (c, tf) in v.iter_mut() {
+        // A class shared through different words ("missiles", "drones") is weaker evidence of
+        // the same assertion than the same word.
+        let class = if c.starts_with("class:") {
+            CLASS_WEIGHT
+        } else {
+            1.0
+        };
+        *tf = (1.0 + tf.ln()) * weight(c) * class;
+    }
+    v
+}
+
+/// How much a shared class of words counts against a shared word.
+const CLASS_WEIGHT: f64 = 0.5;
+
+fn cosine(a: &HashMap<&str, f64>, b: &HashMap<&str, f64>) -> f64 {
+    let dot: f64 = a.iter().filter_map(|(k, v)| b.get(k).map(|w| v * w)).sum();
+    if dot == 0.0 {
+        return 0.0;
+    }
+    let norm = |m: &HashMap<&str, f64>| m.values().map(|v| v * v).sum::<f64>().sqrt();
+    dot / (norm(a) * norm(b))
+}
+
+/// Ranks candidates for a query and proposes a relation for each, best first.
+/// Within this many days of each other, two dated claims are in the same news cycle: a denial
+/// answers an allegation of the same days.
+pub const NEWS_CYCLE_DAYS: i64 = 3;
+/// What being in the same news cycle adds to a score.
+pub const NEWS_CYCLE_BONUS: f64 = 0.1;
+
+/// Days between two `YYYY-MM-DD` dates, when both are given and real.
+fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
+    let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
+    Some((parse(a?)? - parse(b?)?).num_days().abs())
+}
+
+/// Ranks candidates for a query (made on `query_date`, if known) and proposes a relation for
+/// each, best first.
+pub fn rank(
+    query: &Analyzed,
+    query_stance: Stance,
+    query_date: Option<&str>,
+    candidates: &[Candidate],
+    weights: Weights,
+) -> Vec<Proposal> {
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let analyzed: Vec<(Analyzed, Analyzed)> = candidates
+        .iter()
+        .map(|c| {
+            (
+                analyze(&c.text),
+                analyze(c.context.as_deref().unwrap_or_default()),
+            )
+        })
+        .collect();
+    // How rare a concept is among the candidates: shared by all of them, it tells them apart
+    // from nothing.
+    let n = candidates.len() as f64;
+    let mut spread: HashMap<&str, f64> = HashMap::new();
+    for (text, context) in &analyzed {
+        let seen: HashSet<&str> = text
+            .concepts
+            .iter()
+            .chain(&context.concepts)
+            .map(String::as_str)
+            .collect();
+        for concept in seen {
+            *spread.entry(concept).or_default() += 1.0;
+        }
+    }
+    let weight =
+        |concept: &str| (1.0 + n / (1.0 + spread.get(concept).copied().unwrap_or(0.0))).ln();
+    let query_vector = vector(query.concepts.iter(), &weight);
+    let best_bm25 = candidates
+        .iter()
+        .map(|c| c.bm25)
+        .fold(f64::MIN, f64::max)
+        .max(f64::EPSILON);
+    let total = weights.bm25 + weights.concepts + weights.pairs + weights.entities;
+    let mut proposals: Vec<Proposal> = candidates
+        .iter()
+        .zip(&analyzed)
+        .map(|(candidate, (text, context))| {
+            let doc_vector = vector(text.concepts.iter().chain(&context.concepts), &weight);
+            let concepts = cosine(&query_vector, &doc_vector);
+            let doc_pairs: HashSet<&(String, String)> =
+                text.pairs.iter().chain(&context.pairs).collect();
+            let shared_pairs = query.pairs.iter().filter(|p| doc_pairs.contains(p)).count() as f64;
+            let pairs = shared_pairs / (1.0 + query.pairs.len() as f64);
+            let doc_entities: HashSet<&String> =
+                text.entities.iter().chain(&context.entities).collect();
+            let shared_entities = query
+                .entities
+                .iter()
+                .filter(|e| doc_entities.contains(e))
+                .count() as f64;
+            let entities = shared_entities / (1.0 + query.entities.len() as f64);
+            let bm25 = (candidate.bm25 / best_bm25).clamp(0.0, 1.0);
+            let mut score = (weights.bm25 * bm25
+                + weights.concepts * concepts
+                + weights.pairs * pairs
+                + weights.entities * entities)
+                / total;
+            let (relation, mut reason) = relate(query, query_stance, text, candidate.stance);
+            if days_apart(query_date, candidate.date.as_deref())
+                .is_some_and(|d| d <= NEWS_CYCLE_DAYS)
+            {
+                score = (score + NEWS_CYCLE_BONUS).min(1.0);
+                reason.push_str(&format!(
+                    "; same news cycle ({})",
+                    candidate.date.as_deref().unwrap_or_default()
+                ));
+            }
+            Proposal {
+                id: candidate.id.clone(),
+                text: candidate.text.clone(),
+                claimant: candidate.claimant.clone(),
+                relation,
+                score,
+                reason,
+            }
+        })
+        .collect();
+    // Sort on the exact score; show it to two decimals.
+    proposals.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    for p in &mut proposals {
+        p.score = (p.score * 100.0).round() / 100.0;
+    }
+    proposals
+}
+
+/// The relation a query proposes to another claim, and why: from the sides they take (a
+/// negation, a denial verb or a `denies` stance on one side only is a contradiction) and how much
+/// of the same assertion they share.
+pub fn relate(
+    query: &Analyzed,
+    query_stance: Stance,
+    other: &Analyzed,
+    other_stance: Stance,
+) -> (Relation, String) {
+    let shared = shared_words(query, other);
+    let shared_part = if shared.is_empty() {
+        String::new()
+    } else {
+        format!("shared: {}", shared.join(", "))
+    };
+    let with = |first: String| -> String {
+        [first, shared_part.clone()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    let shared_name = query.entities.iter().any(|e| other.entities.contains(e));
+    let overlap = overlap(query, other);
+    if query_stance == Stance::Questions || other_stance == Stance::Questions {
+        return (Relation::Related, with("one side only asks".into()));
+    }
+    let (mine, theirs) = (negated(query, query_stance), negated(other, other_stance));
+    if mine != theirs && shared_name && overlap >= CONTRADICTION_OVERLAP {
+        let describe = |a: &Analyzed, stance: Stance| match (&a.negation, stance) {
+            (Some(cue), Stance::Denies) => format!("'{cue}', denied"),
+            (Some(cue), _) => format!("'{cue}'"),
+            (None, Stance::Denies) => "stance denies".to_string(),
+            (None, _) => "asserted".to_string(),
+        };
+        let cue = format!(
+            "negation: {} vs {}",
+            describe(query, query_stance),
+            describe(other, other_stance)
+        );
+        return (Relation::Contradicts, with(cue));
+    }
+    if mine == theirs && overlap >= DUPLICATE_OVERLAP {
+        return (
+            Relation::Duplicates,
+            with("same assertion, same side".into()),
+        );
+    }
+    if mine == theirs && shared_name && overlap >= SUPPORT_OVERLAP {
+        return (
+            Relation::Supports,
+            with("overlapping assertion, same side".into()),
+        );
+    }
+    (
+        Relation::Related,
+        with("same topic, different assertion".into()),
+    )
+}
+
+/// The words two texts share (as the other text writes them), names first, at most six.
+fn shared_words(query: &Analyzed, other: &Analyzed) -> Vec<String> {
+    let query_concepts: HashSet<&String> = query.concepts.iter().collect();
+    let mut names = Vec::new();
+    let mut words = Vec::new();
+    let mut seen = HashSet::new();
+    for concept in &other.concepts {
+        if !query_concepts.contains(concept) || !seen.insert(concept) {
+            continue;
+        }
+        let Some(word) = other.surface.get(concept) else {
+            continue;
+        };
+        let shown = match concept.strip_prefix("class:") {
+            // A class matched through different words: show both ("provided ≈ supplied").
+            Some(_) => match query.surface.get(concept) {
+                Some(mine) if mine.to_lowercase() != word.to_lowercase() => {
+                    format!("{mine} ≈ {word}")
+                }
+                _ => continue,
+            },
+            None => word.clone(),
+        };
+        if other.entities.contains(concept) {
+            names.push(shown);
+        } else {
+            words.push(shown);
+        }
+    }
+    names.extend(words);
+    names.truncate(6);
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn propose(
+        query: &str,
+        query_stance: Stance,
+        other: &str,
+        other_stance: Stance,
+    ) -> (Relation, String) {
+        let candidate = Candidate {
+            id: "c".into(),
+            text: other.into(),
+            context: None,
+            claimant: None,
+            stance: other_stance,
+            date: None,
+            bm25: 1.0,
+        };
+        let best = rank(&analyze(query), query_stance, None, &[candidate], WEIGHTS).remove(0);
+        (best.relation, best.reason)
+    }
+
+    const ALLEGATION: &str = "Iran supplied Russia with short-range ballistic missiles";
+
+    #[test]
+    fn a_negated_sentence_contradicts_the_allegation() {
+        let (relation, reason) = propose(
+            "Iran has not provided weapons to Russia for the war in Ukraine",
+            Stance::Asserts,
+            ALLEGATION,
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Contradicts);
+        assert_eq!(
+            reason,
+            "negation: 'has not provided' vs asserted; shared: Iran, Russia, provided ≈ supplied, weapons ≈ missiles"
+        );
+    }
+
+    #[test]
+    fn a_denying_stance_with_the_same_words_contradicts() {
+        let (relation, reason) = propose(ALLEGATION, Stance::Denies, ALLEGATION, Stance::Asserts);
+        assert_eq!(relation, Relation::Contradicts);
+        assert!(
+            reason.starts_with("negation: stance denies vs asserted; shared: Iran, Russia"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn denial_verbs_count_as_negation() {
+        let (relation, _) = propose(
+            "Tehran denied sending ballistic missiles to Moscow",
+            Stance::Asserts,
+            ALLEGATION,
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Contradicts);
+        // Denying a denial is agreeing.
+        let (relation, _) = propose(
+            "Iran denied supplying missiles to Russia",
+            Stance::Asserts,
+            "Iran never sent missiles to Russia",
+            Stance::Asserts,
+        );
+        assert_ne!(relation, Relation::Contradicts);
+    }
+
+    #[test]
+    fn a_paraphrase_on_the_same_side_duplicates() {
+        let (relation, reason) = propose(
+            "Tehran sent short-range ballistic missiles to Moscow, officials say",
+            Stance::Asserts,
+            ALLEGATION,
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Duplicates, "{reason}");
+        assert!(
+            reason.contains("Iran") && reason.contains("Russia"),
+            "aliases count as the same name: {reason}"
+        );
+    }
+
+    #[test]
+    fn an_unrelated_topic_with_shared_words_is_only_related() {
+        let (relation, reason) = propose(
+            "Russia supplied wheat to Egypt under a new trade deal",
+            Stance::Asserts,
+            ALLEGATION,
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Related, "{reason}");
+    }
+
+    #[test]
+    fn a_question_is_never_a_contradiction() {
+        let (relation, _) = propose(
+            "Did Iran not supply Russia with missiles?",
+            Stance::Questions,
+            ALLEGATION,
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Related);
+    }
+
+    #[test]
+    fn analysis_drops_reporting_verbs_and_links_and_finds_names() {
+        let a = analyze(
+            "Officials said Tehran sent 200 missiles pic.twitter.com/abc https://t.co/x — Reuters (@Reuters)",
+        );
+        assert!(
+            !a.concepts
+                .iter()
+                .any(|c| c == "said" || c.starts_with("http")),
+            "{a:?}"
+        );
+        assert!(
+            a.entities.contains("iran") && a.entities.contains("200"),
+            "{a:?}"
+        );
+        assert_eq!(a.negation, None);
+        assert_eq!(
+            analyze("Iran didn't supply arms").negation.as_deref(),
+            Some("iran didn't supply")
+        );
+        let query = fts_query(&analyze("Iran supplied missiles")).unwrap();
+        assert_eq!(query, "\"iran\" OR \"missiles\" OR \"supplied\"");
+        assert_eq!(
+            fts_query(&analyze("Tehran")).unwrap(),
+            "\"iran\" OR \"tehran\""
+        );
+    }
+}

@@ -1,0 +1,225 @@
+//! The store's side of the linker: retrieving candidate claims from the full-text index for a
+//! text or a logged claim, handing them to [`crate::linker::rank`], and recording an accepted
+//! proposal as an ordinary link whose event says it came from the linker and at what score.
+
+use std::collections::HashSet;
+
+use rusqlite::params;
+
+use super::links::{NewLinkRow, insert_link};
+use super::{IdTable, Store, new_id, resolve_id, word};
+use crate::error::{Error, Result};
+use crate::linker::{self, Analyzed, Candidate, Proposal, WEIGHTS};
+use crate::model::{Link, Relation, Stance};
+
+/// How many claims the full-text index hands to the re-ranker.
+pub const CANDIDATES: usize = 30;
+
+/// What to find links for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkQuery {
+    /// A logged claim (id or unique prefix): itself and claims already linked to it are left out.
+    Claim(String),
+    /// Text not logged yet, with the stance its claimant would take.
+    Text(String, Stance),
+}
+
+impl Store {
+    /// Claims retrieved by full-text search for an analyzed text, best BM25 first.
+    fn candidates(&self, query: &Analyzed, exclude: &HashSet<i64>) -> Result<Vec<Candidate>> {
+        let Some(fts) = linker::fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.pk, c.id, c.text, c.search_context, cl.name, c.stance, c.claim_date, -claims_fts.rank
+             FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
+             LEFT JOIN sources cl ON cl.pk = c.claimant_pk
+             WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, (CANDIDATES + exclude.len()) as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                Candidate {
+                    id: r.get(1)?,
+                    text: r.get(2)?,
+                    context: r.get(3)?,
+                    claimant: r.get(4)?,
+                    stance: word(r, 5)?,
+                    date: r.get(6)?,
+                    bm25: r.get(7)?,
+                },
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (pk, candidate) = row?;
+            if !exclude.contains(&pk) && out.len() < CANDIDATES {
+                out.push(candidate);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The claims a claim or text most likely repeats or contradicts, best first, at most `limit`.
+    pub fn suggest_links(&self, query: &LinkQuery, limit: usize) -> Result<Vec<Proposal>> {
+        let (text, stance, date, exclude) = match query {
+            LinkQuery::Text(text, stance) => (text.clone(), *stance, None, HashSet::new()),
+            LinkQuery::Claim(prefix) => {
+                let (pk, _) = resolve_id(self.conn(), IdTable::Claim, prefix)?;
+                let (text, stance, date): (String, Stance, Option<String>) =
+                    self.conn().query_row(
+                        "SELECT text, stance, claim_date FROM claims WHERE pk = ?1",
+                        [pk],
+                        |r| Ok((r.get(0)?, word(r, 1)?, r.get(2)?)),
+                    )?;
+                let mut exclude: HashSet<i64> = self
+                    .conn()
+                    .prepare_cached(
+                        "SELECT to_pk FROM links WHERE from_pk = ?1 AND removed_at IS NULL
+                         UNION SELECT from_pk FROM links WHERE to_pk = ?1 AND removed_at IS NULL",
+                    )?
+                    .query_map([pk], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                exclude.insert(pk);
+                (text, stance, date, exclude)
+            }
+        };
+        let analyzed = linker::analyze(&text);
+        let candidates = self.candidates(&analyzed, &exclude)?;
+        let mut proposals = linker::rank(&analyzed, stance, date.as_deref(), &candidates, WEIGHTS);
+        proposals.truncate(limit);
+        Ok(proposals)
+    }
+
+    /// Records the link the linker proposes from one claim to another (or the given relation),
+    /// as an ordinary link whose event carries the linker's score and reason.
+    pub fn accept_link(
+        &mut self,
+        from_prefix: &str,
+        to_prefix: &str,
+        relation: Option<Relation>,
+        note: Option<&str>,
+    ) -> Result<(Link, Proposal)> {
+        let (from_pk, from_id) = resolve_id(self.conn(), IdTable::Claim, from_prefix)?;
+        let (to_pk, to_id) = resolve_id(self.conn(), IdTable::Claim, to_prefix)?;
+        if from_pk == to_pk {
+            return Err(Error::invalid(format!(
+                "cannot link claim {} to itself",
+                &from_id[..8]
+            )));
+        }
+        let mut proposal = self.proposal_for(&from_id, to_pk)?;
+        if let Some(relation) = relation {
+            proposal.relation = relation;
+        }
+        let link = self.record_proposal(&from_id, &to_id, &proposal, note)?;
+        Ok((link, proposal))
+    }
+
+    /// Records a proposal as a link from `from_id`, its event carrying the linker's score and
+    /// reason.
+    pub fn record_proposal(
+        &mut self,
+        from_prefix: &str,
+        to_prefix: &str,
+        proposal: &Proposal,
+        note: Option<&str>,
+    ) -> Result<Link> {
+        let pk = self.write(|tx| {
+            let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
+            let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
+            let provenance = (proposal.score, proposal.reason.as_str());
+            let id = new_id();
+            let row = NewLinkRow {
+                from: (from_pk, &from_id),
+                to: (to_pk, &to_id),
+                relation: proposal.relation,
+                note,
+                id: &id,
+                logged: None,
+                linker: Some(provenance),
+            };
+            insert_link(tx, &row)
+        })?;
+        self.link_by_pk(pk)
+    }
+
+    /// Proposals across the store: for each claim logged since `since` (a date or time; all
+    /// claims without it), its best proposals scoring at least `min_score`, each pair once.
+    pub fn scan_links(
+        &self,
+        since: Option<&str>,
+        min_score: f64,
+        per_claim: usize,
+    ) -> Result<Vec<(String, String, Proposal)>> {
+        let since = since.map(crate::model::parse_date).transpose()?;
+        let mut stmt = self.conn().prepare(
+            "SELECT id, text FROM claims WHERE ?1 IS NULL OR created_at >= ?1 ORDER BY pk",
+        )?;
+        let claims: Vec<(String, String)> = stmt
+            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut seen: HashSet<(String, String)> = HashSet::new();
+        let mut out = Vec::new();
+        for (id, text) in claims {
+            for proposal in self.suggest_links(&LinkQuery::Claim(id.clone()), per_claim)? {
+                if proposal.score < min_score {
+                    continue;
+                }
+                let pair = if id < proposal.id {
+                    (id.clone(), proposal.id.clone())
+                } else {
+                    (proposal.id.clone(), id.clone())
+                };
+                if seen.insert(pair) {
+                    out.push((id.clone(), text.clone(), proposal));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The linker's view of one pair: its score and relation for `to` among the candidates it
+    /// would retrieve for `from` (scored alone when retrieval would not reach it).
+    fn proposal_for(&self, from_id: &str, to_pk: i64) -> Result<Proposal> {
+        let to_id: String =
+            self.conn()
+                .query_row("SELECT id FROM claims WHERE pk = ?1", [to_pk], |r| r.get(0))?;
+        let (text, stance, date): (String, Stance, Option<String>) = self.conn().query_row(
+            "SELECT text, stance, claim_date FROM claims WHERE id = ?1",
+            [from_id],
+            |r| Ok((r.get(0)?, word(r, 1)?, r.get(2)?)),
+        )?;
+        let analyzed = linker::analyze(&text);
+        let from_pk: i64 =
+            self.conn()
+                .query_row("SELECT pk FROM claims WHERE id = ?1", [from_id], |r| {
+                    r.get(0)
+                })?;
+        let mut candidates = self.candidates(&analyzed, &HashSet::from([from_pk]))?;
+        if !candidates.iter().any(|c| c.id == to_id) {
+            let target = self.conn().query_row(
+                "SELECT c.id, c.text, c.search_context, cl.name, c.stance, c.claim_date FROM claims c
+                 LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1",
+                [to_pk],
+                |r| {
+                    Ok(Candidate {
+                        id: r.get(0)?,
+                        text: r.get(1)?,
+                        context: r.get(2)?,
+                        claimant: r.get(3)?,
+                        stance: word(r, 4)?,
+                        date: r.get(5)?,
+                        bm25: 0.0,
+                    })
+                },
+            )?;
+            candidates.push(target);
+        }
+        let ranked = linker::rank(&analyzed, stance, date.as_deref(), &candidates, WEIGHTS);
+        Ok(ranked
+            .into_iter()
+            .find(|p| p.id == to_id)
+            .expect("the target was ranked"))
+    }
+}
