@@ -229,20 +229,10 @@ fn vector<'a>(
         *v.entry(c.as_str()).or_default() += 1.0;
     }
     for (c, tf) in v.iter_mut() {
-        // A class shared through different words ("missiles", "drones") is weaker evidence of
-        // the same assertion than the same word.
-        let class = if c.starts_with("class:") {
-            CLASS_WEIGHT
-        } else {
-            1.0
-        };
-        *tf = (1.0 + tf.ln()) * weight(c) * class;
+        *tf = (1.0 + tf.ln()) * weight(c);
     }
     v
 }
-
-/// How much a shared class of words counts against a shared word.
-const CLASS_WEIGHT: f64 = 0.5;
 
 fn cosine(a: &HashMap<&str, f64>, b: &HashMap<&str, f64>) -> f64 {
     let dot: f64 = a.iter().filter_map(|(k, v)| b.get(k).map(|w| v * w)).sum();
@@ -254,11 +244,14 @@ fn cosine(a: &HashMap<&str, f64>, b: &HashMap<&str, f64>) -> f64 {
 }
 
 /// Ranks candidates for a query and proposes a relation for each, best first.
+/// What a candidate that only shares a topic (`related`) keeps of its score.
+pub const RELATED_FACTOR: f64 = 0.9;
+
 /// Within this many days of each other, two dated claims are in the same news cycle: a denial
 /// answers an allegation of the same days.
 pub const NEWS_CYCLE_DAYS: i64 = 3;
 /// What being in the same news cycle adds to a score.
-pub const NEWS_CYCLE_BONUS: f64 = 0.1;
+pub const NEWS_CYCLE_BONUS: f64 = 0.25;
 
 /// Days between two `YYYY-MM-DD` dates, when both are given and real.
 fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
@@ -336,6 +329,10 @@ pub fn rank(
                 + weights.entities * entities)
                 / total;
             let (relation, mut reason) = relate(query, query_stance, text, candidate.stance);
+            if relation == Relation::Related {
+                // Sharing a topic but no assertion is the weakest kind of match.
+                score *= RELATED_FACTOR;
+            }
             if days_apart(query_date, candidate.date.as_deref())
                 .is_some_and(|d| d <= NEWS_CYCLE_DAYS)
             {

@@ -10,6 +10,7 @@ mod bad_input;
 mod bulk;
 mod commands;
 mod datasette;
+mod linker;
 mod reports;
 mod status;
 mod store_file;
