@@ -158,7 +158,8 @@ fn bench() -> BenchResult<()> {
         );
         let mut add_cmd = factdesk(&db);
         add_cmd.args(["--as", "bench", "claim", "add", &text]);
-        add_cmd.args(["--claimant", "Source 7", "--stance", "asserts"]);
+        // --quiet: the insert alone, as the floor does it; the linker's proposals are timed below.
+        add_cmd.args(["--claimant", "Source 7", "--stance", "asserts", "--quiet"]);
         let mut floor_cmd = Command::new(&floor_exe);
         floor_cmd.arg(FLOOR_FLAG).arg(&db);
         // Alternate which goes first, so neither always follows the other's checkpoint.
@@ -192,6 +193,27 @@ fn bench() -> BenchResult<()> {
             &["report", "claimant", "Source 7"][..],
         ),
         ("`factdesk graph` (disputed claims, DOT)", &["graph"][..]),
+        (
+            "`factdesk claim add` with the linker's proposals (no --quiet)",
+            &[
+                "--as",
+                "bench",
+                "claim",
+                "add",
+                "The health ministry approved 4,312 vaccine doses in the capital last week",
+                "--claimant",
+                "Source 7",
+            ][..],
+        ),
+        (
+            "`factdesk link suggest --text …` (the linker)",
+            &[
+                "link",
+                "suggest",
+                "--text",
+                "Officials said the health ministry approved vaccine doses in the capital",
+            ][..],
+        ),
     ] {
         let mut samples = Samples::new(label);
         for i in 0..warmup + runs {
@@ -231,6 +253,7 @@ fn bench() -> BenchResult<()> {
                 "A cold claim",
                 "--claimant",
                 "Source 7",
+                "--quiet",
             ][..],
         ),
     ] {

@@ -26,6 +26,10 @@ CREATE VIRTUAL TABLE claims_fts USING fts5(
 );
 INSERT INTO claims_fts (claims_fts) VALUES ('rebuild');
 
+-- How many claims each indexed term appears in: the linker leaves out of its queries the terms
+-- so common that they cost much and tell little.
+CREATE VIRTUAL TABLE claims_fts_vocab USING fts5vocab(claims_fts, row);
+
 -- Imports match a record without an id to a claim with the same claimant and exact text; this
 -- index answers that, and (by its first column) every "claims by this claimant" query.
 DROP INDEX claims_claimant;

@@ -37,6 +37,11 @@ pub struct Analyzed {
     pub search_terms: BTreeSet<String>,
 }
 
+/// A word's stem (Porter 2).
+pub fn stem(word: &str) -> String {
+    stemmer().stem(word).into_owned()
+}
+
 fn stemmer() -> &'static rust_stemmers::Stemmer {
     use std::sync::OnceLock;
     static STEMMER: OnceLock<rust_stemmers::Stemmer> = OnceLock::new();

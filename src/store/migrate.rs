@@ -94,8 +94,8 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        // 7 tables, plus the FTS5 index and its 4 shadow tables.
-        assert_eq!(tables, 12);
+        // 7 tables, plus the FTS5 index, its 4 shadow tables and its vocabulary table.
+        assert_eq!(tables, 13);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::links::{NewLinkRow, insert_link};
 use super::{IdTable, Store, new_id, resolve_id, word};
@@ -14,6 +14,12 @@ use crate::model::{Link, Relation, Stance};
 
 /// How many claims the full-text index hands to the re-ranker.
 pub const CANDIDATES: usize = 30;
+
+/// A query term found in more claims than this is left out of the full-text query.
+pub const COMMON_TERM_CLAIMS: i64 = 20_000;
+
+/// How many of a query's rarest terms are kept however common they are.
+pub const KEPT_TERMS: usize = 3;
 
 /// What to find links for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,9 +33,23 @@ pub enum LinkQuery {
 impl Store {
     /// Claims retrieved by full-text search for an analyzed text, best BM25 first.
     fn candidates(&self, query: &Analyzed, exclude: &HashSet<i64>) -> Result<Vec<Candidate>> {
-        let Some(fts) = linker::fts_query(query) else {
+        let (query, all_common) = self.without_common_terms(query)?;
+        let Some(any) = linker::fts_query(&query) else {
             return Ok(Vec::new());
         };
+        if all_common {
+            // Every term is common: claims with all of them are found far faster than claims
+            // with any, and are the better candidates; only when there are none, any will do.
+            let found = self.search(&any.replace(" OR ", " AND "), exclude)?;
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        self.search(&any, exclude)
+    }
+
+    /// Runs one full-text query: the best [`CANDIDATES`] claims by BM25, leaving out `exclude`.
+    fn search(&self, fts: &str, exclude: &HashSet<i64>) -> Result<Vec<Candidate>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT c.pk, c.id, c.text, c.search_context, cl.name, c.stance, c.claim_date, -claims_fts.rank
              FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
@@ -58,6 +78,38 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The query without the terms found in more than [`COMMON_TERM_CLAIMS`] claims (keeping
+    /// the [`KEPT_TERMS`] rarest if that would leave too few): on a large store such a term
+    /// matches a large share of it, so scoring it is most of a query's cost, while its weight in
+    /// BM25 is near nothing. The index's terms are stemmed (Porter); looking a word up by its
+    /// Porter 2 stem finds nearly all of them, and a word not found is kept. Also says whether
+    /// every term was common.
+    fn without_common_terms(&self, query: &Analyzed) -> Result<(Analyzed, bool)> {
+        let mut lookup = self
+            .conn()
+            .prepare_cached("SELECT doc FROM claims_fts_vocab WHERE term = ?1")?;
+        let mut counted: Vec<(i64, &String)> = Vec::new();
+        for term in &query.search_terms {
+            let docs: i64 = lookup
+                .query_row([linker::stem(term)], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0);
+            counted.push((docs, term));
+        }
+        counted.sort();
+        let mut kept = query.clone();
+        kept.search_terms = counted
+            .iter()
+            .enumerate()
+            .filter(|(i, (docs, _))| *docs <= COMMON_TERM_CLAIMS || *i < KEPT_TERMS)
+            .map(|(_, (_, term))| (*term).clone())
+            .collect();
+        let all_common = counted
+            .first()
+            .is_some_and(|(docs, _)| *docs > COMMON_TERM_CLAIMS);
+        Ok((kept, all_common))
     }
 
     /// The claims a claim or text most likely repeats or contradicts, best first, at most `limit`.
