@@ -137,13 +137,21 @@ pub fn analyze(text: &str) -> Analyzed {
     out
 }
 
-/// The FTS5 query for an analyzed text: any of its search terms, each quoted.
-pub fn fts_query(analyzed: &Analyzed) -> Option<String> {
-    let terms: Vec<String> = analyzed
+/// The words to look an analyzed text up with in the full-text index.
+pub fn search_terms(analyzed: &Analyzed) -> Vec<String> {
+    analyzed
         .search_terms
         .iter()
         .filter(|t| t.chars().any(char::is_alphanumeric))
-        .map(|t| format!("\"{}\"", t.replace('"', "")))
+        .map(|t| t.replace('"', ""))
+        .collect()
+}
+
+/// The FTS5 query for an analyzed text: any of its search terms, each quoted.
+pub fn fts_query(analyzed: &Analyzed) -> Option<String> {
+    let terms: Vec<String> = search_terms(analyzed)
+        .into_iter()
+        .map(|t| format!("\"{t}\""))
         .collect();
     (!terms.is_empty()).then(|| terms.join(" OR "))
 }

@@ -18,7 +18,7 @@ pub const CANDIDATES: usize = 30;
 /// A query term found in more claims than this is left out of the full-text query.
 pub const COMMON_TERM_CLAIMS: i64 = 20_000;
 
-/// How many of a query's rarest terms are kept however common they are.
+/// How many of the commonest terms are asked for together when the rarer ones find too few.
 pub const KEPT_TERMS: usize = 3;
 
 /// What to find links for.
@@ -32,20 +32,36 @@ pub enum LinkQuery {
 
 impl Store {
     /// Claims retrieved by full-text search for an analyzed text, best BM25 first.
+    ///
+    /// On a large store a very common term (in more than [`COMMON_TERM_CLAIMS`] claims) matches
+    /// a large share of it: scoring it is most of a query's cost, while its weight in BM25 is
+    /// near nothing. So the query asks for any of the text's rarer terms; common terms are only
+    /// asked for together (the claims having all of the three rarest), to fill up the candidates
+    /// when the rare terms find too few. A term no claim has is left out.
     fn candidates(&self, query: &Analyzed, exclude: &HashSet<i64>) -> Result<Vec<Candidate>> {
-        let (query, all_common) = self.without_common_terms(query)?;
-        let Some(any) = linker::fts_query(&query) else {
-            return Ok(Vec::new());
+        let (rare, common) = self.terms_by_frequency(query)?;
+        let quoted = |terms: &[String]| {
+            terms
+                .iter()
+                .map(|t| format!("\"{}\"", t.replace('"', "")))
+                .collect::<Vec<_>>()
         };
-        if all_common {
-            // Every term is common: claims with all of them are found far faster than claims
-            // with any, and are the better candidates; only when there are none, any will do.
-            let found = self.search(&any.replace(" OR ", " AND "), exclude)?;
-            if !found.is_empty() {
-                return Ok(found);
-            }
+        let mut found = if rare.is_empty() {
+            Vec::new()
+        } else {
+            self.search(&quoted(&rare).join(" OR "), exclude)?
+        };
+        if found.len() < CANDIDATES && !common.is_empty() {
+            let all_of = quoted(&common[..common.len().min(KEPT_TERMS)]).join(" AND ");
+            let seen: HashSet<String> = found.iter().map(|c| c.id.clone()).collect();
+            let more = self.search(&all_of, exclude)?;
+            found.extend(
+                more.into_iter()
+                    .filter(|c| !seen.contains(&c.id))
+                    .take(CANDIDATES - found.len()),
+            );
         }
-        self.search(&any, exclude)
+        Ok(found)
     }
 
     /// Runs one full-text query: the best [`CANDIDATES`] claims by BM25, leaving out `exclude`.
@@ -80,36 +96,28 @@ impl Store {
         Ok(out)
     }
 
-    /// The query without the terms found in more than [`COMMON_TERM_CLAIMS`] claims (keeping
-    /// the [`KEPT_TERMS`] rarest if that would leave too few): on a large store such a term
-    /// matches a large share of it, so scoring it is most of a query's cost, while its weight in
-    /// BM25 is near nothing. The index's terms are stemmed (Porter); looking a word up by its
-    /// Porter 2 stem finds nearly all of them, and a word not found is kept. Also says whether
-    /// every term was common.
-    fn without_common_terms(&self, query: &Analyzed) -> Result<(Analyzed, bool)> {
+    /// The text's search terms the index has, split into rarer ones and common ones (rarest
+    /// first). The index's terms are stemmed (Porter); looking a word up by its Porter 2 stem
+    /// finds nearly all of them, and a word not found is taken as rare.
+    fn terms_by_frequency(&self, query: &Analyzed) -> Result<(Vec<String>, Vec<String>)> {
         let mut lookup = self
             .conn()
             .prepare_cached("SELECT doc FROM claims_fts_vocab WHERE term = ?1")?;
-        let mut counted: Vec<(i64, &String)> = Vec::new();
-        for term in &query.search_terms {
-            let docs: i64 = lookup
-                .query_row([linker::stem(term)], |r| r.get(0))
-                .optional()?
-                .unwrap_or(0);
-            counted.push((docs, term));
+        let mut counted: Vec<(i64, String)> = Vec::new();
+        for term in linker::search_terms(query) {
+            let docs: Option<i64> = lookup
+                .query_row([linker::stem(&term)], |r| r.get(0))
+                .optional()?;
+            counted.push((docs.unwrap_or(1), term));
         }
         counted.sort();
-        let mut kept = query.clone();
-        kept.search_terms = counted
-            .iter()
-            .enumerate()
-            .filter(|(i, (docs, _))| *docs <= COMMON_TERM_CLAIMS || *i < KEPT_TERMS)
-            .map(|(_, (_, term))| (*term).clone())
-            .collect();
-        let all_common = counted
-            .first()
-            .is_some_and(|(docs, _)| *docs > COMMON_TERM_CLAIMS);
-        Ok((kept, all_common))
+        let (rare, common): (Vec<_>, Vec<_>) = counted
+            .into_iter()
+            .partition(|(docs, _)| *docs <= COMMON_TERM_CLAIMS);
+        Ok((
+            rare.into_iter().map(|(_, t)| t).collect(),
+            common.into_iter().map(|(_, t)| t).collect(),
+        ))
     }
 
     /// The claims a claim or text most likely repeats or contradicts, best first, at most `limit`.
