@@ -15,6 +15,7 @@
 pub mod bulk;
 pub mod cli;
 pub mod error;
+pub mod ingest;
 pub mod linker;
 pub mod model;
 pub mod report;

@@ -12,6 +12,7 @@ mod export;
 mod graph;
 mod history;
 mod import;
+mod ingest;
 mod link;
 mod report;
 mod source;
@@ -91,6 +92,9 @@ pub enum Command {
     /// Draw the link graph around a claim, or around the disputed claims (--format dot, the
     /// default, mermaid, json or html).
     Graph(graph::GraphArgs),
+    /// Find the attributed statements in an article (plain text) as candidate claims; --accept
+    /// logs them.
+    Ingest(ingest::IngestArgs),
 }
 
 /// A `--limit`/`--all` pair for listings that could run to a million rows.
@@ -291,6 +295,7 @@ fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Import(args) => import::run(args, &ctx, ui),
         Command::Export(args) => export::run(args, &ctx, ui),
         Command::Graph(args) => graph::run(args, &ctx, ui),
+        Command::Ingest(args) => ingest::run(args, &ctx, ui),
     }
 }
 

@@ -285,6 +285,34 @@ const ALIASES: &[(&str, &str)] = &[
     ("london", "uk"),
 ];
 
+/// Several-word names that stand for one ("the Islamic Republic" is Iran).
+const PHRASE_ALIASES: &[(&str, &str)] = &[
+    ("islamic republic", "Iran"),
+    ("united states", "America"),
+    ("united kingdom", "UK"),
+    ("white house", "America"),
+    ("north korea", "Korea"),
+];
+
+/// The text with several-word names replaced by the one they stand for.
+pub fn with_phrase_aliases(text: &str) -> std::borrow::Cow<'_, str> {
+    let lower = text.to_lowercase();
+    if !PHRASE_ALIASES
+        .iter()
+        .any(|(phrase, _)| lower.contains(phrase))
+        || lower.len() != text.len()
+    {
+        return text.into();
+    }
+    let mut out = text.to_string();
+    for (phrase, name) in PHRASE_ALIASES {
+        while let Some(at) = out.to_lowercase().find(phrase) {
+            out.replace_range(at..at + phrase.len(), name);
+        }
+    }
+    out.into()
+}
+
 /// Classes of words used interchangeably in claims: (class, members).
 const CLASSES: &[(&str, &[&str])] = &[
     (

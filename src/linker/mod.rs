@@ -80,7 +80,8 @@ fn words(text: &str) -> Vec<&str> {
 /// Analyzes a text for the linker.
 pub fn analyze(text: &str) -> Analyzed {
     let mut out = Analyzed::default();
-    let words = words(text);
+    let text = lexicon::with_phrase_aliases(text);
+    let words = words(&text);
     let mut previous: Option<String> = None;
     for (i, word) in words.iter().enumerate() {
         let lower = word.to_lowercase();

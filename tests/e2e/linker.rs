@@ -263,3 +263,92 @@ fn scanning_lists_pairs_once_and_accepts_only_with_a_threshold() {
         "factdesk: --min-score 2 is not between 0 and 1"
     );
 }
+
+const SEED_ARTICLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/seed/iran-missiles-article.txt"
+);
+
+#[test]
+fn ingesting_the_seed_article_finds_the_allegation_and_the_denial_and_links_them() {
+    if !std::path::Path::new(SEED_ARTICLE).exists() {
+        eprintln!("skipping: the seed article is not at {SEED_ARTICLE}");
+        return;
+    }
+    let desk = Desk::new();
+    let preview = json(&desk.ok(&[
+        "--format",
+        "json",
+        "ingest",
+        SEED_ARTICLE,
+        "--source",
+        "Newsweek",
+    ]));
+    let statements = preview["statements"].as_array().unwrap();
+    let find = |claimant: &str, words: &str| {
+        statements
+            .iter()
+            .position(|s| s["claimant"] == claimant && s["text"].as_str().unwrap().contains(words))
+            .unwrap_or_else(|| panic!("no statement by {claimant} with {words:?}: {preview}"))
+    };
+    let allegation = find(
+        "U.S. and European officials",
+        "short-range ballistic missiles",
+    );
+    let denial = find(
+        "Iranian Mission to the United Nations",
+        "had not provided weapons",
+    );
+    assert_eq!(statements[allegation]["stance"], "asserts");
+    assert!(
+        statements[denial]["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("In a statement shared with Newsweek")
+    );
+    let linked = preview["proposed_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| {
+            l["from"] == denial + 1 && l["to"] == allegation + 1 && l["relation"] == "contradicts"
+        });
+    assert!(
+        linked,
+        "no contradicts proposal between the denial and the allegation: {preview}"
+    );
+    assert_eq!(
+        desk.ok(&["claim", "list"]),
+        "No claims.\n",
+        "a preview logs nothing"
+    );
+
+    let out = desk.ok(&["ingest", SEED_ARTICLE, "--source", "Newsweek", "--accept"]);
+    assert!(
+        out.ends_with(&format!(
+            "Logged {} claims from {SEED_ARTICLE}.\n",
+            statements.len()
+        )),
+        "{out}"
+    );
+    let claims = json(&desk.ok(&[
+        "--format",
+        "json",
+        "claim",
+        "list",
+        "--claimant",
+        "Iranian Mission to the United Nations",
+    ]));
+    let logged_denial = claims[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(claims[0]["reported_by"], "Newsweek");
+    // Logged, the denial's proposals include the allegation, as a contradiction.
+    let proposals = json(&desk.ok(&["--format", "json", "link", "suggest", &logged_denial]));
+    let found = proposals.as_array().unwrap().iter().any(|p| {
+        p["relation"] == "contradicts"
+            && p["text"]
+                .as_str()
+                .unwrap()
+                .contains("short-range ballistic missiles")
+    });
+    assert!(found, "{proposals}");
+}
