@@ -7,8 +7,13 @@
 //! - [`model`] — plain data and input validation; no SQL, no output.
 //! - [`store`] — the SQLite file: schema migrations, transactions, the event log, queries. The
 //!   only code that writes SQL.
-//! - [`report`] — turns model values into tables, JSON, CSV and Markdown on any writer; runs no
-//!   queries.
+//! - [`bulk`] — the bulk formats (JSONL, spreadsheet CSV, ClaimReview) read and written; never
+//!   touches the store.
+//! - [`linker`] — ranks the claims a claim may repeat or contradict and proposes the relation;
+//!   pure computation over what the store retrieves.
+//! - [`ingest`] — finds attributed statements in an article.
+//! - [`report`] — turns model values into tables, JSON, CSV, Markdown, HTML and graphs on any
+//!   writer; runs no queries.
 //! - [`cli`] — parses the command line, opens the store, calls one operation, renders it, and
 //!   maps errors to exit codes. No SQL and no business rule lives there.
 
