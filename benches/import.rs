@@ -42,6 +42,9 @@
 // crate-wide `print_stdout`/`print_stderr` warnings do not apply here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod common;
+
+use common::*;
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
@@ -190,20 +193,6 @@ fn floor_import(db: &Path, file: &Path, cache_kib: Option<i64>) -> BenchResult<u
     }
     tx.commit()?;
     Ok(written)
-}
-
-fn env_count(name: &str, default: usize) -> BenchResult<usize> {
-    match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => {
-            let digits: String = v.chars().filter(|c| !matches!(c, '_' | ',')).collect();
-            let n: usize = digits
-                .trim()
-                .parse()
-                .map_err(|e| format!("{name}={v:?}: {e}"))?;
-            Ok(n)
-        }
-        _ => Ok(default),
-    }
 }
 
 fn bench() -> BenchResult<()> {
@@ -564,17 +553,6 @@ fn describe_command(cmd: &Command) -> String {
         .join(" ")
 }
 
-/// The store file plus its WAL, in bytes.
-fn store_size(db: &Path) -> u64 {
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
-    [db.to_path_buf(), PathBuf::from(wal)]
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum()
-}
-
 /// 1234567 as "1,234,567".
 fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -586,58 +564,6 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
-}
-
-fn machine_line() -> String {
-    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let model = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown CPU".into());
-    format!(
-        "Machine: nproc {cpus} ({model}), {} {}, SQLite {}",
-        std::env::consts::OS,
-        std::env::consts::ARCH,
-        rusqlite::version()
-    )
-}
-
-/// xorshift64*: small, fast and deterministic, so every run writes the same file.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    /// True with probability `per_mille`/1000.
-    fn chance(&mut self, per_mille: u64) -> bool {
-        self.next() % 1000 < per_mille
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    /// A version-4 UUID in its text form, as `uuid::Uuid::new_v4` makes, from this generator.
-    fn uuid(&mut self) -> String {
-        let mut bytes = [0u8; 16];
-        bytes[..8].copy_from_slice(&self.next().to_le_bytes());
-        bytes[8..].copy_from_slice(&self.next().to_le_bytes());
-        uuid::Builder::from_random_bytes(bytes)
-            .into_uuid()
-            .to_string()
-    }
 }
 
 /// One JSONL line, in factdesk's import format (`src/bulk/jsonl.rs`).
@@ -882,100 +808,12 @@ const MASTHEADS: &[&str] = &[
     "Daily",
     "Radio",
 ];
-const SUBJECTS: &[&str] = &[
-    "The health ministry",
-    "The city council",
-    "The central bank",
-    "Regional police",
-    "The governor's office",
-    "Opposition lawmakers",
-    "The national weather service",
-    "A hospital spokesperson",
-    "The transport authority",
-    "Union leaders",
-    "The defence ministry",
-    "Election officials",
-    "The school board",
-    "A senior diplomat",
-    "The energy regulator",
-];
-const VERBS: &[&str] = &[
-    "approved",
-    "cancelled",
-    "recorded",
-    "lost",
-    "delivered",
-    "blocked",
-    "received",
-    "sent abroad",
-    "counted",
-    "paid for",
-];
-const OBJECTS: &[&str] = &[
-    "vaccine doses",
-    "housing permits",
-    "missiles",
-    "ballots",
-    "bus routes",
-    "teaching posts",
-    "tonnes of grain",
-    "hospital beds",
-    "wind turbines",
-    "asylum applications",
-    "police officers",
-    "kilometres of railway",
-];
-const PLACES: &[&str] = &[
-    "the capital",
-    "the northern provinces",
-    "the border region",
-    "three coastal towns",
-    "the eastern districts",
-    "rural counties",
-    "the old town",
-    "the industrial belt",
-];
-const PERIODS: &[&str] = &[
-    "last month",
-    "since January",
-    "in the first quarter",
-    "this year",
-    "over the summer",
-    "in a single week",
-    "since the election",
-];
 const ATTRIBUTIONS: &[&str] = &[
     "according to a leaked memo",
     "citing figures nobody has published",
     "a spokesperson told reporters",
     "according to a post shared widely online",
     "in a statement on Tuesday",
-];
-const TAGS: &[&str] = &[
-    "election",
-    "health",
-    "economy",
-    "climate",
-    "migration",
-    "crime",
-    "education",
-    "energy",
-    "housing",
-    "transport",
-    "vaccines",
-    "war",
-    "budget",
-    "taxes",
-    "jobs",
-    "inflation",
-    "trade",
-    "agriculture",
-    "defence",
-    "local",
-    "viral",
-    "statistics",
-    "foreign-policy",
-    "courts",
 ];
 const EVIDENCE_SOURCES: &[&str] = &[
     "National Statistics Office",
@@ -988,16 +826,6 @@ const EVIDENCE_SOURCES: &[&str] = &[
     "Court records",
     "Open Budget Initiative",
     "Satellite imagery analysts",
-];
-const EVIDENCE_NOTES: &[&str] = &[
-    "official statistics for the period",
-    "the published budget documents",
-    "satellite imagery reviewed by the desk",
-    "an interview with a named witness",
-    "the court filing",
-    "records obtained under freedom of information",
-    "the agency's own press release",
-    "figures from the independent auditor",
 ];
 const RATIONALES: &[&str] = &[
     "Records show a different number for the same period.",
