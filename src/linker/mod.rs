@@ -60,12 +60,9 @@ fn words(text: &str) -> Vec<&str> {
             || c == ':')
     })
     .filter(|w| !w.is_empty())
-    .filter(|w| {
-        !w.contains("://")
-            && !w.starts_with("pic.twitter")
-            && !w.starts_with('@')
-            && !w.contains('/')
-    })
+    .filter(|w| !w.contains("://") && !w.starts_with("pic.twitter") && !w.contains('/'))
+    // A handle names who posted or is addressed: "@realDonaldTrump" counts as its words.
+    .map(|w| w.trim_start_matches('@'))
     .flat_map(|w| w.split('.'))
     .map(|w| w.trim_matches(|c: char| c == '\'' || c == '’'))
     .map(|w| {
@@ -74,7 +71,24 @@ fn words(text: &str) -> Vec<&str> {
             .unwrap_or(w)
     })
     .filter(|w| !w.is_empty())
+    .flat_map(camel_case_parts)
     .collect()
+}
+
+/// A hashtag's words: "StopTheSteal" is "Stop", "The", "Steal"; other words are themselves.
+fn camel_case_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    for pair in chars.windows(2) {
+        let ((_, a), (at, b)) = (pair[0], pair[1]);
+        if a.is_lowercase() && b.is_uppercase() {
+            parts.push(&word[start..at]);
+            start = at;
+        }
+    }
+    parts.push(&word[start..]);
+    parts
 }
 
 /// Analyzes a text for the linker.
@@ -600,5 +614,17 @@ mod tests {
             fts_query(&analyze("Tehran")).unwrap(),
             "\"iran\" OR \"tehran\""
         );
+    }
+
+    #[test]
+    fn hashtags_and_handles_count_as_their_words() {
+        let a = analyze("#StopTheSteal rally, tweeted @realDonaldTrump");
+        for word in ["stop", "steal", "donald", "trump", "ralli"] {
+            assert!(
+                a.concepts.iter().any(|c| c == word),
+                "{word} missing from {:?}",
+                a.concepts
+            );
+        }
     }
 }
