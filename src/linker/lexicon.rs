@@ -212,17 +212,6 @@ const REPORTING: &[&str] = &[
     "shows",
     "showed",
     "shown",
-    "video",
-    "photo",
-    "image",
-    "picture",
-    "viral",
-    "meme",
-    "post",
-    "article",
-    "story",
-    "headline",
-    "news",
 ];
 
 /// Words that deny or negate what follows (or what they describe).
