@@ -146,28 +146,30 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 tags: args.tags,
             };
             let mut store = ctx.open()?;
-            let added = store.add_claim(&claim)?;
+            // Logging a claim is the desk's hot path: the claim is read back only for JSON.
+            let id = store.log_claim(&claim)?;
             let proposals: Vec<Proposal> = if args.quiet {
                 Vec::new()
             } else {
                 store
-                    .suggest_links(&LinkQuery::Claim(added.id.clone()), SHOWN_PROPOSALS)?
+                    .suggest_links(&LinkQuery::Claim(id.clone()), SHOWN_PROPOSALS)?
                     .into_iter()
                     .filter(|p| p.score >= SHOWN_PROPOSAL_SCORE)
                     .collect()
             };
             if ui.format == Format::Json {
+                let added = store.claim(&id)?;
                 let mut value = serde_json::to_value(&added).expect("model values serialise");
                 value["suggestions"] = serde_json::to_value(&proposals).expect("serialisable");
                 return ui.confirm("", &value);
             }
-            ui.confirm(&added.id, &added)?;
+            writeln!(ui.out, "{id}")?;
             // The id alone goes to stdout, for scripts; the proposals are for the person typing.
             if !proposals.is_empty() {
                 writeln!(
                     ui.err,
                     "Possibly related (link them with `factdesk link accept {} ID`):",
-                    short_id(&added.id)
+                    short_id(&id)
                 )?;
                 for proposal in &proposals {
                     writeln!(ui.err, "  {}", proposal_line(proposal))?;

@@ -122,6 +122,9 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
 }
 
 fn insert_tags(tx: &Tx, claim_pk: i64, tags: &[String]) -> Result<()> {
+    if tags.is_empty() {
+        return Ok(());
+    }
     let mut stmt =
         tx.prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)")?;
     for tag in tags {
@@ -288,6 +291,14 @@ pub(super) fn put_verdict(
 }
 
 impl Store {
+    /// Logs a new claim (creating its claimant and reporter sources on first mention) and
+    /// returns its id, without reading the claim back — the cheapest way to log one.
+    pub fn log_claim(&mut self, claim: &NewClaim) -> Result<String> {
+        let id = new_id();
+        self.write(|tx| insert_claim(tx, &id, claim, None))?;
+        Ok(id)
+    }
+
     /// Logs a new claim (creating its claimant and reporter sources on first mention).
     pub fn add_claim(&mut self, claim: &NewClaim) -> Result<Claim> {
         let pk = self.write(|tx| insert_claim(tx, &new_id(), claim, None))?;
