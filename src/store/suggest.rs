@@ -30,6 +30,22 @@ pub enum LinkQuery {
     Text(String, Stance),
 }
 
+/// The columns a candidate is read from (claims `c`, claimant `cl`), followed by its BM25.
+const CANDIDATE_COLUMNS: &str = "c.id, c.text, c.search_context, cl.name, c.stance, c.claim_date";
+
+/// A candidate from [`CANDIDATE_COLUMNS`] and a BM25 column, starting at column `at`.
+fn candidate_from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Candidate> {
+    Ok(Candidate {
+        id: r.get(at)?,
+        text: r.get(at + 1)?,
+        context: r.get(at + 2)?,
+        claimant: r.get(at + 3)?,
+        stance: word(r, at + 4)?,
+        date: r.get(at + 5)?,
+        bm25: r.get(at + 6)?,
+    })
+}
+
 impl Store {
     /// Claims retrieved by full-text search for an analyzed text, best BM25 first.
     ///
@@ -66,25 +82,15 @@ impl Store {
 
     /// Runs one full-text query: the best [`CANDIDATES`] claims by BM25, leaving out `exclude`.
     fn search(&self, fts: &str, exclude: &HashSet<i64>) -> Result<Vec<Candidate>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT c.pk, c.id, c.text, c.search_context, cl.name, c.stance, c.claim_date, -claims_fts.rank
+        let sql = format!(
+            "SELECT c.pk, {CANDIDATE_COLUMNS}, -claims_fts.rank
              FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
              LEFT JOIN sources cl ON cl.pk = c.claimant_pk
-             WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT ?2",
-        )?;
+             WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT ?2"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
         let rows = stmt.query_map(params![fts, (CANDIDATES + exclude.len()) as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                Candidate {
-                    id: r.get(1)?,
-                    text: r.get(2)?,
-                    context: r.get(3)?,
-                    claimant: r.get(4)?,
-                    stance: word(r, 5)?,
-                    date: r.get(6)?,
-                    bm25: r.get(7)?,
-                },
-            ))
+            Ok((r.get::<_, i64>(0)?, candidate_from_row(r, 1)?))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -258,22 +264,14 @@ impl Store {
                 })?;
         let mut candidates = self.candidates(&analyzed, &HashSet::from([from_pk]))?;
         if !candidates.iter().any(|c| c.id == to_id) {
-            let target = self.conn().query_row(
-                "SELECT c.id, c.text, c.search_context, cl.name, c.stance, c.claim_date FROM claims c
-                 LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1",
-                [to_pk],
-                |r| {
-                    Ok(Candidate {
-                        id: r.get(0)?,
-                        text: r.get(1)?,
-                        context: r.get(2)?,
-                        claimant: r.get(3)?,
-                        stance: word(r, 4)?,
-                        date: r.get(5)?,
-                        bm25: 0.0,
-                    })
-                },
-            )?;
+            // Out of the retrieved set: it scores on what re-ranking sees, with no BM25.
+            let sql = format!(
+                "SELECT {CANDIDATE_COLUMNS}, 0.0 FROM claims c
+                 LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1"
+            );
+            let target = self
+                .conn()
+                .query_row(&sql, [to_pk], |r| candidate_from_row(r, 0))?;
             candidates.push(target);
         }
         let ranked = linker::rank(&analyzed, stance, date.as_deref(), &candidates, WEIGHTS);
