@@ -197,17 +197,8 @@ fn floor_import(db: &Path, file: &Path, cache_kib: Option<i64>) -> BenchResult<u
 
 fn bench() -> BenchResult<()> {
     let claims = env_count("FACTDESK_BENCH_CLAIMS", 1_000_000)?.max(1);
-    let keep = std::env::var("FACTDESK_BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0");
-
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("factdesk-import-bench-");
-    let dir = match std::env::var_os("FACTDESK_BENCH_DIR") {
-        Some(parent) if !parent.is_empty() => {
-            std::fs::create_dir_all(&parent)?;
-            builder.tempdir_in(parent)?
-        }
-        _ => builder.tempdir()?,
-    };
+    let keep = keep_files();
+    let dir = bench_dir("factdesk-import-bench-")?;
     let file = dir.path().join("claims.jsonl");
     let import_db = dir.path().join("import.db");
     let floor_db = dir.path().join("floor.db");

@@ -100,17 +100,8 @@ fn bench() -> BenchResult<()> {
     let claims = env_count("FACTDESK_BENCH_CLAIMS", 1_000_000)?.max(1);
     let runs = env_count("FACTDESK_BENCH_RUNS", 21)?.max(1);
     let warmup = env_count("FACTDESK_BENCH_WARMUP", 3)?;
-    let keep = std::env::var("FACTDESK_BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0");
-
-    let mut builder = tempfile::Builder::new();
-    builder.prefix("factdesk-bench-");
-    let dir = match std::env::var_os("FACTDESK_BENCH_DIR") {
-        Some(parent) if !parent.is_empty() => {
-            std::fs::create_dir_all(&parent)?;
-            builder.tempdir_in(parent)?
-        }
-        _ => builder.tempdir()?,
-    };
+    let keep = keep_files();
+    let dir = bench_dir("factdesk-bench-")?;
     let db = dir.path().join("bench.db");
     eprintln!("store bench: {claims} claims in {}", db.display());
 

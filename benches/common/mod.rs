@@ -189,3 +189,21 @@ pub const EVIDENCE_NOTES: &[&str] = &[
     "the agency's own press release",
     "figures from the independent auditor",
 ];
+
+/// Whether `FACTDESK_BENCH_KEEP` asks to keep the bench's files afterwards.
+pub fn keep_files() -> bool {
+    std::env::var("FACTDESK_BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+/// A fresh temporary directory for a bench's files, under `FACTDESK_BENCH_DIR` when set.
+pub fn bench_dir(prefix: &str) -> BenchResult<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(prefix);
+    Ok(match std::env::var_os("FACTDESK_BENCH_DIR") {
+        Some(parent) if !parent.is_empty() => {
+            std::fs::create_dir_all(&parent)?;
+            builder.tempdir_in(parent)?
+        }
+        _ => builder.tempdir()?,
+    })
+}

@@ -428,12 +428,10 @@ pub fn is_reporting_word(word: &str) -> bool {
     REPORTING.contains(&word)
 }
 
-/// The negation a word makes (with the next word, for "n't" contractions), if it makes one.
-pub fn negation_cue(word: &str, _next: Option<&str>) -> Option<String> {
-    if NEGATIONS.contains(&word) || (word.ends_with("n't") && word.len() > 3) {
-        return Some(word.to_string());
-    }
-    None
+/// Whether a (lower-case) word denies or negates: a negation, a denial verb, or a contraction
+/// ending in "n't".
+pub fn is_negation(word: &str) -> bool {
+    NEGATIONS.contains(&word) || (word.ends_with("n't") && word.len() > 3)
 }
 
 /// The name a word stands for ("tehran" → "iran").

@@ -100,10 +100,8 @@ pub fn analyze(text: &str) -> Analyzed {
     for (i, word) in words.iter().enumerate() {
         let lower = word.to_lowercase();
         let lower = lower.replace('’', "'");
-        if let Some(cue) = lexicon::negation_cue(
-            &lower,
-            words.get(i + 1).map(|w| w.to_lowercase()).as_deref(),
-        ) {
+        if lexicon::is_negation(&lower) {
+            let cue = &lower;
             if out.negation.is_none() {
                 // Show the cue with the word it negates ("has not provided").
                 let before = if i > 0 {
