@@ -13,14 +13,18 @@ use factdesk::model::{
     EvidenceStance, NewClaim, NewEvidence, NewSource, Relation, SourceKind, Stance,
 };
 use factdesk::report::{ClaimList, DisputedReport, Format, Terminal, render};
-use factdesk::{OpenMode, Store};
+use factdesk::{NetworkFs, OpenMode, Store};
 
 const ARTICLE: &str = "https://www.newsweek.com/iran-denies-supplying-missiles-russia-ukraine";
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let mut store = match args.iter().position(|a| a == "--db") {
-        Some(i) => Store::open(&PathBuf::from(&args[i + 1]), OpenMode::CreateIfMissing)?,
+        Some(i) => Store::open(
+            &PathBuf::from(&args[i + 1]),
+            OpenMode::CreateIfMissing,
+            NetworkFs::Refuse,
+        )?,
         None => Store::open_in_memory()?,
     }
     .with_author("factdesk example");

@@ -27,4 +27,4 @@ pub mod report;
 pub mod store;
 
 pub use error::{Error, Result};
-pub use store::{Clock, OpenMode, Store};
+pub use store::{Clock, NetworkFs, OpenMode, Store};

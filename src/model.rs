@@ -148,6 +148,7 @@ word_enum!(
         Claim => "claim",
         Evidence => "evidence",
         Link => "link",
+        Store => "store",
     }
 );
 

@@ -26,7 +26,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::report::{Format, Terminal, View, render, render_html};
-use crate::store::{Clock, LATEST_VERSION, OpenMode, Store};
+use crate::store::{Clock, LATEST_VERSION, NetworkFs, OpenMode, Store};
 
 /// factdesk — a fact-check workbench: log claims, the evidence for and against them and how
 /// they relate; see what is disputed or unresolved; review who changed what.
@@ -58,6 +58,10 @@ pub struct GlobalArgs {
     /// (html for reports, jsonl and claimreview for import/export, dot and mermaid for graph).
     #[arg(long, global = true, value_parser = parse_format, value_name = "FORMAT")]
     pub format: Option<Format>,
+    /// Open a store on a network filesystem (NFS, SMB/CIFS, …) anyway. SQLite's locking is not
+    /// safe there; use it only when no two machines ever open the store at once.
+    #[arg(long, global = true)]
+    pub allow_network_fs: bool,
 }
 
 fn parse_format(value: &str) -> Result<Format> {
@@ -219,6 +223,7 @@ pub struct Context {
     pub format: Option<Format>,
     pub author: String,
     pub clock: Clock,
+    pub network_fs: NetworkFs,
 }
 
 impl Context {
@@ -240,12 +245,17 @@ impl Context {
             format: global.format,
             author: author.trim().to_string(),
             clock,
+            network_fs: if global.allow_network_fs {
+                NetworkFs::Allow
+            } else {
+                NetworkFs::Refuse
+            },
         }
     }
 
     /// Opens the existing store as the acting person.
     pub fn open(&self) -> Result<Store> {
-        Ok(Store::open(&self.db, OpenMode::MustExist)?
+        Ok(Store::open(&self.db, OpenMode::MustExist, self.network_fs)?
             .with_author(self.author.clone())
             .with_clock(self.clock.clone()))
     }
@@ -270,7 +280,7 @@ fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
                 && std::fs::metadata(&ctx.db)
                     .map(|m| m.len() > 0)
                     .unwrap_or(false);
-            let store = Store::open(&ctx.db, OpenMode::CreateIfMissing)?;
+            let store = Store::open(&ctx.db, OpenMode::CreateIfMissing, ctx.network_fs)?;
             let version = store.schema_version()?;
             debug_assert_eq!(version, LATEST_VERSION);
             let line = if existed {

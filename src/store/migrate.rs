@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_search_and_import.sql",
         include_str!("../../schema/0002_search_and_import.sql"),
     ),
+    ("0003_team.sql", include_str!("../../schema/0003_team.sql")),
 ];
 
 /// The schema version this build writes.
@@ -55,6 +56,8 @@ pub(super) fn check_identity(conn: &Connection, name: &str) -> Result<()> {
 
 /// Applies every pending migration in one transaction.
 pub(super) fn upgrade(conn: &mut Connection) -> Result<()> {
+    // Migration 0003 hashes the existing events with it; `verify` uses it on every open store.
+    super::integrity::register_functions(conn)?;
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current == LATEST_VERSION {
         return Ok(());
@@ -94,8 +97,44 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        // 7 tables, plus the FTS5 index, its 4 shadow tables and its vocabulary table.
-        assert_eq!(tables, 13);
+        // 10 tables, plus the FTS5 index, its 4 shadow tables and its vocabulary table.
+        assert_eq!(tables, 16);
+    }
+
+    #[test]
+    fn upgrading_a_version_2_store_hashes_its_events_and_keeps_them_append_only() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for (_, sql) in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute(
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change)
+             VALUES ('e1', '2024-09-07T12:00:00.000Z', 'ana', 'claim.add', 'claim', 'c1',
+                     '{\"text\": \"Iran supplied missiles\", \"stance\": \"asserts\"}')",
+            [],
+        )
+        .unwrap();
+        upgrade(&mut conn).unwrap();
+        let hash: String = conn
+            .query_row("SELECT hash FROM events WHERE id = 'e1'", [], |r| r.get(0))
+            .unwrap();
+        let change = serde_json::json!({"stance": "asserts", "text": "Iran supplied missiles"});
+        let expected =
+            super::super::integrity::event_hash(&super::super::integrity::EventContent {
+                id: "e1",
+                at: "2024-09-07T12:00:00.000Z",
+                author: "ana",
+                action: "claim.add",
+                record_kind: "claim",
+                record_id: "c1",
+                change: &change,
+            });
+        assert_eq!(hash, expected);
+        let err = conn.execute("DELETE FROM events", []).unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{err}");
     }
 
     #[test]

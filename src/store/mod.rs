@@ -10,7 +10,9 @@ mod claims;
 mod events;
 mod evidence;
 mod export;
+mod filesystem;
 mod import;
+mod integrity;
 mod links;
 mod migrate;
 mod reports;
@@ -66,6 +68,15 @@ pub enum OpenMode {
     MustExist,
 }
 
+/// Whether a store on a network filesystem (NFS, SMB/CIFS, …) may be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkFs {
+    /// Refuse, saying why: SQLite's locking and WAL are not safe there.
+    Refuse,
+    /// Open anyway (`--allow-network-fs`): the user knows only one machine uses the file.
+    Allow,
+}
+
 /// An open factdesk store, with the person whose changes it records.
 pub struct Store {
     conn: Connection,
@@ -111,19 +122,32 @@ impl<'s> Tx<'s> {
             change.push_str(&Value::from(origin).to_string());
             change.push('}');
         }
+        let id = new_event_id();
+        let value: Value = serde_json::from_str(&change)
+            .map_err(|e| Error::store(format!("cannot record a change: {e}")))?;
+        let hash = integrity::event_hash(&integrity::EventContent {
+            id: &id,
+            at: &self.now,
+            author: self.author,
+            action,
+            record_kind: kind.as_str(),
+            record_id,
+            change: &value,
+        });
         self.tx
             .prepare_cached(
-                "INSERT INTO events (id, at, author, action, record_kind, record_id, change)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
-                new_event_id(),
+                id,
                 self.now,
                 self.author,
                 action,
                 kind.as_str(),
                 record_id,
-                change
+                change,
+                hash
             ])?;
         Ok(())
     }
@@ -161,10 +185,23 @@ impl Store {
     ///
     /// A file that is not SQLite, a SQLite file that is not a factdesk store, and a store written
     /// by a newer factdesk are refused before anything in them is changed.
-    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+    /// A store on a network filesystem is refused unless `network` allows it: SQLite's
+    /// documentation warns that WAL does not work there and that its locking can corrupt the file.
+    pub fn open(path: &Path, mode: OpenMode, network: NetworkFs) -> Result<Store> {
         if mode == OpenMode::MustExist && !path.exists() {
             return Err(Error::store(format!(
                 "no factdesk store at '{}' (run `factdesk init` to create one, or pass --db)",
+                path.display()
+            )));
+        }
+        if network == NetworkFs::Refuse
+            && let Some(fs_type) = filesystem::network_filesystem(path)
+        {
+            return Err(Error::store(format!(
+                "store '{}' is on a network filesystem ({fs_type}), where SQLite's locking is \
+                 unreliable and can corrupt the file: keep the store on a local disk and exchange \
+                 work with `factdesk export --events`, or pass --allow-network-fs if no two \
+                 machines ever open it at once",
                 path.display()
             )));
         }

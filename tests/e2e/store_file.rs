@@ -291,3 +291,50 @@ fn a_version_1_store_is_upgraded_and_its_claims_become_searchable() {
         .unwrap();
     assert_eq!(found, "0123abcd-0000-4000-8000-000000000000");
 }
+
+#[test]
+fn a_store_on_a_network_filesystem_is_refused_unless_allowed() {
+    let desk = Desk::new();
+    desk.claim(&["Iran supplied Russia with ballistic missiles"]);
+    // A mount table that puts the store's directory on NFS.
+    let dir = desk.db.parent().unwrap().canonicalize().unwrap();
+    let table = dir.join("mountinfo");
+    std::fs::write(
+        &table,
+        format!(
+            "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n\
+             90 22 0:52 / {} rw,relatime shared:60 - nfs4 desk-server:/export rw\n",
+            dir.display()
+        ),
+    )
+    .unwrap();
+    let before = desk.contents();
+    let out = desk
+        .cmd(&["claim", "list"])
+        .env("FACTDESK_MOUNTINFO", &table)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "factdesk: store '{}' is on a network filesystem (nfs4), where SQLite's locking is \
+             unreliable and can corrupt the file: keep the store on a local disk and exchange \
+             work with `factdesk export --events`, or pass --allow-network-fs if no two \
+             machines ever open it at once\n",
+            desk.db.display()
+        )
+    );
+    assert_eq!(desk.contents(), before);
+    let out = desk
+        .cmd(&["claim", "list", "--allow-network-fs"])
+        .env("FACTDESK_MOUNTINFO", &table)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("ballistic missiles")
+    );
+}

@@ -1,0 +1,86 @@
+-- factdesk schema, version 3: team work — tamper-evident events, store settings, review before
+-- a verdict stands, and who is working on which claim.
+--
+-- The event log is rebuilt once, to add:
+--   * `hash`: SHA-256 of the event's canonical content (see src/store/integrity.rs). Exchanged
+--     events keep their hash, and `factdesk verify` recomputes every one. The function
+--     `factdesk_event_hash` exists only inside factdesk; sqlite3 users can read but not recompute.
+--   * the record kind `store`, for store-wide settings (`config.set`).
+--   * an index on (at, id): the canonical order in which events are replayed and merged.
+-- The append-only guards are recreated on the new table.
+
+CREATE TABLE events_v3 (
+    pk           INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL UNIQUE,
+    at           TEXT NOT NULL,
+    author       TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    record_kind  TEXT NOT NULL CHECK (
+                     record_kind = 'source'
+                  OR record_kind = 'claim'
+                  OR record_kind = 'evidence'
+                  OR record_kind = 'link'
+                  OR record_kind = 'store'),
+    record_id    TEXT NOT NULL,
+    change       TEXT NOT NULL CHECK (json_valid(change)),
+    hash         TEXT NOT NULL CHECK (length(hash) = 64)
+);
+INSERT INTO events_v3 (pk, id, at, author, action, record_kind, record_id, change, hash)
+    SELECT pk, id, at, author, action, record_kind, record_id, change,
+           factdesk_event_hash(id, at, author, action, record_kind, record_id, change)
+      FROM events ORDER BY pk;
+DROP TABLE events;
+ALTER TABLE events_v3 RENAME TO events;
+CREATE INDEX events_record ON events (record_id);
+CREATE INDEX events_at ON events (at, id);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'factdesk events are append-only: UPDATE refused');
+END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'factdesk events are append-only: DELETE refused');
+END;
+
+-- Desk settings kept in the store (`factdesk config set KEY VALUE`), each change an event.
+CREATE TABLE settings (
+    key     TEXT PRIMARY KEY,
+    value   TEXT NOT NULL,
+    set_at  TEXT NOT NULL,
+    set_by  TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Who is working on a claim (`factdesk claim assign`).
+CREATE TABLE assignments (
+    claim_pk     INTEGER PRIMARY KEY REFERENCES claims (pk),
+    assignee     TEXT NOT NULL,
+    assigned_at  TEXT NOT NULL,
+    assigned_by  TEXT NOT NULL
+);
+CREATE INDEX assignments_assignee ON assignments (assignee COLLATE NOCASE, claim_pk);
+
+-- A verdict waiting for a second person (when review.required is set). It is not the claim's
+-- verdict — the status ignores it — until `factdesk review approve` moves it into `verdicts`.
+CREATE TABLE proposed_verdicts (
+    claim_pk     INTEGER PRIMARY KEY REFERENCES claims (pk),
+    verdict      TEXT NOT NULL CHECK (
+                     verdict = 'supported'
+                  OR verdict = 'refuted'
+                  OR verdict = 'mixed'
+                  OR verdict = 'unverifiable'),
+    rationale    TEXT NOT NULL CHECK (trim(rationale) <> ''),
+    proposed_at  TEXT NOT NULL,
+    proposed_by  TEXT NOT NULL
+);
+CREATE INDEX proposed_verdicts_at ON proposed_verdicts (proposed_at, claim_pk);
+
+-- Who approved a reviewed verdict, and when (empty for verdicts that needed no review).
+ALTER TABLE verdicts ADD COLUMN reviewed_by TEXT;
+ALTER TABLE verdicts ADD COLUMN reviewed_at TEXT;
+
+-- The review queue as `factdesk review queue` shows it, oldest first, for sqlite3 and Datasette.
+CREATE VIEW review_queue AS
+    SELECT c.id, c.text, p.verdict, p.rationale, p.proposed_by, p.proposed_at
+      FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk
+     ORDER BY p.proposed_at, c.id;
