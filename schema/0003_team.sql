@@ -43,6 +43,11 @@ BEGIN
     SELECT RAISE(ABORT, 'factdesk events are append-only: DELETE refused');
 END;
 
+-- Two people in two stores may make the same link at the same time; after they exchange work
+-- both links stand (each is in someone's history, and either may be removed). The live
+-- "one link per pair" rule is kept by factdesk when a link is made, not by a unique index.
+DROP INDEX links_unique_pair;
+
 -- Desk settings kept in the store (`factdesk config set KEY VALUE`), each change an event.
 CREATE TABLE settings (
     key     TEXT PRIMARY KEY,

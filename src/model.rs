@@ -270,6 +270,44 @@ pub struct Event {
     pub change: serde_json::Value,
 }
 
+/// A desk setting kept in the store (`factdesk config set`), with who set it last.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Setting {
+    pub key: String,
+    pub value: String,
+    pub set_at: String,
+    pub set_by: String,
+}
+
+/// A verdict waiting for a second person's review.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProposedVerdict {
+    pub claim_id: String,
+    pub text: String,
+    pub verdict: VerdictKind,
+    pub rationale: String,
+    pub proposed_by: String,
+    pub proposed_at: String,
+}
+
+/// A remark on a claim by someone on the desk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub at: String,
+    pub author: String,
+    pub text: String,
+}
+
+/// What happened to a verdict given with `claim verdict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum VerdictOutcome {
+    /// It is the claim's verdict now.
+    Stands,
+    /// The store requires review: it waits for a different person to approve it.
+    Proposed,
+}
+
 /// Claims and the live links between them: the link graph around a claim, or around the
 /// disputed claims.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

@@ -21,6 +21,8 @@ pub struct ClaimFilter {
     pub without_verdict: bool,
     pub claimant: Option<String>,
     pub tag: Option<String>,
+    /// Only claims assigned to this person (any case).
+    pub assignee: Option<String>,
     pub order: ClaimOrder,
     /// At most this many claims; `None` for all.
     pub limit: Option<usize>,
@@ -271,14 +273,7 @@ pub(super) fn put_verdict(
     validate_rationale(rationale)?;
     let old = current_verdict(tx, claim_pk)?;
     let (at, by) = tx.logged(logged);
-    tx.prepare_cached(
-        "INSERT INTO verdicts (claim_pk, verdict, rationale, given_at, given_by)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
-            rationale = excluded.rationale, given_at = excluded.given_at,
-            given_by = excluded.given_by",
-    )?
-    .execute(params![claim_pk, verdict.as_str(), rationale, at, by])?;
+    super::replay::put_verdict(tx, claim_pk, verdict.as_str(), rationale, (at, by), None)?;
     let mut change = json!({ "verdict": verdict, "rationale": rationale });
     if let Some(old) = old {
         change["old"] = old;
@@ -515,6 +510,12 @@ impl Store {
         if let Some(tag) = &filter.tag {
             sql.push_str(" AND c.pk IN (SELECT claim_pk FROM claim_tags WHERE tag = ?)");
             args.push(Box::new(clean_tag(tag)?));
+        }
+        if let Some(assignee) = &filter.assignee {
+            sql.push_str(
+                " AND c.pk IN (SELECT claim_pk FROM assignments WHERE assignee = ? COLLATE NOCASE)",
+            );
+            args.push(Box::new(assignee.trim().to_string()));
         }
         sql.push_str(match filter.order {
             ClaimOrder::NewestFirst => " ORDER BY c.pk DESC",

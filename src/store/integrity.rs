@@ -6,8 +6,8 @@
 //! so the same event hashes the same in every store, whatever whitespace or key order its
 //! JSON text has. This module computes and checks; it never changes the store.
 
-use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -25,6 +25,21 @@ pub(crate) struct EventContent<'a> {
     pub record_kind: &'a str,
     pub record_id: &'a str,
     pub change: &'a Value,
+}
+
+impl<'a> EventContent<'a> {
+    /// The hashed parts of a stored event.
+    pub(crate) fn of(event: &'a super::replay::StoredEvent) -> Self {
+        EventContent {
+            id: &event.id,
+            at: &event.at,
+            author: &event.author,
+            action: &event.action,
+            record_kind: &event.record_kind,
+            record_id: &event.record_id,
+            change: &event.change,
+        }
+    }
 }
 
 /// A copy of `value` whose objects list their keys in sorted order.
@@ -86,6 +101,275 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
     .map_err(|e| Error::store(format!("cannot register factdesk's SQL functions: {e}")))
 }
 
+/// What `factdesk verify` found: how much it checked, and every problem (empty when all holds).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Verification {
+    pub events: u64,
+    pub records: u64,
+    pub problems: Vec<String>,
+}
+
+/// The guards the event log must have, by name: a trigger refusing UPDATE and one refusing
+/// DELETE, each raising an abort.
+const GUARDS: &[(&str, &str)] = &[
+    ("events_no_update", "BEFORE UPDATE ON events"),
+    ("events_no_delete", "BEFORE DELETE ON events"),
+];
+
+/// The tables the event log rebuilds, each read with foreign keys turned into ids and in id
+/// order, so a store and its rebuild compare row by row: (what a row is, the query, the names
+/// of the columns after the first, which is the row's id).
+const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
+    (
+        "source",
+        "SELECT id, name, kind, url, note, created_at, created_by FROM sources ORDER BY id",
+        &["name", "kind", "url", "note", "created_at", "created_by"],
+    ),
+    (
+        "claim",
+        "SELECT c.id, c.text, cl.id, rb.id, c.stance, c.url, c.quote, c.claim_date, c.created_at,
+                c.created_by,
+                (SELECT group_concat(tag, ', ') FROM
+                    (SELECT tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY tag))
+           FROM claims c LEFT JOIN sources cl ON cl.pk = c.claimant_pk
+           LEFT JOIN sources rb ON rb.pk = c.reported_by_pk ORDER BY c.id",
+        &[
+            "text",
+            "claimant",
+            "reported_by",
+            "stance",
+            "url",
+            "quote",
+            "date",
+            "created_at",
+            "created_by",
+            "tags",
+        ],
+    ),
+    (
+        "evidence",
+        "SELECT e.id, c.id, e.stance, s.id, e.url, e.quote, e.note, e.created_at, e.created_by
+           FROM evidence e JOIN claims c ON c.pk = e.claim_pk
+           LEFT JOIN sources s ON s.pk = e.source_pk ORDER BY e.id",
+        &[
+            "claim",
+            "stance",
+            "source",
+            "url",
+            "quote",
+            "note",
+            "created_at",
+            "created_by",
+        ],
+    ),
+    (
+        "link",
+        "SELECT l.id, f.id, t.id, l.relation, l.note, l.created_at, l.created_by, l.removed_at,
+                l.removed_by
+           FROM links l JOIN claims f ON f.pk = l.from_pk JOIN claims t ON t.pk = l.to_pk
+          ORDER BY l.id",
+        &[
+            "from",
+            "to",
+            "relation",
+            "note",
+            "created_at",
+            "created_by",
+            "removed_at",
+            "removed_by",
+        ],
+    ),
+    (
+        "verdict of claim",
+        "SELECT c.id, v.verdict, v.rationale, v.given_at, v.given_by, v.reviewed_at, v.reviewed_by
+           FROM verdicts v JOIN claims c ON c.pk = v.claim_pk ORDER BY c.id",
+        &[
+            "verdict",
+            "rationale",
+            "given_at",
+            "given_by",
+            "reviewed_at",
+            "reviewed_by",
+        ],
+    ),
+    (
+        "proposed verdict of claim",
+        "SELECT c.id, p.verdict, p.rationale, p.proposed_at, p.proposed_by
+           FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk ORDER BY c.id",
+        &["verdict", "rationale", "proposed_at", "proposed_by"],
+    ),
+    (
+        "assignment of claim",
+        "SELECT c.id, a.assignee, a.assigned_at, a.assigned_by
+           FROM assignments a JOIN claims c ON c.pk = a.claim_pk ORDER BY c.id",
+        &["assignee", "assigned_at", "assigned_by"],
+    ),
+    (
+        "setting",
+        "SELECT key, value, set_at, set_by FROM settings ORDER BY key",
+        &["value", "set_at", "set_by"],
+    ),
+];
+
+/// At most this many differences between the tables and the event log are spelled out.
+const SHOWN_DIFFERENCES: usize = 20;
+
+type Row = (String, Vec<Option<String>>);
+
+fn read_rows<'s>(
+    stmt: &'s mut rusqlite::Statement,
+) -> Result<impl Iterator<Item = rusqlite::Result<Row>> + 's> {
+    let columns = stmt.column_count();
+    Ok(stmt.query_map([], move |r| {
+        let values = (1..columns)
+            .map(|i| {
+                Ok(match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    rusqlite::types::ValueRef::Text(t) => {
+                        Some(String::from_utf8_lossy(t).into_owned())
+                    }
+                    rusqlite::types::ValueRef::Integer(n) => Some(n.to_string()),
+                    rusqlite::types::ValueRef::Real(x) => Some(x.to_string()),
+                    rusqlite::types::ValueRef::Blob(_) => Some("<blob>".into()),
+                })
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        Ok((r.get(0)?, values))
+    })?)
+}
+
+fn shown(value: &Option<String>) -> String {
+    match value {
+        None => "empty".into(),
+        Some(v) => {
+            let mut v = v.replace('\n', " ");
+            if v.chars().count() > 60 {
+                v = v.chars().take(57).collect::<String>() + "...";
+            }
+            format!("'{v}'")
+        }
+    }
+}
+
+/// Compares every rebuilt table of `store` with `rebuilt`, row by row in id order; returns how
+/// many rows it compared and the differences.
+fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<String>)> {
+    let mut compared = 0;
+    let mut found = Vec::new();
+    for (what, sql, fields) in REBUILT_TABLES {
+        let mut stored_stmt = store.prepare(sql)?;
+        let mut rebuilt_stmt = rebuilt.prepare(sql)?;
+        let mut stored_rows = read_rows(&mut stored_stmt)?;
+        let mut replayed_rows = read_rows(&mut rebuilt_stmt)?;
+        let mut stored = stored_rows.next().transpose()?;
+        let mut replayed = replayed_rows.next().transpose()?;
+        loop {
+            let order = match (&stored, &replayed) {
+                (None, None) => break,
+                (Some(a), Some(b)) => a.0.cmp(&b.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+            };
+            compared += 1;
+            match order {
+                std::cmp::Ordering::Less => {
+                    let (id, _) = stored.take().expect("compared");
+                    found.push(format!(
+                        "{what} {id} is in the tables, but no event made it"
+                    ));
+                    stored = stored_rows.next().transpose()?;
+                }
+                std::cmp::Ordering::Greater => {
+                    let (id, _) = replayed.take().expect("compared");
+                    found.push(format!(
+                        "{what} {id} is missing from the tables, but the events make it"
+                    ));
+                    replayed = replayed_rows.next().transpose()?;
+                }
+                std::cmp::Ordering::Equal => {
+                    let (id, have) = stored.take().expect("compared");
+                    let (_, want) = replayed.take().expect("compared");
+                    for ((field, have), want) in fields.iter().zip(&have).zip(&want) {
+                        if have != want {
+                            found.push(format!(
+                                "{what} {id}: {field} is {} in the tables, but the events say {}",
+                                shown(have),
+                                shown(want)
+                            ));
+                        }
+                    }
+                    stored = stored_rows.next().transpose()?;
+                    replayed = replayed_rows.next().transpose()?;
+                }
+            }
+        }
+    }
+    Ok((compared, found))
+}
+
+impl super::Store {
+    /// Checks the store against its own event log: every event's hash, the append-only guards,
+    /// and that the tables hold exactly what replaying the events rebuilds. Reads only.
+    pub fn verify(&self) -> Result<Verification> {
+        let conn = self.conn();
+        let mut problems = Vec::new();
+        let quick: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if quick != "ok" {
+            problems.push(format!("SQLite finds the file damaged: {quick}"));
+        }
+        for (name, fires) in GUARDS {
+            let sql: Option<String> = conn
+                .query_row(
+                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1 AND tbl_name = 'events'",
+                    [name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let intact = sql.is_some_and(|sql| {
+                let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+                sql.contains(fires) && sql.contains("RAISE(ABORT") && !sql.contains(" WHEN ")
+            });
+            if !intact {
+                problems.push(format!(
+                    "the event log's guard {name} is missing or altered: events could be changed or deleted"
+                ));
+            }
+        }
+        let events: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let mut stmt = conn.prepare(
+            "SELECT id, action FROM events
+              WHERE hash IS NOT factdesk_event_hash(id, at, author, action, record_kind, record_id, change)
+              ORDER BY pk",
+        )?;
+        let tampered =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for event in tampered {
+            let (id, action) = event?;
+            problems.push(format!(
+                "event {id} ({action}) was changed after it was written: its hash does not match its content"
+            ));
+        }
+        let (records, mut differences) = match self.replayed(None) {
+            Ok(rebuilt) => compare_tables(conn, rebuilt.conn())?,
+            Err(e) => (0, vec![format!("the event log cannot be replayed: {e}")]),
+        };
+        let total = differences.len();
+        if total > SHOWN_DIFFERENCES {
+            differences.truncate(SHOWN_DIFFERENCES);
+            differences.push(format!(
+                "… and {} more differences between the tables and the event log",
+                total - SHOWN_DIFFERENCES
+            ));
+        }
+        problems.extend(differences);
+        Ok(Verification {
+            events: events as u64,
+            records,
+            problems,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +401,143 @@ mod tests {
         let mut other_author = content(&a);
         other_author.author = "bo";
         assert_ne!(event_hash(&content(&a)), event_hash(&other_author));
+    }
+
+    fn busy_store() -> (crate::store::Store, String) {
+        use crate::model::*;
+        let mut store = crate::store::Store::open_in_memory()
+            .unwrap()
+            .with_author("ana");
+        let allegation = store
+            .log_claim(&NewClaim {
+                text: "Iran supplied Russia with ballistic missiles".into(),
+                claimant: Some("U.S. and European officials".into()),
+                reported_by: Some("The Wall Street Journal".into()),
+                tags: vec!["iran".into()],
+                ..NewClaim::default()
+            })
+            .unwrap();
+        let denial = store
+            .log_claim(&NewClaim {
+                text: "Iran has not provided weapons to either side".into(),
+                claimant: Some("Iranian Mission to the UN".into()),
+                stance: Some(Stance::Denies),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        store
+            .add_evidence(
+                &allegation,
+                &NewEvidence {
+                    stance: EvidenceStance::Supports,
+                    source: Some("Pentagon".into()),
+                    note: Some("Briefing".into()),
+                    url: None,
+                    quote: None,
+                },
+            )
+            .unwrap();
+        let link = store
+            .add_link(&denial, &allegation, Relation::Contradicts, None)
+            .unwrap();
+        store.remove_link(&link.id).unwrap();
+        store
+            .add_link(&denial, &allegation, Relation::Contradicts, Some("again"))
+            .unwrap();
+        store
+            .edit_claim(
+                &allegation,
+                &ClaimEdit {
+                    text: Some("Iran supplied Russia with short-range ballistic missiles".into()),
+                    claimant: Some(Some("U.S. officials".into())),
+                    date: Some(Some("2024-09-06".into())),
+                    add_tags: vec!["missiles".into()],
+                    remove_tags: vec!["iran".into()],
+                    ..ClaimEdit::default()
+                },
+            )
+            .unwrap();
+        store
+            .set_verdict(&denial, VerdictKind::Refuted, "Satellite images")
+            .unwrap();
+        store.clear_verdict(&denial, "Images disputed").unwrap();
+        store
+            .set_verdict(&allegation, VerdictKind::Mixed, "Partly")
+            .unwrap();
+        (store, allegation)
+    }
+
+    #[test]
+    fn a_store_written_through_factdesk_verifies() {
+        let (store, _) = busy_store();
+        let report = store.verify().unwrap();
+        assert_eq!(report.problems, Vec::<String>::new());
+        assert!(report.events >= 10, "{report:?}");
+    }
+
+    #[test]
+    fn an_edit_behind_factdesks_back_is_reported_by_record_and_field() {
+        let (store, allegation) = busy_store();
+        store
+            .conn()
+            .execute(
+                "UPDATE claims SET text = 'Iran supplied nothing' WHERE id = ?1",
+                [&allegation],
+            )
+            .unwrap();
+        store
+            .conn()
+            .execute("UPDATE verdicts SET verdict = 'supported'", [])
+            .unwrap();
+        let problems = store.verify().unwrap().problems;
+        assert_eq!(
+            problems,
+            vec![
+                format!(
+                    "claim {allegation}: text is 'Iran supplied nothing' in the tables, but the \
+                     events say 'Iran supplied Russia with short-range ballistic missiles'"
+                ),
+                format!(
+                    "verdict of claim {allegation}: verdict is 'supported' in the tables, but the \
+                     events say 'mixed'"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_edited_event_and_a_dropped_guard_are_reported() {
+        let (store, _) = busy_store();
+        store
+            .conn()
+            .execute_batch(
+                "DROP TRIGGER events_no_update;
+                 UPDATE events SET author = 'mallory' WHERE action = 'verdict.clear';",
+            )
+            .unwrap();
+        let problems = store.verify().unwrap().problems;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(
+            problems[0],
+            "the event log's guard events_no_update is missing or altered: events could be changed or deleted"
+        );
+        assert!(
+            problems[1].ends_with(
+                "(verdict.clear) was changed after it was written: its hash does not match its content"
+            ),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn replaying_up_to_a_time_rebuilds_the_store_as_it_stood() {
+        let (store, allegation) = busy_store();
+        let before = store.replayed(Some("2000-01-01T00:00:00.000Z")).unwrap();
+        assert!(before.claims(&Default::default()).unwrap().is_empty());
+        let now = store.replayed(Some("9999-01-01T00:00:00.000Z")).unwrap();
+        assert_eq!(
+            now.claim(&allegation).unwrap(),
+            store.claim(&allegation).unwrap()
+        );
     }
 }

@@ -15,14 +15,16 @@ mod import;
 mod integrity;
 mod links;
 mod migrate;
+mod replay;
 mod reports;
 mod sources;
 mod suggest;
+mod team;
 
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
@@ -33,6 +35,7 @@ pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use suggest::{CANDIDATES, LinkQuery};
+pub use team::{REVIEW_REQUIRED, SETTINGS};
 
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -106,50 +109,55 @@ impl<'s> Tx<'s> {
         record_id: &str,
         change: &impl serde::Serialize,
     ) -> Result<()> {
-        let mut change = serde_json::to_string(change)
+        let event = self.new_event(action, kind, record_id, change)?;
+        replay::insert_event(self, &event)
+    }
+
+    /// Records an event and makes its change by replaying it: the path of every change whose
+    /// effect on the tables is exactly what replaying its event does (settings, assignments,
+    /// comments, proposed and reviewed verdicts), so the two cannot disagree.
+    pub(crate) fn record_and_apply(
+        &self,
+        action: &str,
+        kind: RecordKind,
+        record_id: &str,
+        change: &impl serde::Serialize,
+    ) -> Result<()> {
+        let event = self.new_event(action, kind, record_id, change)?;
+        replay::apply(self, &event)?;
+        replay::insert_event(self, &event)
+    }
+
+    /// A new event by this transaction's author, now, with its hash.
+    fn new_event(
+        &self,
+        action: &str,
+        kind: RecordKind,
+        record_id: &str,
+        change: &impl serde::Serialize,
+    ) -> Result<replay::StoredEvent> {
+        let mut change = serde_json::to_value(change)
             .map_err(|e| Error::store(format!("cannot record a change: {e}")))?;
-        debug_assert!(
-            change.starts_with('{') && change.ends_with('}'),
-            "a change is a JSON object"
-        );
+        let Value::Object(members) = &mut change else {
+            return Err(Error::store(
+                "cannot record a change: it is not a JSON object",
+            ));
+        };
         if let Some(origin) = self.origin {
-            // Add "import": origin as the object's last member.
-            change.pop();
-            if change.len() > 1 {
-                change.push(',');
-            }
-            change.push_str("\"import\":");
-            change.push_str(&Value::from(origin).to_string());
-            change.push('}');
+            members.insert("import".into(), Value::from(origin));
         }
-        let id = new_event_id();
-        let value: Value = serde_json::from_str(&change)
-            .map_err(|e| Error::store(format!("cannot record a change: {e}")))?;
-        let hash = integrity::event_hash(&integrity::EventContent {
-            id: &id,
-            at: &self.now,
-            author: self.author,
-            action,
-            record_kind: kind.as_str(),
-            record_id,
-            change: &value,
-        });
-        self.tx
-            .prepare_cached(
-                "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                id,
-                self.now,
-                self.author,
-                action,
-                kind.as_str(),
-                record_id,
-                change,
-                hash
-            ])?;
-        Ok(())
+        let mut event = replay::StoredEvent {
+            id: new_event_id(),
+            at: self.now.clone(),
+            author: self.author.to_string(),
+            action: action.to_string(),
+            record_kind: kind.as_str().to_string(),
+            record_id: record_id.to_string(),
+            change,
+            hash: String::new(),
+        };
+        event.hash = integrity::event_hash(&integrity::EventContent::of(&event));
+        Ok(event)
     }
 
     /// When and by whom a record was logged: as an imported file says, else now, by the author.

@@ -71,6 +71,10 @@ fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result
     if let Some(note) = &source.note {
         change["note"] = json!(note);
     }
+    if let Some(logged) = logged {
+        change["created_at"] = json!(logged.at);
+        change["created_by"] = json!(logged.by);
+    }
     tx.record_event("source.add", RecordKind::Source, &id, &change)?;
     Ok((pk, id))
 }

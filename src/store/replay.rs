@@ -1,0 +1,482 @@
+//! Replaying the event log: applying events, one at a time, to a store's tables.
+//!
+//! This is what makes the event log the source of truth. `verify` and `--as-of` replay it into
+//! a fresh in-memory store; importing an event bundle replays the records the bundle touched.
+//! Events are applied in the **canonical order** — [`phase`], then time, then event id — which
+//! is the same in every store, so two stores holding the same events hold the same tables,
+//! whatever order the events arrived in. The phase puts every record's creation before whatever
+//! refers to it, even when clocks disagree: sources, then claims, then evidence and links, then
+//! every later change. Within a phase the later event wins (for edits, verdicts, settings).
+//!
+//! Applying never records events and never touches the full-text index (the caller keeps it in
+//! step); it must not be used for changes typed in — those go through the store's operations,
+//! which validate them and record their events.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::Value;
+
+use crate::error::{Error, Result};
+use crate::model::source_key;
+
+/// One event as stored (or as carried in a bundle).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredEvent {
+    pub id: String,
+    pub at: String,
+    pub author: String,
+    pub action: String,
+    pub record_kind: String,
+    pub record_id: String,
+    pub change: Value,
+    pub hash: String,
+}
+
+/// The columns [`StoredEvent::from_row`] reads, in order.
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, at, author, action, record_kind, record_id, change, hash";
+
+impl StoredEvent {
+    /// Reads the [`EVENT_COLUMNS`] of a row.
+    pub(crate) fn from_row(row: &Row) -> rusqlite::Result<StoredEvent> {
+        let change: String = row.get(6)?;
+        Ok(StoredEvent {
+            id: row.get(0)?,
+            at: row.get(1)?,
+            author: row.get(2)?,
+            action: row.get(3)?,
+            record_kind: row.get(4)?,
+            record_id: row.get(5)?,
+            change: serde_json::from_str(&change).map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    6,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?,
+            hash: row.get(7)?,
+        })
+    }
+
+    /// The event's place in the canonical order.
+    pub(crate) fn order_key(&self) -> (u8, &str, &str) {
+        (phase(&self.action), &self.at, &self.id)
+    }
+
+    fn text(&self, field: &str) -> Option<&str> {
+        self.change.get(field).and_then(Value::as_str)
+    }
+
+    fn required(&self, field: &str) -> Result<&str> {
+        self.text(field).ok_or_else(|| {
+            Error::invalid(format!(
+                "event {} ({}) has no '{field}'",
+                self.id, self.action
+            ))
+        })
+    }
+
+    /// When and by whom the record was made: as an imported file said, else the event's own.
+    fn logged(&self, at_field: &str, by_field: &str) -> (&str, &str) {
+        (
+            self.text(at_field).unwrap_or(&self.at),
+            self.text(by_field).unwrap_or(&self.author),
+        )
+    }
+}
+
+/// Every action factdesk writes, with its phase in the canonical order.
+const ACTIONS: &[(&str, u8)] = &[
+    ("source.add", 0),
+    ("claim.add", 1),
+    ("evidence.add", 2),
+    ("link.add", 2),
+    ("claim.edit", 3),
+    ("claim.assign", 3),
+    ("claim.comment", 3),
+    ("verdict.set", 3),
+    ("verdict.clear", 3),
+    ("verdict.propose", 3),
+    ("review.approve", 3),
+    ("review.reject", 3),
+    ("link.remove", 3),
+    ("config.set", 3),
+];
+
+/// Whether this factdesk knows how to apply an action.
+pub(crate) fn is_known_action(action: &str) -> bool {
+    ACTIONS.iter().any(|(a, _)| *a == action)
+}
+
+/// The phase of an action in the canonical order (unknown actions last).
+pub(crate) fn phase(action: &str) -> u8 {
+    ACTIONS
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(u8::MAX, |(_, p)| *p)
+}
+
+/// The canonical order as an SQL expression over the `events` table, for `ORDER BY`.
+pub(crate) const CANONICAL_ORDER: &str = "CASE action WHEN 'source.add' THEN 0 \
+     WHEN 'claim.add' THEN 1 WHEN 'evidence.add' THEN 2 WHEN 'link.add' THEN 2 ELSE 3 END, at, id";
+
+fn claim_pk(conn: &Connection, event: &StoredEvent, id: &str) -> Result<i64> {
+    conn.prepare_cached("SELECT pk FROM claims WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "event {} ({}) refers to claim {id}, which neither the store nor the events hold",
+                event.id, event.action
+            ))
+        })
+}
+
+fn source_pk(conn: &Connection, event: &StoredEvent, name: Option<&str>) -> Result<Option<i64>> {
+    let Some(name) = name else { return Ok(None) };
+    let pk = conn
+        .prepare_cached("SELECT pk FROM sources WHERE name_key = ?1")?
+        .query_row([source_key(name)], |r| r.get(0))
+        .optional()?;
+    pk.map(Some).ok_or_else(|| {
+        Error::invalid(format!(
+            "event {} ({}) names source '{name}', which neither the store nor the events hold",
+            event.id, event.action
+        ))
+    })
+}
+
+/// Applies one event to the tables of `conn`. Claims are upserted by id (a replayed
+/// `claim.add` resets the claim's fields); everything else assumes the caller has removed
+/// the rows it is about to rebuild.
+pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
+    let e = event;
+    match e.action.as_str() {
+        "source.add" => {
+            let name = e.required("name")?;
+            let (at, by) = e.logged("created_at", "created_by");
+            // The earliest creation wins, so the result does not depend on arrival order.
+            conn.prepare_cached(
+                "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                    url = excluded.url, note = excluded.note, created_at = excluded.created_at,
+                    created_by = excluded.created_by
+                 WHERE excluded.created_at < sources.created_at
+                    OR (excluded.created_at = sources.created_at
+                        AND excluded.created_by < sources.created_by)",
+            )?
+            .execute(params![
+                e.record_id,
+                name,
+                source_key(name),
+                e.text("kind").unwrap_or("other"),
+                e.text("url"),
+                e.text("note"),
+                at,
+                by
+            ])?;
+        }
+        "claim.add" => {
+            let claimant = source_pk(conn, e, e.text("claimant"))?;
+            let reported_by = source_pk(conn, e, e.text("reported_by"))?;
+            let (at, by) = e.logged("created_at", "created_by");
+            conn.prepare_cached(
+                "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
+                                     claim_date, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (id) DO UPDATE SET text = excluded.text,
+                    claimant_pk = excluded.claimant_pk, reported_by_pk = excluded.reported_by_pk,
+                    stance = excluded.stance, url = excluded.url, quote = excluded.quote,
+                    claim_date = excluded.claim_date, created_at = excluded.created_at,
+                    created_by = excluded.created_by",
+            )?
+            .execute(params![
+                e.record_id,
+                e.required("text")?,
+                claimant,
+                reported_by,
+                e.text("stance").unwrap_or("asserts"),
+                e.text("url"),
+                e.text("quote"),
+                e.text("date"),
+                at,
+                by
+            ])?;
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1")?
+                .execute([pk])?;
+            for tag in e
+                .change
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)",
+                )?
+                .execute(params![pk, tag.as_str()])?;
+            }
+        }
+        "claim.edit" => {
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            for (field, column) in [
+                ("text", "text"),
+                ("stance", "stance"),
+                ("url", "url"),
+                ("quote", "quote"),
+                ("date", "claim_date"),
+            ] {
+                if let Some(edit) = e.change.get(field) {
+                    let sql = format!("UPDATE claims SET {column} = ?2 WHERE pk = ?1");
+                    conn.prepare_cached(&sql)?
+                        .execute(params![pk, edit.get("new").and_then(Value::as_str)])?;
+                }
+            }
+            for (field, column) in [
+                ("claimant", "claimant_pk"),
+                ("reported_by", "reported_by_pk"),
+            ] {
+                if let Some(edit) = e.change.get(field) {
+                    let source = source_pk(conn, e, edit.get("new").and_then(Value::as_str))?;
+                    let sql = format!("UPDATE claims SET {column} = ?2 WHERE pk = ?1");
+                    conn.prepare_cached(&sql)?.execute(params![pk, source])?;
+                }
+            }
+            for tag in e
+                .change
+                .get("tags_added")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)",
+                )?
+                .execute(params![pk, tag.as_str()])?;
+            }
+            for tag in e
+                .change
+                .get("tags_removed")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1 AND tag = ?2")?
+                    .execute(params![pk, tag.as_str()])?;
+            }
+        }
+        "verdict.set" => {
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            let (at, by) = e.logged("given_at", "given_by");
+            put_verdict(
+                conn,
+                pk,
+                e.required("verdict")?,
+                e.required("rationale")?,
+                (at, by),
+                None,
+            )?;
+        }
+        "verdict.clear" => {
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            conn.prepare_cached("DELETE FROM verdicts WHERE claim_pk = ?1")?
+                .execute([pk])?;
+        }
+        "verdict.propose" => {
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            conn.prepare_cached(
+                "INSERT INTO proposed_verdicts (claim_pk, verdict, rationale, proposed_at, proposed_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
+                    rationale = excluded.rationale, proposed_at = excluded.proposed_at,
+                    proposed_by = excluded.proposed_by",
+            )?
+            .execute(params![
+                pk,
+                e.required("verdict")?,
+                e.required("rationale")?,
+                e.at,
+                e.author
+            ])?;
+        }
+        "review.approve" => {
+            // The approval carries the verdict it approved, so it stands even where the
+            // proposal was since replaced or withdrawn by someone who had not seen it.
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            let given = (e.required("proposed_at")?, e.required("proposed_by")?);
+            let reviewed = (e.at.as_str(), e.author.as_str());
+            put_verdict(
+                conn,
+                pk,
+                e.required("verdict")?,
+                e.required("rationale")?,
+                given,
+                Some(reviewed),
+            )?;
+            conn.prepare_cached("DELETE FROM proposed_verdicts WHERE claim_pk = ?1")?
+                .execute([pk])?;
+        }
+        "review.reject" => {
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            conn.prepare_cached("DELETE FROM proposed_verdicts WHERE claim_pk = ?1")?
+                .execute([pk])?;
+        }
+        "claim.assign" => {
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            match e.text("assignee") {
+                Some(assignee) => conn
+                    .prepare_cached(
+                        "INSERT INTO assignments (claim_pk, assignee, assigned_at, assigned_by)
+                         VALUES (?1, ?2, ?3, ?4)
+                         ON CONFLICT (claim_pk) DO UPDATE SET assignee = excluded.assignee,
+                            assigned_at = excluded.assigned_at, assigned_by = excluded.assigned_by",
+                    )?
+                    .execute(params![pk, assignee, e.at, e.author])?,
+                None => conn
+                    .prepare_cached("DELETE FROM assignments WHERE claim_pk = ?1")?
+                    .execute([pk])?,
+            };
+        }
+        "claim.comment" => {
+            // A comment is its event; it only needs its claim to exist.
+            claim_pk(conn, e, &e.record_id)?;
+        }
+        "evidence.add" => {
+            let claim = claim_pk(conn, e, e.required("claim")?)?;
+            let source = source_pk(conn, e, e.text("source"))?;
+            let (at, by) = e.logged("created_at", "created_by");
+            conn.prepare_cached(
+                "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
+                                       created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                e.record_id,
+                claim,
+                e.required("stance")?,
+                source,
+                e.text("url"),
+                e.text("quote"),
+                e.text("note"),
+                at,
+                by
+            ])?;
+        }
+        "link.add" => {
+            let from = claim_pk(conn, e, e.required("from")?)?;
+            let to = claim_pk(conn, e, e.required("to")?)?;
+            let (at, by) = e.logged("created_at", "created_by");
+            conn.prepare_cached(
+                "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                e.record_id,
+                from,
+                to,
+                e.required("relation")?,
+                e.text("note"),
+                at,
+                by
+            ])?;
+        }
+        "link.remove" => {
+            conn.prepare_cached(
+                "UPDATE links SET removed_at = ?2, removed_by = ?3
+                 WHERE id = ?1 AND removed_at IS NULL",
+            )?
+            .execute(params![e.record_id, e.at, e.author])?;
+        }
+        "config.set" => {
+            conn.prepare_cached(
+                "INSERT INTO settings (key, value, set_at, set_by) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value,
+                    set_at = excluded.set_at, set_by = excluded.set_by",
+            )?
+            .execute(params![e.record_id, e.required("value")?, e.at, e.author])?;
+        }
+        other => {
+            return Err(Error::invalid(format!(
+                "event {} has an action this factdesk does not know ('{other}'): \
+                 it was written by a newer factdesk",
+                e.id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes a claim's verdict row (replacing any), with who reviewed it when it was reviewed.
+pub(crate) fn put_verdict(
+    conn: &Connection,
+    claim_pk: i64,
+    verdict: &str,
+    rationale: &str,
+    given: (&str, &str),
+    reviewed: Option<(&str, &str)>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO verdicts (claim_pk, verdict, rationale, given_at, given_by, reviewed_at, reviewed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
+            rationale = excluded.rationale, given_at = excluded.given_at,
+            given_by = excluded.given_by, reviewed_at = excluded.reviewed_at,
+            reviewed_by = excluded.reviewed_by",
+    )?
+    .execute(params![
+        claim_pk,
+        verdict,
+        rationale,
+        given.0,
+        given.1,
+        reviewed.map(|r| r.0),
+        reviewed.map(|r| r.1)
+    ])?;
+    Ok(())
+}
+
+impl super::Store {
+    /// The store as its event log rebuilds it — every event, or those up to and including the
+    /// time `until` — as a new in-memory store. Comments up to then come along, so a rebuilt
+    /// claim shows them; no other event is copied.
+    pub(crate) fn replayed(&self, until: Option<&str>) -> Result<super::Store> {
+        let mut rebuilt = super::Store::open_in_memory()?
+            .with_author(self.author.clone())
+            .with_clock(self.clock.clone());
+        let tx = rebuilt.conn.transaction()?;
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE ?1 IS NULL OR at <= ?1 ORDER BY {CANONICAL_ORDER}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([until])?;
+        while let Some(row) = rows.next()? {
+            let event = StoredEvent::from_row(row)?;
+            apply(&tx, &event)?;
+            if event.action == "claim.comment" {
+                insert_event(&tx, &event)?;
+            }
+        }
+        tx.commit()?;
+        Ok(rebuilt)
+    }
+}
+
+/// Inserts an event exactly as given (its id, time, author and hash kept).
+pub(crate) fn insert_event(conn: &Connection, event: &StoredEvent) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        event.id,
+        event.at,
+        event.author,
+        event.action,
+        event.record_kind,
+        event.record_id,
+        event.change.to_string(),
+        event.hash
+    ])?;
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! Team work on one store: desk settings, review before a verdict stands, who is assigned to a
+//! claim, and comments. Each change here is written by recording its event and replaying it
+//! ([`Tx::record_and_apply`]), so the tables can never say something the event log does not.
+//! The rule that a verdict needs a second person lives here; nothing here prints or parses.
+
+use rusqlite::{OptionalExtension, params};
+use serde_json::json;
+
+use super::{IdTable, Store, Tx, resolve_id, word};
+use crate::error::{Error, Result};
+use crate::model::{
+    Comment, ProposedVerdict, RecordKind, Setting, VerdictKind, VerdictOutcome, validate_rationale,
+};
+
+/// The settings a store knows, with what each means; `config set` refuses any other key.
+pub const SETTINGS: &[(&str, &str)] = &[(
+    REVIEW_REQUIRED,
+    "true: a verdict stands only once a different person approves it (false by default)",
+)];
+
+/// The setting that turns on review before a verdict stands.
+pub const REVIEW_REQUIRED: &str = "review.required";
+
+fn clean_setting(key: &str, value: &str) -> Result<String> {
+    if !SETTINGS.iter().any(|(k, _)| *k == key) {
+        let known: Vec<&str> = SETTINGS.iter().map(|(k, _)| *k).collect();
+        return Err(Error::invalid(format!(
+            "unknown setting '{key}' (known: {})",
+            known.join(", ")
+        )));
+    }
+    match value.trim().to_lowercase().as_str() {
+        "true" | "yes" | "on" | "1" => Ok("true".into()),
+        "false" | "no" | "off" | "0" => Ok("false".into()),
+        _ => Err(Error::invalid(format!(
+            "setting '{key}' is true or false, not '{value}'"
+        ))),
+    }
+}
+
+fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
+        .optional()?)
+}
+
+fn proposal(tx: &Tx, claim_pk: i64) -> Result<Option<(String, String, String, String)>> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT verdict, rationale, proposed_at, proposed_by FROM proposed_verdicts
+             WHERE claim_pk = ?1",
+        )?
+        .query_row([claim_pk], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?)
+}
+
+/// Same person, whatever the case or surrounding spaces of the name.
+fn same_person(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+impl Store {
+    /// Sets a desk setting; returns whether it changed (setting the same value writes nothing).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<bool> {
+        let key = key.trim();
+        let value = clean_setting(key, value)?;
+        self.write(|tx| {
+            let old = setting(tx, key)?;
+            if old.as_deref() == Some(value.as_str()) {
+                return Ok(false);
+            }
+            let change = json!({ "value": value, "old": old });
+            tx.record_and_apply("config.set", RecordKind::Store, key, &change)?;
+            Ok(true)
+        })
+    }
+
+    /// Every setting that has been set, by key.
+    pub fn settings(&self) -> Result<Vec<Setting>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT key, value, set_at, set_by FROM settings ORDER BY key")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Setting {
+                key: r.get(0)?,
+                value: r.get(1)?,
+                set_at: r.get(2)?,
+                set_by: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Whether a verdict needs a second person before it stands.
+    pub fn review_required(&self) -> Result<bool> {
+        Ok(setting(self.conn(), REVIEW_REQUIRED)?.as_deref() == Some("true"))
+    }
+
+    /// Gives a claim a verdict: it stands at once, or — when the store requires review — it is
+    /// proposed and waits for a different person's approval.
+    pub fn give_verdict(
+        &mut self,
+        id_prefix: &str,
+        verdict: VerdictKind,
+        rationale: &str,
+    ) -> Result<VerdictOutcome> {
+        if !self.review_required()? {
+            self.set_verdict(id_prefix, verdict, rationale)?;
+            return Ok(VerdictOutcome::Stands);
+        }
+        validate_rationale(rationale)?;
+        self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let old = proposal(tx, pk)?.map(|(v, r, at, by)| {
+                json!({ "verdict": v, "rationale": r, "proposed_at": at, "proposed_by": by })
+            });
+            let change = json!({ "verdict": verdict, "rationale": rationale.trim(), "old": old });
+            tx.record_and_apply("verdict.propose", RecordKind::Claim, &id, &change)?;
+            Ok(VerdictOutcome::Proposed)
+        })
+    }
+
+    /// Approves a claim's proposed verdict, which then stands; the proposer may not approve
+    /// their own.
+    pub fn approve_verdict(&mut self, id_prefix: &str, note: Option<&str>) -> Result<VerdictKind> {
+        self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let (verdict, rationale, proposed_at, proposed_by) =
+                proposal(tx, pk)?.ok_or_else(|| {
+                    Error::invalid(format!(
+                        "claim {} has no verdict waiting for review",
+                        &id[..8]
+                    ))
+                })?;
+            if same_person(&proposed_by, tx.author) {
+                return Err(Error::invalid(format!(
+                    "you ({}) proposed this verdict: a different person must approve it",
+                    tx.author
+                )));
+            }
+            let mut change = json!({
+                "verdict": verdict, "rationale": rationale,
+                "proposed_at": proposed_at, "proposed_by": proposed_by,
+            });
+            if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
+                change["note"] = json!(note);
+            }
+            tx.record_and_apply("review.approve", RecordKind::Claim, &id, &change)?;
+            Ok(verdict.parse()?)
+        })
+    }
+
+    /// Sends a proposed verdict back to its proposer, saying why; the claim keeps the verdict
+    /// (or none) it had.
+    pub fn reject_verdict(&mut self, id_prefix: &str, why: &str) -> Result<()> {
+        if why.trim().is_empty() {
+            return Err(Error::invalid(
+                "sending a verdict back needs a reason: give --note with it",
+            ));
+        }
+        self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let (verdict, rationale, _, proposed_by) = proposal(tx, pk)?.ok_or_else(|| {
+                Error::invalid(format!(
+                    "claim {} has no verdict waiting for review",
+                    &id[..8]
+                ))
+            })?;
+            if same_person(&proposed_by, tx.author) {
+                return Err(Error::invalid(format!(
+                    "you ({}) proposed this verdict: a different person must review it \
+                     (propose a new one with `claim verdict` to replace it)",
+                    tx.author
+                )));
+            }
+            let change = json!({
+                "verdict": verdict, "rationale": rationale, "proposed_by": proposed_by,
+                "note": why.trim(),
+            });
+            tx.record_and_apply("review.reject", RecordKind::Claim, &id, &change)
+        })
+    }
+
+    /// Proposed verdicts waiting for a reviewer, oldest first.
+    pub fn review_queue(&self) -> Result<Vec<ProposedVerdict>> {
+        let mut stmt = self.conn().prepare(
+            "SELECT c.id, c.text, p.verdict, p.rationale, p.proposed_by, p.proposed_at
+               FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk
+              ORDER BY p.proposed_at, c.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ProposedVerdict {
+                claim_id: r.get(0)?,
+                text: r.get(1)?,
+                verdict: word(r, 2)?,
+                rationale: r.get(3)?,
+                proposed_by: r.get(4)?,
+                proposed_at: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The proposed verdict of one claim, if one waits for review.
+    pub fn proposed_verdict(&self, id_prefix: &str) -> Result<Option<ProposedVerdict>> {
+        let (pk, _) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
+        self.review_queue_row(pk)
+    }
+
+    fn review_queue_row(&self, claim_pk: i64) -> Result<Option<ProposedVerdict>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT c.id, c.text, p.verdict, p.rationale, p.proposed_by, p.proposed_at
+                   FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk
+                  WHERE p.claim_pk = ?1",
+            )?
+            .query_row([claim_pk], |r| {
+                Ok(ProposedVerdict {
+                    claim_id: r.get(0)?,
+                    text: r.get(1)?,
+                    verdict: word(r, 2)?,
+                    rationale: r.get(3)?,
+                    proposed_by: r.get(4)?,
+                    proposed_at: r.get(5)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Assigns a claim to someone (`None` unassigns it); returns whether anything changed.
+    pub fn assign_claim(&mut self, id_prefix: &str, assignee: Option<&str>) -> Result<bool> {
+        let assignee = assignee.map(str::trim);
+        if assignee == Some("") {
+            return Err(Error::invalid("assignee name is empty"));
+        }
+        self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            let old: Option<String> = tx
+                .prepare_cached("SELECT assignee FROM assignments WHERE claim_pk = ?1")?
+                .query_row([pk], |r| r.get(0))
+                .optional()?;
+            if assignee.is_none() && old.is_none() {
+                return Err(Error::invalid(format!(
+                    "claim {} is not assigned",
+                    &id[..8]
+                )));
+            }
+            if old.as_deref() == assignee {
+                return Ok(false);
+            }
+            let change = json!({ "assignee": assignee, "old": old });
+            tx.record_and_apply("claim.assign", RecordKind::Claim, &id, &change)?;
+            Ok(true)
+        })
+    }
+
+    /// Who is assigned to a claim.
+    pub fn assignee(&self, id_prefix: &str) -> Result<Option<String>> {
+        let (pk, _) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT assignee FROM assignments WHERE claim_pk = ?1")?
+            .query_row([pk], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Adds a comment to a claim (a comment is its event).
+    pub fn comment_claim(&mut self, id_prefix: &str, text: &str) -> Result<()> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::invalid("comment is empty"));
+        }
+        self.write(|tx| {
+            let (_, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            tx.record_and_apply(
+                "claim.comment",
+                RecordKind::Claim,
+                &id,
+                &json!({ "text": text }),
+            )
+        })
+    }
+
+    /// A claim's comments, oldest first.
+    pub fn comments(&self, id_prefix: &str) -> Result<Vec<Comment>> {
+        let (_, id) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT at, author, json_extract(change, '$.text') FROM events
+              WHERE record_id = ?1 AND action = 'claim.comment' ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map(params![id], |r| {
+            Ok(Comment {
+                at: r.get(0)?,
+                author: r.get(1)?,
+                text: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NewClaim;
+
+    fn desk() -> (Store, String) {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        let id = store
+            .log_claim(&NewClaim {
+                text: "Iran supplied Russia with ballistic missiles".into(),
+                claimant: Some("U.S. and European officials".into()),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        (store, id)
+    }
+
+    #[test]
+    fn without_review_a_verdict_stands_at_once() {
+        let (mut store, id) = desk();
+        let outcome = store
+            .give_verdict(&id, VerdictKind::Supported, "Officials confirmed it")
+            .unwrap();
+        assert_eq!(outcome, VerdictOutcome::Stands);
+        assert_eq!(
+            store.claim(&id).unwrap().verdict,
+            Some(VerdictKind::Supported)
+        );
+    }
+
+    #[test]
+    fn with_review_a_verdict_waits_for_a_different_person() {
+        let (mut store, id) = desk();
+        assert!(store.set_setting("review.required", "yes").unwrap());
+        assert!(!store.set_setting("review.required", "true").unwrap());
+        let outcome = store
+            .give_verdict(&id, VerdictKind::Refuted, "No shipment was ever seen")
+            .unwrap();
+        assert_eq!(outcome, VerdictOutcome::Proposed);
+        assert_eq!(store.claim(&id).unwrap().verdict, None);
+        let queue = store.review_queue().unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].proposed_by, "ana");
+
+        let err = store.approve_verdict(&id, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "you (ana) proposed this verdict: a different person must approve it"
+        );
+        let mut store = store.with_author("Bo");
+        store
+            .reject_verdict(&id, "Cite the shipping records")
+            .unwrap();
+        assert!(store.review_queue().unwrap().is_empty());
+        assert_eq!(store.claim(&id).unwrap().verdict, None);
+
+        let mut store = store.with_author("ana");
+        store
+            .give_verdict(&id, VerdictKind::Refuted, "Shipping records show none")
+            .unwrap();
+        let mut store = store.with_author("bo");
+        assert_eq!(
+            store.approve_verdict(&id, Some("checked")).unwrap(),
+            VerdictKind::Refuted
+        );
+        let claim = store.claim(&id).unwrap();
+        assert_eq!(claim.verdict, Some(VerdictKind::Refuted));
+        assert_eq!(
+            claim.verdict_rationale.as_deref(),
+            Some("Shipping records show none")
+        );
+        let err = store.approve_verdict(&id, None).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("has no verdict waiting for review"),
+            "{err}"
+        );
+        assert!(store.verify().unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn unknown_settings_and_values_are_refused() {
+        let (mut store, _) = desk();
+        let err = store.set_setting("review.requird", "true").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown setting 'review.requird' (known: review.required)"
+        );
+        let err = store.set_setting("review.required", "maybe").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "setting 'review.required' is true or false, not 'maybe'"
+        );
+    }
+
+    #[test]
+    fn assignments_and_comments_are_kept_and_filterable() {
+        let (mut store, id) = desk();
+        assert!(store.assign_claim(&id, Some("Bo")).unwrap());
+        assert!(!store.assign_claim(&id, Some("Bo")).unwrap());
+        let filter = crate::store::ClaimFilter {
+            assignee: Some("bo".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.claims(&filter).unwrap().len(), 1);
+        store
+            .comment_claim(&id, "Ask the Pentagon for the intercept date")
+            .unwrap();
+        let comments = store.comments(&id).unwrap();
+        assert_eq!(comments.len(), 1);
+        assert_eq!(comments[0].text, "Ask the Pentagon for the intercept date");
+        assert!(store.assign_claim(&id, None).unwrap());
+        assert!(store.claims(&filter).unwrap().is_empty());
+        assert_eq!(
+            store.assign_claim(&id, None).unwrap_err().to_string(),
+            format!("claim {} is not assigned", &id[..8])
+        );
+        assert!(store.verify().unwrap().problems.is_empty());
+    }
+}
