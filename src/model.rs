@@ -491,6 +491,48 @@ pub fn parse_time(value: &str) -> Result<String, Error> {
         .to_string())
 }
 
+/// Which end of a day a bare date stands for in a time bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DayEdge {
+    /// Its first instant (`--since 2024-09-07` includes the whole day).
+    Start,
+    /// Its last instant (`--as-of 2024-09-07` is the store at the end of that day).
+    End,
+}
+
+/// Reads a moment given on the command line — a date (`2024-09-07`), or a time with or without
+/// seconds and offset (`2024-09-07T12:00Z`, `2024-09-07 14:00:05+02:00`; UTC when no offset is
+/// given) — as stored: UTC with milliseconds, so it compares with stored times as text.
+pub fn parse_instant(value: &str, edge: DayEdge) -> Result<String, Error> {
+    let value = value.trim();
+    let stored = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    if value.len() == 10 {
+        let date = parse_date(value)?;
+        return Ok(match edge {
+            DayEdge::Start => format!("{date}T00:00:00.000Z"),
+            DayEdge::End => format!("{date}T23:59:59.999Z"),
+        });
+    }
+    let normal = value.replacen(' ', "T", 1);
+    if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&normal) {
+        return Ok(stored(at.with_timezone(&chrono::Utc)));
+    }
+    for format in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
+        if let Ok(at) = chrono::DateTime::parse_from_str(&normal, format) {
+            return Ok(stored(at.with_timezone(&chrono::Utc)));
+        }
+    }
+    let naive = normal.strip_suffix('Z').unwrap_or(&normal);
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(naive, format) {
+            return Ok(stored(at.and_utc()));
+        }
+    }
+    Err(Error::invalid(format!(
+        "malformed time '{value}' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
+    )))
+}
+
 /// Refuses empty or whitespace-only claim text; the text itself is kept exactly as given.
 pub fn validate_claim_text(text: &str) -> Result<(), Error> {
     if text.trim().is_empty() {
@@ -619,5 +661,24 @@ mod tests {
         assert_eq!(source_key("ÉLYSÉE"), source_key("élysée"));
         assert_eq!(clean_source_name("  Newsweek ").unwrap(), "Newsweek");
         assert!(clean_source_name("  ").is_err());
+    }
+
+    #[test]
+    fn instants_are_read_in_the_forms_people_type() {
+        let utc = |v: &str| parse_instant(v, DayEdge::Start).unwrap();
+        assert_eq!(utc("2024-09-07T12:00Z"), "2024-09-07T12:00:00.000Z");
+        assert_eq!(utc("2024-09-07T12:00"), "2024-09-07T12:00:00.000Z");
+        assert_eq!(utc("2024-09-07 14:00:05+02:00"), "2024-09-07T12:00:05.000Z");
+        assert_eq!(utc("2024-09-07T12:00:00.25Z"), "2024-09-07T12:00:00.250Z");
+        assert_eq!(utc("2024-09-07T14:00+02:00"), "2024-09-07T12:00:00.000Z");
+        assert_eq!(utc("2024-09-07"), "2024-09-07T00:00:00.000Z");
+        assert_eq!(
+            parse_instant("2024-09-07", DayEdge::End).unwrap(),
+            "2024-09-07T23:59:59.999Z"
+        );
+        assert_eq!(
+            parse_instant("Tuesday", DayEdge::Start).unwrap_err().to_string(),
+            "malformed time 'Tuesday' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
+        );
     }
 }

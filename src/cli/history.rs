@@ -1,4 +1,5 @@
-//! `factdesk history`: who did what, when — for one claim or the whole store.
+//! `factdesk history`: who did what, when — for one claim or the whole store, filtered by
+//! author, action and time.
 
 use clap::Args;
 
@@ -15,9 +16,17 @@ pub struct HistoryArgs {
     /// Only changes made by this person.
     #[arg(long)]
     author: Option<String>,
-    /// Only changes on or after this day (YYYY-MM-DD) or time (RFC 3339, UTC if no offset).
-    #[arg(long, value_name = "DATE")]
+    /// Only this kind of change: an action (claim.edit, verdict.set, claim.comment, …) or a
+    /// group (claim, verdict, review, link, evidence, source, config); repeat for several.
+    #[arg(long = "action", value_name = "ACTION")]
+    actions: Vec<String>,
+    /// Only changes at or after this day (YYYY-MM-DD) or time (2024-09-07T12:00Z; UTC unless
+    /// an offset is given).
+    #[arg(long, value_name = "TIME")]
     since: Option<String>,
+    /// Only changes at or before this day (to its end) or time.
+    #[arg(long, value_name = "TIME")]
+    until: Option<String>,
     #[command(flatten)]
     limit: LimitArgs,
 }
@@ -27,6 +36,8 @@ pub fn run(args: HistoryArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         claim: args.claim_id,
         author: args.author,
         since: args.since,
+        until: args.until,
+        actions: args.actions,
         limit: args.limit.fetch(),
     };
     let events = ctx.open()?.history(&filter)?;

@@ -10,7 +10,9 @@ use super::graph::to_svg;
 use super::html::Section;
 use super::{Table, Terminal, View};
 use crate::linker::Proposal;
-use crate::model::{Claim, Event, Evidence, ExplainedClaim, Link, LinkGraph, SideItem, Source};
+use crate::model::{
+    Claim, Event, Evidence, ExplainedClaim, Link, LinkGraph, RecordKind, SideItem, Source,
+};
 
 /// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
 pub fn short_id(id: &str) -> &str {
@@ -490,7 +492,10 @@ impl View for EventList<'_> {
                         when(&e.at),
                         e.author.clone(),
                         e.action.clone(),
-                        format!("{} {}", e.record_kind, short_id(&e.record)),
+                        match e.record_kind {
+                            RecordKind::Store => format!("setting {}", e.record),
+                            kind => format!("{kind} {}", short_id(&e.record)),
+                        },
                         describe_event(e),
                     ]
                 })
@@ -655,6 +660,27 @@ pub fn describe_event(event: &Event) -> String {
             s("relation"),
             short("to")
         ),
+        "claim.comment" => format!("\"{}\"", clip(&s("text"), 70)),
+        "claim.assign" => match c["assignee"].as_str() {
+            Some(name) => format!("assigned to {name}"),
+            None => format!("unassigned (was {})", s("old")),
+        },
+        "verdict.propose" => format!(
+            "proposed {}: {}",
+            s("verdict"),
+            clip(&s("rationale"), 60)
+        ),
+        "review.approve" => with_note(
+            format!("approved {} proposed by {}", s("verdict"), s("proposed_by")),
+            "note",
+        ),
+        "review.reject" => format!(
+            "sent back {} proposed by {}: {}",
+            s("verdict"),
+            s("proposed_by"),
+            clip(&s("note"), 60)
+        ),
+        "config.set" => format!("{} = {}", event.record, s("value")),
         _ => clip(&c.to_string(), 80),
     }
 }

@@ -6,7 +6,7 @@ use rusqlite::ToSql;
 
 use super::{IdTable, Store, resolve_id};
 use crate::error::{Error, Result};
-use crate::model::{Event, parse_date};
+use crate::model::{DayEdge, Event, parse_instant};
 
 /// Which events a history listing shows; all of them, newest first, by default.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -15,26 +15,16 @@ pub struct HistoryFilter {
     pub claim: Option<String>,
     /// Only events by this author (any case).
     pub author: Option<String>,
-    /// Only events at or after this date (`YYYY-MM-DD`) or UTC time (RFC 3339).
+    /// Only events at or after this moment (a date means its first instant; see
+    /// [`parse_instant`]).
     pub since: Option<String>,
+    /// Only events at or before this moment (a date means its last instant).
+    pub until: Option<String>,
+    /// Only events with one of these actions (`claim.edit`), or of these groups (`verdict`
+    /// matches `verdict.set`, `verdict.clear`, …); empty for all.
+    pub actions: Vec<String>,
     /// At most this many events; `None` for all.
     pub limit: Option<usize>,
-}
-
-/// Turns a `--since` value into the stored time format, so it compares as text.
-fn since_bound(since: &str) -> Result<String> {
-    if since.len() == 10 {
-        return parse_date(since);
-    }
-    let at = chrono::DateTime::parse_from_rfc3339(since).map_err(|_| {
-        Error::invalid(format!(
-            "malformed time '{since}' (expected YYYY-MM-DD or an RFC 3339 time like 2024-09-07T12:00:00Z)"
-        ))
-    })?;
-    Ok(at
-        .with_timezone(&chrono::Utc)
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string())
 }
 
 impl Store {
@@ -61,7 +51,38 @@ impl Store {
         }
         if let Some(since) = &filter.since {
             sql.push_str(" AND at >= ?");
-            args.push(Box::new(since_bound(since)?));
+            args.push(Box::new(parse_instant(since, DayEdge::Start)?));
+        }
+        if let Some(until) = &filter.until {
+            sql.push_str(" AND at <= ?");
+            args.push(Box::new(parse_instant(until, DayEdge::End)?));
+        }
+        if !filter.actions.is_empty() {
+            let mut alternatives = Vec::new();
+            for action in &filter.actions {
+                let action = action.trim().to_lowercase();
+                let known = super::replay::known_actions();
+                if action.contains('.') {
+                    if !known.contains(&action.as_str()) {
+                        return Err(Error::invalid(format!(
+                            "unknown action '{action}' (known: {})",
+                            known.join(", ")
+                        )));
+                    }
+                    alternatives.push("action = ?");
+                    args.push(Box::new(action));
+                } else {
+                    if !known.iter().any(|a| a.starts_with(&format!("{action}."))) {
+                        return Err(Error::invalid(format!(
+                            "unknown action '{action}' (known: {})",
+                            known.join(", ")
+                        )));
+                    }
+                    alternatives.push("action GLOB ?");
+                    args.push(Box::new(format!("{action}.*")));
+                }
+            }
+            sql.push_str(&format!(" AND ({})", alternatives.join(" OR ")));
         }
         sql.push_str(" ORDER BY at DESC, pk DESC");
         if let Some(limit) = filter.limit {

@@ -102,6 +102,11 @@ const ACTIONS: &[(&str, u8)] = &[
     ("config.set", 3),
 ];
 
+/// Every action this factdesk knows, in the order of [`ACTIONS`].
+pub(crate) fn known_actions() -> Vec<&'static str> {
+    ACTIONS.iter().map(|(a, _)| *a).collect()
+}
+
 /// Whether this factdesk knows how to apply an action.
 pub(crate) fn is_known_action(action: &str) -> bool {
     ACTIONS.iter().any(|(a, _)| *a == action)
