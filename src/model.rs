@@ -505,7 +505,8 @@ pub enum DayEdge {
 /// given) — as stored: UTC with milliseconds, so it compares with stored times as text.
 pub fn parse_instant(value: &str, edge: DayEdge) -> Result<String, Error> {
     let value = value.trim();
-    let stored = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let stored =
+        |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
     if value.len() == 10 {
         let date = parse_date(value)?;
         return Ok(match edge {
@@ -677,7 +678,9 @@ mod tests {
             "2024-09-07T23:59:59.999Z"
         );
         assert_eq!(
-            parse_instant("Tuesday", DayEdge::Start).unwrap_err().to_string(),
+            parse_instant("Tuesday", DayEdge::Start)
+                .unwrap_err()
+                .to_string(),
             "malformed time 'Tuesday' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
         );
     }

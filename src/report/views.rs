@@ -665,11 +665,7 @@ pub fn describe_event(event: &Event) -> String {
             Some(name) => format!("assigned to {name}"),
             None => format!("unassigned (was {})", s("old")),
         },
-        "verdict.propose" => format!(
-            "proposed {}: {}",
-            s("verdict"),
-            clip(&s("rationale"), 60)
-        ),
+        "verdict.propose" => format!("proposed {}: {}", s("verdict"), clip(&s("rationale"), 60)),
         "review.approve" => with_note(
             format!("approved {} proposed by {}", s("verdict"), s("proposed_by")),
             "note",

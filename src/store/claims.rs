@@ -517,9 +517,22 @@ impl Store {
             );
             args.push(Box::new(assignee.trim().to_string()));
         }
-        sql.push_str(match filter.order {
-            ClaimOrder::NewestFirst => " ORDER BY c.pk DESC",
-            ClaimOrder::OldestFirst => " ORDER BY c.pk",
+        // Claims are listed by when they were logged, then by key: the same order in every
+        // store that holds them, whatever order they arrived in. A selective filter names few
+        // claims, which are found first and then sorted (the unary `+` keeps SQLite from walking
+        // the whole claims_created index instead); otherwise the index gives the order.
+        let selective = filter.tag.is_some()
+            || filter.assignee.is_some()
+            || filter.claimant.is_some()
+            || matches!(filter.status, Some(s) if s != Status::Unresolved);
+        let key = if selective {
+            "+c.created_at"
+        } else {
+            "c.created_at"
+        };
+        sql.push_str(&match filter.order {
+            ClaimOrder::NewestFirst => format!(" ORDER BY {key} DESC, c.pk DESC"),
+            ClaimOrder::OldestFirst => format!(" ORDER BY {key}, c.pk"),
         });
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ?");

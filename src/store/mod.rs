@@ -6,6 +6,7 @@
 //! and their events through a `Tx`, and commits both together — or neither. It must not format
 //! output or parse command lines; it hands back plain [`crate::model`] values.
 
+mod bundle;
 mod claims;
 mod events;
 mod evidence;
@@ -30,6 +31,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::model::{Logged, RecordKind};
 
+pub use bundle::{BUNDLE_VERSION, BundleHeader, BundleSummary, is_bundle_header};
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};

@@ -57,11 +57,6 @@ impl StoredEvent {
         })
     }
 
-    /// The event's place in the canonical order.
-    pub(crate) fn order_key(&self) -> (u8, &str, &str) {
-        (phase(&self.action), &self.at, &self.id)
-    }
-
     fn text(&self, field: &str) -> Option<&str> {
         self.change.get(field).and_then(Value::as_str)
     }
@@ -84,43 +79,36 @@ impl StoredEvent {
     }
 }
 
-/// Every action factdesk writes, with its phase in the canonical order.
-const ACTIONS: &[(&str, u8)] = &[
-    ("source.add", 0),
-    ("claim.add", 1),
-    ("evidence.add", 2),
-    ("link.add", 2),
-    ("claim.edit", 3),
-    ("claim.assign", 3),
-    ("claim.comment", 3),
-    ("verdict.set", 3),
-    ("verdict.clear", 3),
-    ("verdict.propose", 3),
-    ("review.approve", 3),
-    ("review.reject", 3),
-    ("link.remove", 3),
-    ("config.set", 3),
+/// Every action factdesk writes and replays.
+const ACTIONS: &[&str] = &[
+    "source.add",
+    "claim.add",
+    "evidence.add",
+    "link.add",
+    "claim.edit",
+    "claim.assign",
+    "claim.comment",
+    "verdict.set",
+    "verdict.clear",
+    "verdict.propose",
+    "review.approve",
+    "review.reject",
+    "link.remove",
+    "config.set",
 ];
 
-/// Every action this factdesk knows, in the order of [`ACTIONS`].
+/// Every action this factdesk knows.
 pub(crate) fn known_actions() -> Vec<&'static str> {
-    ACTIONS.iter().map(|(a, _)| *a).collect()
+    ACTIONS.to_vec()
 }
 
 /// Whether this factdesk knows how to apply an action.
 pub(crate) fn is_known_action(action: &str) -> bool {
-    ACTIONS.iter().any(|(a, _)| *a == action)
+    ACTIONS.contains(&action)
 }
 
-/// The phase of an action in the canonical order (unknown actions last).
-pub(crate) fn phase(action: &str) -> u8 {
-    ACTIONS
-        .iter()
-        .find(|(a, _)| *a == action)
-        .map_or(u8::MAX, |(_, p)| *p)
-}
-
-/// The canonical order as an SQL expression over the `events` table, for `ORDER BY`.
+/// The canonical order as an SQL expression over the `events` table, for `ORDER BY`: the
+/// phase (sources; claims; evidence and links; every later change), then time, then event id.
 pub(crate) const CANONICAL_ORDER: &str = "CASE action WHEN 'source.add' THEN 0 \
      WHEN 'claim.add' THEN 1 WHEN 'evidence.add' THEN 2 WHEN 'link.add' THEN 2 ELSE 3 END, at, id";
 
@@ -484,4 +472,41 @@ pub(crate) fn insert_event(conn: &Connection, event: &StoredEvent) -> Result<()>
         event.hash
     ])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_canonical_order_puts_creations_before_what_refers_to_them_then_time_then_id() {
+        let store = super::super::Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        // Every action once, with times running against the phases.
+        conn.execute_batch("CREATE TEMP TABLE temp_events (id TEXT, at TEXT, action TEXT)")
+            .unwrap();
+        for (i, action) in ACTIONS.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO temp_events (id, at, action) VALUES (?1, ?2, ?3)",
+                params![format!("e{i:02}"), format!("2024-09-{:02}", 30 - i), action],
+            )
+            .unwrap();
+        }
+        let sql = format!("SELECT action FROM temp_events ORDER BY {CANONICAL_ORDER}");
+        let order: Vec<String> = conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            &order[..4],
+            ["source.add", "claim.add", "link.add", "evidence.add"]
+        );
+        // The later changes follow by time (here, the reverse of the list).
+        let mut later: Vec<&str> = ACTIONS[4..].to_vec();
+        later.reverse();
+        assert_eq!(order[4..], later);
+    }
 }

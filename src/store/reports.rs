@@ -58,7 +58,9 @@ impl Store {
         let mut stmt = conn.prepare(&format!(
             "SELECT s.claim_pk, sum(s.side = 'for'), sum(s.side = 'against') FROM claim_sides s
              WHERE s.claim_pk IN ({DISPUTED_PKS})
-             GROUP BY s.claim_pk ORDER BY 3 DESC, 2 DESC, s.claim_pk LIMIT ?1"
+             GROUP BY s.claim_pk
+             ORDER BY 3 DESC, 2 DESC, (SELECT created_at FROM claims WHERE pk = s.claim_pk),
+                      (SELECT id FROM claims WHERE pk = s.claim_pk) LIMIT ?1"
         ))?;
         let rows: Vec<(i64, i64, i64)> = stmt
             .query_map([top as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?

@@ -103,7 +103,7 @@ fn malformed_dates_are_refused() {
     }
     assert_eq!(
         desk.fails(&["history", "--since", "yesterday"], 1),
-        "factdesk: malformed time 'yesterday' (expected YYYY-MM-DD or an RFC 3339 time like 2024-09-07T12:00:00Z)"
+        "factdesk: malformed time 'yesterday' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
     );
 }
 

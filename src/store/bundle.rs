@@ -1,0 +1,311 @@
+//! Event bundles: how two stores exchange work. A bundle is JSON lines — a header naming the
+//! format and its version and how many events follow, then one event per line, exactly as
+//! stored (id, time, author, action, record, change, hash).
+//!
+//! Importing applies the events the store lacks and then rebuilds every record they touch from
+//! that record's whole history, in the canonical order of [`super::replay`]. So importing is
+//! idempotent (a second import finds nothing new), order-independent (A's work into B and B's
+//! into A leave the same tables), and loses nothing (every event is kept; where two people
+//! changed the same field, the later change in the canonical order stands and
+//! `report conflicts` lists the case). A bundle that is newer, truncated, altered, or refers
+//! to records neither side has is refused whole, naming its first bad line. This module must
+//! not decide file names or print; the CLI does.
+
+use std::io::{BufRead, Write};
+
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::integrity::{EventContent, event_hash};
+use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, StoredEvent};
+use super::{Store, Tx};
+use crate::error::{Error, Result};
+use crate::model::{DayEdge, RecordKind, parse_instant};
+
+/// The bundle format this factdesk writes and the newest it reads.
+pub const BUNDLE_VERSION: u64 = 1;
+
+/// The first line of a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleHeader {
+    /// The format version; its presence is what marks the file as a factdesk event bundle.
+    pub factdesk_bundle: u64,
+    /// How many event lines follow: fewer means the bundle was cut short.
+    pub events: u64,
+    pub exported_at: String,
+    pub exported_by: String,
+    /// Only events at or after this time were exported (absent: all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+}
+
+/// Whether the first line of a file is a bundle header (else the file is bulk claims).
+pub fn is_bundle_header(first_line: &str) -> bool {
+    serde_json::from_str::<Value>(first_line)
+        .ok()
+        .is_some_and(|v| v.get("factdesk_bundle").is_some())
+}
+
+/// What importing a bundle did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BundleSummary {
+    pub events_in_bundle: u64,
+    pub events_added: u64,
+    pub events_already_present: u64,
+    pub records_rebuilt: u64,
+}
+
+impl Store {
+    /// Writes the events (all, or those at or after `since`) as a bundle; returns how many.
+    pub fn export_events(&self, since: Option<&str>, out: &mut dyn Write) -> Result<u64> {
+        let since = since
+            .map(|s| parse_instant(s, DayEdge::Start))
+            .transpose()?;
+        // One read transaction: the count in the header and the lines come from one moment.
+        let read = self.conn().unchecked_transaction()?;
+        let count: i64 = read.query_row(
+            "SELECT count(*) FROM events WHERE ?1 IS NULL OR at >= ?1",
+            [&since],
+            |r| r.get(0),
+        )?;
+        let header = BundleHeader {
+            factdesk_bundle: BUNDLE_VERSION,
+            events: count as u64,
+            exported_at: self.clock.now(),
+            exported_by: self.author.clone(),
+            since: since.clone(),
+        };
+        let io = |e: std::io::Error| Error::Io(e);
+        serde_json::to_writer(&mut *out, &header)
+            .map_err(std::io::Error::from)
+            .map_err(io)?;
+        out.write_all(b"\n").map_err(io)?;
+        let sql =
+            format!("SELECT {EVENT_COLUMNS} FROM events WHERE ?1 IS NULL OR at >= ?1 ORDER BY pk");
+        let mut stmt = read.prepare(&sql)?;
+        let mut rows = stmt.query([&since])?;
+        let mut written = 0;
+        while let Some(row) = rows.next()? {
+            let event = StoredEvent::from_row(row)?;
+            serde_json::to_writer(&mut *out, &event)
+                .map_err(std::io::Error::from)
+                .map_err(io)?;
+            out.write_all(b"\n").map_err(io)?;
+            written += 1;
+        }
+        out.flush().map_err(io)?;
+        Ok(written)
+    }
+
+    /// Imports a bundle: adds the events this store lacks and rebuilds the records they touch.
+    /// All or nothing: any bad line refuses the whole bundle and leaves the store as it was.
+    pub fn import_bundle(&mut self, input: &mut dyn BufRead) -> Result<BundleSummary> {
+        self.write(|tx| import_lines(tx, input))
+    }
+}
+
+fn at_line(line: u64, reason: impl std::fmt::Display) -> Error {
+    Error::invalid(format!("line {line}: {reason}"))
+}
+
+/// Reads the header, then every event line; returns the summary so far.
+fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS bundle_new (event_id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS bundle_records (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS bundle_claims (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
+         DELETE FROM temp.bundle_new; DELETE FROM temp.bundle_records; DELETE FROM temp.bundle_claims;",
+    )?;
+    let mut text = String::new();
+    let mut line = 0u64;
+    let mut next_line = |text: &mut String| -> Result<bool> {
+        text.clear();
+        let read = input
+            .read_line(text)
+            .map_err(|e| Error::invalid(format!("cannot read the bundle: {e}")))?;
+        Ok(read > 0)
+    };
+    if !next_line(&mut text)? {
+        return Err(at_line(1, "the bundle is empty (no header)"));
+    }
+    line += 1;
+    let header: Value = serde_json::from_str(text.trim_end())
+        .map_err(|e| at_line(1, format!("not a factdesk bundle header: {e}")))?;
+    let version = header
+        .get("factdesk_bundle")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| {
+            at_line(
+                1,
+                "not a factdesk bundle header (no \"factdesk_bundle\" version)",
+            )
+        })?;
+    if version > BUNDLE_VERSION {
+        return Err(at_line(
+            1,
+            format!(
+                "bundle format version {version} is newer than this factdesk reads \
+                 (up to {BUNDLE_VERSION}): upgrade factdesk to import it"
+            ),
+        ));
+    }
+    let header: BundleHeader = serde_json::from_value(header)
+        .map_err(|e| at_line(1, format!("malformed bundle header: {e}")))?;
+    let mut summary = BundleSummary {
+        events_in_bundle: header.events,
+        ..BundleSummary::default()
+    };
+    let mut seen = 0u64;
+    while next_line(&mut text)? {
+        line += 1;
+        let content = text.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            return Err(at_line(line, "empty line where an event was expected"));
+        }
+        if !text.ends_with('\n') {
+            return Err(at_line(
+                line,
+                "the last line is cut short (no line end): the bundle is truncated",
+            ));
+        }
+        let event: StoredEvent = serde_json::from_str(content)
+            .map_err(|e| at_line(line, format!("not a factdesk event: {e}")))?;
+        check_event(&event).map_err(|reason| at_line(line, reason))?;
+        seen += 1;
+        let stored: Option<String> = tx
+            .prepare_cached("SELECT hash FROM events WHERE id = ?1")?
+            .query_row([&event.id], |r| r.get(0))
+            .optional()?;
+        match stored {
+            Some(hash) if hash == event.hash => summary.events_already_present += 1,
+            Some(_) => {
+                return Err(at_line(
+                    line,
+                    format!(
+                        "event {} differs from this store's copy of it (run `factdesk verify` here)",
+                        event.id
+                    ),
+                ));
+            }
+            None => {
+                replay::insert_event(tx, &event)?;
+                tx.prepare_cached("INSERT INTO temp.bundle_new (event_id, line) VALUES (?1, ?2)")?
+                    .execute(params![event.id, line as i64])?;
+                tx.prepare_cached(
+                    "INSERT OR IGNORE INTO temp.bundle_records (record_id) VALUES (?1)",
+                )?
+                .execute([&event.record_id])?;
+                summary.events_added += 1;
+            }
+        }
+    }
+    if seen != header.events {
+        return Err(at_line(
+            line + 1,
+            format!(
+                "missing: the header announces {} events but the bundle holds {seen} \
+                 (it is truncated or was edited)",
+                header.events
+            ),
+        ));
+    }
+    summary.records_rebuilt = rebuild_records(tx)?;
+    Ok(summary)
+}
+
+/// Refuses an event this factdesk cannot apply or whose content does not match its hash.
+fn check_event(event: &StoredEvent) -> std::result::Result<(), String> {
+    if event.record_kind.parse::<RecordKind>().is_err() {
+        return Err(format!(
+            "event {} has record kind '{}', which this factdesk does not know (the bundle \
+             was written by a newer factdesk)",
+            event.id, event.record_kind
+        ));
+    }
+    if !replay::is_known_action(&event.action) {
+        return Err(format!(
+            "event {} has action '{}', which this factdesk does not know (the bundle was \
+             written by a newer factdesk)",
+            event.id, event.action
+        ));
+    }
+    if !event.change.is_object() {
+        return Err(format!(
+            "event {} has a change that is not a JSON object",
+            event.id
+        ));
+    }
+    if event_hash(&EventContent::of(event)) != event.hash {
+        return Err(format!(
+            "event {} ({}) was altered after it was written: its hash does not match its content",
+            event.id, event.action
+        ));
+    }
+    Ok(())
+}
+
+/// Rebuilds every record the new events touch from its whole history; returns how many.
+fn rebuild_records(tx: &Tx) -> Result<u64> {
+    let records: i64 =
+        tx.query_row("SELECT count(*) FROM temp.bundle_records", [], |r| r.get(0))?;
+    if records == 0 {
+        return Ok(0);
+    }
+    // The claims whose full-text entry changes: those touched, and those given evidence.
+    tx.execute_batch(
+        "INSERT OR IGNORE INTO temp.bundle_claims (claim_id)
+             SELECT e.record_id FROM events e JOIN temp.bundle_new n ON n.event_id = e.id
+              WHERE e.record_kind = 'claim'
+             UNION
+             SELECT json_extract(e.change, '$.claim') FROM events e
+               JOIN temp.bundle_new n ON n.event_id = e.id
+              WHERE e.action = 'evidence.add';
+         INSERT INTO claims_fts (claims_fts, rowid, text, search_context)
+             SELECT 'delete', pk, text, search_context FROM claims
+              WHERE id IN (SELECT claim_id FROM temp.bundle_claims);
+         DELETE FROM claim_tags WHERE claim_pk IN
+             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+         DELETE FROM verdicts WHERE claim_pk IN
+             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+         DELETE FROM proposed_verdicts WHERE claim_pk IN
+             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+         DELETE FROM assignments WHERE claim_pk IN
+             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+         DELETE FROM evidence WHERE id IN (SELECT record_id FROM temp.bundle_records);
+         DELETE FROM links WHERE id IN (SELECT record_id FROM temp.bundle_records);
+         DELETE FROM settings WHERE key IN (SELECT record_id FROM temp.bundle_records);",
+    )?;
+    let sql = format!(
+        "SELECT {EVENT_COLUMNS} FROM events
+          WHERE record_id IN (SELECT record_id FROM temp.bundle_records) ORDER BY {CANONICAL_ORDER}"
+    );
+    let mut stmt = tx.prepare(&sql)?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let event = StoredEvent::from_row(row)?;
+        if let Err(e) = replay::apply(tx, &event) {
+            let line: Option<i64> = tx
+                .prepare_cached("SELECT line FROM temp.bundle_new WHERE event_id = ?1")?
+                .query_row([&event.id], |r| r.get(0))
+                .optional()?;
+            return Err(match (line, e) {
+                (Some(line), Error::Invalid(reason)) => at_line(line as u64, reason),
+                (_, e) => e,
+            });
+        }
+    }
+    drop(rows);
+    drop(stmt);
+    // The claims' search context (their evidence's notes and quotes) and full-text entries.
+    tx.execute_batch(
+        "UPDATE claims SET search_context = (
+             SELECT group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))
+               FROM evidence e WHERE e.claim_pk = claims.pk)
+          WHERE id IN (SELECT claim_id FROM temp.bundle_claims);
+         INSERT INTO claims_fts (rowid, text, search_context)
+             SELECT pk, text, search_context FROM claims
+              WHERE id IN (SELECT claim_id FROM temp.bundle_claims);",
+    )?;
+    Ok(records as u64)
+}
