@@ -298,6 +298,27 @@ pub struct Comment {
     pub text: String,
 }
 
+/// Two changes to the same field made without either seeing the other (in two stores that
+/// later exchanged work): which one stands by the canonical order, and which it overwrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub record_kind: RecordKind,
+    pub record_id: String,
+    /// The field both changed: a claim field (text, claimant, …), verdict, proposed verdict,
+    /// assignee, or a setting's value.
+    pub field: String,
+    /// The value that stands (`None`: the field was cleared).
+    pub kept: Option<String>,
+    pub kept_by: String,
+    pub kept_at: String,
+    /// The value it overwrote, which its author had not seen.
+    pub overwritten: Option<String>,
+    pub overwritten_by: String,
+    pub overwritten_at: String,
+    /// Who changed the field afterwards knowing both, settling it (`None`: still open).
+    pub settled_by: Option<String>,
+}
+
 /// What happened to a verdict given with `claim verdict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

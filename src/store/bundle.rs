@@ -309,3 +309,465 @@ fn rebuild_records(tx: &Tx) -> Result<u64> {
     )?;
     Ok(records as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+    use crate::store::{ClaimFilter, ClaimOrder, Clock};
+    use proptest::prelude::*;
+
+    fn bundle_of(store: &Store) -> Vec<u8> {
+        let mut out = Vec::new();
+        store.export_events(None, &mut out).unwrap();
+        out
+    }
+
+    fn import(store: &mut Store, bundle: &[u8]) -> Result<BundleSummary> {
+        store.import_bundle(&mut &bundle[..])
+    }
+
+    /// Everything a person could read from a store, as one string: equal fingerprints mean
+    /// identical claims, evidence, links, verdicts, reviews, settings and reports.
+    fn fingerprint(store: &Store) -> String {
+        let all = ClaimFilter {
+            order: ClaimOrder::OldestFirst,
+            ..ClaimFilter::default()
+        };
+        let claims = store.claims(&all).unwrap();
+        let mut out = serde_json::json!({
+            "claims": claims,
+            "disputed": store.disputed(None).unwrap(),
+            "unresolved": store.unresolved(None).unwrap(),
+            "queue": store.review_queue().unwrap(),
+            "settings": store.settings().unwrap(),
+            "sources": store.sources().unwrap(),
+            "summary": store.summary(10, 12).unwrap(),
+            "conflicts": store.conflicts().unwrap(),
+        });
+        for claim in &claims {
+            out[&claim.id] = serde_json::json!({
+                "evidence": store.evidence_for(&claim.id).unwrap(),
+                "links": store.links_of(&claim.id).unwrap(),
+                "comments": store.comments(&claim.id).unwrap(),
+                "assignee": store.assignee(&claim.id).unwrap(),
+            });
+        }
+        serde_json::to_string_pretty(&out).unwrap()
+    }
+
+    fn at(second: u32) -> Clock {
+        Clock::Fixed(format!(
+            "2024-09-07T{:02}:{:02}:{:02}.000Z",
+            second / 3600,
+            second / 60 % 60,
+            second % 60
+        ))
+    }
+
+    fn claim(text: &str, claimant: &str) -> NewClaim {
+        NewClaim {
+            text: text.into(),
+            claimant: Some(claimant.into()),
+            ..NewClaim::default()
+        }
+    }
+
+    #[test]
+    fn work_exchanged_both_ways_converges_and_a_second_import_changes_nothing() {
+        let mut a = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(at(1));
+        let mut b = Store::open_in_memory()
+            .unwrap()
+            .with_author("bo")
+            .with_clock(at(2));
+        let allegation = a
+            .log_claim(&claim(
+                "Iran supplied Russia with ballistic missiles",
+                "U.S. officials",
+            ))
+            .unwrap();
+        import(&mut b, &bundle_of(&a)).unwrap();
+        // Offline, both edit the same claim's text; bo also logs the denial and links it.
+        a.set_clock(at(10));
+        a.edit_claim(
+            &allegation,
+            &ClaimEdit {
+                text: Some("Iran supplied Russia with short-range ballistic missiles".into()),
+                ..ClaimEdit::default()
+            },
+        )
+        .unwrap();
+        b.set_clock(at(11));
+        b.edit_claim(
+            &allegation,
+            &ClaimEdit {
+                text: Some("Iran sent Russia Fath-360 missiles".into()),
+                ..ClaimEdit::default()
+            },
+        )
+        .unwrap();
+        let denial = b
+            .log_claim(&claim(
+                "Iran has not provided weapons to either side",
+                "Iranian Mission to the UN",
+            ))
+            .unwrap();
+        b.add_link(&denial, &allegation, Relation::Contradicts, None)
+            .unwrap();
+
+        let from_a = bundle_of(&a);
+        let from_b = bundle_of(&b);
+        let into_b = import(&mut b, &from_a).unwrap();
+        assert_eq!(into_b.events_added, 1);
+        let into_a = import(&mut a, &from_b).unwrap();
+        assert_eq!(into_a.events_added, 4, "{into_a:?}");
+        assert_eq!(fingerprint(&a), fingerprint(&b));
+        // The later edit (bo's, at 00:00:11) stands; both are in the history; it is a conflict.
+        assert_eq!(
+            a.claim(&allegation).unwrap().text,
+            "Iran sent Russia Fath-360 missiles"
+        );
+        assert_eq!(a.claim(&allegation).unwrap().status, Status::Disputed);
+        let conflicts = a.conflicts().unwrap();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].field, "text");
+        assert!(a.verify().unwrap().problems.is_empty());
+        assert!(b.verify().unwrap().problems.is_empty());
+
+        let before = fingerprint(&a);
+        let again = import(&mut a, &from_b).unwrap();
+        assert_eq!((again.events_added, again.records_rebuilt), (0, 0));
+        assert_eq!(fingerprint(&a), before);
+    }
+
+    fn refused(bundle: &[u8]) -> String {
+        let mut store = Store::open_in_memory().unwrap();
+        store.log_claim(&claim("Untouched", "Someone")).unwrap();
+        let before = fingerprint(&store);
+        let events = store.history(&Default::default()).unwrap().len();
+        let err = import(&mut store, bundle).unwrap_err();
+        assert_eq!(fingerprint(&store), before);
+        assert_eq!(store.history(&Default::default()).unwrap().len(), events);
+        err.to_string()
+    }
+
+    fn sample_bundle() -> String {
+        let mut a = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(at(5));
+        let id = a
+            .log_claim(&claim("Iran supplied drones", "Officials"))
+            .unwrap();
+        a.add_evidence(
+            &id,
+            &NewEvidence {
+                stance: EvidenceStance::Supports,
+                source: None,
+                url: None,
+                quote: None,
+                note: Some("Wreckage photos".into()),
+            },
+        )
+        .unwrap();
+        String::from_utf8(bundle_of(&a)).unwrap()
+    }
+
+    #[test]
+    fn bad_bundles_are_refused_whole_naming_the_first_bad_line() {
+        let good = sample_bundle();
+        let lines: Vec<&str> = good.lines().collect();
+        assert_eq!(lines.len(), 4, "header, source, claim, evidence");
+
+        let newer = good.replacen("\"factdesk_bundle\":1", "\"factdesk_bundle\":2", 1);
+        assert_eq!(
+            refused(newer.as_bytes()),
+            "line 1: bundle format version 2 is newer than this factdesk reads (up to 1): \
+             upgrade factdesk to import it"
+        );
+
+        let truncated = lines[..3].join("\n") + "\n";
+        assert_eq!(
+            refused(truncated.as_bytes()),
+            "line 4: missing: the header announces 3 events but the bundle holds 2 \
+             (it is truncated or was edited)"
+        );
+        let cut_mid_line = &good[..good.len() - 10];
+        assert!(refused(cut_mid_line.as_bytes()).starts_with("line 4: "));
+
+        let edited = good.replacen("Iran supplied drones", "Iran supplied nothing", 1);
+        let err = refused(edited.as_bytes());
+        assert!(err.starts_with("line 3: event "), "{err}");
+        assert!(
+            err.ends_with(
+                "(claim.add) was altered after it was written: its hash does not match its content"
+            ),
+            "{err}"
+        );
+
+        // The evidence alone, without the claim it is about: the store cannot place it.
+        let header = lines[0].replacen("\"events\":3", "\"events\":1", 1);
+        let orphan = format!("{header}\n{}\n", lines[3]);
+        let err = refused(orphan.as_bytes());
+        assert!(err.starts_with("line 2: event "), "{err}");
+        assert!(err.contains("refers to claim"), "{err}");
+        assert!(
+            err.ends_with("which neither the store nor the events hold"),
+            "{err}"
+        );
+
+        assert_eq!(refused(b""), "line 1: the bundle is empty (no header)");
+    }
+
+    /// One step of the property test: a change made in store A or B, or an exchange.
+    #[derive(Debug, Clone)]
+    enum Step {
+        Log {
+            in_b: bool,
+            text: u8,
+            claimant: u8,
+        },
+        Evidence {
+            in_b: bool,
+            claim: u8,
+            refutes: bool,
+        },
+        Link {
+            in_b: bool,
+            from: u8,
+            to: u8,
+            relation: u8,
+        },
+        Unlink {
+            in_b: bool,
+            claim: u8,
+        },
+        Edit {
+            in_b: bool,
+            claim: u8,
+            text: u8,
+        },
+        Verdict {
+            in_b: bool,
+            claim: u8,
+            verdict: u8,
+        },
+        Withdraw {
+            in_b: bool,
+            claim: u8,
+        },
+        Assign {
+            in_b: bool,
+            claim: u8,
+            person: u8,
+        },
+        Comment {
+            in_b: bool,
+            claim: u8,
+        },
+        Review {
+            in_b: bool,
+            on: bool,
+        },
+        Approve {
+            in_b: bool,
+            claim: u8,
+        },
+        Send {
+            to_b: bool,
+        },
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        let side = any::<bool>();
+        prop_oneof![
+            3 => (side, any::<u8>(), any::<u8>())
+                .prop_map(|(in_b, text, claimant)| Step::Log { in_b, text, claimant }),
+            1 => (side, any::<u8>(), any::<bool>())
+                .prop_map(|(in_b, claim, refutes)| Step::Evidence { in_b, claim, refutes }),
+            2 => (side, any::<u8>(), any::<u8>(), any::<u8>())
+                .prop_map(|(in_b, from, to, relation)| Step::Link { in_b, from, to, relation }),
+            1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Unlink { in_b, claim }),
+            2 => (side, any::<u8>(), any::<u8>())
+                .prop_map(|(in_b, claim, text)| Step::Edit { in_b, claim, text }),
+            2 => (side, any::<u8>(), any::<u8>())
+                .prop_map(|(in_b, claim, verdict)| Step::Verdict { in_b, claim, verdict }),
+            1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Withdraw { in_b, claim }),
+            1 => (side, any::<u8>(), any::<u8>())
+                .prop_map(|(in_b, claim, person)| Step::Assign { in_b, claim, person }),
+            1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Comment { in_b, claim }),
+            1 => (side, any::<bool>()).prop_map(|(in_b, on)| Step::Review { in_b, on }),
+            1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Approve { in_b, claim }),
+            2 => side.prop_map(|to_b| Step::Send { to_b }),
+        ]
+    }
+
+    const TEXTS: &[&str] = &[
+        "Iran supplied Russia with ballistic missiles",
+        "Iran has not provided weapons to either side",
+        "Iran supplied drones resembling the Shahed line",
+        "Iran wants to buy Su-35 jets",
+    ];
+    const PEOPLE: &[&str] = &["ana", "bo", "cy"];
+
+    fn nth_claim(store: &Store, n: u8) -> Option<String> {
+        let all = ClaimFilter {
+            order: ClaimOrder::OldestFirst,
+            ..ClaimFilter::default()
+        };
+        let claims = store.claims(&all).unwrap();
+        (!claims.is_empty()).then(|| claims[n as usize % claims.len()].id.clone())
+    }
+
+    /// Runs one step; refusals (a link that exists, a verdict to withdraw that is not there)
+    /// are part of the game and leave the store unchanged.
+    fn run(step: &Step, a: &mut Store, b: &mut Store, second: u32) {
+        let (store, other) = match step {
+            Step::Send { to_b: true } => (&mut *b, &mut *a),
+            Step::Send { to_b: false } => (&mut *a, &mut *b),
+            Step::Log { in_b, .. }
+            | Step::Evidence { in_b, .. }
+            | Step::Link { in_b, .. }
+            | Step::Unlink { in_b, .. }
+            | Step::Edit { in_b, .. }
+            | Step::Verdict { in_b, .. }
+            | Step::Withdraw { in_b, .. }
+            | Step::Assign { in_b, .. }
+            | Step::Comment { in_b, .. }
+            | Step::Review { in_b, .. }
+            | Step::Approve { in_b, .. } => {
+                if *in_b {
+                    (&mut *b, &mut *a)
+                } else {
+                    (&mut *a, &mut *b)
+                }
+            }
+        };
+        store.set_clock(at(second));
+        let pick = |store: &Store, n: u8| nth_claim(store, n);
+        let _ = match step.clone() {
+            Step::Send { .. } => import(store, &bundle_of(other)).map(drop),
+            Step::Log { text, claimant, .. } => store
+                .log_claim(&claim(
+                    TEXTS[text as usize % TEXTS.len()],
+                    PEOPLE[claimant as usize % PEOPLE.len()],
+                ))
+                .map(drop),
+            Step::Evidence { claim, refutes, .. } => match pick(store, claim) {
+                Some(id) => store
+                    .add_evidence(
+                        &id,
+                        &NewEvidence {
+                            stance: if refutes {
+                                EvidenceStance::Refutes
+                            } else {
+                                EvidenceStance::Supports
+                            },
+                            source: Some("Pentagon".into()),
+                            url: None,
+                            quote: None,
+                            note: Some(format!("seen at {second}")),
+                        },
+                    )
+                    .map(drop),
+                None => Ok(()),
+            },
+            Step::Link {
+                from, to, relation, ..
+            } => match (pick(store, from), pick(store, to)) {
+                (Some(f), Some(t)) => {
+                    let relation = [
+                        Relation::Contradicts,
+                        Relation::Supports,
+                        Relation::Duplicates,
+                    ][relation as usize % 3];
+                    store.add_link(&f, &t, relation, None).map(drop)
+                }
+                _ => Ok(()),
+            },
+            Step::Unlink { claim, .. } => match pick(store, claim) {
+                Some(id) => match store.links_of(&id).unwrap().first() {
+                    Some(link) => store.remove_link(&link.id.clone()).map(drop),
+                    None => Ok(()),
+                },
+                None => Ok(()),
+            },
+            Step::Edit { claim, text, .. } => match pick(store, claim) {
+                Some(id) => store
+                    .edit_claim(
+                        &id,
+                        &ClaimEdit {
+                            text: Some(format!("{} (v{text})", TEXTS[text as usize % TEXTS.len()])),
+                            ..ClaimEdit::default()
+                        },
+                    )
+                    .map(drop),
+                None => Ok(()),
+            },
+            Step::Verdict { claim, verdict, .. } => match pick(store, claim) {
+                Some(id) => {
+                    let verdict = [
+                        VerdictKind::Supported,
+                        VerdictKind::Refuted,
+                        VerdictKind::Mixed,
+                    ][verdict as usize % 3];
+                    store.give_verdict(&id, verdict, "Because").map(drop)
+                }
+                None => Ok(()),
+            },
+            Step::Withdraw { claim, .. } => match pick(store, claim) {
+                Some(id) => store.clear_verdict(&id, "Rethinking").map(drop),
+                None => Ok(()),
+            },
+            Step::Assign { claim, person, .. } => match pick(store, claim) {
+                Some(id) => store
+                    .assign_claim(&id, Some(PEOPLE[person as usize % PEOPLE.len()]))
+                    .map(drop),
+                None => Ok(()),
+            },
+            Step::Comment { claim, .. } => match pick(store, claim) {
+                Some(id) => store.comment_claim(&id, &format!("note {second}")),
+                None => Ok(()),
+            },
+            Step::Review { on, .. } => store
+                .set_setting("review.required", if on { "true" } else { "false" })
+                .map(drop),
+            Step::Approve { claim, .. } => match pick(store, claim) {
+                Some(id) => {
+                    let me = store.author().to_string();
+                    store.set_author("cy");
+                    let approved = store.approve_verdict(&id, None).map(drop);
+                    store.set_author(me);
+                    approved
+                }
+                None => Ok(()),
+            },
+        };
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn stores_that_exchange_their_work_in_any_order_converge(
+            steps in proptest::collection::vec(step(), 1..40),
+            a_first in any::<bool>(),
+        ) {
+            let mut a = Store::open_in_memory().unwrap().with_author("ana");
+            let mut b = Store::open_in_memory().unwrap().with_author("bo");
+            for (i, step) in steps.iter().enumerate() {
+                run(step, &mut a, &mut b, i as u32 + 1);
+            }
+            let (first, second) = if a_first { (&mut a, &mut b) } else { (&mut b, &mut a) };
+            let bundle = bundle_of(first);
+            import(second, &bundle).unwrap();
+            let bundle = bundle_of(second);
+            import(first, &bundle).unwrap();
+            prop_assert_eq!(fingerprint(&a), fingerprint(&b));
+            prop_assert_eq!(a.verify().unwrap().problems, Vec::<String>::new());
+            prop_assert_eq!(b.verify().unwrap().problems, Vec::<String>::new());
+        }
+    }
+}

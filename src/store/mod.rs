@@ -8,6 +8,7 @@
 
 mod bundle;
 mod claims;
+mod conflicts;
 mod events;
 mod evidence;
 mod export;
@@ -258,6 +259,16 @@ impl Store {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Changes the person recorded as author of the changes that follow.
+    pub fn set_author(&mut self, author: impl Into<String>) {
+        self.author = author.into();
+    }
+
+    /// Changes where the timestamps of the changes that follow come from.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     /// The person recorded as author of changes.
