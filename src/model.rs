@@ -319,6 +319,24 @@ pub struct Conflict {
     pub settled_by: Option<String>,
 }
 
+/// One change between two moments, as `factdesk diff` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimChange {
+    pub claim_id: String,
+    /// The claim's text at the later moment.
+    pub text: String,
+    /// What changed: `added`, `status` or `verdict`.
+    pub change: String,
+    /// The status or verdict before (`None`: the claim did not exist, or had no verdict).
+    pub before: Option<String>,
+    /// The status or verdict after (`None`: the verdict was withdrawn).
+    pub after: Option<String>,
+    /// Who made the changes that moved it, in the order they made them.
+    pub by: Vec<String>,
+    /// When the last of those changes was made.
+    pub at: String,
+}
+
 /// What happened to a verdict given with `claim verdict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

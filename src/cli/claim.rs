@@ -2,10 +2,12 @@
 
 use clap::{Args, Subcommand};
 
-use super::{Context, LimitArgs, Ui};
+use super::{AsOfArgs, Context, LimitArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
-use crate::model::{ClaimEdit, NewClaim, Stance, Status, VerdictKind, optional_text};
+use crate::model::{
+    ClaimEdit, NewClaim, Stance, Status, VerdictKind, VerdictOutcome, optional_text,
+};
 use crate::report::{ClaimDetail, ClaimList, Format, proposal_line, short_id};
 use crate::store::ClaimFilter;
 use crate::store::LinkQuery;
@@ -16,15 +18,39 @@ pub enum ClaimCommand {
     Add(AddArgs),
     /// List claims, newest first.
     List(ListArgs),
-    /// Show a claim: its fields, status, what stands for and against it, evidence and links.
+    /// Show a claim: its fields, status, what stands for and against it, evidence, links,
+    /// who is assigned, a verdict awaiting review, and comments.
     Show {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,
+        #[command(flatten)]
+        as_of: AsOfArgs,
     },
     /// Change a claim's fields or tags (an empty value clears an optional field).
     Edit(EditArgs),
-    /// Give a claim a verdict with its rationale, or withdraw it with --clear.
+    /// Give a claim a verdict with its rationale, or withdraw it with --clear. When the store
+    /// requires review (`config set review.required true`), the verdict is proposed and stands
+    /// once a different person runs `review approve`.
     Verdict(VerdictArgs),
+    /// Assign a claim to someone on the desk.
+    Assign {
+        /// The claim's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Who is to work on it.
+        name: String,
+    },
+    /// Take a claim's assignment away.
+    Unassign {
+        /// The claim's id (or a unique prefix of at least 4 characters).
+        id: String,
+    },
+    /// Add a comment to a claim's discussion (shown by `claim show` and `history`).
+    Comment {
+        /// The claim's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// The comment.
+        text: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -72,8 +98,13 @@ pub struct ListArgs {
     /// Only claims with this tag.
     #[arg(long)]
     tag: Option<String>,
+    /// Only claims assigned to this person.
+    #[arg(long, value_name = "NAME")]
+    assignee: Option<String>,
     #[command(flatten)]
     limit: LimitArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
 }
 
 #[derive(Debug, Args)]
@@ -186,25 +217,68 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     .transpose()?,
                 claimant: args.claimant,
                 tag: args.tag,
+                assignee: args.assignee,
                 limit: args.limit.fetch(),
                 ..ClaimFilter::default()
             };
-            let claims = ctx.open()?.claims(&filter)?;
+            let claims = ctx.open_as_of(&args.as_of)?.claims(&filter)?;
             let claims = args.limit.cut(ui, claims, "claims")?;
             ui.show("Claims", &ClaimList(&claims))
         }
-        ClaimCommand::Show { id } => {
-            let store = ctx.open()?;
+        ClaimCommand::Show { id, as_of } => {
+            let store = ctx.open_as_of(&as_of)?;
             let claim = store.explain_claim(&id)?;
             let evidence = store.evidence_for(&claim.claim.id)?;
             let links = store.links_of(&claim.claim.id)?;
+            let assignee = store.assignee(&claim.claim.id)?;
+            let proposal = store.proposed_verdict(&claim.claim.id)?;
+            let comments = store.comments(&claim.claim.id)?;
             ui.show(
                 "Claim",
                 &ClaimDetail {
                     claim: &claim,
                     evidence: &evidence,
                     links: &links,
+                    assignee: assignee.as_deref(),
+                    proposal: proposal.as_ref(),
+                    comments: &comments,
                 },
+            )
+        }
+        ClaimCommand::Assign { id, name } => {
+            let mut store = ctx.open()?;
+            let changed = store.assign_claim(&id, Some(&name))?;
+            let claim = store.claim(&id)?;
+            let line = if changed {
+                format!("Assigned claim {} to {}", short_id(&claim.id), name.trim())
+            } else {
+                format!(
+                    "Claim {} is already assigned to {}; nothing changed",
+                    short_id(&claim.id),
+                    name.trim()
+                )
+            };
+            ui.confirm(
+                &line,
+                &serde_json::json!({ "id": claim.id, "assignee": name.trim(), "changed": changed }),
+            )
+        }
+        ClaimCommand::Unassign { id } => {
+            let mut store = ctx.open()?;
+            store.assign_claim(&id, None)?;
+            let claim = store.claim(&id)?;
+            ui.confirm(
+                &format!("Claim {} is no longer assigned", short_id(&claim.id)),
+                &serde_json::json!({ "id": claim.id, "assignee": null }),
+            )
+        }
+        ClaimCommand::Comment { id, text } => {
+            let mut store = ctx.open()?;
+            store.comment_claim(&id, &text)?;
+            let claim = store.claim(&id)?;
+            ui.confirm(
+                &format!("Commented on claim {}", short_id(&claim.id)),
+                &serde_json::json!({ "id": claim.id, "comment": text.trim(), "author": ctx.author }),
             )
         }
         ClaimCommand::Edit(args) => {
@@ -257,11 +331,22 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 ));
             };
             let verdict = verdict.parse::<VerdictKind>()?;
-            let claim = store.set_verdict(&args.id, verdict, &note)?;
-            ui.confirm(
-                &format!("Verdict on claim {}: {verdict}", short_id(&claim.id)),
-                &claim,
-            )
+            let outcome = store.give_verdict(&args.id, verdict, &note)?;
+            let claim = store.claim(&args.id)?;
+            let line = match outcome {
+                VerdictOutcome::Stands => {
+                    format!("Verdict on claim {}: {verdict}", short_id(&claim.id))
+                }
+                VerdictOutcome::Proposed => format!(
+                    "Proposed verdict on claim {}: {verdict}; it stands once someone else runs \
+                     `factdesk review approve {}`",
+                    short_id(&claim.id),
+                    short_id(&claim.id)
+                ),
+            };
+            let mut value = serde_json::to_value(&claim).expect("model values serialise");
+            value["verdict_outcome"] = serde_json::to_value(outcome).expect("serialisable");
+            ui.confirm(&line, &value)
         }
     }
 }

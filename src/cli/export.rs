@@ -1,5 +1,6 @@
 //! `factdesk export`: the store's claims as factdesk JSONL (re-importable as the same records)
-//! or as schema.org ClaimReview JSON-LD (claims with a verdict).
+//! or as schema.org ClaimReview JSON-LD (claims with a verdict), or its history as an event
+//! bundle for another store (`--events`).
 
 use std::path::PathBuf;
 
@@ -14,6 +15,13 @@ use crate::report::{Format, short_id, write_json};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// Write the history as an event bundle (JSON lines with a header) that another store
+    /// imports with `factdesk import`, instead of claims.
+    #[arg(long, conflicts_with_all = ["status", "publisher", "publisher_url", "review_url"])]
+    events: bool,
+    /// With --events: only events at or after this day (YYYY-MM-DD) or time (2024-09-07T12:00Z).
+    #[arg(long, value_name = "TIME", requires = "events")]
+    since: Option<String>,
     /// Only claims with this status (disputed, unresolved, supported, refuted, mixed, unverifiable).
     #[arg(long)]
     status: Option<String>,
@@ -33,6 +41,21 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    if args.events {
+        if let Some(f) = ctx.format.filter(|f| *f != Format::Jsonl) {
+            return Err(f.unsupported("export --events", &[Format::Jsonl]));
+        }
+        let store = ctx.open()?;
+        let mut written = 0;
+        ui.to_file(args.output.as_deref(), |ui| {
+            written = store.export_events(args.since.as_deref(), ui.out)?;
+            Ok(())
+        })?;
+        if let Some(path) = &args.output {
+            writeln!(ui.err, "Wrote {written} events to {}", path.display())?;
+        }
+        return Ok(());
+    }
     let offered = [Format::Jsonl, Format::ClaimReview];
     let format = match ctx.format {
         Some(f) if offered.contains(&f) => f,

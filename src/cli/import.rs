@@ -1,4 +1,5 @@
-//! `factdesk import FILE`: bulk-load claims from JSONL, spreadsheet CSV or ClaimReview JSON.
+//! `factdesk import FILE`: bulk-load claims from JSONL, spreadsheet CSV or ClaimReview JSON, or
+//! another store's work from an event bundle (told apart by the bundle's header line).
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
@@ -12,7 +13,7 @@ use crate::bulk::spreadsheet::{CsvReader, parse_map};
 use crate::bulk::{ImportFormat, claimreview, jsonl::JsonlReader};
 use crate::error::{Error, Result};
 use crate::report::Format;
-use crate::store::{ImportOptions, ImportSummary};
+use crate::store::{ImportOptions, ImportSummary, is_bundle_header};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -87,7 +88,54 @@ fn open_input(args: &ImportArgs) -> Result<(Box<dyn BufRead>, ProgressBar)> {
     ))
 }
 
+/// Whether the input starts with an event bundle's header line.
+fn starts_with_bundle_header(input: &mut dyn BufRead) -> Result<bool> {
+    let buffered = input
+        .fill_buf()
+        .map_err(|e| Error::invalid(format!("cannot read the input: {e}")))?;
+    let first_line = buffered.split(|b| *b == b'\n').next().unwrap_or_default();
+    Ok(is_bundle_header(&String::from_utf8_lossy(first_line)))
+}
+
+fn import_bundle(
+    args: &ImportArgs,
+    ctx: &Context,
+    ui: &mut Ui,
+    input: &mut dyn BufRead,
+) -> Result<()> {
+    if !args.maps.is_empty() || args.with_verdicts || args.skip_invalid {
+        return Err(Error::usage(
+            "an event bundle is imported whole: --map, --with-verdicts and --skip-invalid do not apply",
+        ));
+    }
+    let name = args.file.display().to_string();
+    let summary = ctx
+        .open()?
+        .import_bundle(input, args.dry_run)
+        .map_err(|e| match e {
+            Error::Invalid(reason) => {
+                Error::invalid(format!("{name}: {reason}; nothing was imported"))
+            }
+            other => other,
+        })?;
+    let verb = if args.dry_run { "Would add" } else { "Added" };
+    let line = format!(
+        "{verb} {} of {} events from {name} ({} already here); {} records rebuilt",
+        summary.events_added,
+        summary.events_in_bundle,
+        summary.events_already_present,
+        summary.records_rebuilt
+    );
+    ui.confirm(&line, &summary)
+}
+
 pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let (mut input, bar) = open_input(&args)?;
+    if matches!(ctx.format, None | Some(Format::Jsonl)) && starts_with_bundle_header(&mut input)? {
+        let result = import_bundle(&args, ctx, ui, &mut input);
+        bar.finish_and_clear();
+        return result;
+    }
     let format = input_format(&args, ctx)?;
     let maps = args
         .maps
@@ -103,7 +151,6 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         ));
     }
     let mut store = ctx.open()?;
-    let (mut input, bar) = open_input(&args)?;
     let name = args
         .file
         .file_name()

@@ -7,6 +7,7 @@
 //! a closed output pipe), 1 user/data error, 2 usage error, 3 store error.
 
 mod claim;
+mod config;
 mod evidence;
 mod export;
 mod graph;
@@ -15,7 +16,9 @@ mod import;
 mod ingest;
 mod link;
 mod report;
+mod review;
 mod source;
+mod timeline;
 
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
@@ -89,9 +92,23 @@ pub enum Command {
     Report(report::ReportCommand),
     /// Who changed what, and when: a claim's history, or the whole store's.
     History(history::HistoryArgs),
-    /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, in one transaction.
+    /// Review proposed verdicts: the queue, approve, reject (when review is required).
+    #[command(subcommand)]
+    Review(review::ReviewCommand),
+    /// Desk settings kept in the store (review.required).
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// What changed between two moments: claims added, statuses that moved, verdicts given or
+    /// withdrawn, and by whom.
+    Diff(timeline::DiffArgs),
+    /// Check the store against its history: event hashes, the append-only guards, and that the
+    /// tables hold exactly what the events say. Exit 0 only when all hold.
+    Verify,
+    /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, or another store's work
+    /// from an event bundle (recognised by its header), in one transaction.
     Import(import::ImportArgs),
-    /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview).
+    /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview),
+    /// or its history as an event bundle for another store (--events).
     Export(export::ExportArgs),
     /// Draw the link graph around a claim, or around the disputed claims (--format dot, the
     /// default, mermaid, json or html).
@@ -99,6 +116,15 @@ pub enum Command {
     /// Find the attributed statements in an article (plain text) as candidate claims; --accept
     /// logs them.
     Ingest(ingest::IngestArgs),
+}
+
+/// `--as-of TIME`: read the store as it stood then, rebuilt from its history.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AsOfArgs {
+    /// Show the store as it stood at this day's end (YYYY-MM-DD) or this time
+    /// (2024-09-07T12:00Z; UTC unless an offset is given), rebuilt from its history.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
 }
 
 /// A `--limit`/`--all` pair for listings that could run to a million rows.
@@ -253,6 +279,16 @@ impl Context {
         }
     }
 
+    /// Opens the existing store, or — with `--as-of` — the store as it stood then (rebuilt in
+    /// memory from the event log).
+    pub fn open_as_of(&self, as_of: &AsOfArgs) -> Result<Store> {
+        let store = self.open()?;
+        match &as_of.as_of {
+            Some(moment) => store.as_of(moment),
+            None => Ok(store),
+        }
+    }
+
     /// Opens the existing store as the acting person.
     pub fn open(&self) -> Result<Store> {
         Ok(Store::open(&self.db, OpenMode::MustExist, self.network_fs)?
@@ -302,6 +338,10 @@ fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Link(cmd) => link::run(cmd, &ctx, ui),
         Command::Report(cmd) => report::run(cmd, &ctx, ui),
         Command::History(args) => history::run(args, &ctx, ui),
+        Command::Review(cmd) => review::run(cmd, &ctx, ui),
+        Command::Config(cmd) => config::run(cmd, &ctx, ui),
+        Command::Diff(args) => timeline::diff(args, &ctx, ui),
+        Command::Verify => timeline::verify(&ctx, ui),
         Command::Import(args) => import::run(args, &ctx, ui),
         Command::Export(args) => export::run(args, &ctx, ui),
         Command::Graph(args) => graph::run(args, &ctx, ui),

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{Context, LimitArgs, Ui};
+use super::{AsOfArgs, Context, LimitArgs, Ui};
 use crate::error::Result;
-use crate::report::{ClaimList, ClaimantView, DisputedReport, Format, SummaryView};
+use crate::report::{ClaimList, ClaimantView, ConflictList, DisputedReport, Format, SummaryView};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
@@ -19,6 +19,8 @@ pub enum ReportCommand {
         limit: LimitArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
     },
     /// Every claim without a verdict (disputed or unresolved), oldest first.
     Unresolved {
@@ -26,6 +28,8 @@ pub enum ReportCommand {
         limit: LimitArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
     },
     /// The desk at a glance: claims by status, the most contested claims, the claimants with
     /// the most disputed claims, activity by week.
@@ -38,6 +42,8 @@ pub enum ReportCommand {
         weeks: usize,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
     },
     /// One claimant's record: their claims (newest first) with status and verdict.
     Claimant {
@@ -45,6 +51,15 @@ pub enum ReportCommand {
         name: String,
         #[command(flatten)]
         limit: LimitArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        as_of: AsOfArgs,
+    },
+    /// Changes to the same field made in two stores without either seeing the other: which
+    /// stands (the later, by time then event id), which it overwrote, and whether someone has
+    /// since settled it.
+    Conflicts {
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -62,9 +77,22 @@ pub struct OutputArgs {
 const GRAPH_LIMIT: usize = 60;
 
 pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
-    let store = ctx.open()?;
+    let as_of = match &cmd {
+        ReportCommand::Disputed { as_of, .. }
+        | ReportCommand::Unresolved { as_of, .. }
+        | ReportCommand::Summary { as_of, .. }
+        | ReportCommand::Claimant { as_of, .. } => as_of.clone(),
+        ReportCommand::Conflicts { .. } => AsOfArgs::default(),
+    };
+    let store = ctx.open_as_of(&as_of)?;
     match cmd {
-        ReportCommand::Disputed { limit, output } => {
+        ReportCommand::Conflicts { output } => {
+            let conflicts = store.conflicts()?;
+            ui.to_file(output.output.as_deref(), |ui| {
+                ui.show("Conflicts", &ConflictList(&conflicts))
+            })
+        }
+        ReportCommand::Disputed { limit, output, .. } => {
             let claims = limit.cut(ui, store.disputed(limit.fetch())?, "claims")?;
             let graph = match ui.format {
                 Format::Html => Some(store.link_graph(None, 1, GRAPH_LIMIT)?),
@@ -78,13 +106,15 @@ pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 ui.show("Disputed claims", &view)
             })
         }
-        ReportCommand::Unresolved { limit, output } => {
+        ReportCommand::Unresolved { limit, output, .. } => {
             let claims = limit.cut(ui, store.unresolved(limit.fetch())?, "claims")?;
             ui.to_file(output.output.as_deref(), |ui| {
                 ui.show("Unresolved claims (no verdict yet)", &ClaimList(&claims))
             })
         }
-        ReportCommand::Summary { top, weeks, output } => {
+        ReportCommand::Summary {
+            top, weeks, output, ..
+        } => {
             let summary = store.summary(top, weeks)?;
             ui.to_file(output.output.as_deref(), |ui| {
                 ui.show("Desk summary", &SummaryView(&summary))
@@ -94,6 +124,7 @@ pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             name,
             limit,
             output,
+            ..
         } => {
             let mut record = store.claimant_record(&name, limit.fetch())?;
             record.claims = limit.cut(ui, record.claims, "claims")?;

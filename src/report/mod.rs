@@ -22,8 +22,9 @@ use crate::error::Error;
 
 pub use summary::{ClaimantView, SummaryView};
 pub use views::{
-    ClaimDetail, ClaimList, DisputedReport, EventList, EvidenceList, LinkList, ProposalList,
-    SourceDetail, SourceList, describe_event, proposal_line, short_id,
+    ChangeList, ClaimDetail, ClaimList, ConflictList, DisputedReport, EventList, EvidenceList,
+    LinkList, ProposalList, ReviewQueue, SettingList, SourceDetail, SourceList, describe_event,
+    proposal_line, short_id,
 };
 
 /// The formats of `--format`: the four every listing offers, and those particular commands add

@@ -11,7 +11,8 @@ use super::html::Section;
 use super::{Table, Terminal, View};
 use crate::linker::Proposal;
 use crate::model::{
-    Claim, Event, Evidence, ExplainedClaim, Link, LinkGraph, RecordKind, SideItem, Source,
+    Claim, ClaimChange, Comment, Conflict, Event, Evidence, ExplainedClaim, Link, LinkGraph,
+    ProposedVerdict, RecordKind, Setting, SideItem, Source,
 };
 
 /// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
@@ -101,6 +102,11 @@ pub struct ClaimDetail<'a> {
     pub claim: &'a ExplainedClaim,
     pub evidence: &'a [Evidence],
     pub links: &'a [Link],
+    /// Who is working on the claim.
+    pub assignee: Option<&'a str>,
+    /// A verdict waiting for review.
+    pub proposal: Option<&'a ProposedVerdict>,
+    pub comments: &'a [Comment],
 }
 
 impl ClaimDetail<'_> {
@@ -123,6 +129,18 @@ impl ClaimDetail<'_> {
             ("tags", c.tags.join(", ")),
             ("status", c.status.to_string()),
             ("verdict", verdict),
+            (
+                "proposed",
+                self.proposal
+                    .map(|p| {
+                        format!(
+                            "{}: {} (by {}, awaiting review)",
+                            p.verdict, p.rationale, p.proposed_by
+                        )
+                    })
+                    .unwrap_or_default(),
+            ),
+            ("assigned to", self.assignee.unwrap_or_default().to_string()),
             (
                 "logged",
                 format!("{} by {}", when(&c.created_at), c.created_by),
@@ -169,6 +187,9 @@ impl View for ClaimDetail<'_> {
         let mut value = to_json(self.claim);
         value["evidence"] = to_json(&self.evidence);
         value["links"] = to_json(&self.links);
+        value["assignee"] = json!(self.assignee);
+        value["proposed_verdict"] = to_json(&self.proposal);
+        value["comments"] = to_json(&self.comments);
         value
     }
 
@@ -209,6 +230,18 @@ impl View for ClaimDetail<'_> {
         writeln!(out, "\nLinks ({}):", self.links.len())?;
         for link in self.links {
             writeln!(out, "  {}", link_line(link, &c.id))?;
+        }
+        if !self.comments.is_empty() {
+            writeln!(out, "\nComments ({}):", self.comments.len())?;
+            for comment in self.comments {
+                writeln!(
+                    out,
+                    "  {} {}: {}",
+                    when(&comment.at),
+                    comment.author,
+                    comment.text
+                )?;
+            }
         }
         Ok(())
     }
@@ -678,6 +711,196 @@ pub fn describe_event(event: &Event) -> String {
         ),
         "config.set" => format!("{} = {}", event.record, s("value")),
         _ => clip(&c.to_string(), 80),
+    }
+}
+
+/// Proposed verdicts waiting for a reviewer, oldest first.
+pub struct ReviewQueue<'a>(pub &'a [ProposedVerdict]);
+
+impl View for ReviewQueue<'_> {
+    fn empty(&self) -> &'static str {
+        "No verdicts are waiting for review."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["CLAIM", "TEXT", "PROPOSED", "RATIONALE", "BY", "SINCE"],
+            rows: self
+                .0
+                .iter()
+                .map(|p| {
+                    vec![
+                        short_id(&p.claim_id).into(),
+                        clip(&p.text, 60),
+                        p.verdict.to_string(),
+                        clip(&p.rationale, 60),
+                        p.proposed_by.clone(),
+                        when(&p.proposed_at),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+/// The desk settings: every known key with its effective value and where it comes from.
+pub struct SettingList<'a> {
+    /// Each known key with its default and what it means.
+    pub known: &'a [(&'a str, &'a str, &'a str)],
+    /// The values set in the store.
+    pub set: &'a [Setting],
+}
+
+impl SettingList<'_> {
+    fn rows(&self) -> Vec<(String, String, String, String)> {
+        self.known
+            .iter()
+            .map(
+                |(key, default, meaning)| match self.set.iter().find(|s| s.key == *key) {
+                    Some(s) => (
+                        s.key.clone(),
+                        s.value.clone(),
+                        format!("store (set by {} {})", s.set_by, when(&s.set_at)),
+                        meaning.to_string(),
+                    ),
+                    None => (
+                        key.to_string(),
+                        default.to_string(),
+                        "default".into(),
+                        meaning.to_string(),
+                    ),
+                },
+            )
+            .collect()
+    }
+}
+
+impl View for SettingList<'_> {
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["SETTING", "VALUE", "FROM", "MEANING"],
+            rows: self
+                .rows()
+                .into_iter()
+                .map(|(k, v, from, meaning)| vec![k, v, from, meaning])
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        Value::Array(
+            self.rows()
+                .into_iter()
+                .map(|(key, value, from, _)| json!({ "key": key, "value": value, "from": from }))
+                .collect(),
+        )
+    }
+}
+
+/// Changes to the same field made without seeing each other, found in the history.
+pub struct ConflictList<'a>(pub &'a [Conflict]);
+
+fn value_or_cleared(value: &Option<String>) -> String {
+    value
+        .as_deref()
+        .map_or_else(|| "(cleared)".into(), |v| clip(v, 40))
+}
+
+impl View for ConflictList<'_> {
+    fn empty(&self) -> &'static str {
+        "No conflicts: no change overwrote one its author had not seen."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["RECORD", "FIELD", "STANDS", "OVERWROTE", "SETTLED"],
+            rows: self
+                .0
+                .iter()
+                .map(|c| {
+                    vec![
+                        match c.record_kind {
+                            RecordKind::Store => format!("setting {}", c.record_id),
+                            kind => format!("{kind} {}", short_id(&c.record_id)),
+                        },
+                        c.field.clone(),
+                        format!(
+                            "{} ({} {})",
+                            value_or_cleared(&c.kept),
+                            c.kept_by,
+                            when(&c.kept_at)
+                        ),
+                        format!(
+                            "{} ({} {})",
+                            value_or_cleared(&c.overwritten),
+                            c.overwritten_by,
+                            when(&c.overwritten_at)
+                        ),
+                        c.settled_by
+                            .as_deref()
+                            .map_or_else(|| "open".into(), |by| format!("by {by}")),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
+    }
+}
+
+/// What changed between two moments.
+pub struct ChangeList<'a>(pub &'a [ClaimChange]);
+
+impl View for ChangeList<'_> {
+    fn empty(&self) -> &'static str {
+        "Nothing changed."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["AT", "CLAIM", "TEXT", "CHANGE", "BY"],
+            rows: self
+                .0
+                .iter()
+                .map(|c| {
+                    let none = || "-".to_string();
+                    let change = match c.change.as_str() {
+                        "added" => format!("added ({})", c.after.clone().unwrap_or_else(none)),
+                        "verdict" => match (&c.before, &c.after) {
+                            (None, Some(after)) => format!("verdict given: {after}"),
+                            (Some(before), None) => format!("verdict withdrawn (was {before})"),
+                            (before, after) => format!(
+                                "verdict {} → {}",
+                                before.clone().unwrap_or_else(none),
+                                after.clone().unwrap_or_else(none)
+                            ),
+                        },
+                        other => format!(
+                            "{other} {} → {}",
+                            c.before.clone().unwrap_or_else(none),
+                            c.after.clone().unwrap_or_else(none)
+                        ),
+                    };
+                    vec![
+                        when(&c.at),
+                        short_id(&c.claim_id).into(),
+                        clip(&c.text, 60),
+                        change,
+                        c.by.join(", "),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
     }
 }
 

@@ -100,8 +100,13 @@ impl Store {
 
     /// Imports a bundle: adds the events this store lacks and rebuilds the records they touch.
     /// All or nothing: any bad line refuses the whole bundle and leaves the store as it was.
-    pub fn import_bundle(&mut self, input: &mut dyn BufRead) -> Result<BundleSummary> {
-        self.write(|tx| import_lines(tx, input))
+    /// A dry run does all of it and then rolls back.
+    pub fn import_bundle(
+        &mut self,
+        input: &mut dyn BufRead,
+        dry_run: bool,
+    ) -> Result<BundleSummary> {
+        self.write_from(None, !dry_run, |tx| import_lines(tx, input))
     }
 }
 
@@ -324,7 +329,7 @@ mod tests {
     }
 
     fn import(store: &mut Store, bundle: &[u8]) -> Result<BundleSummary> {
-        store.import_bundle(&mut &bundle[..])
+        store.import_bundle(&mut &bundle[..], false)
     }
 
     /// Everything a person could read from a store, as one string: equal fingerprints mean

@@ -106,6 +106,8 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
 pub struct Verification {
     pub events: u64,
     pub records: u64,
+    /// How many problems were found (more than are spelled out when the tables differ a lot).
+    pub problem_count: u64,
     pub problems: Vec<String>,
 }
 
@@ -349,11 +351,12 @@ impl super::Store {
                 "event {id} ({action}) was changed after it was written: its hash does not match its content"
             ));
         }
-        let (records, mut differences) = match self.replayed(None) {
+        let (records, mut differences) = match self.replayed_records(None, None, false) {
             Ok(rebuilt) => compare_tables(conn, rebuilt.conn())?,
             Err(e) => (0, vec![format!("the event log cannot be replayed: {e}")]),
         };
         let total = differences.len();
+        let problem_count = (problems.len() + total) as u64;
         if total > SHOWN_DIFFERENCES {
             differences.truncate(SHOWN_DIFFERENCES);
             differences.push(format!(
@@ -365,6 +368,7 @@ impl super::Store {
         Ok(Verification {
             events: events as u64,
             records,
+            problem_count,
             problems,
         })
     }

@@ -22,6 +22,7 @@ mod reports;
 mod sources;
 mod suggest;
 mod team;
+mod timeline;
 
 use std::path::Path;
 use std::time::Duration;

@@ -431,22 +431,38 @@ pub(crate) fn put_verdict(
 
 impl super::Store {
     /// The store as its event log rebuilds it — every event, or those up to and including the
-    /// time `until` — as a new in-memory store. Comments up to then come along, so a rebuilt
-    /// claim shows them; no other event is copied.
+    /// time `until` — as a new in-memory store holding those events too.
     pub(crate) fn replayed(&self, until: Option<&str>) -> Result<super::Store> {
+        self.replayed_records(until, None, true)
+    }
+
+    /// [`Store::replayed`], limited to the records named in the temporary table `scope`
+    /// (a `record_id` column) when one is given, and keeping the events themselves only when
+    /// `keep_events` (history, comments and activity need them; a comparison does not).
+    pub(crate) fn replayed_records(
+        &self,
+        until: Option<&str>,
+        scope: Option<&str>,
+        keep_events: bool,
+    ) -> Result<super::Store> {
         let mut rebuilt = super::Store::open_in_memory()?
             .with_author(self.author.clone())
             .with_clock(self.clock.clone());
         let tx = rebuilt.conn.transaction()?;
+        let in_scope = match scope {
+            Some(table) => format!("AND record_id IN (SELECT record_id FROM temp.{table})"),
+            None => String::new(),
+        };
         let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE ?1 IS NULL OR at <= ?1 ORDER BY {CANONICAL_ORDER}"
+            "SELECT {EVENT_COLUMNS} FROM events WHERE (?1 IS NULL OR at <= ?1) {in_scope}
+              ORDER BY {CANONICAL_ORDER}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let mut rows = stmt.query([until])?;
         while let Some(row) = rows.next()? {
             let event = StoredEvent::from_row(row)?;
             apply(&tx, &event)?;
-            if event.action == "claim.comment" {
+            if keep_events {
                 insert_event(&tx, &event)?;
             }
         }

@@ -12,18 +12,19 @@ use crate::model::{
     Comment, ProposedVerdict, RecordKind, Setting, VerdictKind, VerdictOutcome, validate_rationale,
 };
 
-/// The settings a store knows, with what each means; `config set` refuses any other key.
-pub const SETTINGS: &[(&str, &str)] = &[(
+/// The settings a store knows: key, default value, meaning. `config set` refuses other keys.
+pub const SETTINGS: &[(&str, &str, &str)] = &[(
     REVIEW_REQUIRED,
-    "true: a verdict stands only once a different person approves it (false by default)",
+    "false",
+    "true: a verdict stands only once a different person approves it",
 )];
 
 /// The setting that turns on review before a verdict stands.
 pub const REVIEW_REQUIRED: &str = "review.required";
 
 fn clean_setting(key: &str, value: &str) -> Result<String> {
-    if !SETTINGS.iter().any(|(k, _)| *k == key) {
-        let known: Vec<&str> = SETTINGS.iter().map(|(k, _)| *k).collect();
+    if !SETTINGS.iter().any(|(k, _, _)| *k == key) {
+        let known: Vec<&str> = SETTINGS.iter().map(|(k, _, _)| *k).collect();
         return Err(Error::invalid(format!(
             "unknown setting '{key}' (known: {})",
             known.join(", ")

@@ -187,6 +187,8 @@ quote:       Iran considers the provision of military assistance to the parties 
 tags:        iran, ukraine
 status:      disputed
 verdict:     -
+proposed:    -
+assigned to: -
 logged:      2024-09-07 12:00 by ana
 
 For (1):
