@@ -43,6 +43,25 @@ BEGIN
     SELECT RAISE(ABORT, 'factdesk events are append-only: DELETE refused');
 END;
 
+-- When the store learned of each record: the time of the event that created it (its
+-- `created_at` may be older, as an imported file said). `--as-of` reads the store as it stood by
+-- comparing these, and finds what changed since through `events_changes`: the events that
+-- change a record rather than create it (few, beside the creations).
+ALTER TABLE sources ADD COLUMN logged_at TEXT;
+ALTER TABLE claims ADD COLUMN logged_at TEXT;
+ALTER TABLE evidence ADD COLUMN logged_at TEXT;
+ALTER TABLE links ADD COLUMN logged_at TEXT;
+UPDATE sources SET logged_at = (SELECT min(at) FROM events e
+    WHERE e.record_id = sources.id AND e.action = 'source.add');
+UPDATE claims SET logged_at = (SELECT min(at) FROM events e
+    WHERE e.record_id = claims.id AND e.action = 'claim.add');
+UPDATE evidence SET logged_at = (SELECT min(at) FROM events e
+    WHERE e.record_id = evidence.id AND e.action = 'evidence.add');
+UPDATE links SET logged_at = (SELECT min(at) FROM events e
+    WHERE e.record_id = links.id AND e.action = 'link.add');
+CREATE INDEX events_changes ON events (at)
+    WHERE action NOT IN ('source.add', 'claim.add', 'evidence.add', 'link.add');
+
 -- Two people in two stores may make the same link at the same time; after they exchange work
 -- both links stand (each is in someone's history, and either may be removed). The live
 -- "one link per pair" rule is kept by factdesk when a link is made, not by a unique index.

@@ -203,8 +203,8 @@ pub(super) fn insert_claim(
     let (at, by) = tx.logged(logged);
     tx.prepare_cached(
         "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
-                             claim_date, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                             claim_date, created_at, created_by, logged_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         id,
@@ -216,7 +216,8 @@ pub(super) fn insert_claim(
         claim.quote,
         date,
         at,
-        by
+        by,
+        tx.now
     ])?;
     let pk = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO claims_fts (rowid, text) VALUES (?1, ?2)")?

@@ -45,8 +45,8 @@ pub(super) fn insert_evidence(
     let (at, by) = tx.logged(logged);
     tx.prepare_cached(
         "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
-                               created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                               created_at, created_by, logged_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         id,
@@ -57,7 +57,8 @@ pub(super) fn insert_evidence(
         quote,
         note,
         at,
-        by
+        by,
+        tx.now
     ])?;
     let pk = tx.last_insert_rowid();
     let mut change = json!({ "claim": claim_id, "stance": evidence.stance });

@@ -86,10 +86,19 @@ pub(super) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<i64> {
     }
     let (at, by) = tx.logged(logged);
     tx.prepare_cached(
-        "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by, logged_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![id, from_pk, to_pk, relation.as_str(), note, at, by])?;
+    .execute(params![
+        id,
+        from_pk,
+        to_pk,
+        relation.as_str(),
+        note,
+        at,
+        by,
+        tx.now
+    ])?;
     let pk = tx.last_insert_rowid();
     let mut change = json!({ "from": from_id, "relation": relation, "to": to_id });
     if let Some(note) = &note {

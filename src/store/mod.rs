@@ -22,6 +22,8 @@ mod reports;
 mod sources;
 mod suggest;
 mod team;
+#[cfg(test)]
+mod testing;
 mod timeline;
 
 use std::path::Path;
@@ -37,7 +39,9 @@ pub use bundle::{BUNDLE_VERSION, BundleHeader, BundleSummary, is_bundle_header};
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
+pub use integrity::{EventContent, Verification, event_hash};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
+pub use replay::StoredEvent;
 pub use suggest::{CANDIDATES, LinkQuery};
 pub use team::{REVIEW_REQUIRED, SETTINGS};
 
@@ -89,6 +93,8 @@ pub struct Store {
     conn: Connection,
     author: String,
     clock: Clock,
+    /// Set when the store shows a past moment (`as_of`): it then refuses writes.
+    as_of: Option<String>,
 }
 
 /// The open write transaction of one operation; dropping it without commit rolls back.
@@ -245,6 +251,7 @@ impl Store {
             conn,
             author: "unknown".into(),
             clock: Clock::System,
+            as_of: None,
         };
         migrate::upgrade(&mut store.conn)?;
         Ok(store)
@@ -298,6 +305,11 @@ impl Store {
         commit: bool,
         op: impl FnOnce(&Tx) -> Result<T>,
     ) -> Result<T> {
+        if let Some(at) = &self.as_of {
+            return Err(Error::usage(format!(
+                "the store as of {at} is for reading: changes go to the store as it is now"
+            )));
+        }
         let now = self.clock.now();
         let tx = self
             .conn

@@ -149,14 +149,17 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
             let (at, by) = e.logged("created_at", "created_by");
             // The earliest creation wins, so the result does not depend on arrival order.
             conn.prepare_cached(
-                "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by,
+                                      logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
                     url = excluded.url, note = excluded.note, created_at = excluded.created_at,
-                    created_by = excluded.created_by
+                    created_by = excluded.created_by,
+                    logged_at = min(sources.logged_at, excluded.logged_at)
                  WHERE excluded.created_at < sources.created_at
                     OR (excluded.created_at = sources.created_at
-                        AND excluded.created_by < sources.created_by)",
+                        AND excluded.created_by < sources.created_by)
+                    OR excluded.logged_at < sources.logged_at",
             )?
             .execute(params![
                 e.record_id,
@@ -166,7 +169,8 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                 e.text("url"),
                 e.text("note"),
                 at,
-                by
+                by,
+                e.at
             ])?;
         }
         "claim.add" => {
@@ -175,13 +179,13 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
             let (at, by) = e.logged("created_at", "created_by");
             conn.prepare_cached(
                 "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
-                                     claim_date, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                                     claim_date, created_at, created_by, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (id) DO UPDATE SET text = excluded.text,
                     claimant_pk = excluded.claimant_pk, reported_by_pk = excluded.reported_by_pk,
                     stance = excluded.stance, url = excluded.url, quote = excluded.quote,
                     claim_date = excluded.claim_date, created_at = excluded.created_at,
-                    created_by = excluded.created_by",
+                    created_by = excluded.created_by, logged_at = excluded.logged_at",
             )?
             .execute(params![
                 e.record_id,
@@ -193,7 +197,8 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                 e.text("quote"),
                 e.text("date"),
                 at,
-                by
+                by,
+                e.at
             ])?;
             let pk = claim_pk(conn, e, &e.record_id)?;
             conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1")?
@@ -341,8 +346,8 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
             let (at, by) = e.logged("created_at", "created_by");
             conn.prepare_cached(
                 "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
-                                       created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                       created_at, created_by, logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 e.record_id,
@@ -353,7 +358,8 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                 e.text("quote"),
                 e.text("note"),
                 at,
-                by
+                by,
+                e.at
             ])?;
         }
         "link.add" => {
@@ -361,8 +367,9 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
             let to = claim_pk(conn, e, e.required("to")?)?;
             let (at, by) = e.logged("created_at", "created_by");
             conn.prepare_cached(
-                "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by,
+                                    logged_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?
             .execute(params![
                 e.record_id,
@@ -371,7 +378,8 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                 e.required("relation")?,
                 e.text("note"),
                 at,
-                by
+                by,
+                e.at
             ])?;
         }
         "link.remove" => {
@@ -431,7 +439,9 @@ pub(crate) fn put_verdict(
 
 impl super::Store {
     /// The store as its event log rebuilds it — every event, or those up to and including the
-    /// time `until` — as a new in-memory store holding those events too.
+    /// time `until` — as a new in-memory store holding those events too. Tests compare
+    /// `as_of` (which rebuilds only what changed) with it.
+    #[cfg(test)]
     pub(crate) fn replayed(&self, until: Option<&str>) -> Result<super::Store> {
         self.replayed_records(until, None, true)
     }

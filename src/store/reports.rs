@@ -73,21 +73,27 @@ impl Store {
             });
         }
 
+        // The claimants with the most disputed claims first, then (for those few) how many
+        // claims each has in all: counting every claimant's claims would read the whole store.
         let mut stmt = conn.prepare(&format!(
-            "SELECT s.name, (SELECT count(*) FROM claims c WHERE c.claimant_pk = s.pk), count(*)
+            "SELECT s.name, s.pk, count(*)
              FROM claims c JOIN sources s ON s.pk = c.claimant_pk
              WHERE c.pk IN ({DISPUTED_PKS})
              GROUP BY s.pk ORDER BY 3 DESC, s.name_key LIMIT ?1"
         ))?;
-        let claimants_most_disputed = stmt
-            .query_map([top as i64], |r| {
-                Ok(ClaimantTally {
-                    claimant: r.get(0)?,
-                    claims: r.get(1)?,
-                    disputed: r.get(2)?,
-                })
-            })?
+        let leaders: Vec<(String, i64, i64)> = stmt
+            .query_map([top as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
+        let mut count_claims =
+            conn.prepare("SELECT count(*) FROM claims WHERE claimant_pk = ?1")?;
+        let mut claimants_most_disputed = Vec::new();
+        for (claimant, source_pk, disputed) in leaders {
+            claimants_most_disputed.push(ClaimantTally {
+                claimant,
+                claims: count_claims.query_row([source_pk], |r| r.get(0))?,
+                disputed,
+            });
+        }
 
         let mut stmt = conn.prepare(
             "SELECT strftime('%G-W%V', at) AS week,

@@ -50,8 +50,9 @@ fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result
     let id = source_id(&name);
     let (at, by) = tx.logged(logged);
     tx.prepare_cached(
-        "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by,
+                              logged_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         id,
@@ -61,7 +62,8 @@ fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result
         source.url,
         source.note,
         at,
-        by
+        by,
+        tx.now
     ])?;
     let pk = tx.last_insert_rowid();
     let mut change = json!({ "name": name, "kind": source.kind });

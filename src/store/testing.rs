@@ -1,0 +1,292 @@
+//! Shared by the store's tests: random work for property tests, and a fingerprint of
+//! everything a person could read from a store.
+
+use proptest::prelude::*;
+
+use super::{ClaimFilter, ClaimOrder, Clock, Store};
+use crate::error::Result;
+use crate::model::*;
+
+/// A store's event bundle.
+pub fn bundle_of(store: &Store) -> Vec<u8> {
+    let mut out = Vec::new();
+    store.export_events(None, &mut out).unwrap();
+    out
+}
+
+/// Imports a bundle.
+pub fn import(store: &mut Store, bundle: &[u8]) -> Result<super::BundleSummary> {
+    store.import_bundle(&mut &bundle[..], false)
+}
+
+/// Everything a person could read from a store, as one string: equal fingerprints mean
+/// identical claims, evidence, links, verdicts, reviews, settings and reports.
+pub fn fingerprint(store: &Store) -> String {
+    let all = ClaimFilter {
+        order: ClaimOrder::OldestFirst,
+        ..ClaimFilter::default()
+    };
+    let claims = store.claims(&all).unwrap();
+    let mut out = serde_json::json!({
+        "claims": claims,
+        "disputed": store.disputed(None).unwrap(),
+        "unresolved": store.unresolved(None).unwrap(),
+        "queue": store.review_queue().unwrap(),
+        "settings": store.settings().unwrap(),
+        "sources": store.sources().unwrap(),
+        "summary": store.summary(10, 12).unwrap(),
+        "conflicts": store.conflicts().unwrap(),
+    });
+    for claim in &claims {
+        out[&claim.id] = serde_json::json!({
+            "evidence": store.evidence_for(&claim.id).unwrap(),
+            "links": store.links_of(&claim.id).unwrap(),
+            "comments": store.comments(&claim.id).unwrap(),
+            "assignee": store.assignee(&claim.id).unwrap(),
+        });
+    }
+    serde_json::to_string_pretty(&out).unwrap()
+}
+
+pub fn at(second: u32) -> Clock {
+    Clock::Fixed(format!(
+        "2024-09-07T{:02}:{:02}:{:02}.000Z",
+        second / 3600,
+        second / 60 % 60,
+        second % 60
+    ))
+}
+
+pub fn claim(text: &str, claimant: &str) -> NewClaim {
+    NewClaim {
+        text: text.into(),
+        claimant: Some(claimant.into()),
+        ..NewClaim::default()
+    }
+}
+
+/// One step of the property test: a change made in store A or B, or an exchange.
+#[derive(Debug, Clone)]
+pub enum Step {
+    Log {
+        in_b: bool,
+        text: u8,
+        claimant: u8,
+    },
+    Evidence {
+        in_b: bool,
+        claim: u8,
+        refutes: bool,
+    },
+    Link {
+        in_b: bool,
+        from: u8,
+        to: u8,
+        relation: u8,
+    },
+    Unlink {
+        in_b: bool,
+        claim: u8,
+    },
+    Edit {
+        in_b: bool,
+        claim: u8,
+        text: u8,
+    },
+    Verdict {
+        in_b: bool,
+        claim: u8,
+        verdict: u8,
+    },
+    Withdraw {
+        in_b: bool,
+        claim: u8,
+    },
+    Assign {
+        in_b: bool,
+        claim: u8,
+        person: u8,
+    },
+    Comment {
+        in_b: bool,
+        claim: u8,
+    },
+    Review {
+        in_b: bool,
+        on: bool,
+    },
+    Approve {
+        in_b: bool,
+        claim: u8,
+    },
+    Send {
+        to_b: bool,
+    },
+}
+
+pub fn step() -> impl Strategy<Value = Step> {
+    let side = any::<bool>();
+    prop_oneof![
+        3 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, text, claimant)| Step::Log { in_b, text, claimant }),
+        1 => (side, any::<u8>(), any::<bool>())
+            .prop_map(|(in_b, claim, refutes)| Step::Evidence { in_b, claim, refutes }),
+        2 => (side, any::<u8>(), any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, from, to, relation)| Step::Link { in_b, from, to, relation }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Unlink { in_b, claim }),
+        2 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, claim, text)| Step::Edit { in_b, claim, text }),
+        2 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, claim, verdict)| Step::Verdict { in_b, claim, verdict }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Withdraw { in_b, claim }),
+        1 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, claim, person)| Step::Assign { in_b, claim, person }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Comment { in_b, claim }),
+        1 => (side, any::<bool>()).prop_map(|(in_b, on)| Step::Review { in_b, on }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Approve { in_b, claim }),
+        2 => side.prop_map(|to_b| Step::Send { to_b }),
+    ]
+}
+
+const TEXTS: &[&str] = &[
+    "Iran supplied Russia with ballistic missiles",
+    "Iran has not provided weapons to either side",
+    "Iran supplied drones resembling the Shahed line",
+    "Iran wants to buy Su-35 jets",
+];
+const PEOPLE: &[&str] = &["ana", "bo", "cy"];
+
+fn nth_claim(store: &Store, n: u8) -> Option<String> {
+    let all = ClaimFilter {
+        order: ClaimOrder::OldestFirst,
+        ..ClaimFilter::default()
+    };
+    let claims = store.claims(&all).unwrap();
+    (!claims.is_empty()).then(|| claims[n as usize % claims.len()].id.clone())
+}
+
+/// Runs one step; refusals (a link that exists, a verdict to withdraw that is not there)
+/// are part of the game and leave the store unchanged.
+pub fn run(step: &Step, a: &mut Store, b: &mut Store, second: u32) {
+    let (store, other) = match step {
+        Step::Send { to_b: true } => (&mut *b, &mut *a),
+        Step::Send { to_b: false } => (&mut *a, &mut *b),
+        Step::Log { in_b, .. }
+        | Step::Evidence { in_b, .. }
+        | Step::Link { in_b, .. }
+        | Step::Unlink { in_b, .. }
+        | Step::Edit { in_b, .. }
+        | Step::Verdict { in_b, .. }
+        | Step::Withdraw { in_b, .. }
+        | Step::Assign { in_b, .. }
+        | Step::Comment { in_b, .. }
+        | Step::Review { in_b, .. }
+        | Step::Approve { in_b, .. } => {
+            if *in_b {
+                (&mut *b, &mut *a)
+            } else {
+                (&mut *a, &mut *b)
+            }
+        }
+    };
+    store.set_clock(at(second));
+    let pick = |store: &Store, n: u8| nth_claim(store, n);
+    let _ = match step.clone() {
+        Step::Send { .. } => import(store, &bundle_of(other)).map(drop),
+        Step::Log { text, claimant, .. } => store
+            .log_claim(&claim(
+                TEXTS[text as usize % TEXTS.len()],
+                PEOPLE[claimant as usize % PEOPLE.len()],
+            ))
+            .map(drop),
+        Step::Evidence { claim, refutes, .. } => match pick(store, claim) {
+            Some(id) => store
+                .add_evidence(
+                    &id,
+                    &NewEvidence {
+                        stance: if refutes {
+                            EvidenceStance::Refutes
+                        } else {
+                            EvidenceStance::Supports
+                        },
+                        source: Some("Pentagon".into()),
+                        url: None,
+                        quote: None,
+                        note: Some(format!("seen at {second}")),
+                    },
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::Link {
+            from, to, relation, ..
+        } => match (pick(store, from), pick(store, to)) {
+            (Some(f), Some(t)) => {
+                let relation = [
+                    Relation::Contradicts,
+                    Relation::Supports,
+                    Relation::Duplicates,
+                ][relation as usize % 3];
+                store.add_link(&f, &t, relation, None).map(drop)
+            }
+            _ => Ok(()),
+        },
+        Step::Unlink { claim, .. } => match pick(store, claim) {
+            Some(id) => match store.links_of(&id).unwrap().first() {
+                Some(link) => store.remove_link(&link.id.clone()).map(drop),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
+        Step::Edit { claim, text, .. } => match pick(store, claim) {
+            Some(id) => store
+                .edit_claim(
+                    &id,
+                    &ClaimEdit {
+                        text: Some(format!("{} (v{text})", TEXTS[text as usize % TEXTS.len()])),
+                        ..ClaimEdit::default()
+                    },
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::Verdict { claim, verdict, .. } => match pick(store, claim) {
+            Some(id) => {
+                let verdict = [
+                    VerdictKind::Supported,
+                    VerdictKind::Refuted,
+                    VerdictKind::Mixed,
+                ][verdict as usize % 3];
+                store.give_verdict(&id, verdict, "Because").map(drop)
+            }
+            None => Ok(()),
+        },
+        Step::Withdraw { claim, .. } => match pick(store, claim) {
+            Some(id) => store.clear_verdict(&id, "Rethinking").map(drop),
+            None => Ok(()),
+        },
+        Step::Assign { claim, person, .. } => match pick(store, claim) {
+            Some(id) => store
+                .assign_claim(&id, Some(PEOPLE[person as usize % PEOPLE.len()]))
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::Comment { claim, .. } => match pick(store, claim) {
+            Some(id) => store.comment_claim(&id, &format!("note {second}")),
+            None => Ok(()),
+        },
+        Step::Review { on, .. } => store
+            .set_setting("review.required", if on { "true" } else { "false" })
+            .map(drop),
+        Step::Approve { claim, .. } => match pick(store, claim) {
+            Some(id) => {
+                let me = store.author().to_string();
+                store.set_author("cy");
+                let approved = store.approve_verdict(&id, None).map(drop);
+                store.set_author(me);
+                approved
+            }
+            None => Ok(()),
+        },
+    };
+}
