@@ -393,7 +393,10 @@ impl Store {
                 Some(_) => {}
             }
         }
-        changes.sort_by(|a, b| (&a.at, &a.claim_id).cmp(&(&b.at, &b.claim_id)));
+        // By when they changed, then in the order the claims were logged.
+        let logged = |c: &ClaimChange| now.get(&c.claim_id).map(|claim| claim.created_at.clone());
+        changes
+            .sort_by(|a, b| (&a.at, logged(a), &a.claim_id).cmp(&(&b.at, logged(b), &b.claim_id)));
         Ok(changes)
     }
 }

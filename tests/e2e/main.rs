@@ -10,10 +10,12 @@ mod bad_input;
 mod bulk;
 mod commands;
 mod datasette;
+mod exchange;
 mod linker;
 mod reports;
 mod status;
 mod store_file;
+mod team;
 
 use std::path::{Path, PathBuf};
 

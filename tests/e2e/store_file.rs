@@ -338,3 +338,85 @@ fn a_store_on_a_network_filesystem_is_refused_unless_allowed() {
             .contains("ballistic missiles")
     );
 }
+
+/// Four people on one desk server, each making 500 changes as fast as they can: claims, links,
+/// verdicts and comments. Every write must land — none may fail with "database is locked" —
+/// and the store must still verify.
+#[test]
+fn four_people_making_500_changes_each_at_once_all_land_and_the_store_verifies() {
+    let desk = Desk::new();
+    let anchor = desk.claim(&["Iran supplied Russia with short-range ballistic missiles"]);
+    let people = 4;
+    let rounds = 125; // four writes a round: 500 each
+    let workers: Vec<_> = (0..people)
+        .map(|p| {
+            let db = desk.db.clone();
+            let anchor = anchor.clone();
+            std::thread::spawn(move || -> Vec<String> {
+                let mut failures = Vec::new();
+                let run = |args: &[&str]| {
+                    let output = Command::new(cargo_bin!("factdesk"))
+                        .env("FACTDESK_DB", &db)
+                        .env("FACTDESK_USER", format!("person{p}"))
+                        .args(args)
+                        .output()
+                        .unwrap();
+                    (
+                        output.status.success(),
+                        String::from_utf8_lossy(&output.stdout).trim().to_string(),
+                        String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                    )
+                };
+                for r in 0..rounds {
+                    let text = format!("person {p} claim {r}");
+                    let (ok, id, err) =
+                        run(&["claim", "add", &text, "--claimant", "Officials", "-q"]);
+                    if !ok {
+                        failures.push(format!("claim add: {err}"));
+                        continue;
+                    }
+                    for args in [
+                        vec!["link", "add", &id, &anchor, "--relation", "related"],
+                        vec![
+                            "claim",
+                            "verdict",
+                            &id,
+                            "unverifiable",
+                            "--note",
+                            "No records yet",
+                        ],
+                        vec!["claim", "comment", &id, "Checked the wires"],
+                    ] {
+                        let (ok, _, err) = run(&args);
+                        if !ok {
+                            failures.push(format!("{} {}: {err}", args[0], args[1]));
+                        }
+                    }
+                }
+                failures
+            })
+        })
+        .collect();
+    let failures: Vec<String> = workers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} writes failed: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
+    let raw = desk.raw();
+    let count = |sql: &str| -> i64 { raw.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let writes = (people * rounds) as i64;
+    assert_eq!(count("SELECT count(*) FROM claims"), writes + 1);
+    assert_eq!(count("SELECT count(*) FROM links"), writes);
+    assert_eq!(count("SELECT count(*) FROM verdicts"), writes);
+    assert_eq!(
+        count("SELECT count(*) FROM events WHERE action = 'claim.comment'"),
+        writes
+    );
+    let verified = desk.ok(&["verify"]);
+    assert!(verified.starts_with("Verified: "), "{verified}");
+}
