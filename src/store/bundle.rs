@@ -13,7 +13,6 @@
 
 use std::io::{BufRead, Write};
 
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -106,7 +105,21 @@ impl Store {
         input: &mut dyn BufRead,
         dry_run: bool,
     ) -> Result<BundleSummary> {
-        self.write_from(None, !dry_run, |tx| import_lines(tx, input))
+        // Like a bulk import, a large bundle inserts random UUIDs into several indexes, and its
+        // bookkeeping tables live in the temporary database: give both a large page cache.
+        for schema in ["main", "temp"] {
+            self.conn().pragma_update(
+                Some(schema),
+                "cache_size",
+                super::import::IMPORT_CACHE_KIB,
+            )?;
+        }
+        let result = self.write_from(None, !dry_run, |tx| import_lines(tx, input));
+        for schema in ["main", "temp"] {
+            self.conn()
+                .pragma_update(Some(schema), "cache_size", -2000)?;
+        }
+        result
     }
 }
 
@@ -116,12 +129,10 @@ fn at_line(line: u64, reason: impl std::fmt::Display) -> Error {
 
 /// Reads the header, then every event line; returns the summary so far.
 fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
-    tx.execute_batch(
-        "CREATE TEMP TABLE IF NOT EXISTS bundle_new (event_id TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;
-         CREATE TEMP TABLE IF NOT EXISTS bundle_records (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
-         CREATE TEMP TABLE IF NOT EXISTS bundle_claims (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
-         DELETE FROM temp.bundle_new; DELETE FROM temp.bundle_records; DELETE FROM temp.bundle_claims;",
-    )?;
+    // Events are never deleted, so the new ones are those with a key above today's largest,
+    // inserted in the bundle's line order: `lines[k]` is the line of the (k+1)-th new event.
+    let before: i64 = tx.query_row("SELECT coalesce(max(pk), 0) FROM events", [], |r| r.get(0))?;
+    let mut lines: Vec<u64> = Vec::new();
     let mut text = String::new();
     let mut line = 0u64;
     let mut next_line = |text: &mut String| -> Result<bool> {
@@ -178,32 +189,24 @@ fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
             .map_err(|e| at_line(line, format!("not a factdesk event: {e}")))?;
         check_event(&event).map_err(|reason| at_line(line, reason))?;
         seen += 1;
-        let stored: Option<String> = tx
-            .prepare_cached("SELECT hash FROM events WHERE id = ?1")?
-            .query_row([&event.id], |r| r.get(0))
-            .optional()?;
-        match stored {
-            Some(hash) if hash == event.hash => summary.events_already_present += 1,
-            Some(_) => {
-                return Err(at_line(
-                    line,
-                    format!(
-                        "event {} differs from this store's copy of it (run `factdesk verify` here)",
-                        event.id
-                    ),
-                ));
-            }
-            None => {
-                replay::insert_event(tx, &event)?;
-                tx.prepare_cached("INSERT INTO temp.bundle_new (event_id, line) VALUES (?1, ?2)")?
-                    .execute(params![event.id, line as i64])?;
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO temp.bundle_records (record_id) VALUES (?1)",
-                )?
-                .execute([&event.record_id])?;
-                summary.events_added += 1;
-            }
+        if replay::insert_event_if_new(tx, &event)? {
+            lines.push(line);
+            summary.events_added += 1;
+            continue;
         }
+        let stored: String = tx
+            .prepare_cached("SELECT hash FROM events WHERE id = ?1")?
+            .query_row([&event.id], |r| r.get(0))?;
+        if stored != event.hash {
+            return Err(at_line(
+                line,
+                format!(
+                    "event {} differs from this store's copy of it (run `factdesk verify` here)",
+                    event.id
+                ),
+            ));
+        }
+        summary.events_already_present += 1;
     }
     if seen != header.events {
         return Err(at_line(
@@ -215,7 +218,7 @@ fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
             ),
         ));
     }
-    summary.records_rebuilt = rebuild_records(tx)?;
+    summary.records_rebuilt = rebuild_records(tx, before, &lines)?;
     Ok(summary)
 }
 
@@ -250,52 +253,60 @@ fn check_event(event: &StoredEvent) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Rebuilds every record the new events touch from its whole history; returns how many.
-fn rebuild_records(tx: &Tx) -> Result<u64> {
-    let records: i64 =
-        tx.query_row("SELECT count(*) FROM temp.bundle_records", [], |r| r.get(0))?;
-    if records == 0 {
+/// Rebuilds every record the new events (those with a key above `before`) touch from its
+/// whole history; returns how many. `lines` holds the bundle line of each new event, in order.
+fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
+    if lines.is_empty() {
         return Ok(0);
     }
-    // The claims whose full-text entry changes: those touched, and those given evidence.
-    tx.execute_batch(
-        "INSERT OR IGNORE INTO temp.bundle_claims (claim_id)
-             SELECT e.record_id FROM events e JOIN temp.bundle_new n ON n.event_id = e.id
-              WHERE e.record_kind = 'claim'
-             UNION
-             SELECT json_extract(e.change, '$.claim') FROM events e
-               JOIN temp.bundle_new n ON n.event_id = e.id
-              WHERE e.action = 'evidence.add';
-         INSERT INTO claims_fts (claims_fts, rowid, text, search_context)
-             SELECT 'delete', pk, text, search_context FROM claims
-              WHERE id IN (SELECT claim_id FROM temp.bundle_claims);
-         DELETE FROM claim_tags WHERE claim_pk IN
-             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-         DELETE FROM verdicts WHERE claim_pk IN
-             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-         DELETE FROM proposed_verdicts WHERE claim_pk IN
-             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-         DELETE FROM assignments WHERE claim_pk IN
-             (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-         DELETE FROM evidence WHERE id IN (SELECT record_id FROM temp.bundle_records);
-         DELETE FROM links WHERE id IN (SELECT record_id FROM temp.bundle_records);
-         DELETE FROM settings WHERE key IN (SELECT record_id FROM temp.bundle_records);",
-    )?;
-    let sql = format!(
-        "SELECT {EVENT_COLUMNS} FROM events
-          WHERE record_id IN (SELECT record_id FROM temp.bundle_records) ORDER BY {CANONICAL_ORDER}"
-    );
+    // A store that had no history takes the bundle as it is: nothing to reset, every event to
+    // replay, every claim to index. Otherwise only the touched records are rebuilt.
+    let fresh = before == 0;
+    let scope = if fresh {
+        ""
+    } else {
+        tx.execute_batch(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS bundle_records (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
+             CREATE TEMP TABLE IF NOT EXISTS bundle_claims (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
+             DELETE FROM temp.bundle_records; DELETE FROM temp.bundle_claims;
+             INSERT OR IGNORE INTO temp.bundle_records
+                 SELECT record_id FROM events WHERE pk > {before};
+             -- The claims whose full-text entry changes: those touched, and those given evidence.
+             INSERT OR IGNORE INTO temp.bundle_claims
+                 SELECT record_id FROM events WHERE pk > {before} AND record_kind = 'claim'
+                 UNION
+                 SELECT json_extract(change, '$.claim') FROM events
+                  WHERE pk > {before} AND action = 'evidence.add';
+             INSERT INTO claims_fts (claims_fts, rowid, text, search_context)
+                 SELECT 'delete', pk, text, search_context FROM claims
+                  WHERE id IN (SELECT claim_id FROM temp.bundle_claims);
+             DELETE FROM claim_tags WHERE claim_pk IN
+                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+             DELETE FROM verdicts WHERE claim_pk IN
+                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+             DELETE FROM proposed_verdicts WHERE claim_pk IN
+                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+             DELETE FROM assignments WHERE claim_pk IN
+                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
+             DELETE FROM evidence WHERE id IN (SELECT record_id FROM temp.bundle_records);
+             DELETE FROM links WHERE id IN (SELECT record_id FROM temp.bundle_records);
+             DELETE FROM settings WHERE key IN (SELECT record_id FROM temp.bundle_records);"
+        ))?;
+        "WHERE record_id IN (SELECT record_id FROM temp.bundle_records)"
+    };
+    let sql = format!("SELECT pk, {EVENT_COLUMNS} FROM events {scope} ORDER BY {CANONICAL_ORDER}");
     let mut stmt = tx.prepare(&sql)?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let event = StoredEvent::from_row(row)?;
+        let pk: i64 = row.get(0)?;
+        let event = StoredEvent::from_row_at(row, 1)?;
         if let Err(e) = replay::apply(tx, &event) {
-            let line: Option<i64> = tx
-                .prepare_cached("SELECT line FROM temp.bundle_new WHERE event_id = ?1")?
-                .query_row([&event.id], |r| r.get(0))
-                .optional()?;
+            // Name the bundle line when the event came in this bundle.
+            let line = usize::try_from(pk - before - 1)
+                .ok()
+                .and_then(|k| lines.get(k));
             return Err(match (line, e) {
-                (Some(line), Error::Invalid(reason)) => at_line(line as u64, reason),
+                (Some(line), Error::Invalid(reason)) => at_line(*line, reason),
                 (_, e) => e,
             });
         }
@@ -303,16 +314,25 @@ fn rebuild_records(tx: &Tx) -> Result<u64> {
     drop(rows);
     drop(stmt);
     // The claims' search context (their evidence's notes and quotes) and full-text entries.
-    tx.execute_batch(
+    let touched = if fresh {
+        ""
+    } else {
+        "AND id IN (SELECT claim_id FROM temp.bundle_claims)"
+    };
+    tx.execute_batch(&format!(
         "UPDATE claims SET search_context = (
              SELECT group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))
                FROM evidence e WHERE e.claim_pk = claims.pk)
-          WHERE id IN (SELECT claim_id FROM temp.bundle_claims);
+          WHERE pk IN (SELECT claim_pk FROM evidence) {touched};
          INSERT INTO claims_fts (rowid, text, search_context)
-             SELECT pk, text, search_context FROM claims
-              WHERE id IN (SELECT claim_id FROM temp.bundle_claims);",
-    )?;
-    Ok(records as u64)
+             SELECT pk, text, search_context FROM claims WHERE 1 {touched};"
+    ))?;
+    let counted = if fresh {
+        "SELECT count(*) FROM (SELECT DISTINCT record_id FROM events)"
+    } else {
+        "SELECT count(*) FROM temp.bundle_records"
+    };
+    Ok(tx.query_row(counted, [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 #[cfg(test)]

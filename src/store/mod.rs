@@ -236,13 +236,25 @@ impl Store {
         Self::prepare(Connection::open_in_memory()?, ":memory:")
     }
 
+    /// Opens a fresh store in a private temporary file that SQLite deletes when it is closed:
+    /// for rebuilding a large store from its history (`verify`) in bounded memory.
+    pub(crate) fn open_scratch() -> Result<Store> {
+        let store = Self::prepare(Connection::open("")?, "(scratch)")?;
+        // Nobody else sees this file and it dies with the process: no need to wait for disks.
+        store.conn.pragma_update(None, "synchronous", "OFF")?;
+        store.conn.pragma_update(None, "cache_size", -64 * 1024)?;
+        Ok(store)
+    }
+
     fn prepare(conn: Connection, name: &str) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         migrate::check_identity(&conn, name)?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        // WAL lets readers work while one person writes; an in-memory store stays "memory".
+        // WAL lets readers work while one person writes; an in-memory store stays "memory", and
+        // a private temporary one keeps its rollback journal.
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        if mode != "wal" && mode != "memory" {
+        let private = name == ":memory:" || name == "(scratch)";
+        if mode != "wal" && !private {
             return Err(Error::store(format!(
                 "cannot switch store '{name}' to WAL journal mode (got '{mode}')"
             )));

@@ -38,22 +38,27 @@ pub(crate) const EVENT_COLUMNS: &str =
 impl StoredEvent {
     /// Reads the [`EVENT_COLUMNS`] of a row.
     pub(crate) fn from_row(row: &Row) -> rusqlite::Result<StoredEvent> {
-        let change: String = row.get(6)?;
+        Self::from_row_at(row, 0)
+    }
+
+    /// Reads the [`EVENT_COLUMNS`] of a row, starting at column `first`.
+    pub(crate) fn from_row_at(row: &Row, first: usize) -> rusqlite::Result<StoredEvent> {
+        let change: String = row.get(first + 6)?;
         Ok(StoredEvent {
-            id: row.get(0)?,
-            at: row.get(1)?,
-            author: row.get(2)?,
-            action: row.get(3)?,
-            record_kind: row.get(4)?,
-            record_id: row.get(5)?,
+            id: row.get(first)?,
+            at: row.get(first + 1)?,
+            author: row.get(first + 2)?,
+            action: row.get(first + 3)?,
+            record_kind: row.get(first + 4)?,
+            record_id: row.get(first + 5)?,
             change: serde_json::from_str(&change).map_err(|e| {
                 rusqlite::Error::FromSqlConversionFailure(
-                    6,
+                    first + 6,
                     rusqlite::types::Type::Text,
                     Box::new(e),
                 )
             })?,
-            hash: row.get(7)?,
+            hash: row.get(first + 7)?,
         })
     }
 
@@ -455,7 +460,9 @@ impl super::Store {
         scope: Option<&str>,
         keep_events: bool,
     ) -> Result<super::Store> {
-        let mut rebuilt = super::Store::open_in_memory()?
+        // The rebuild goes to a private temporary file: memory stays bounded however much of
+        // the store it holds.
+        let mut rebuilt = super::Store::open_scratch()?
             .with_author(self.author.clone())
             .with_clock(self.clock.clone());
         let tx = rebuilt.conn.transaction()?;
@@ -483,21 +490,35 @@ impl super::Store {
 
 /// Inserts an event exactly as given (its id, time, author and hash kept).
 pub(crate) fn insert_event(conn: &Connection, event: &StoredEvent) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        event.id,
-        event.at,
-        event.author,
-        event.action,
-        event.record_kind,
-        event.record_id,
-        event.change.to_string(),
-        event.hash
-    ])?;
-    Ok(())
+    if insert_event_if_new(conn, event)? {
+        Ok(())
+    } else {
+        Err(Error::store(format!(
+            "event {} is already in the store",
+            event.id
+        )))
+    }
+}
+
+/// Inserts an event exactly as given unless one with its id is already stored; returns whether
+/// it was inserted.
+pub(crate) fn insert_event_if_new(conn: &Connection, event: &StoredEvent) -> Result<bool> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
+        )?
+        .execute(params![
+            event.id,
+            event.at,
+            event.author,
+            event.action,
+            event.record_kind,
+            event.record_id,
+            event.change.to_string(),
+            event.hash
+        ])?;
+    Ok(inserted == 1)
 }
 
 #[cfg(test)]
