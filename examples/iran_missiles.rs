@@ -1,7 +1,9 @@
 //! The seed story, built through the library: the Wall Street Journal's report that Iran
 //! supplied Russia with short-range ballistic missiles, the Iranian Mission to the UN's denial
 //! (as reported by Newsweek, 2024-09-06), the background claims of the same story, the link
-//! between allegation and denial, and the evidence — then the dispute and unresolved reports.
+//! between allegation and denial, and the evidence — then the dispute and unresolved reports;
+//! then the desk's review: a reporter proposes a verdict, an editor approves it, and the store
+//! is verified against its history.
 //!
 //! Run it with `cargo run --release --example iran_missiles` (add `-- --db PATH` to keep the
 //! store in a file you can open with `factdesk --db PATH …` or `sqlite3` afterwards).
@@ -10,9 +12,9 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use factdesk::model::{
-    EvidenceStance, NewClaim, NewEvidence, NewSource, Relation, SourceKind, Stance,
+    EvidenceStance, NewClaim, NewEvidence, NewSource, Relation, SourceKind, Stance, VerdictKind,
 };
-use factdesk::report::{ClaimList, DisputedReport, Format, Terminal, render};
+use factdesk::report::{ClaimList, DisputedReport, Format, ReviewQueue, Terminal, render};
 use factdesk::{NetworkFs, OpenMode, Store};
 
 const ARTICLE: &str = "https://www.newsweek.com/iran-denies-supplying-missiles-russia-ukraine";
@@ -146,6 +148,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Format::Table,
         &mut out,
         Terminal::default(),
+    )?;
+
+    // The desk's rule: a verdict stands once a second person has checked it.
+    store.set_setting("review.required", "true")?;
+    store.set_author("ana (reporter)");
+    store.give_verdict(
+        &allegation.id,
+        VerdictKind::Unverifiable,
+        "The officials' evidence has not been made public, and Iran denies the transfer",
+    )?;
+    writeln!(out, "\n== Waiting for review ==")?;
+    render(
+        &ReviewQueue(&store.review_queue()?),
+        Format::Table,
+        &mut out,
+        Terminal::default(),
+    )?;
+    store.set_author("bo (editor)");
+    let verdict = store.approve_verdict(&allegation.id, Some("Checked the sourcing"))?;
+    let checked = store.verify()?;
+    writeln!(
+        out,
+        "\n== Approved: the allegation is {verdict}. Verified {} events: {} ==",
+        checked.events,
+        if checked.problems.is_empty() {
+            "the tables say what the history says".to_string()
+        } else {
+            checked.problems.join("; ")
+        }
     )?;
     Ok(())
 }
