@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::report::OutputArgs;
-use super::{Context, Ui};
+use super::{AsOfArgs, Context, Ui};
 use crate::error::Result;
 use crate::report::graph::{to_dot, to_mermaid, to_svg};
 use crate::report::html::{Section, write_page};
@@ -23,6 +23,8 @@ pub struct GraphArgs {
     limit: usize,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
 }
 
 pub fn run(args: GraphArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
@@ -32,9 +34,11 @@ pub fn run(args: GraphArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         Some(f) if offered.contains(&f) => f,
         Some(f) => return Err(f.unsupported("graph", &offered)),
     };
-    let graph = ctx
-        .open()?
-        .link_graph(args.claim_id.as_deref(), args.depth, args.limit)?;
+    let graph = ctx.open_as_of(&args.as_of)?.link_graph(
+        args.claim_id.as_deref(),
+        args.depth,
+        args.limit,
+    )?;
     if graph.truncated {
         writeln!(
             ui.err,
