@@ -363,7 +363,7 @@ impl super::Store {
                 "event {id} ({action}) was changed after it was written: its hash does not match its content"
             ));
         }
-        let (records, mut differences) = match self.replayed_records(None, None, false) {
+        let (records, mut differences) = match self.replayed_for_comparison() {
             Ok(rebuilt) => compare_tables(conn, rebuilt.conn())?,
             Err(e) => (0, vec![format!("the event log cannot be replayed: {e}")]),
         };

@@ -462,9 +462,39 @@ impl super::Store {
     ) -> Result<super::Store> {
         // The rebuild goes to a private temporary file: memory stays bounded however much of
         // the store it holds.
-        let mut rebuilt = super::Store::open_scratch()?
+        let rebuilt = super::Store::open_scratch()?
             .with_author(self.author.clone())
             .with_clock(self.clock.clone());
+        self.replay_into(rebuilt, until, scope, keep_events)
+    }
+
+    /// The whole store rebuilt from its history, for comparing with its tables row by row
+    /// (`verify`): without the secondary indexes that only the reports need, which would
+    /// otherwise cost most of the time of rebuilding a large store.
+    pub(crate) fn replayed_for_comparison(&self) -> Result<super::Store> {
+        let rebuilt = super::Store::open_scratch()?;
+        let secondary: Vec<String> = rebuilt
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                   AND tbl_name IN ('claims', 'claim_tags', 'evidence', 'verdicts', 'assignments',
+                                    'proposed_verdicts', 'events')",
+            )?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for index in secondary {
+            rebuilt.conn.execute_batch(&format!("DROP INDEX {index}"))?;
+        }
+        self.replay_into(rebuilt, None, None, false)
+    }
+
+    fn replay_into(
+        &self,
+        mut rebuilt: super::Store,
+        until: Option<&str>,
+        scope: Option<&str>,
+        keep_events: bool,
+    ) -> Result<super::Store> {
         let tx = rebuilt.conn.transaction()?;
         let in_scope = match scope {
             Some(table) => format!("AND record_id IN (SELECT record_id FROM temp.{table})"),
