@@ -208,18 +208,7 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
             let pk = claim_pk(conn, e, &e.record_id)?;
             conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1")?
                 .execute([pk])?;
-            for tag in e
-                .change
-                .get("tags")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                conn.prepare_cached(
-                    "INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)",
-                )?
-                .execute(params![pk, tag.as_str()])?;
-            }
+            add_tags(conn, pk, e.change.get("tags"))?;
         }
         "claim.edit" => {
             let pk = claim_pk(conn, e, &e.record_id)?;
@@ -246,27 +235,10 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                     conn.prepare_cached(&sql)?.execute(params![pk, source])?;
                 }
             }
-            for tag in e
-                .change
-                .get("tags_added")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                conn.prepare_cached(
-                    "INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)",
-                )?
-                .execute(params![pk, tag.as_str()])?;
-            }
-            for tag in e
-                .change
-                .get("tags_removed")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
+            add_tags(conn, pk, e.change.get("tags_added"))?;
+            for tag in tag_list(e.change.get("tags_removed")) {
                 conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1 AND tag = ?2")?
-                    .execute(params![pk, tag.as_str()])?;
+                    .execute(params![pk, tag])?;
             }
         }
         "verdict.set" => {
@@ -409,6 +381,24 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                 e.id
             )));
         }
+    }
+    Ok(())
+}
+
+/// The strings of a JSON list of tags (none when absent).
+fn tag_list(value: Option<&Value>) -> impl Iterator<Item = &str> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
+/// Adds the tags of a JSON list to a claim.
+fn add_tags(conn: &Connection, claim_pk: i64, tags: Option<&Value>) -> Result<()> {
+    for tag in tag_list(tags) {
+        conn.prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)")?
+            .execute(params![claim_pk, tag])?;
     }
     Ok(())
 }

@@ -58,6 +58,33 @@ fn proposal(tx: &Tx, claim_pk: i64) -> Result<Option<(String, String, String, St
         .optional()?)
 }
 
+/// The proposed verdict of a claim, for its reviewer: refused when there is none, or when the
+/// reviewer (this transaction's author) proposed it — a different person must `action` it.
+fn proposal_for_review(
+    tx: &Tx,
+    claim_pk: i64,
+    claim_id: &str,
+    action: &str,
+) -> Result<(String, String, String, String)> {
+    let proposal = proposal(tx, claim_pk)?.ok_or_else(|| {
+        Error::invalid(format!(
+            "claim {} has no verdict waiting for review",
+            &claim_id[..8]
+        ))
+    })?;
+    if same_person(&proposal.3, tx.author) {
+        let hint = match action {
+            "approve" => "",
+            _ => " (propose a new one with `claim verdict` to replace it)",
+        };
+        return Err(Error::invalid(format!(
+            "you ({}) proposed this verdict: a different person must {action} it{hint}",
+            tx.author
+        )));
+    }
+    Ok(proposal)
+}
+
 /// Same person, whatever the case or surrounding spaces of the name.
 fn same_person(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
@@ -130,18 +157,7 @@ impl Store {
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
             let (verdict, rationale, proposed_at, proposed_by) =
-                proposal(tx, pk)?.ok_or_else(|| {
-                    Error::invalid(format!(
-                        "claim {} has no verdict waiting for review",
-                        &id[..8]
-                    ))
-                })?;
-            if same_person(&proposed_by, tx.author) {
-                return Err(Error::invalid(format!(
-                    "you ({}) proposed this verdict: a different person must approve it",
-                    tx.author
-                )));
-            }
+                proposal_for_review(tx, pk, &id, "approve")?;
             let mut change = json!({
                 "verdict": verdict, "rationale": rationale,
                 "proposed_at": proposed_at, "proposed_by": proposed_by,
@@ -164,19 +180,7 @@ impl Store {
         }
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            let (verdict, rationale, _, proposed_by) = proposal(tx, pk)?.ok_or_else(|| {
-                Error::invalid(format!(
-                    "claim {} has no verdict waiting for review",
-                    &id[..8]
-                ))
-            })?;
-            if same_person(&proposed_by, tx.author) {
-                return Err(Error::invalid(format!(
-                    "you ({}) proposed this verdict: a different person must review it \
-                     (propose a new one with `claim verdict` to replace it)",
-                    tx.author
-                )));
-            }
+            let (verdict, rationale, _, proposed_by) = proposal_for_review(tx, pk, &id, "review")?;
             let change = json!({
                 "verdict": verdict, "rationale": rationale, "proposed_by": proposed_by,
                 "note": why.trim(),
