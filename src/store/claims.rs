@@ -522,15 +522,26 @@ impl Store {
         // store that holds them, whatever order they arrived in. A selective filter names few
         // claims, which are found first and then sorted (the unary `+` keeps SQLite from walking
         // the whole claims_created index instead); otherwise the index gives the order.
-        let selective = filter.tag.is_some()
-            || filter.assignee.is_some()
-            || filter.claimant.is_some()
-            || matches!(filter.status, Some(s) if s != Status::Unresolved);
+        let narrowed =
+            filter.tag.is_some() || filter.assignee.is_some() || filter.claimant.is_some();
+        let selective = narrowed
+            || matches!(filter.status, Some(s) if s != Status::Unresolved && s != Status::Disputed);
         let key = if selective {
             "+c.created_at"
         } else {
             "c.created_at"
         };
+        // Disputed claims are a few percent of a store, spread over time: walking the claims in
+        // order and stopping at the limit reads far less than working out the status of every
+        // candidate first (121 ms warm, 2.3 s cold on a million claims). SQLite picks the
+        // latter, so it is told. A store read as of a moment shows views, which take no index.
+        if filter.status == Some(Status::Disputed) && !narrowed && self.as_of.is_none() {
+            sql = sql.replacen(
+                "FROM claims c\n",
+                "FROM claims c INDEXED BY claims_created\n",
+                1,
+            );
+        }
         sql.push_str(&match filter.order {
             ClaimOrder::NewestFirst => format!(" ORDER BY {key} DESC, c.pk DESC"),
             ClaimOrder::OldestFirst => format!(" ORDER BY {key}, c.pk"),
