@@ -87,7 +87,8 @@ pub enum Command {
     /// Relate two claims: contradicts, supports, duplicates, related.
     #[command(subcommand)]
     Link(link::LinkCommand),
-    /// The reports a desk reads: disputed, unresolved, summary, one claimant's record.
+    /// The reports a desk reads: disputed, unresolved, summary, one claimant's record, and the
+    /// conflicts left by exchanging work.
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Who changed what, and when: a claim's history, or the whole store's.
