@@ -1,12 +1,44 @@
 //! What the benchmarks share: a small deterministic random generator (xorshift), the
-//! news-like words their generated claims are made of, and a few measuring helpers. Not a bench
-//! target itself: each bench includes it with `mod common;`.
+//! news-like words their generated claims are made of, and a few helpers (running the binary,
+//! temporary directories, formatting). [`jsonl`] writes the claims file the import and history
+//! benches load; [`meter`] measures one whole process (wall clock, peak RSS, CPU time). Not a
+//! bench target itself: each bench includes it with `mod common;`.
 
 #![allow(dead_code)]
 
+pub mod jsonl;
+pub mod meter;
+
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// The real binary under test.
+pub const FACTDESK: &str = env!("CARGO_BIN_EXE_factdesk");
+
+/// `factdesk --db PATH`, with the environment that could change its behaviour removed.
+pub fn factdesk(db: &Path) -> Command {
+    let mut cmd = Command::new(FACTDESK);
+    cmd.arg("--db").arg(db);
+    for var in ["FACTDESK_DB", "FACTDESK_USER", "FACTDESK_NOW"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// 1234567 as "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// xorshift64*: small, fast and deterministic, so every run builds the same store.
 pub struct Rng(pub u64);
