@@ -9,6 +9,8 @@
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
+use std::io::Write;
+
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
@@ -42,37 +44,69 @@ impl<'a> EventContent<'a> {
     }
 }
 
-/// A copy of `value` whose objects list their keys in sorted order.
-fn sorted_keys(value: &Value) -> Value {
+/// Writes `value` as JSON with every object's keys in sorted order: the canonical form that is
+/// hashed. It writes straight into the hasher, copying nothing.
+fn write_canonical(value: &Value, out: &mut impl std::io::Write) -> std::io::Result<()> {
     match value {
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort();
-            Value::Object(
-                keys.into_iter()
-                    .map(|k| (k.clone(), sorted_keys(&map[k])))
-                    .collect(),
-            )
+            out.write_all(b"{")?;
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                serde_json::to_writer(&mut *out, key)?;
+                out.write_all(b":")?;
+                write_canonical(&map[key], out)?;
+            }
+            out.write_all(b"}")
         }
-        Value::Array(items) => Value::Array(items.iter().map(sorted_keys).collect()),
-        other => other.clone(),
+        Value::Array(items) => {
+            out.write_all(b"[")?;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b",")?;
+                }
+                write_canonical(item, out)?;
+            }
+            out.write_all(b"]")
+        }
+        scalar => Ok(serde_json::to_writer(&mut *out, scalar)?),
     }
 }
 
-/// The hash of an event's canonical content, as 64 lowercase hex digits.
+/// The hash of an event's canonical content, as 64 lowercase hex digits: SHA-256 of the JSON
+/// array `[format tag, id, at, author, action, record kind, record id, change]`, the change's
+/// keys sorted, without spaces.
 pub fn event_hash(event: &EventContent) -> String {
-    let canonical = Value::Array(vec![
-        HASH_FORMAT.into(),
-        event.id.into(),
-        event.at.into(),
-        event.author.into(),
-        event.action.into(),
-        event.record_kind.into(),
-        event.record_id.into(),
-        sorted_keys(event.change),
-    ]);
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    let head = [
+        HASH_FORMAT,
+        event.id,
+        event.at,
+        event.author,
+        event.action,
+        event.record_kind,
+        event.record_id,
+    ];
+    let written = (|| -> std::io::Result<()> {
+        hasher.write_all(b"[")?;
+        for part in head {
+            serde_json::to_writer(&mut hasher, part)?;
+            hasher.write_all(b",")?;
+        }
+        write_canonical(event.change, &mut hasher)?;
+        hasher.write_all(b"]")
+    })();
+    written.expect("writing to a hasher cannot fail");
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for byte in hasher.finalize() {
+        hex.push(HEX[usize::from(byte >> 4)] as char);
+        hex.push(HEX[usize::from(byte & 0x0f)] as char);
+    }
+    hex
 }
 
 /// Registers `factdesk_event_hash(id, at, author, action, record_kind, record_id, change)` on a
@@ -401,6 +435,20 @@ mod tests {
             record_id: "5b1e0c7d-0000-4000-8000-000000000000",
             change,
         }
+    }
+
+    #[test]
+    fn the_hash_is_sha256_of_the_documented_canonical_form() {
+        let change: Value = serde_json::from_str(
+            r#"{"text": "Iran \"supplied\" missiles", "old": {"b": 1, "a": [true, null]}}"#,
+        )
+        .unwrap();
+        let canonical = r#"["factdesk.event/1","0190a000-0000-7000-8000-000000000001","2024-09-07T12:00:00.000Z","ana","claim.add","claim","5b1e0c7d-0000-4000-8000-000000000000",{"old":{"a":[true,null],"b":1},"text":"Iran \"supplied\" missiles"}]"#;
+        let expected: String = Sha256::digest(canonical.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(event_hash(&content(&change)), expected);
     }
 
     #[test]

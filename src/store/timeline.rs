@@ -214,7 +214,8 @@ impl Store {
             "INSERT OR IGNORE INTO temp.asof_changed
                  SELECT record_id, record_kind FROM main.events
                   WHERE at > ?1
-                    AND action NOT IN ('source.add', 'claim.add', 'evidence.add', 'link.add')
+                    AND action <> 'source.add' AND action <> 'claim.add'
+                    AND action <> 'evidence.add' AND action <> 'link.add'
                     AND record_kind IN ('claim', 'link', 'store')",
             [&at],
         )?;
