@@ -17,6 +17,7 @@ mod ingest;
 mod link;
 mod report;
 mod review;
+mod shell;
 mod source;
 mod timeline;
 
@@ -117,6 +118,10 @@ pub enum Command {
     /// Find the attributed statements in an article (plain text) as candidate claims; --accept
     /// logs them.
     Ingest(ingest::IngestArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff): `factdesk man > factdesk.1`, or `factdesk man | man -l -`.
+    Man,
 }
 
 /// `--as-of TIME`: read the store as it stood then, rebuilt from its history.
@@ -347,6 +352,8 @@ fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
         Command::Export(args) => export::run(args, &ctx, ui),
         Command::Graph(args) => graph::run(args, &ctx, ui),
         Command::Ingest(args) => ingest::run(args, &ctx, ui),
+        Command::Completions(args) => shell::completions(args, ui),
+        Command::Man => shell::man(ui),
     }
 }
 

@@ -13,6 +13,7 @@ mod datasette;
 mod exchange;
 mod linker;
 mod reports;
+mod shell;
 mod status;
 mod store_file;
 mod team;

@@ -1,0 +1,81 @@
+//! `factdesk completions SHELL` and `factdesk man`: the shell completion script and the manual
+//! page, both generated from the same clap definitions as the command line itself, so they can
+//! never describe flags that do not exist. Neither opens the store.
+
+use clap::Args;
+use clap_complete::Shell;
+
+use super::Ui;
+use crate::error::Result;
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell.
+    shell: Shell,
+}
+
+/// The walk-through of the seed story that closes the manual page.
+const EXAMPLES: &[(&str, &str)] = &[
+    ("Create a store in the current directory:", "factdesk init"),
+    (
+        "Log the Wall Street Journal's report and the Iranian Mission's denial; each prints the new id:",
+        "A=$(factdesk claim add \"Iran supplied Russia with short-range ballistic missiles\" \\\n    --claimant \"U.S. and European officials\" --reported-by \"The Wall Street Journal\" -q)\nD=$(factdesk claim add \"Iran has not provided weapons to either side\" \\\n    --claimant \"Iranian Mission to the UN\" --reported-by Newsweek -q)",
+    ),
+    (
+        "Tie the denial to the allegation; both are now disputed:",
+        "factdesk link add $D $A --relation contradicts\nfactdesk report disputed",
+    ),
+    (
+        "Require a second person for verdicts, propose one, and let an editor approve it:",
+        "factdesk config set review.required true\nfactdesk claim verdict $A unverifiable --note \"The officials' evidence is not public\"\nfactdesk --as bo review approve $A",
+    ),
+    (
+        "Who did what, what the desk knew on the 7th, and whether the store is intact:",
+        "factdesk history $A\nfactdesk report disputed --as-of 2024-09-07\nfactdesk verify",
+    ),
+    (
+        "Send your work to a colleague's store, and take theirs:",
+        "factdesk export --events --output ana.jsonl\nfactdesk import bo.jsonl",
+    ),
+];
+
+/// Escapes text for roff: backslashes, and a leading dot or quote that would start a request.
+fn roff_text(line: &str) -> String {
+    let escaped = line.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with('.') || escaped.starts_with('\'') {
+        format!("\\&{escaped}")
+    } else {
+        escaped
+    }
+}
+
+pub fn completions(args: CompletionsArgs, ui: &mut Ui) -> Result<()> {
+    clap_complete::generate(args.shell, &mut super::command(), "factdesk", ui.out);
+    Ok(())
+}
+
+pub fn man(ui: &mut Ui) -> Result<()> {
+    let page = clap_mangen::Man::new(super::command());
+    page.render_title(ui.out)?;
+    page.render_name_section(ui.out)?;
+    page.render_synopsis_section(ui.out)?;
+    page.render_description_section(ui.out)?;
+    page.render_options_section(ui.out)?;
+    page.render_subcommands_section(ui.out)?;
+    writeln!(ui.out, ".SH EXAMPLES")?;
+    writeln!(
+        ui.out,
+        "The running example of factdesk: the Wall Street Journal reports that U.S. and European \
+         officials say Iran supplied Russia with ballistic missiles; the Iranian Mission to the UN \
+         tells Newsweek Iran has not provided weapons to either side."
+    )?;
+    for (what, commands) in EXAMPLES {
+        writeln!(ui.out, ".PP\n{}\n.PP\n.RS 4\n.nf", roff_text(what))?;
+        for line in commands.lines() {
+            writeln!(ui.out, "{}", roff_text(line))?;
+        }
+        writeln!(ui.out, ".fi\n.RE")?;
+    }
+    page.render_version_section(ui.out)?;
+    Ok(())
+}
