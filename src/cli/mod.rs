@@ -51,12 +51,19 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "FACTDESK_DB",
+        hide_env_values = true,
         default_value = "factdesk.db",
         value_name = "PATH"
     )]
     pub db: PathBuf,
     /// Who is making the changes (recorded in the history); defaults to the login name.
-    #[arg(long = "as", global = true, env = "FACTDESK_USER", value_name = "NAME")]
+    #[arg(
+        long = "as",
+        global = true,
+        env = "FACTDESK_USER",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
     pub acting_as: Option<String>,
     /// Output format: table (the default), json, csv or markdown; some commands offer more
     /// (html for reports, jsonl and claimreview for import/export, dot and mermaid for graph).
@@ -415,10 +422,40 @@ pub fn command() -> clap::Command {
     Cli::command()
 }
 
+/// The whole command-line reference: the help of every command and subcommand, at a fixed
+/// width. A snapshot test keeps it under review.
+pub fn reference() -> String {
+    fn walk(cmd: &mut clap::Command, path: &str, out: &mut String) {
+        let name = if path.is_empty() {
+            cmd.get_name().to_string()
+        } else {
+            format!("{path} {}", cmd.get_name())
+        };
+        out.push_str(&format!("==== {name} ====\n"));
+        out.push_str(&cmd.render_long_help().to_string());
+        out.push('\n');
+        for sub in cmd.get_subcommands_mut() {
+            walk(sub, &name, out);
+        }
+    }
+    let mut cmd = Cli::command().term_width(100);
+    cmd.build();
+    let mut out = String::new();
+    walk(&mut cmd, "", &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::command().debug_assert();
+    }
+
+    /// Every command and flag, as `--help` shows them: a change to the command line shows up
+    /// here for review (`INSTA_UPDATE=always cargo test` or `cargo insta review` accepts it).
+    #[test]
+    fn the_command_line_reference() {
+        insta::assert_snapshot!(super::reference());
     }
 }
