@@ -15,11 +15,20 @@ use crate::store::LinkQuery;
 #[derive(Debug, Subcommand)]
 pub enum ClaimCommand {
     /// Log a claim; prints its id.
+    #[command(
+        after_help = "Examples:\n  factdesk claim add \"Iran supplied Russia with ballistic missiles\" --claimant \"U.S. officials\" --reported-by WSJ\n  factdesk claim add \"Iran wants to buy Su-35 jets\" --stance neutral --tag iran --quiet"
+    )]
     Add(AddArgs),
     /// List claims, newest first.
+    #[command(
+        after_help = "Examples:\n  factdesk claim list --status disputed\n  factdesk claim list --assignee bo --format csv"
+    )]
     List(ListArgs),
     /// Show a claim: its fields, status, what stands for and against it, evidence, links,
     /// who is assigned, a verdict awaiting review, and comments.
+    #[command(
+        after_help = "Examples:\n  factdesk claim show b03d\n  factdesk claim show b03d --as-of 2024-09-07"
+    )]
     Show {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,
@@ -27,12 +36,19 @@ pub enum ClaimCommand {
         as_of: AsOfArgs,
     },
     /// Change a claim's fields or tags (an empty value clears an optional field).
+    #[command(
+        after_help = "Examples:\n  factdesk claim edit 8b52 --stance denies --quote \"\"\n  factdesk claim edit b03d --add-tag missiles --remove-tag drones"
+    )]
     Edit(EditArgs),
     /// Give a claim a verdict with its rationale, or withdraw it with --clear. When the store
     /// requires review (`config set review.required true`), the verdict is proposed and stands
     /// once a different person runs `review approve`.
+    #[command(
+        after_help = "Examples:\n  factdesk claim verdict b03d unverifiable --note \"The officials' evidence is not public\"\n  factdesk claim verdict b03d --clear --note \"Given too early\""
+    )]
     Verdict(VerdictArgs),
     /// Assign a claim to someone on the desk.
+    #[command(after_help = "Examples:\n  factdesk claim assign b03d bo")]
     Assign {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,
@@ -40,11 +56,15 @@ pub enum ClaimCommand {
         name: String,
     },
     /// Take a claim's assignment away.
+    #[command(after_help = "Examples:\n  factdesk claim unassign b03d")]
     Unassign {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,
     },
     /// Add a comment to a claim's discussion (shown by `claim show` and `history`).
+    #[command(
+        after_help = "Examples:\n  factdesk claim comment b03d \"Asked the Pentagon for the shipment dates\""
+    )]
     Comment {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,

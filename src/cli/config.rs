@@ -11,6 +11,7 @@ use crate::store::SETTINGS;
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Set a desk setting, e.g. `config set review.required true`.
+    #[command(after_help = "Examples:\n  factdesk config set review.required true")]
     Set {
         /// The setting (see `config list`).
         key: String,
@@ -18,6 +19,7 @@ pub enum ConfigCommand {
         value: String,
     },
     /// Every setting with its value and where that comes from (the store, or the default).
+    #[command(after_help = "Examples:\n  factdesk config list")]
     List,
 }
 

@@ -10,8 +10,12 @@ use crate::report::EvidenceList;
 #[derive(Debug, Subcommand)]
 pub enum EvidenceCommand {
     /// Add a piece of evidence to a claim.
+    #[command(
+        after_help = "Examples:\n  factdesk evidence add b03d --stance refutes --source \"Iranian Mission to the UN\" --quote \"Iran abstains from engaging in such actions\""
+    )]
     Add(AddArgs),
     /// List the evidence on a claim.
+    #[command(after_help = "Examples:\n  factdesk evidence list b03d")]
     List {
         /// The claim's id (or a unique prefix of at least 4 characters).
         claim_id: String,

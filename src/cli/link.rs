@@ -13,22 +13,31 @@ use crate::store::LinkQuery;
 #[derive(Debug, Subcommand)]
 pub enum LinkCommand {
     /// Link two claims: FROM RELATION TO (e.g. the denial contradicts the allegation).
+    #[command(
+        after_help = "Examples:\n  factdesk link add 8b52 b03d --relation contradicts --note \"Iran's answer to the WSJ report\""
+    )]
     Add(AddArgs),
     /// Remove a link (the removal is recorded; the link stays in the history).
+    #[command(after_help = "Examples:\n  factdesk link remove 6114")]
     Remove {
         /// The link's id (or a unique prefix of at least 4 characters).
         link_id: String,
     },
     /// List the links of a claim.
+    #[command(after_help = "Examples:\n  factdesk link list b03d")]
     List {
         /// The claim's id (or a unique prefix of at least 4 characters).
         claim_id: String,
     },
     /// The claims a claim (or a text not logged yet) most likely repeats or contradicts,
     /// ranked, each with a proposed relation and the reason.
+    #[command(
+        after_help = "Examples:\n  factdesk link suggest b03d\n  factdesk link suggest --text \"Tehran sent missiles to Moscow, officials say\""
+    )]
     Suggest(SuggestArgs),
     /// Record the link the linker proposes from one claim to another (an ordinary link; its
     /// history event keeps the linker's score and reason).
+    #[command(after_help = "Examples:\n  factdesk link accept 8b52 b03d")]
     Accept {
         /// The claim the link starts from (the one that repeats or answers the other).
         from_id: String,
@@ -42,6 +51,9 @@ pub enum LinkCommand {
         note: Option<String>,
     },
     /// Proposals across the store (e.g. after an import); with --accept, record them.
+    #[command(
+        after_help = "Examples:\n  factdesk link scan --since 2024-09-06\n  factdesk link scan --min-score 0.6 --accept"
+    )]
     Scan(ScanArgs),
 }
 

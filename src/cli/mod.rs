@@ -35,7 +35,14 @@ use crate::store::{Clock, LATEST_VERSION, NetworkFs, OpenMode, Store};
 /// factdesk — a fact-check workbench: log claims, the evidence for and against them and how
 /// they relate; see what is disputed or unresolved; review who changed what.
 #[derive(Debug, Parser)]
-#[command(name = "factdesk", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "factdesk",
+    version,
+    about,
+    long_about = None,
+    max_term_width = 100,
+    after_help = "Examples:\n  factdesk init\n  factdesk claim add \"Iran supplied Russia with ballistic missiles\" --claimant \"U.S. officials\"\n  factdesk report disputed\n\n`factdesk man` prints the manual, with the seed story as a walk-through."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -82,52 +89,97 @@ fn parse_format(value: &str) -> Result<Format> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a store (or upgrade an existing one to this version's schema).
+    #[command(after_help = "Examples:\n  factdesk init\n  factdesk --db desk.db init")]
     Init,
     /// Register and look up sources: who says or publishes things.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk source add \"The Wall Street Journal\" --kind outlet\n  factdesk source list"
+    )]
     Source(source::SourceCommand),
     /// Log, list, show, edit and judge claims.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk claim add \"Iran has not provided weapons to either side\" --claimant \"Iranian Mission to the UN\"\n  factdesk claim show b03d"
+    )]
     Claim(claim::ClaimCommand),
     /// Add and list the evidence for and against a claim.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk evidence add b03d --stance supports --source \"U.S. officials\" --note \"evidence shared with European allies\""
+    )]
     Evidence(evidence::EvidenceCommand),
     /// Relate two claims: contradicts, supports, duplicates, related.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk link add 8b52 b03d --relation contradicts\n  factdesk link suggest b03d"
+    )]
     Link(link::LinkCommand),
     /// The reports a desk reads: disputed, unresolved, summary, one claimant's record, and the
     /// conflicts left by exchanging work.
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk report disputed\n  factdesk report summary --format html --output desk.html"
+    )]
     Report(report::ReportCommand),
     /// Who changed what, and when: a claim's history, or the whole store's.
+    #[command(
+        after_help = "Examples:\n  factdesk history b03d\n  factdesk history --author ana --action verdict --since 2024-09-06 --format json"
+    )]
     History(history::HistoryArgs),
     /// Review proposed verdicts: the queue, approve, reject (when review is required).
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk review queue\n  factdesk --as bo review approve b03d"
+    )]
     Review(review::ReviewCommand),
     /// Desk settings kept in the store (review.required).
     #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk config set review.required true\n  factdesk config list"
+    )]
     Config(config::ConfigCommand),
     /// What changed between two moments: claims added, statuses that moved, verdicts given or
     /// withdrawn, and by whom.
+    #[command(
+        after_help = "Examples:\n  factdesk diff --since 2024-09-07\n  factdesk diff --since 2024-09-07T09:00Z --until 2024-09-08"
+    )]
     Diff(timeline::DiffArgs),
     /// Check the store against its history: event hashes, the append-only guards, and that the
     /// tables hold exactly what the events say. Exit 0 only when all hold.
+    #[command(after_help = "Examples:\n  factdesk verify")]
     Verify,
     /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, or another store's work
     /// from an event bundle (recognised by its header), in one transaction.
+    #[command(
+        after_help = "Examples:\n  factdesk import claims.jsonl --dry-run\n  factdesk import bo.jsonl   # an event bundle from another store"
+    )]
     Import(import::ImportArgs),
     /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview),
     /// or its history as an event bundle for another store (--events).
+    #[command(
+        after_help = "Examples:\n  factdesk export --format jsonl --output backup.jsonl\n  factdesk export --events --since 2024-09-07 --output ana.jsonl"
+    )]
     Export(export::ExportArgs),
     /// Draw the link graph around a claim, or around the disputed claims (--format dot, the
     /// default, mermaid, json or html).
+    #[command(
+        after_help = "Examples:\n  factdesk graph b03d --format mermaid\n  factdesk graph --format html --output disputes.html"
+    )]
     Graph(graph::GraphArgs),
     /// Find the attributed statements in an article (plain text) as candidate claims; --accept
     /// logs them.
+    #[command(
+        after_help = "Examples:\n  factdesk ingest article.txt --source Newsweek\n  factdesk ingest article.txt --source Newsweek --accept"
+    )]
     Ingest(ingest::IngestArgs),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  factdesk completions bash > ~/.local/share/bash-completion/completions/factdesk"
+    )]
     Completions(shell::CompletionsArgs),
     /// Print the manual page (roff): `factdesk man > factdesk.1`, or `factdesk man | man -l -`.
+    #[command(after_help = "Examples:\n  factdesk man | man -l -")]
     Man,
 }
 
@@ -450,6 +502,26 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::command().debug_assert();
+    }
+
+    /// Every command's help ends with examples.
+    #[test]
+    fn every_command_shows_examples() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            let name = format!("{path} {}", cmd.get_name());
+            let examples = cmd
+                .get_after_help()
+                .is_some_and(|help| help.to_string().starts_with("Examples:"));
+            if !examples && cmd.get_name() != "help" {
+                missing.push(name.trim().to_string());
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &name, missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&super::command(), "", &mut missing);
+        assert_eq!(missing, Vec::<String>::new());
     }
 
     /// Every command and flag, as `--help` shows them: a change to the command line shows up

@@ -14,6 +14,9 @@ use crate::report::{ClaimList, ClaimantView, ConflictList, DisputedReport, Forma
 pub enum ReportCommand {
     /// Disputed claims, oldest first, each with what stands for and against it (with
     /// --format html, the graph of their links too).
+    #[command(
+        after_help = "Examples:\n  factdesk report disputed\n  factdesk report disputed --as-of 2024-09-07T12:00Z --format csv"
+    )]
     Disputed {
         #[command(flatten)]
         limit: LimitArgs,
@@ -23,6 +26,7 @@ pub enum ReportCommand {
         as_of: AsOfArgs,
     },
     /// Every claim without a verdict (disputed or unresolved), oldest first.
+    #[command(after_help = "Examples:\n  factdesk report unresolved --limit 20")]
     Unresolved {
         #[command(flatten)]
         limit: LimitArgs,
@@ -33,6 +37,9 @@ pub enum ReportCommand {
     },
     /// The desk at a glance: claims by status, the most contested claims, the claimants with
     /// the most disputed claims, activity by week.
+    #[command(
+        after_help = "Examples:\n  factdesk report summary\n  factdesk report summary --format html --output summary.html"
+    )]
     Summary {
         /// How many claims and claimants to list in the rankings.
         #[arg(long, value_name = "N", default_value_t = 10)]
@@ -46,6 +53,7 @@ pub enum ReportCommand {
         as_of: AsOfArgs,
     },
     /// One claimant's record: their claims (newest first) with status and verdict.
+    #[command(after_help = "Examples:\n  factdesk report claimant \"Iranian Mission to the UN\"")]
     Claimant {
         /// The claimant's name (any case) or source id.
         name: String,
@@ -59,6 +67,7 @@ pub enum ReportCommand {
     /// Changes to the same field made in two stores without either seeing the other: which
     /// stands (the later, by time then event id), which it overwrote, and whether someone has
     /// since settled it.
+    #[command(after_help = "Examples:\n  factdesk report conflicts")]
     Conflicts {
         #[command(flatten)]
         output: OutputArgs,

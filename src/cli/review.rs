@@ -10,9 +10,13 @@ use crate::report::{ReviewQueue, short_id};
 #[derive(Debug, Subcommand)]
 pub enum ReviewCommand {
     /// Proposed verdicts waiting for a reviewer, oldest first, with proposer and rationale.
+    #[command(after_help = "Examples:\n  factdesk review queue")]
     Queue,
     /// Approve a claim's proposed verdict: it becomes the claim's verdict. The proposer
     /// cannot approve their own.
+    #[command(
+        after_help = "Examples:\n  factdesk --as bo review approve b03d --note \"Checked the sourcing\""
+    )]
     Approve {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,
@@ -21,6 +25,9 @@ pub enum ReviewCommand {
         note: Option<String>,
     },
     /// Send a proposed verdict back, saying why; the claim keeps the verdict it had.
+    #[command(
+        after_help = "Examples:\n  factdesk --as bo review reject b03d --note \"Name the imagery provider\""
+    )]
     Reject {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,

@@ -11,10 +11,15 @@ use crate::report::{SourceDetail, SourceList};
 pub enum SourceCommand {
     /// Register a source (sources named in --claimant, --reported-by or --source are also
     /// created on first mention, with kind "other").
+    #[command(
+        after_help = "Examples:\n  factdesk source add \"Iranian Mission to the UN\" --kind government"
+    )]
     Add(AddArgs),
     /// List every source with how many claims it made and reported.
+    #[command(after_help = "Examples:\n  factdesk source list --format csv")]
     List,
     /// Show one source, by name (any case) or id.
+    #[command(after_help = "Examples:\n  factdesk source show newsweek")]
     Show {
         /// The source's name or id prefix.
         name_or_id: String,
