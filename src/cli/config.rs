@@ -1,11 +1,11 @@
-//! `factdesk config …`: the desk settings kept in the store, each change recorded in its
-//! history.
+//! `factdesk config …`: the desk settings kept in the store (each change recorded in its
+//! history), every effective setting with where it came from, and where the user config is.
 
 use clap::Subcommand;
 
 use super::{Context, Ui};
-use crate::error::Result;
-use crate::report::SettingList;
+use crate::error::{Error, Result};
+use crate::report::{PersonalSetting, SettingList};
 use crate::store::SETTINGS;
 
 #[derive(Debug, Subcommand)]
@@ -18,9 +18,17 @@ pub enum ConfigCommand {
         /// Its new value.
         value: String,
     },
-    /// Every setting with its value and where that comes from (the store, or the default).
-    #[command(after_help = "Examples:\n  factdesk config list")]
+    /// Every effective setting with its value and where that comes from: a flag, the
+    /// environment, the store, the user config file, or the default.
+    #[command(
+        after_help = "Examples:\n  factdesk config list\n  factdesk config list --format json"
+    )]
     List,
+    /// Where the user config file is (TOML; it may set `store = "PATH"` and `user = "NAME"`).
+    #[command(
+        after_help = "Examples:\n  factdesk config path\n  $EDITOR \"$(factdesk config path)\""
+    )]
+    Path,
 }
 
 pub fn run(cmd: ConfigCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
@@ -44,13 +52,42 @@ pub fn run(cmd: ConfigCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             ui.confirm(&line, &setting)
         }
         ConfigCommand::List => {
-            let set = ctx.open()?.settings()?;
+            let personal = [
+                PersonalSetting {
+                    key: "store",
+                    value: ctx.db.display().to_string(),
+                    from: ctx.db_from.clone(),
+                    meaning: "the store file",
+                },
+                PersonalSetting {
+                    key: "user",
+                    value: ctx.author.clone(),
+                    from: ctx.author_from.clone(),
+                    meaning: "who you are in the history",
+                },
+            ];
+            // The desk's settings live in the store; without one there is nothing to read.
+            let set = if ctx.db.exists() {
+                Some(ctx.open()?.settings()?)
+            } else {
+                None
+            };
             ui.show(
                 "Settings",
                 &SettingList {
+                    personal: &personal,
                     known: SETTINGS,
-                    set: &set,
+                    set: set.as_deref(),
                 },
+            )
+        }
+        ConfigCommand::Path => {
+            let path = ctx.config_path.as_ref().ok_or_else(|| {
+                Error::invalid("this system has no configuration directory for a user config")
+            })?;
+            ui.confirm(
+                &path.display().to_string(),
+                &serde_json::json!({ "path": path, "exists": path.exists() }),
             )
         }
     }

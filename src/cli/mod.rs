@@ -17,6 +17,7 @@ mod ingest;
 mod link;
 mod report;
 mod review;
+mod settings;
 mod shell;
 mod source;
 mod timeline;
@@ -26,7 +27,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
 use crate::report::{Format, Terminal, View, render, render_html};
@@ -315,33 +316,41 @@ pub struct Context {
     pub author: String,
     pub clock: Clock,
     pub network_fs: NetworkFs,
+    /// Where the store path came from (flag, environment, user config, default).
+    pub db_from: String,
+    /// Where the user name came from.
+    pub author_from: String,
+    /// The user config file's path.
+    pub config_path: Option<PathBuf>,
 }
 
 impl Context {
-    fn from_args(global: &GlobalArgs) -> Self {
-        let author = global
-            .acting_as
-            .clone()
-            .filter(|a| !a.trim().is_empty())
-            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
-            .or_else(|| std::env::var("LOGNAME").ok().filter(|u| !u.is_empty()))
-            .unwrap_or_else(|| "unknown".into());
+    fn from_args(global: &GlobalArgs, matches: &clap::ArgMatches) -> Result<Self> {
+        let mut sources = settings::Sources::new();
+        let db = sources.store(settings::Given::of(matches, "db"), &global.db)?;
+        let author = sources.user(
+            settings::Given::of(matches, "acting_as"),
+            global.acting_as.as_deref(),
+        )?;
         // FACTDESK_NOW fixes the clock, for tests and reproducible demos.
         let clock = match std::env::var("FACTDESK_NOW") {
             Ok(at) if !at.is_empty() => Clock::Fixed(at),
             _ => Clock::System,
         };
-        Context {
-            db: global.db.clone(),
+        Ok(Context {
+            db: db.value.clone(),
             format: global.format,
-            author: author.trim().to_string(),
+            author: author.value.clone(),
             clock,
             network_fs: if global.allow_network_fs {
                 NetworkFs::Allow
             } else {
                 NetworkFs::Refuse
             },
-        }
+            db_from: db.from,
+            author_from: author.from,
+            config_path: sources.path().map(Path::to_path_buf),
+        })
     }
 
     /// Opens the existing store, or — with `--as-of` — the store as it stood then (rebuilt in
@@ -362,8 +371,8 @@ impl Context {
     }
 }
 
-fn run_command(cli: Cli, ui: &mut Ui) -> Result<()> {
-    let ctx = Context::from_args(&cli.global);
+fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> {
+    let ctx = Context::from_args(&cli.global, matches)?;
     ui.page_meta = format!(
         "From {} at {} UTC, for {}, by factdesk {}",
         ctx.db.display(),
@@ -422,8 +431,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches).map(|cli| (cli, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let code = e.exit_code();
             let text = e.render().to_string();
@@ -449,7 +461,7 @@ where
         terminal,
         page_meta: String::new(),
     };
-    let result = run_command(cli, &mut ui).and_then(|()| Ok(ui.out.flush()?));
+    let result = run_command(cli, &matches, &mut ui).and_then(|()| Ok(ui.out.flush()?));
     match result {
         Ok(()) => 0,
         Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,

@@ -747,20 +747,38 @@ impl View for ReviewQueue<'_> {
     }
 }
 
-/// The desk settings: every known key with its effective value and where it comes from.
+/// A person's own setting (the store path, the user name) with where its value came from.
+pub struct PersonalSetting {
+    pub key: &'static str,
+    pub value: String,
+    pub from: String,
+    pub meaning: &'static str,
+}
+
+/// Every effective setting and where it comes from: the person's own, then the desk's.
 pub struct SettingList<'a> {
-    /// Each known key with its default and what it means.
+    pub personal: &'a [PersonalSetting],
+    /// Each known desk setting with its default and what it means.
     pub known: &'a [(&'a str, &'a str, &'a str)],
-    /// The values set in the store.
-    pub set: &'a [Setting],
+    /// The desk settings set in the store; `None` when there is no store to read them from.
+    pub set: Option<&'a [Setting]>,
 }
 
 impl SettingList<'_> {
     fn rows(&self) -> Vec<(String, String, String, String)> {
-        self.known
-            .iter()
-            .map(
-                |(key, default, meaning)| match self.set.iter().find(|s| s.key == *key) {
+        let personal = self.personal.iter().map(|p| {
+            (
+                p.key.to_string(),
+                p.value.clone(),
+                p.from.clone(),
+                p.meaning.to_string(),
+            )
+        });
+        let set = self.set.unwrap_or_default();
+        let no_store = self.set.is_none();
+        personal
+            .chain(self.known.iter().map(|(key, default, meaning)| {
+                match set.iter().find(|s| s.key == *key) {
                     Some(s) => (
                         s.key.clone(),
                         s.value.clone(),
@@ -770,11 +788,15 @@ impl SettingList<'_> {
                     None => (
                         key.to_string(),
                         default.to_string(),
-                        "default".into(),
+                        if no_store {
+                            "default (no store to read)".into()
+                        } else {
+                            "default".into()
+                        },
                         meaning.to_string(),
                     ),
-                },
-            )
+                }
+            }))
             .collect()
     }
 }

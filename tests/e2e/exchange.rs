@@ -20,7 +20,6 @@ fn reports(desk: &Desk) -> String {
         &["report", "conflicts"],
         &["claim", "list", "--all", "--format", "json"],
         &["review", "queue"],
-        &["config", "list"],
         &["source", "list"],
     ]
     .iter()

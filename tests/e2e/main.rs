@@ -9,6 +9,7 @@
 mod bad_input;
 mod bulk;
 mod commands;
+mod config;
 mod datasette;
 mod exchange;
 mod linker;
