@@ -187,6 +187,14 @@ fn bench() -> BenchResult<()> {
             ][..],
         ),
         (
+            "`factdesk search 27513` (selective, every kind)",
+            &["search", "27513"][..],
+        ),
+        (
+            "`factdesk search '\"vaccine doses\" 27513' --in claims`",
+            &["search", "\"vaccine doses\" 27513", "--in", "claims"][..],
+        ),
+        (
             "`factdesk link suggest --text …` (the linker)",
             &[
                 "link",

@@ -337,6 +337,54 @@ pub struct ClaimChange {
     pub at: String,
 }
 
+/// Where a search looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchScope {
+    /// Claim texts (and quotes, through the claim's words).
+    Claims,
+    /// Evidence notes and quotes.
+    Evidence,
+    /// Source names.
+    Sources,
+    /// Comments on claims.
+    Comments,
+}
+
+impl std::str::FromStr for SearchScope {
+    type Err = Error;
+    fn from_str(value: &str) -> Result<Self, Error> {
+        match value.trim().to_lowercase().as_str() {
+            "claims" | "claim" => Ok(SearchScope::Claims),
+            "evidence" => Ok(SearchScope::Evidence),
+            "sources" | "source" => Ok(SearchScope::Sources),
+            "comments" | "comment" => Ok(SearchScope::Comments),
+            other => Err(Error::invalid(format!(
+                "cannot search in '{other}' (search in claims, evidence, sources or comments)"
+            ))),
+        }
+    }
+}
+
+/// One search result: where it matched, the fragment that matched (matched words between
+/// [`HIT_START`] and [`HIT_END`]), and the claim it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub scope: SearchScope,
+    /// The matching record: a claim, source or comment event id.
+    pub id: String,
+    pub fragment: String,
+    pub claim_id: Option<String>,
+    pub claim_text: Option<String>,
+    pub status: Option<Status>,
+}
+
+/// Marks the start of a matched word in [`SearchHit::fragment`] (a control character no text
+/// contains; output turns it into bold or `[`).
+pub const HIT_START: char = '\u{2}';
+/// Marks the end of a matched word in [`SearchHit::fragment`].
+pub const HIT_END: char = '\u{3}';
+
 /// What happened to a verdict given with `claim verdict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -17,6 +17,7 @@ mod ingest;
 mod link;
 mod report;
 mod review;
+mod search;
 mod settings;
 mod shell;
 mod source;
@@ -174,6 +175,12 @@ pub enum Command {
         after_help = "Examples:\n  factdesk ingest article.txt --source Newsweek\n  factdesk ingest article.txt --source Newsweek --accept"
     )]
     Ingest(ingest::IngestArgs),
+    /// Find claims, evidence, sources and comments by their words (FTS5 syntax), each hit
+    /// highlighted with the claim it belongs to.
+    #[command(
+        after_help = "Examples:\n  factdesk search 'ballistic missile*'\n  factdesk search '\"not provided\" OR denies' --in claims,comments --status disputed"
+    )]
+    Search(search::SearchArgs),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  factdesk completions bash > ~/.local/share/bash-completion/completions/factdesk"
@@ -420,6 +427,7 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
         Command::Export(args) => export::run(args, &ctx, ui),
         Command::Graph(args) => graph::run(args, &ctx, ui),
         Command::Ingest(args) => ingest::run(args, &ctx, ui),
+        Command::Search(args) => search::run(args, &ctx, ui),
         Command::Completions(args) => shell::completions(args, ui),
         Command::Man => shell::man(ui),
     }

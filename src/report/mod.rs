@@ -23,8 +23,8 @@ use crate::error::Error;
 pub use summary::{ClaimantView, SummaryView};
 pub use views::{
     ChangeList, ClaimDetail, ClaimList, ConflictList, DisputedReport, EventList, EvidenceList,
-    LinkList, PersonalSetting, ProposalList, ReviewQueue, SettingList, SourceDetail, SourceList,
-    describe_event, proposal_line, short_id,
+    LinkList, PersonalSetting, ProposalList, ReviewQueue, SearchResults, SettingList, SourceDetail,
+    SourceList, describe_event, proposal_line, short_id,
 };
 
 /// The formats of `--format`: the four every listing offers, and those particular commands add

@@ -12,7 +12,7 @@ use super::{Table, Terminal, View};
 use crate::linker::Proposal;
 use crate::model::{
     Claim, ClaimChange, Comment, Conflict, Event, Evidence, ExplainedClaim, Link, LinkGraph,
-    ProposedVerdict, RecordKind, Setting, SideItem, Source,
+    ProposedVerdict, RecordKind, SearchHit, SearchScope, Setting, SideItem, Source,
 };
 
 /// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
@@ -820,6 +820,50 @@ impl View for SettingList<'_> {
                 .map(|(key, value, from, _)| json!({ "key": key, "value": value, "from": from }))
                 .collect(),
         )
+    }
+}
+
+/// Search results: where each matched, the fragment (its matched words already marked for
+/// the output), and the claim it belongs to.
+pub struct SearchResults<'a>(pub &'a [SearchHit]);
+
+impl View for SearchResults<'_> {
+    fn empty(&self) -> &'static str {
+        "Nothing matches."
+    }
+
+    fn table(&self) -> Table {
+        Table {
+            headers: vec!["IN", "CLAIM", "STATUS", "MATCH"],
+            rows: self
+                .0
+                .iter()
+                .map(|h| {
+                    vec![
+                        match h.scope {
+                            SearchScope::Claims => "claim",
+                            SearchScope::Evidence => "evidence",
+                            SearchScope::Sources => "source",
+                            SearchScope::Comments => "comment",
+                        }
+                        .to_string(),
+                        h.claim_id
+                            .as_deref()
+                            .map(short_id)
+                            .unwrap_or("-")
+                            .to_string(),
+                        h.status
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        h.fragment.replace('\n', " "),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn json(&self) -> Value {
+        to_json(&self.0)
     }
 }
 

@@ -19,6 +19,7 @@ mod links;
 mod migrate;
 mod replay;
 mod reports;
+mod search;
 mod sources;
 mod suggest;
 mod team;
@@ -42,6 +43,7 @@ pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use integrity::{EventContent, Verification, event_hash};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use replay::StoredEvent;
+pub use search::SearchQuery;
 pub use suggest::{CANDIDATES, LinkQuery};
 pub use team::{REVIEW_REQUIRED, SETTINGS};
 

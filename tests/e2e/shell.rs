@@ -101,3 +101,61 @@ fn the_manual_page_renders_with_the_seed_story_as_examples() {
     // The store was never touched.
     assert!(!desk.db.exists());
 }
+
+#[test]
+fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
+    let desk = Desk::new();
+    let seed = crate::Seed::log(&desk);
+    let (a, d) = (crate::short(&seed.allegation), crate::short(&seed.denial));
+    desk.ok(&[
+        "evidence",
+        "add",
+        a,
+        "--stance",
+        "supports",
+        "--note",
+        "Missile debris photographed in Kharkiv",
+    ]);
+    desk.ok(&[
+        "claim",
+        "comment",
+        d,
+        "Which missile types does the denial cover?",
+    ]);
+    // Piped, so the matched words are marked with brackets, not bold.
+    assert_eq!(
+        desk.ok(&["search", "missile*"]),
+        format!(
+            "IN        CLAIM     STATUS    MATCH\n\
+             claim     {a}  disputed  Iran supplied Russia with short-range ballistic [missiles]\n\
+             evidence  {a}  disputed  [Missile] debris photographed in Kharkiv\n\
+             comment   {d}  disputed  Which [missile] types does the denial cover?\n"
+        )
+    );
+    assert_eq!(
+        desk.ok(&["search", "newsweek OR journal", "--in", "sources"]),
+        "IN      CLAIM  STATUS  MATCH\n\
+         source  -      -       [Newsweek]\n\
+         source  -      -       The Wall Street [Journal]\n"
+    );
+    assert_eq!(
+        desk.ok(&["search", "missile*", "--status", "unresolved"]),
+        "Nothing matches.\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.ok(&["search", "\"ballistic missiles\"", "--format", "json"]))
+            .unwrap();
+    assert_eq!(
+        json[0]["fragment"],
+        "Iran supplied Russia with short-range [ballistic missiles]"
+    );
+    assert_eq!(json[0]["claim_id"], seed.allegation.as_str());
+    assert_eq!(
+        desk.fails(&["search", "\"unterminated"], 1),
+        "factdesk: malformed search '\"unterminated': unterminated string"
+    );
+    assert_eq!(
+        desk.fails(&["search", "x", "--in", "tweets"], 1),
+        "factdesk: cannot search in 'tweets' (search in claims, evidence, sources or comments)"
+    );
+}

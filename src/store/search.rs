@@ -1,0 +1,271 @@
+//! Full-text search across claims, evidence, sources and comments, in FTS5 query syntax
+//! (phrases, AND/OR/NOT, prefix `miss*`), each hit with its highlighted fragment and its claim.
+//!
+//! Claims and their evidence are searched through `claims_fts` (its `text` and
+//! `search_context` columns); sources and comments, which have no index of their own, are
+//! copied into a temporary FTS5 table for the query, so one syntax, ranking and highlighter
+//! serve every kind. Reads only; it never changes the store.
+
+use rusqlite::params;
+
+use super::{Store, word};
+use crate::error::{Error, Result};
+use crate::model::{DayEdge, HIT_END, HIT_START, SearchHit, SearchScope, Status, parse_instant};
+
+/// What to search for, where, and among which claims.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchQuery {
+    pub query: String,
+    pub scopes: Vec<SearchScope>,
+    pub status: Option<Status>,
+    /// Only claims logged (comments made) at or after this moment.
+    pub since: Option<String>,
+    /// At most this many hits of each kind.
+    pub limit: usize,
+}
+
+/// Turns SQLite's complaint about a query into one line naming the query.
+fn bad_query(query: &str, e: rusqlite::Error) -> Error {
+    let reason = match &e {
+        rusqlite::Error::SqliteFailure(_, Some(message)) => message.clone(),
+        other => other.to_string(),
+    };
+    // SQLITE_ERROR from a MATCH is the query's fault (FTS5 reports its syntax errors so);
+    // busy, locked, corrupt and the like keep their own codes and stay store errors.
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown) {
+        Error::invalid(format!("malformed search '{query}': {reason}"))
+    } else {
+        Error::from(e)
+    }
+}
+
+impl Store {
+    /// Searches, most relevant first within each kind, in the order the scopes are given.
+    pub fn search_text(&self, search: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let query = search.query.trim();
+        if query.is_empty() {
+            return Err(Error::invalid("search query is empty"));
+        }
+        let since = search
+            .since
+            .as_deref()
+            .map(|s| parse_instant(s, DayEdge::Start))
+            .transpose()?;
+        let (start, end) = (HIT_START.to_string(), HIT_END.to_string());
+        let status = search.status.map(|s| s.as_str());
+        let mut hits = Vec::new();
+        for scope in &search.scopes {
+            match scope {
+                SearchScope::Claims | SearchScope::Evidence => {
+                    let (column, index) = match scope {
+                        SearchScope::Claims => ("text", 0),
+                        _ => ("search_context", 1),
+                    };
+                    let sql = format!(
+                        "SELECT c.id, c.text, snippet(claims_fts, {index}, ?2, ?3, '…', 16), st.status
+                           FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
+                           JOIN claim_status st ON st.claim_pk = c.pk
+                          WHERE claims_fts MATCH ?1
+                            AND (?4 IS NULL OR st.status = ?4) AND (?5 IS NULL OR c.created_at >= ?5)
+                          ORDER BY rank LIMIT ?6"
+                    );
+                    let matched = format!("{column} : ({query})");
+                    let mut stmt = self.conn().prepare(&sql)?;
+                    let rows = stmt
+                        .query_map(
+                            params![matched, start, end, status, since, search.limit as i64],
+                            |r| {
+                                Ok(SearchHit {
+                                    scope: *scope,
+                                    id: r.get(0)?,
+                                    fragment: r.get::<_, String>(2)?.trim().to_string(),
+                                    claim_id: Some(r.get(0)?),
+                                    claim_text: Some(r.get(1)?),
+                                    status: Some(word(r, 3)?),
+                                })
+                            },
+                        )
+                        .map_err(|e| bad_query(query, e))?;
+                    for row in rows {
+                        hits.push(row.map_err(|e| bad_query(query, e))?);
+                    }
+                }
+                SearchScope::Sources | SearchScope::Comments => {
+                    hits.extend(self.search_unindexed(*scope, query, search, since.as_deref())?);
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Sources and comments: copied into a temporary FTS5 table, then queried like claims.
+    fn search_unindexed(
+        &self,
+        scope: SearchScope,
+        query: &str,
+        search: &SearchQuery,
+        since: Option<&str>,
+    ) -> Result<Vec<SearchHit>> {
+        let conn = self.conn();
+        conn.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_scratch USING fts5(
+                 id UNINDEXED, claim_id UNINDEXED, body,
+                 tokenize = 'porter unicode61 remove_diacritics 2');
+             DELETE FROM temp.search_scratch;",
+        )?;
+        match scope {
+            SearchScope::Sources => conn.execute(
+                "INSERT INTO temp.search_scratch (id, claim_id, body) SELECT id, NULL, name FROM sources",
+                [],
+            )?,
+            _ => conn.execute(
+                "INSERT INTO temp.search_scratch (id, claim_id, body)
+                 SELECT e.id, e.record_id, json_extract(e.change, '$.text') FROM events e
+                  WHERE e.action = 'claim.comment' AND (?1 IS NULL OR e.at >= ?1)
+                    -- the terms of the partial index events_changes, so SQLite reads the few
+                    -- changes instead of every event
+                    AND e.action <> 'source.add' AND e.action <> 'claim.add'
+                    AND e.action <> 'evidence.add' AND e.action <> 'link.add'",
+                [since],
+            )?,
+        };
+        let mut stmt = conn.prepare(
+            "SELECT s.id, s.claim_id, snippet(search_scratch, 2, ?2, ?3, '…', 16), c.text, st.status
+               FROM temp.search_scratch s
+               LEFT JOIN claims c ON c.id = s.claim_id
+               LEFT JOIN claim_status st ON st.claim_pk = c.pk
+              WHERE search_scratch MATCH ?1 AND (?4 IS NULL OR st.status = ?4)
+              ORDER BY rank LIMIT ?5",
+        )?;
+        let status = search.status.map(|s| s.as_str());
+        let rows = stmt
+            .query_map(
+                params![
+                    format!("body : ({query})"),
+                    HIT_START.to_string(),
+                    HIT_END.to_string(),
+                    status,
+                    search.limit as i64
+                ],
+                |r| {
+                    let status: Option<String> = r.get(4)?;
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, status))
+                },
+            )
+            .map_err(|e| bad_query(query, e))?;
+        let mut hits = Vec::new();
+        for row in rows {
+            let (id, claim_id, fragment, claim_text, status): (
+                String,
+                Option<String>,
+                String,
+                Option<String>,
+                Option<String>,
+            ) = row.map_err(|e| bad_query(query, e))?;
+            hits.push(SearchHit {
+                scope,
+                id,
+                fragment: fragment.trim().to_string(),
+                claim_id,
+                claim_text,
+                status: status.map(|s| s.parse()).transpose()?,
+            });
+        }
+        Ok(hits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EvidenceStance, NewClaim, NewEvidence};
+
+    fn query(text: &str, scopes: &[SearchScope]) -> SearchQuery {
+        SearchQuery {
+            query: text.into(),
+            scopes: scopes.to_vec(),
+            status: None,
+            since: None,
+            limit: 10,
+        }
+    }
+
+    #[test]
+    fn hits_are_ranked_highlighted_and_tied_to_their_claim() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        let once = store
+            .log_claim(&NewClaim {
+                text: "Iran supplied Russia with drones".into(),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        let twice = store
+            .log_claim(&NewClaim {
+                text: "Missiles, more missiles: Iran supplied Russia with ballistic missiles"
+                    .into(),
+                claimant: Some("U.S. officials".into()),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        store
+            .add_evidence(
+                &once,
+                &NewEvidence {
+                    stance: EvidenceStance::Refutes,
+                    source: None,
+                    url: None,
+                    quote: None,
+                    note: Some("No missile was ever found".into()),
+                },
+            )
+            .unwrap();
+        store
+            .comment_claim(&once, "Check the missile story")
+            .unwrap();
+
+        let hits = store
+            .search_text(&query(
+                "missile*",
+                &[
+                    SearchScope::Claims,
+                    SearchScope::Evidence,
+                    SearchScope::Comments,
+                ],
+            ))
+            .unwrap();
+        let found: Vec<(SearchScope, Option<&str>)> = hits
+            .iter()
+            .map(|h| (h.scope, h.claim_id.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (SearchScope::Claims, Some(twice.as_str())),
+                (SearchScope::Evidence, Some(once.as_str())),
+                (SearchScope::Comments, Some(once.as_str())),
+            ]
+        );
+        assert_eq!(
+            hits[1].fragment,
+            format!("No {HIT_START}missile{HIT_END} was ever found")
+        );
+        let sources = store
+            .search_text(&query("officials", &[SearchScope::Sources]))
+            .unwrap();
+        assert_eq!(sources.len(), 1);
+        assert_eq!(
+            sources[0].fragment,
+            format!("U.S. {HIT_START}officials{HIT_END}")
+        );
+        assert_eq!(sources[0].claim_id, None);
+
+        let err = store
+            .search_text(&query("AND missile", &[SearchScope::Claims]))
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "malformed search 'AND missile': fts5: syntax error near \"AND\""
+        );
+        assert_eq!(err.exit_code(), 1);
+    }
+}
