@@ -5,8 +5,9 @@
 //! The layers, one direction only (see `DESIGN.md`):
 //!
 //! - [`model`] — plain data and input validation; no SQL, no output.
-//! - [`store`] — the SQLite file: schema migrations, transactions, the event log, queries. The
-//!   only code that writes SQL.
+//! - [`store`] — the SQLite file: schema migrations, transactions, the event log (hashed, and
+//!   replayable: it is the source of truth that `verify`, `--as-of` and event bundles rebuild
+//!   from), queries and search. The only code that writes SQL.
 //! - [`bulk`] — the bulk formats (JSONL, spreadsheet CSV, ClaimReview) read and written; never
 //!   touches the store.
 //! - [`linker`] — ranks the claims a claim may repeat or contradict and proposes the relation;

@@ -1,7 +1,9 @@
 //! The store: the one SQLite file that holds a desk's work, and the only code that writes SQL.
 //!
 //! It owns opening the file (pragmas, schema migrations, refusing files that are not factdesk
-//! stores), transactions, id resolution and the event log. Every change goes through
+//! stores or that sit on a network filesystem), transactions, id resolution and the event log,
+//! which is the source of truth: `replay` rebuilds tables from it for `verify`, `--as-of` and
+//! imported event bundles. Every change goes through
 //! `Store::write`, which begins an `IMMEDIATE` transaction, lets one operation write its rows
 //! and their events through a `Tx`, and commits both together — or neither. It must not format
 //! output or parse command lines; it hands back plain [`crate::model`] values.
