@@ -78,10 +78,38 @@ pub struct GlobalArgs {
     /// (html for reports, jsonl and claimreview for import/export, dot and mermaid for graph).
     #[arg(long, global = true, value_parser = parse_format, value_name = "FORMAT")]
     pub format: Option<Format>,
+    /// Colour statuses in tables: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),
+    /// always, or never. JSON, CSV and the other formats are never coloured.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// Open a store on a network filesystem (NFS, SMB/CIFS, …) anyway. SQLite's locking is not
     /// safe there; use it only when no two machines ever open the store at once.
     #[arg(long, global = true)]
     pub allow_network_fs: bool,
+}
+
+/// When tables may use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour, given whether standard output is a terminal: `auto` follows the
+    /// conventions (<https://no-color.org>; `TERM=dumb` means a terminal without escapes).
+    pub fn allows(self, on_terminal: bool) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                on_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").is_ok_and(|t| t != "dumb")
+            }
+        }
+    }
 }
 
 fn parse_format(value: &str) -> Result<Format> {
@@ -455,12 +483,14 @@ where
         }
     };
     let format = cli.global.format.unwrap_or_default();
-    let terminal = if io::stdout().is_terminal() && format == Format::Table {
-        Terminal {
-            width: comfy_table::Table::new().width(),
-        }
-    } else {
-        Terminal::default()
+    let on_terminal = io::stdout().is_terminal();
+    let terminal = Terminal {
+        // A terminal that reports no usable size (a bare pseudo-terminal says 0) gets no wrapping.
+        width: (on_terminal && format == Format::Table)
+            .then(|| comfy_table::Table::new().width())
+            .flatten()
+            .filter(|columns| *columns >= 40),
+        color: format == Format::Table && cli.global.color.allows(on_terminal),
     };
     let mut ui = Ui {
         out,

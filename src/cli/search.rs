@@ -1,14 +1,13 @@
 //! `factdesk search QUERY`: full-text search across claims, evidence, sources and comments,
-//! each hit's matching words highlighted — bold on a terminal, between `[` and `]` otherwise.
-
-use std::io::IsTerminal;
+//! each hit's matching words highlighted — bold where tables may use colour (`--color`), between
+//! `[` and `]` otherwise.
 
 use clap::Args;
 
 use super::{Context, Ui};
 use crate::error::Result;
 use crate::model::{HIT_END, HIT_START, SearchScope, Status};
-use crate::report::{Format, SearchResults};
+use crate::report::SearchResults;
 use crate::store::SearchQuery;
 
 #[derive(Debug, Args)]
@@ -27,15 +26,6 @@ pub struct SearchArgs {
     /// At most this many hits of each kind.
     #[arg(long, value_name = "N", default_value_t = 20)]
     limit: usize,
-}
-
-/// Whether matched words may be shown in bold: a table on a terminal that takes escapes.
-fn bold_allowed(ui: &Ui) -> bool {
-    ui.format == Format::Table
-        && ui.terminal.width.is_some()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && std::env::var("TERM").map_or(true, |t| t != "dumb")
 }
 
 pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
@@ -64,8 +54,8 @@ pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         limit: args.limit,
     };
     let mut hits = ctx.open()?.search_text(&query)?;
-    let (on, off) = if bold_allowed(ui) {
-        ("\\x1b[1m", "\\x1b[0m")
+    let (on, off) = if ui.terminal.color {
+        ("\x1b[1m", "\x1b[0m")
     } else {
         ("[", "]")
     };

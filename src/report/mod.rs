@@ -129,6 +129,22 @@ pub struct Table {
 pub struct Terminal {
     /// The terminal's width when writing to one; `None` (pipes, files, tests) means never wrap.
     pub width: Option<u16>,
+    /// Whether tables may colour statuses and verdicts (escape codes).
+    pub color: bool,
+}
+
+/// The colour of a status or verdict word in a table.
+fn status_color(word: &str) -> Option<comfy_table::Color> {
+    use comfy_table::Color;
+    match word {
+        "disputed" => Some(Color::Yellow),
+        "unresolved" => Some(Color::Cyan),
+        "supported" => Some(Color::Green),
+        "refuted" => Some(Color::Red),
+        "mixed" => Some(Color::Magenta),
+        "unverifiable" => Some(Color::Blue),
+        _ => None,
+    }
 }
 
 /// Something that can be printed in every [`Format`].
@@ -232,11 +248,24 @@ pub fn write_aligned(table: &Table, out: &mut dyn Write, terminal: Terminal) -> 
         }
     }
     t.set_header(table.headers.iter().copied());
+    // Statuses and verdicts are coloured, when the terminal may show colour.
+    let coloured: Vec<bool> = table
+        .headers
+        .iter()
+        .map(|h| terminal.color && matches!(*h, "STATUS" | "VERDICT" | "PROPOSED"))
+        .collect();
+    if terminal.color {
+        t.enforce_styling();
+    }
     for row in &table.rows {
-        t.add_row(
-            row.iter()
-                .map(|c| if c.is_empty() { "-" } else { c.as_str() }),
-        );
+        t.add_row(row.iter().zip(&coloured).map(|(c, colour)| {
+            let text = if c.is_empty() { "-" } else { c.as_str() };
+            let cell = comfy_table::Cell::new(text);
+            match status_color(text).filter(|_| *colour) {
+                Some(color) => cell.fg(color),
+                None => cell,
+            }
+        }));
     }
     for column in t.column_iter_mut() {
         column.set_padding((0, 2));

@@ -159,3 +159,80 @@ fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
         "factdesk: cannot search in 'tweets' (search in claims, evidence, sources or comments)"
     );
 }
+
+/// Runs factdesk on `desk` under a pseudo-terminal (util-linux `script`), with `env` set;
+/// `None` when `script` is not installed.
+fn on_terminal(desk: &Desk, env: &[(&str, &str)], args: &[&str]) -> Option<String> {
+    if !has("script") {
+        eprintln!("script is not installed: the pseudo-terminal checks were skipped");
+        return None;
+    }
+    let command = std::iter::once(
+        assert_cmd::cargo::cargo_bin!("factdesk")
+            .display()
+            .to_string(),
+    )
+    .chain(args.iter().map(|a| format!("'{a}'")))
+    .collect::<Vec<_>>()
+    .join(" ");
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &command, "/dev/null"])
+        .env("FACTDESK_DB", &desk.db)
+        .env("FACTDESK_USER", "ana")
+        .env("FACTDESK_NOW", crate::NOW)
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR");
+    for (key, value) in env {
+        script.env(key, value);
+    }
+    let output = script.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(
+        String::from_utf8(output.stdout)
+            .unwrap()
+            .replace("\r\n", "\n"),
+    )
+}
+
+#[test]
+fn statuses_are_coloured_on_a_terminal_and_never_when_piped_or_asked_not_to() {
+    let desk = Desk::new();
+    crate::Seed::log(&desk);
+    let yellow = "\x1b[38;5;11mdisputed";
+    // Piped: no escapes, unless asked for; never in JSON or CSV.
+    assert!(!desk.ok(&["claim", "list"]).contains('\x1b'));
+    assert!(
+        desk.ok(&["claim", "list", "--color", "always"])
+            .contains(yellow)
+    );
+    assert!(
+        !desk
+            .ok(&["claim", "list", "--color", "always", "--format", "csv"])
+            .contains('\x1b')
+    );
+    assert!(
+        !desk
+            .ok(&["claim", "list", "--color", "always", "--format", "json"])
+            .contains('\x1b')
+    );
+    let Some(coloured) = on_terminal(&desk, &[], &["claim", "list"]) else {
+        return;
+    };
+    assert!(coloured.contains(yellow), "{coloured:?}");
+    for env in [[("NO_COLOR", "1")], [("TERM", "dumb")]] {
+        let plain = on_terminal(&desk, &env, &["claim", "list"]).unwrap();
+        assert!(!plain.contains('\x1b'), "{env:?}: {plain:?}");
+        assert!(plain.contains("disputed"), "{plain:?}");
+    }
+    let never = on_terminal(&desk, &[], &["claim", "list", "--color", "never"]).unwrap();
+    assert!(!never.contains('\x1b'), "{never:?}");
+    // Search marks matches in bold on a terminal, with brackets when piped.
+    let bold = on_terminal(&desk, &[], &["search", "missiles"]).unwrap();
+    assert!(bold.contains("\x1b[1mmissiles\x1b[0m"), "{bold:?}");
+    assert!(desk.ok(&["search", "missiles"]).contains("[missiles]"));
+}
