@@ -82,6 +82,9 @@ pub struct GlobalArgs {
     /// always, or never. JSON, CSV and the other formats are never coloured.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Print straight to the terminal instead of through the pager ($PAGER, else `less -FRX`).
+    #[arg(long, global = true)]
+    pub no_pager: bool,
     /// Open a store on a network filesystem (NFS, SMB/CIFS, …) anyway. SQLite's locking is not
     /// safe there; use it only when no two machines ever open the store at once.
     #[arg(long, global = true)]
@@ -512,11 +515,41 @@ where
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let mut err = io::stderr();
+    // Like git: output meant for a terminal goes through the pager (`less -FRX` by default,
+    // which prints short output directly); never when piped, or with --no-pager.
+    if io::stdout().is_terminal()
+        && !args.iter().any(|a| a == "--no-pager")
+        && let Some(mut pager) = start_pager()
+    {
+        let code = {
+            let stdin = pager.stdin.take().expect("the pager's input is piped");
+            let mut out = io::BufWriter::new(stdin);
+            run(args, &mut out, &mut err)
+        };
+        let _ = pager.wait();
+        return ExitCode::from(code as u8);
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut err = io::stderr();
-    let code = run(std::env::args_os(), &mut out, &mut err);
+    let code = run(args, &mut out, &mut err);
     ExitCode::from(code as u8)
+}
+
+/// Starts `$PAGER` (through `sh -c`, so it may carry arguments), or `less -FRX` when it is
+/// unset; `None` when paging is turned off (`PAGER` empty or `cat`) or the pager cannot start.
+fn start_pager() -> Option<std::process::Child> {
+    let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -FRX".into());
+    let pager = pager.trim();
+    if pager.is_empty() || pager == "cat" {
+        return None;
+    }
+    std::process::Command::new("sh")
+        .args(["-c", pager])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .ok()
 }
 
 /// The clap command, for completions, man pages and the definition check in tests.

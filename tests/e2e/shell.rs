@@ -182,6 +182,7 @@ fn on_terminal(desk: &Desk, env: &[(&str, &str)], args: &[&str]) -> Option<Strin
         .env("FACTDESK_USER", "ana")
         .env("FACTDESK_NOW", crate::NOW)
         .env("TERM", "xterm-256color")
+        .env("PAGER", "cat")
         .env_remove("NO_COLOR");
     for (key, value) in env {
         script.env(key, value);
@@ -235,4 +236,24 @@ fn statuses_are_coloured_on_a_terminal_and_never_when_piped_or_asked_not_to() {
     let bold = on_terminal(&desk, &[], &["search", "missiles"]).unwrap();
     assert!(bold.contains("\x1b[1mmissiles\x1b[0m"), "{bold:?}");
     assert!(desk.ok(&["search", "missiles"]).contains("[missiles]"));
+}
+
+#[test]
+fn output_on_a_terminal_goes_through_the_pager_unless_piped_or_told_not_to() {
+    let desk = Desk::new();
+    crate::Seed::log(&desk);
+    let pager = [("PAGER", "sed 's/^/paged: /'")];
+    let Some(paged) = on_terminal(&desk, &pager, &["claim", "list"]) else {
+        return;
+    };
+    assert!(paged.lines().all(|l| l.starts_with("paged: ")), "{paged:?}");
+    assert_eq!(paged.lines().count(), 3, "{paged:?}");
+    let direct = on_terminal(&desk, &pager, &["claim", "list", "--no-pager"]).unwrap();
+    assert!(!direct.contains("paged: "), "{direct:?}");
+    let piped = desk
+        .cmd(&["claim", "list"])
+        .env("PAGER", "sed 's/^/paged: /'")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(piped.stdout).unwrap().contains("paged: "));
 }
