@@ -20,9 +20,21 @@ pub fn short_id(id: &str) -> &str {
     &id[..id.len().min(8)]
 }
 
-/// A stored UTC time as people read it in tables: `2024-09-06 12:00`.
+/// A stored UTC time as people read it in tables: in their own time zone (`TZ`, else the
+/// system's), to the minute, `2024-09-06 14:00`. JSON and exports keep the stored UTC time.
 fn when(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replacen('T', " ", 1)
+    when_in(at, &chrono::Local)
+}
+
+/// [`when`] in a given time zone; a value that is not a stored time is shown as it is.
+fn when_in<Z: chrono::TimeZone>(at: &str, zone: &Z) -> String
+where
+    Z::Offset: std::fmt::Display,
+{
+    match chrono::DateTime::parse_from_rfc3339(at) {
+        Ok(t) => t.with_timezone(zone).format("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => at.get(..16).unwrap_or(at).replacen('T', " ", 1),
+    }
 }
 
 /// A missing value as a cell: empty (aligned tables and text layouts show it as `-`).
@@ -1016,6 +1028,14 @@ mod tests {
     fn clipping_keeps_one_line_and_marks_the_cut() {
         assert_eq!(clip("a\nb   c", 10), "a b c");
         assert_eq!(clip("abcdefghij", 5), "abcd…");
-        assert_eq!(when("2024-09-06T12:34:56.789Z"), "2024-09-06 12:34");
+        assert_eq!(
+            when_in("2024-09-06T12:34:56.789Z", &chrono::Utc),
+            "2024-09-06 12:34"
+        );
+        let kolkata = chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+        assert_eq!(
+            when_in("2024-09-06T22:34:56.789Z", &kolkata),
+            "2024-09-07 04:04"
+        );
     }
 }

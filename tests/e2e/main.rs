@@ -68,6 +68,8 @@ impl Desk {
         cmd.env("FACTDESK_DB", &self.db)
             .env("FACTDESK_USER", "ana")
             .env("FACTDESK_NOW", NOW)
+            // Tables show local time: the tests read them in UTC.
+            .env("TZ", "UTC")
             .args(args);
         cmd
     }

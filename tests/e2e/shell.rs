@@ -183,6 +183,7 @@ fn on_terminal(desk: &Desk, env: &[(&str, &str)], args: &[&str]) -> Option<Strin
         .env("FACTDESK_NOW", crate::NOW)
         .env("TERM", "xterm-256color")
         .env("PAGER", "cat")
+        .env("TZ", "UTC")
         .env_remove("NO_COLOR");
     for (key, value) in env {
         script.env(key, value);
@@ -256,4 +257,51 @@ fn output_on_a_terminal_goes_through_the_pager_unless_piped_or_told_not_to() {
         .output()
         .unwrap();
     assert!(!String::from_utf8(piped.stdout).unwrap().contains("paged: "));
+}
+
+#[test]
+fn tables_show_local_time_while_json_keeps_utc_and_long_texts_wrap_to_the_terminal() {
+    let desk = Desk::new();
+    let seed = crate::Seed::log(&desk);
+    let a = crate::short(&seed.allegation);
+    let history = desk
+        .cmd(&["history", a, "--limit", "1"])
+        .env("TZ", "IST-5:30")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(history.stdout).unwrap();
+    assert!(table.contains("\n2024-09-07 17:30  ana"), "{table}");
+    let json = desk
+        .cmd(&["history", a, "--limit", "1", "--format", "json"])
+        .env("TZ", "IST-5:30")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(json.stdout)
+            .unwrap()
+            .contains("\"at\": \"2024-09-07T12:00:00.000Z\"")
+    );
+    // On a 60-column terminal the claim texts wrap; piped, nothing is wrapped.
+    if !has("script") {
+        eprintln!("script is not installed: the terminal-width check was skipped");
+        return;
+    }
+    let command = format!(
+        "stty cols 60; {} --no-pager claim list",
+        assert_cmd::cargo::cargo_bin!("factdesk").display()
+    );
+    let out = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("FACTDESK_DB", &desk.db)
+        .env("TERM", "dumb")
+        .output()
+        .unwrap();
+    let narrow = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    assert!(narrow.lines().all(|l| l.chars().count() <= 60), "{narrow}");
+    assert!(narrow.lines().count() > 3, "{narrow}");
+    assert!(
+        desk.ok(&["claim", "list"])
+            .lines()
+            .any(|l| l.chars().count() > 60)
+    );
 }
