@@ -277,8 +277,8 @@ fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
                  UNION
                  SELECT json_extract(change, '$.claim') FROM events
                   WHERE pk > {before} AND action = 'evidence.add';
-             INSERT INTO claims_fts (claims_fts, rowid, text, search_context)
-                 SELECT 'delete', pk, text, search_context FROM claims
+             INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
+                 SELECT 'delete', pk, text, search_context, quote FROM claims
                   WHERE id IN (SELECT claim_id FROM temp.bundle_claims);
              DELETE FROM claim_tags WHERE claim_pk IN
                  (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
@@ -324,8 +324,8 @@ fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
              SELECT group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))
                FROM evidence e WHERE e.claim_pk = claims.pk)
           WHERE pk IN (SELECT claim_pk FROM evidence) {touched};
-         INSERT INTO claims_fts (rowid, text, search_context)
-             SELECT pk, text, search_context FROM claims WHERE 1 {touched};"
+         INSERT INTO claims_fts (rowid, text, search_context, quote)
+             SELECT pk, text, search_context, quote FROM claims WHERE 1 {touched};"
     ))?;
     let counted = if fresh {
         "SELECT count(*) FROM (SELECT DISTINCT record_id FROM events)"

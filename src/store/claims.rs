@@ -135,23 +135,22 @@ fn insert_tags(tx: &Tx, claim_pk: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Keeps a claim's full-text entry in step with a change to its text or its search context
-/// (`None` keeps the current value): removes the old entry, writes the new one, stores the new
-/// values. The one place `claims_fts` is updated after a claim is first written.
-pub(super) fn reindex(tx: &Tx, pk: i64, text: Option<&str>, context: Option<&str>) -> Result<()> {
-    let (old_text, old_context): (String, Option<String>) = tx
-        .prepare_cached("SELECT text, search_context FROM claims WHERE pk = ?1")?
-        .query_row([pk], |r| Ok((r.get(0)?, r.get(1)?)))?;
+/// Keeps a claim's full-text entry in step with a change to its indexed columns (text, search
+/// context, quote): removes the entry for the current values, lets `change` update the row,
+/// and indexes the new values. The one place `claims_fts` is updated after a claim is first
+/// written.
+pub(super) fn reindex(tx: &Tx, pk: i64, change: impl FnOnce() -> Result<()>) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO claims_fts (claims_fts, rowid, text, search_context) VALUES ('delete', ?1, ?2, ?3)",
+        "INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
+         SELECT 'delete', pk, text, search_context, quote FROM claims WHERE pk = ?1",
     )?
-    .execute(params![pk, old_text, old_context])?;
-    let text = text.unwrap_or(&old_text);
-    let context = context.or(old_context.as_deref());
-    tx.prepare_cached("INSERT INTO claims_fts (rowid, text, search_context) VALUES (?1, ?2, ?3)")?
-        .execute(params![pk, text, context])?;
-    tx.prepare_cached("UPDATE claims SET search_context = ?2 WHERE pk = ?1")?
-        .execute(params![pk, context])?;
+    .execute([pk])?;
+    change()?;
+    tx.prepare_cached(
+        "INSERT INTO claims_fts (rowid, text, search_context, quote)
+         SELECT pk, text, search_context, quote FROM claims WHERE pk = ?1",
+    )?
+    .execute([pk])?;
     Ok(())
 }
 
@@ -220,8 +219,8 @@ pub(super) fn insert_claim(
         tx.now
     ])?;
     let pk = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO claims_fts (rowid, text) VALUES (?1, ?2)")?
-        .execute(params![pk, claim.text])?;
+    tx.prepare_cached("INSERT INTO claims_fts (rowid, text, quote) VALUES (?1, ?2, ?3)")?
+        .execute(params![pk, claim.text, claim.quote])?;
     insert_tags(tx, pk, &tags)?;
     let change = ClaimAdded {
         text: &claim.text,
@@ -329,8 +328,6 @@ impl Store {
                 && diff("text", Some(&old.text), Some(text))
             {
                 set.push(("text", Box::new(text.clone())));
-                // Keep the full-text index in step: remove the old text, index the new.
-                reindex(tx, pk, Some(text), None)?;
             }
             if let Some(stance) = edit.stance
                 && diff("stance", Some(&old.stance), Some(stance.as_str()))
@@ -393,12 +390,24 @@ impl Store {
             if change.is_empty() {
                 return Ok((pk, false));
             }
-            for (column, value) in &set {
-                // Column names come from the fixed lists above, never from input.
-                tx.execute(
-                    &format!("UPDATE claims SET {column} = ?1 WHERE pk = ?2"),
-                    params![value, pk],
-                )?;
+            let write_columns = || -> Result<()> {
+                for (column, value) in &set {
+                    // Column names come from the fixed lists above, never from input.
+                    tx.execute(
+                        &format!("UPDATE claims SET {column} = ?1 WHERE pk = ?2"),
+                        params![value, pk],
+                    )?;
+                }
+                Ok(())
+            };
+            // The text and the quote are indexed: keep the full-text entry in step.
+            if set
+                .iter()
+                .any(|(column, _)| *column == "text" || *column == "quote")
+            {
+                reindex(tx, pk, write_columns)?;
+            } else {
+                write_columns()?;
             }
             let added: Vec<String> = added.into_iter().cloned().collect();
             insert_tags(tx, pk, &added)?;

@@ -84,7 +84,11 @@ pub(super) fn insert_evidence(
              FROM evidence WHERE claim_pk = ?1",
         )?
         .query_row([claim_pk], |r| r.get(0))?;
-    reindex(tx, claim_pk, None, context.as_deref())?;
+    reindex(tx, claim_pk, || {
+        tx.prepare_cached("UPDATE claims SET search_context = ?2 WHERE pk = ?1")?
+            .execute(params![claim_pk, context])?;
+        Ok(())
+    })?;
     Ok(pk)
 }
 

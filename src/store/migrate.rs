@@ -17,6 +17,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../schema/0002_search_and_import.sql"),
     ),
     ("0003_team.sql", include_str!("../../schema/0003_team.sql")),
+    (
+        "0004_search_quotes.sql",
+        include_str!("../../schema/0004_search_quotes.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

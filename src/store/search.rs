@@ -1,8 +1,8 @@
 //! Full-text search across claims, evidence, sources and comments, in FTS5 query syntax
 //! (phrases, AND/OR/NOT, prefix `miss*`), each hit with its highlighted fragment and its claim.
 //!
-//! Claims and their evidence are searched through `claims_fts` (its `text` and
-//! `search_context` columns); sources and comments, which have no index of their own, are
+//! Claims (their text and quote) and their evidence are searched through `claims_fts` (its
+//! `text`, `quote` and `search_context` columns); sources and comments, which have no index of their own, are
 //! copied into a temporary FTS5 table for the query, so one syntax, ranking and highlighter
 //! serve every kind. Reads only; it never changes the store.
 
@@ -57,8 +57,10 @@ impl Store {
         for scope in &search.scopes {
             match scope {
                 SearchScope::Claims | SearchScope::Evidence => {
+                    // A claim is found by its text or its quote; the snippet comes from whichever
+                    // matched best (-1). Evidence is found by its notes and quotes (column 1).
                     let (column, index) = match scope {
-                        SearchScope::Claims => ("text", 0),
+                        SearchScope::Claims => ("{text quote}", -1),
                         _ => ("search_context", 1),
                     };
                     let sql = format!(

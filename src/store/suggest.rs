@@ -89,6 +89,8 @@ impl Store {
              WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT ?2"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
+        // The linker compares claims by their words and their evidence, not by quotes.
+        let fts = format!("{{text search_context}} : ({fts})");
         let rows = stmt.query_map(params![fts, (CANDIDATES + exclude.len()) as i64], |r| {
             Ok((r.get::<_, i64>(0)?, candidate_from_row(r, 1)?))
         })?;

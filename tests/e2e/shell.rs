@@ -142,6 +142,26 @@ fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
         desk.ok(&["search", "missile*", "--status", "unresolved"]),
         "Nothing matches.\n"
     );
+    // A claim's own quote is searched too; editing it re-indexes it.
+    assert_eq!(
+        desk.ok(&["search", "inhumane", "--in", "claims"]),
+        format!(
+            "IN     CLAIM     STATUS    MATCH\n\
+             claim  {d}  disputed  Iran considers the provision of military assistance to the parties ... to be [inhumane].\n"
+        )
+    );
+    desk.ok(&[
+        "claim",
+        "edit",
+        d,
+        "--quote",
+        "Iran abstains from such actions",
+    ]);
+    assert_eq!(desk.ok(&["search", "inhumane"]), "Nothing matches.\n");
+    assert!(
+        desk.ok(&["search", "abstains"])
+            .contains("Iran [abstains] from such actions")
+    );
     let json: serde_json::Value =
         serde_json::from_str(&desk.ok(&["search", "\"ballistic missiles\"", "--format", "json"]))
             .unwrap();
