@@ -540,7 +540,16 @@ pub fn main() -> ExitCode {
 /// Starts `$PAGER` (through `sh -c`, so it may carry arguments), or `less -FRX` when it is
 /// unset; `None` when paging is turned off (`PAGER` empty or `cat`) or the pager cannot start.
 fn start_pager() -> Option<std::process::Child> {
-    let pager = std::env::var("PAGER").unwrap_or_else(|_| "less -FRX".into());
+    let pager = match std::env::var("PAGER") {
+        Ok(pager) => pager,
+        // The default only where less is installed: through a missing pager, output would vanish.
+        Err(_) => {
+            let path = std::env::var_os("PATH")?;
+            std::env::split_paths(&path)
+                .any(|dir| dir.join("less").is_file())
+                .then(|| "less -FRX".to_string())?
+        }
+    };
     let pager = pager.trim();
     if pager.is_empty() || pager == "cat" {
         return None;
