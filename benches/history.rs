@@ -66,9 +66,8 @@ use std::process::{Command, ExitCode};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use factdesk::store::{EventContent, event_hash};
+use factdesk::store::{EventContent, StoredEvent, event_hash};
 use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The argument that turns this executable into the export floor.
@@ -114,19 +113,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// One event line of a bundle, as factdesk writes it (`StoredEvent`: the same fields in the
-/// same order, the change as a JSON object).
-#[derive(Serialize, Deserialize)]
-struct EventLine {
-    id: String,
-    at: String,
-    author: String,
-    action: String,
-    record_kind: String,
-    record_id: String,
-    change: Value,
-    hash: String,
-}
+/// One event line of a bundle: factdesk's own `StoredEvent`, whose serde form is the line.
+type EventLine = StoredEvent;
 
 /// The export floor: every `events` row in `pk` order, one serde_json line each, then the file
 /// synced. Returns how many lines it wrote.
@@ -645,15 +633,7 @@ fn parse_and_hash(bundle: &Path) -> BenchResult<(Duration, Duration)> {
         let started = Instant::now();
         let event: EventLine = serde_json::from_str(&line)?;
         let parsed = Instant::now();
-        let hash = event_hash(&EventContent {
-            id: &event.id,
-            at: &event.at,
-            author: &event.author,
-            action: &event.action,
-            record_kind: &event.record_kind,
-            record_id: &event.record_id,
-            change: &event.change,
-        });
+        let hash = event_hash(&EventContent::of(&event));
         hashing += parsed.elapsed();
         parsing += parsed - started;
         if hash != event.hash {

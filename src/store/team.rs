@@ -85,6 +85,21 @@ fn proposal_for_review(
     Ok(proposal)
 }
 
+/// The rows of the review queue, as [`proposed_from_row`] reads them.
+const REVIEW_QUEUE_SELECT: &str =
+    "SELECT id, text, verdict, rationale, proposed_by, proposed_at FROM review_queue";
+
+fn proposed_from_row(r: &rusqlite::Row) -> rusqlite::Result<ProposedVerdict> {
+    Ok(ProposedVerdict {
+        claim_id: r.get(0)?,
+        text: r.get(1)?,
+        verdict: word(r, 2)?,
+        rationale: r.get(3)?,
+        proposed_by: r.get(4)?,
+        proposed_at: r.get(5)?,
+    })
+}
+
 /// Same person, whatever the case or surrounding spaces of the name.
 fn same_person(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
@@ -189,50 +204,23 @@ impl Store {
         })
     }
 
-    /// Proposed verdicts waiting for a reviewer, oldest first.
+    /// Proposed verdicts waiting for a reviewer, oldest first (the `review_queue` view, which
+    /// sqlite3 and Datasette users read too).
     pub fn review_queue(&self) -> Result<Vec<ProposedVerdict>> {
-        let mut stmt = self.conn().prepare(
-            "SELECT c.id, c.text, p.verdict, p.rationale, p.proposed_by, p.proposed_at
-               FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk
-              ORDER BY p.proposed_at, c.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(ProposedVerdict {
-                claim_id: r.get(0)?,
-                text: r.get(1)?,
-                verdict: word(r, 2)?,
-                rationale: r.get(3)?,
-                proposed_by: r.get(4)?,
-                proposed_at: r.get(5)?,
-            })
-        })?;
+        let sql = format!("{REVIEW_QUEUE_SELECT} ORDER BY proposed_at, id");
+        let mut stmt = self.conn().prepare(&sql)?;
+        let rows = stmt.query_map([], proposed_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The proposed verdict of one claim, if one waits for review.
     pub fn proposed_verdict(&self, id_prefix: &str) -> Result<Option<ProposedVerdict>> {
-        let (pk, _) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
-        self.review_queue_row(pk)
-    }
-
-    fn review_queue_row(&self, claim_pk: i64) -> Result<Option<ProposedVerdict>> {
+        let (_, id) = resolve_id(self.conn(), IdTable::Claim, id_prefix)?;
+        let sql = format!("{REVIEW_QUEUE_SELECT} WHERE id = ?1");
         Ok(self
             .conn()
-            .prepare_cached(
-                "SELECT c.id, c.text, p.verdict, p.rationale, p.proposed_by, p.proposed_at
-                   FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk
-                  WHERE p.claim_pk = ?1",
-            )?
-            .query_row([claim_pk], |r| {
-                Ok(ProposedVerdict {
-                    claim_id: r.get(0)?,
-                    text: r.get(1)?,
-                    verdict: word(r, 2)?,
-                    rationale: r.get(3)?,
-                    proposed_by: r.get(4)?,
-                    proposed_at: r.get(5)?,
-                })
-            })
+            .prepare_cached(&sql)?
+            .query_row([id], proposed_from_row)
             .optional()?)
     }
 
