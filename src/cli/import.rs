@@ -13,7 +13,7 @@ use crate::bulk::spreadsheet::{CsvReader, parse_map};
 use crate::bulk::{ImportFormat, claimreview, jsonl::JsonlReader};
 use crate::error::{Error, Result};
 use crate::report::Format;
-use crate::store::{ImportOptions, ImportSummary, is_bundle_header};
+use crate::store::{BundleOptions, ImportOptions, ImportSummary, is_bundle_header};
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -34,6 +34,10 @@ pub struct ImportArgs {
     /// ClaimReview: also turn each review's textual rating into the claim's verdict.
     #[arg(long)]
     with_verdicts: bool,
+    /// Event bundle: take events dated more than a day ahead of this machine's clock (when
+    /// this machine's clock is the wrong one); every later change here is dated after them.
+    #[arg(long)]
+    accept_future: bool,
 }
 
 fn input_format(args: &ImportArgs, ctx: &Context) -> Result<ImportFormat> {
@@ -111,7 +115,13 @@ fn import_bundle(
     let name = args.file.display().to_string();
     let summary = ctx
         .open()?
-        .import_bundle(input, args.dry_run)
+        .import_bundle(
+            input,
+            BundleOptions {
+                dry_run: args.dry_run,
+                accept_future: args.accept_future,
+            },
+        )
         .map_err(|e| match e {
             Error::Invalid(reason) => {
                 Error::invalid(format!("{name}: {reason}; nothing was imported"))

@@ -15,6 +15,7 @@ mod history;
 mod import;
 mod ingest;
 mod link;
+mod output_file;
 mod report;
 mod review;
 mod search;
@@ -178,10 +179,13 @@ pub enum Command {
         after_help = "Examples:\n  factdesk diff --since 2024-09-07\n  factdesk diff --since 2024-09-07T09:00Z --until 2024-09-08"
     )]
     Diff(timeline::DiffArgs),
-    /// Check the store against its history: event hashes, the append-only guards, and that the
-    /// tables hold exactly what the events say. Exit 0 only when all hold.
-    #[command(after_help = "Examples:\n  factdesk verify")]
-    Verify,
+    /// Check the store against its history: event hashes, the log's hash chain, the schema's
+    /// guards and views, the full-text index, and that the tables hold exactly what the events
+    /// say; print the chain's head. Exit 0 only when all hold.
+    #[command(
+        after_help = "Examples:\n  factdesk verify\n  factdesk verify --checkpoint \"$(cat desk-head.txt)\""
+    )]
+    Verify(timeline::VerifyArgs),
     /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, or another store's work
     /// from an event bundle (recognised by its header), in one transaction.
     #[command(
@@ -270,6 +274,9 @@ pub struct Ui<'a> {
     pub terminal: Terminal,
     /// The line under an HTML page's title: which store, when, for whom.
     pub page_meta: String,
+    /// The store the command runs on: `-o/--output` never writes over it or its companion
+    /// files. `None` before the store is known (and in commands that have none).
+    pub store_path: Option<PathBuf>,
 }
 
 /// The formats every listing can be printed in: the four of [`Format::LISTING`], and HTML.
@@ -292,44 +299,28 @@ impl Ui<'_> {
         Ok(())
     }
 
-    /// Runs `write` with this Ui's output going to `path` when one is given: the file is written
-    /// beside its final name and renamed into place, so it is never left half-written.
+    /// Runs `write` with this Ui's output going to `path` when one is given, by the rules of
+    /// the `output_file` module: never over the store, straight into a FIFO or device, through
+    /// symlinks, and otherwise beside the final name and renamed into place (keeping an existing
+    /// file's mode and owner), so it is never left half-written.
     pub fn to_file(
         &mut self,
         path: Option<&Path>,
         write: impl FnOnce(&mut Ui) -> Result<()>,
     ) -> Result<()> {
         let Some(path) = path else { return write(self) };
-        let cannot =
-            |e: io::Error| Error::invalid(format!("cannot write '{}': {e}", path.display()));
-        let name = path
-            .file_name()
-            .ok_or_else(|| Error::usage(format!("'{}' is not a file name", path.display())))?;
-        let partial = path.with_file_name(format!(
-            ".{}.partial-{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let result = (|| {
-            let mut file = io::BufWriter::new(std::fs::File::create(&partial).map_err(cannot)?);
-            let mut to_file = Ui {
-                out: &mut file,
+        let (format, page_meta) = (self.format, self.page_meta.clone());
+        let store_path = self.store_path.clone();
+        output_file::write_output(path, store_path.as_deref(), |out| {
+            write(&mut Ui {
+                out,
                 err: &mut *self.err,
-                format: self.format,
+                format,
                 terminal: Terminal::default(),
-                page_meta: self.page_meta.clone(),
-            };
-            write(&mut to_file)?;
-            file.into_inner()
-                .map_err(|e| cannot(e.into_error()))?
-                .sync_all()
-                .map_err(cannot)?;
-            std::fs::rename(&partial, path).map_err(cannot)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
-        result
+                page_meta,
+                store_path: store_path.clone(),
+            })
+        })
     }
 
     /// Prints a confirmation line for people, or the JSON value for scripts.
@@ -372,7 +363,9 @@ impl Context {
         )?;
         // FACTDESK_NOW fixes the clock, for tests and reproducible demos.
         let clock = match std::env::var("FACTDESK_NOW") {
-            Ok(at) if !at.is_empty() => Clock::Fixed(at),
+            Ok(at) if !at.is_empty() => {
+                Clock::fixed(&at).map_err(|e| Error::usage(format!("FACTDESK_NOW: {e}")))?
+            }
             _ => Clock::System,
         };
         Ok(Context {
@@ -422,6 +415,7 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
         ctx.author,
         env!("CARGO_PKG_VERSION")
     );
+    ui.store_path = Some(ctx.db.clone());
     match cli.command {
         Command::Init => {
             let existed = ctx.db.exists()
@@ -453,7 +447,7 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
         Command::Review(cmd) => review::run(cmd, &ctx, ui),
         Command::Config(cmd) => config::run(cmd, &ctx, ui),
         Command::Diff(args) => timeline::diff(args, &ctx, ui),
-        Command::Verify => timeline::verify(&ctx, ui),
+        Command::Verify(args) => timeline::verify(args, &ctx, ui),
         Command::Import(args) => import::run(args, &ctx, ui),
         Command::Export(args) => export::run(args, &ctx, ui),
         Command::Graph(args) => graph::run(args, &ctx, ui),
@@ -501,6 +495,7 @@ where
         format,
         terminal,
         page_meta: String::new(),
+        store_path: None,
     };
     let result = run_command(cli, &matches, &mut ui).and_then(|()| Ok(ui.out.flush()?));
     match result {

@@ -22,24 +22,71 @@ pub fn diff(args: DiffArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     ui.show("Changes", &ChangeList(&changes))
 }
 
-pub fn verify(ctx: &Context, ui: &mut Ui) -> Result<()> {
-    let report = ctx.open()?.verify()?;
-    if report.problems.is_empty() {
-        return ui.confirm(
-            &format!(
-                "Verified: {} events, hashes intact, guards in place, and {} records as the \
-                 history says",
-                report.events, report.records
-            ),
-            &report,
-        );
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A head printed by an earlier `verify`, kept somewhere else: confirm the log still holds
+    /// it with everything before it unchanged, and list what was appended since.
+    #[arg(long, value_name = "HASH")]
+    checkpoint: Option<String>,
+}
+
+pub fn verify(args: VerifyArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let checkpoint = args.checkpoint.as_deref().map(str::trim);
+    if let Some(hash) = checkpoint
+        && (hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(Error::usage(format!(
+            "'{hash}' is not a checkpoint (the 64 hex digits of a head printed by `factdesk verify`)"
+        )));
     }
+    let checkpoint = checkpoint.map(str::to_ascii_lowercase);
+    let report = ctx.open()?.verify_against(checkpoint.as_deref())?;
     if ui.format == crate::report::Format::Json {
         ui.confirm("", &report)?;
     } else {
-        for problem in &report.problems {
-            writeln!(ui.out, "{problem}")?;
+        if report.problems.is_empty() {
+            writeln!(
+                ui.out,
+                "Verified: {} events, hashes intact, guards in place, and {} records as the \
+                 history says",
+                report.events, report.records
+            )?;
+        } else {
+            for problem in &report.problems {
+                writeln!(ui.out, "{problem}")?;
+            }
         }
+        if let Some(appended) = &report.since_checkpoint {
+            writeln!(
+                ui.out,
+                "Since the checkpoint: {} event{} appended",
+                appended.len(),
+                if appended.len() == 1 { "" } else { "s" }
+            )?;
+            for event in appended {
+                let flag = match (event.dated_before_checkpoint, event.via.as_deref()) {
+                    (true, Some("bundle")) => "  (dated before the checkpoint; from a bundle)",
+                    (true, _) => "  (BACKDATED: dated before the checkpoint)",
+                    _ => "",
+                };
+                writeln!(
+                    ui.out,
+                    "  {} {} {} {} {}{flag}",
+                    event.at,
+                    event.author,
+                    event.action,
+                    event.record_id.get(..8).unwrap_or(&event.record_id),
+                    event.id
+                )?;
+            }
+        }
+        // A head is worth keeping as a checkpoint only when everything up to it holds.
+        if let Some(head) = report.head.as_ref().filter(|_| report.problems.is_empty()) {
+            writeln!(ui.out, "Head: {head}")?;
+        }
+    }
+    if report.problems.is_empty() {
+        return Ok(());
     }
     Err(Error::invalid(format!(
         "verification failed: {} problem{} (listed above)",

@@ -16,14 +16,21 @@ use std::io::{BufRead, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use sha2::{Digest, Sha256};
+
 use super::integrity::{EventContent, event_hash};
 use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, StoredEvent};
-use super::{Store, Tx};
+use super::{REVIEW_REQUIRED, Store, Tx};
 use crate::error::{Error, Result};
 use crate::model::{DayEdge, RecordKind, parse_instant};
 
-/// The bundle format this factdesk writes and the newest it reads.
-pub const BUNDLE_VERSION: u64 = 1;
+/// The bundle format this factdesk writes and the newest it reads. Version 2 adds the
+/// header's `digest`; version 1 bundles (no digest) are still read.
+pub const BUNDLE_VERSION: u64 = 2;
+
+/// How far ahead of this machine's clock a bundle's event may be dated before it is refused
+/// (unless the import accepts future events): a day covers every time zone mistake.
+const FUTURE_LEEWAY_HOURS: i64 = 24;
 
 /// The first line of a bundle.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,6 +44,32 @@ pub struct BundleHeader {
     /// Only events at or after this time were exported (absent: all of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+    /// SHA-256 over the event count and every event's hash in order (see [`BundleDigest`]):
+    /// a bundle with events dropped, added or reordered no longer matches it, even when the
+    /// count was edited to agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// The digest of a bundle's events: SHA-256 of `factdesk.bundle/2`, a newline, the event
+/// count and a newline, then each event's hash followed by a newline, in the bundle's order.
+struct BundleDigest(Sha256);
+
+impl BundleDigest {
+    fn new(events: u64) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(format!("factdesk.bundle/2\n{events}\n").as_bytes());
+        BundleDigest(hasher)
+    }
+
+    fn add(&mut self, event_hash: &str) {
+        self.0.update(event_hash.as_bytes());
+        self.0.update(b"\n");
+    }
+
+    fn finish(self) -> String {
+        super::integrity::hex(&self.0.finalize())
+    }
 }
 
 /// Whether the first line of a file is a bundle header (else the file is bulk claims).
@@ -55,34 +88,52 @@ pub struct BundleSummary {
     pub records_rebuilt: u64,
 }
 
+/// How a bundle is imported.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BundleOptions {
+    /// Check and apply everything, then roll back.
+    pub dry_run: bool,
+    /// Take events dated more than a day ahead of this machine's clock (when it is this clock
+    /// that is wrong). Every later change here is then dated after them.
+    pub accept_future: bool,
+}
+
 impl Store {
     /// Writes the events (all, or those at or after `since`) as a bundle; returns how many.
     pub fn export_events(&self, since: Option<&str>, out: &mut dyn Write) -> Result<u64> {
         let since = since
             .map(|s| parse_instant(s, DayEdge::Start))
             .transpose()?;
-        // One read transaction: the count in the header and the lines come from one moment.
+        // One read transaction: the header and the lines come from one moment.
         let read = self.conn().unchecked_transaction()?;
+        let selected = "FROM events WHERE ?1 IS NULL OR at >= ?1 ORDER BY pk";
         let count: i64 = read.query_row(
             "SELECT count(*) FROM events WHERE ?1 IS NULL OR at >= ?1",
             [&since],
             |r| r.get(0),
         )?;
+        let mut digest = BundleDigest::new(count as u64);
+        {
+            let mut stmt = read.prepare(&format!("SELECT hash {selected}"))?;
+            let mut rows = stmt.query([&since])?;
+            while let Some(row) = rows.next()? {
+                digest.add(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?);
+            }
+        }
         let header = BundleHeader {
             factdesk_bundle: BUNDLE_VERSION,
             events: count as u64,
             exported_at: self.clock.now(),
             exported_by: self.author.clone(),
             since: since.clone(),
+            digest: Some(digest.finish()),
         };
         let io = |e: std::io::Error| Error::Io(e);
         serde_json::to_writer(&mut *out, &header)
             .map_err(std::io::Error::from)
             .map_err(io)?;
         out.write_all(b"\n").map_err(io)?;
-        let sql =
-            format!("SELECT {EVENT_COLUMNS} FROM events WHERE ?1 IS NULL OR at >= ?1 ORDER BY pk");
-        let mut stmt = read.prepare(&sql)?;
+        let mut stmt = read.prepare(&format!("SELECT {EVENT_COLUMNS} {selected}"))?;
         let mut rows = stmt.query([&since])?;
         let mut written = 0;
         while let Some(row) = rows.next()? {
@@ -98,12 +149,14 @@ impl Store {
     }
 
     /// Imports a bundle: adds the events this store lacks and rebuilds the records they touch.
+    /// Every event is checked as the command line checks the same change (values, the desk's
+    /// review rule, records re-created with other content, dates far in the future).
     /// All or nothing: any bad line refuses the whole bundle and leaves the store as it was.
     /// A dry run does all of it and then rolls back.
     pub fn import_bundle(
         &mut self,
         input: &mut dyn BufRead,
-        dry_run: bool,
+        options: BundleOptions,
     ) -> Result<BundleSummary> {
         // Like a bulk import, a large bundle inserts random UUIDs into several indexes, and its
         // bookkeeping tables live in the temporary database: give both a large page cache.
@@ -114,7 +167,10 @@ impl Store {
                 super::import::IMPORT_CACHE_KIB,
             )?;
         }
-        let result = self.write_from(None, !dry_run, |tx| import_lines(tx, input));
+        let wall = self.clock.now();
+        let result = self.write_from(None, !options.dry_run, |tx| {
+            import_lines(tx, input, &wall, options.accept_future)
+        });
         for schema in ["main", "temp"] {
             self.conn()
                 .pragma_update(Some(schema), "cache_size", -2000)?;
@@ -127,11 +183,32 @@ fn at_line(line: u64, reason: impl std::fmt::Display) -> Error {
     Error::invalid(format!("line {line}: {reason}"))
 }
 
+/// The latest moment an event may carry without `--accept-future`: a day past `wall`.
+fn future_limit(wall: &str) -> Option<String> {
+    let wall = chrono::DateTime::parse_from_rfc3339(wall).ok()?;
+    Some(
+        (wall + chrono::Duration::hours(FUTURE_LEEWAY_HOURS))
+            .with_timezone(&chrono::Utc)
+            .format(super::STORED_TIME)
+            .to_string(),
+    )
+}
+
 /// Reads the header, then every event line; returns the summary so far.
-fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
+fn import_lines(
+    tx: &Tx,
+    input: &mut dyn BufRead,
+    wall: &str,
+    accept_future: bool,
+) -> Result<BundleSummary> {
     // Events are never deleted, so the new ones are those with a key above today's largest,
     // inserted in the bundle's line order: `lines[k]` is the line of the (k+1)-th new event.
     let before: i64 = tx.query_row("SELECT coalesce(max(pk), 0) FROM events", [], |r| r.get(0))?;
+    let future = if accept_future {
+        None
+    } else {
+        future_limit(wall)
+    };
     let mut lines: Vec<u64> = Vec::new();
     let mut text = String::new();
     let mut line = 0u64;
@@ -168,6 +245,13 @@ fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
     }
     let header: BundleHeader = serde_json::from_value(header)
         .map_err(|e| at_line(1, format!("malformed bundle header: {e}")))?;
+    if version >= 2 && header.digest.is_none() {
+        return Err(at_line(
+            1,
+            "malformed bundle header: a version 2 bundle carries a \"digest\"",
+        ));
+    }
+    let mut digest = BundleDigest::new(header.events);
     let mut summary = BundleSummary {
         events_in_bundle: header.events,
         ..BundleSummary::default()
@@ -188,8 +272,22 @@ fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
         let event: StoredEvent = serde_json::from_str(content)
             .map_err(|e| at_line(line, format!("not a factdesk event: {e}")))?;
         check_event(&event).map_err(|reason| at_line(line, reason))?;
+        if let Some(limit) = &future
+            && event.at > *limit
+        {
+            return Err(at_line(
+                line,
+                format!(
+                    "event {} ({}) is dated {}, more than a day ahead of this machine's clock \
+                     ({wall}): the clock that wrote it is wrong (pass --accept-future if it is \
+                     this machine's clock that is wrong)",
+                    event.id, event.action, event.at
+                ),
+            ));
+        }
+        digest.add(&event.hash);
         seen += 1;
-        if replay::insert_event_if_new(tx, &event)? {
+        if tx.append_event(&event, replay::Via::Bundle)? {
             lines.push(line);
             summary.events_added += 1;
             continue;
@@ -218,11 +316,28 @@ fn import_lines(tx: &Tx, input: &mut dyn BufRead) -> Result<BundleSummary> {
             ),
         ));
     }
-    summary.records_rebuilt = rebuild_records(tx, before, &lines)?;
+    if let Some(expected) = &header.digest
+        && digest.finish() != *expected
+    {
+        return Err(at_line(
+            1,
+            "the header's digest does not match the events that follow: events were \
+             dropped, added or reordered (ask for the bundle again)",
+        ));
+    }
+    let new_line = |pk: i64| {
+        usize::try_from(pk - before - 1)
+            .ok()
+            .and_then(|k| lines.get(k))
+            .copied()
+    };
+    check_desk_rules(tx, before, &new_line)?;
+    summary.records_rebuilt = rebuild_records(tx, before, &new_line)?;
     Ok(summary)
 }
 
-/// Refuses an event this factdesk cannot apply or whose content does not match its hash.
+/// Refuses an event this factdesk cannot apply, whose values the command line would refuse,
+/// or whose content does not match its hash.
 fn check_event(event: &StoredEvent) -> std::result::Result<(), String> {
     if event.record_kind.parse::<RecordKind>().is_err() {
         return Err(format!(
@@ -250,13 +365,93 @@ fn check_event(event: &StoredEvent) -> std::result::Result<(), String> {
             event.id, event.action
         ));
     }
+    super::event_check::check_event_values(event)
+}
+
+/// The desk's rules over the events this bundle added (those with a key above `before`), as
+/// they would have applied had the changes been typed into this store: a record is created
+/// once (the same id with other content is refused), and nobody approves or rejects their own
+/// proposal. (A verdict given while the desk required review is kept but does not stand: the
+/// replay makes it a proposal, see [`replay::apply`].)
+fn check_desk_rules(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -> Result<()> {
+    let refuse = |pk: i64, reason: String| match line_of(pk) {
+        Some(line) => at_line(line, reason),
+        None => Error::invalid(reason),
+    };
+    // The same record created twice with different content.
+    let mut stmt = tx.prepare(
+        "SELECT n.pk, n.id, n.action, n.record_id, n.change, o.change FROM events n
+           JOIN events o ON o.record_id = n.record_id AND o.action = n.action AND o.id <> n.id
+          WHERE n.pk > ?1 AND n.action IN ('claim.add', 'evidence.add', 'link.add')
+            AND (o.pk <= ?1 OR o.pk < n.pk)",
+    )?;
+    let mut rows = stmt.query([before])?;
+    while let Some(row) = rows.next()? {
+        let (pk, id, action, record): (i64, String, String, String) =
+            (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+        let content = |i: usize| -> rusqlite::Result<Value> {
+            let mut change: Value =
+                serde_json::from_str(row.get_ref(i)?.as_str()?).map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        i,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?;
+            if let Value::Object(members) = &mut change {
+                // Which file a record was imported from is not part of what it is.
+                members.remove("import");
+            }
+            Ok(change)
+        };
+        if content(4)? != content(5)? {
+            let noun = action.split('.').next().unwrap_or("record");
+            return Err(refuse(
+                pk,
+                format!(
+                    "event {id} ({action}) creates {noun} {record} again with different \
+                     content: a record is created once (edit it instead)"
+                ),
+            ));
+        }
+    }
+    drop(rows);
+    drop(stmt);
+
+    // Reviews by the proposer.
+    let mut stmt = tx.prepare(
+        "SELECT pk, id, action, author, json_extract(change, '$.proposed_by') FROM events
+          WHERE pk > ?1 AND (action = 'review.approve' OR action = 'review.reject')",
+    )?;
+    let mut rows = stmt.query([before])?;
+    while let Some(row) = rows.next()? {
+        let (pk, id, action, author, proposer): (i64, String, String, String, Option<String>) = (
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        );
+        if proposer.is_some_and(|p| super::team::same_person(&p, &author)) {
+            return Err(refuse(
+                pk,
+                format!(
+                    "event {id} ({action}) is by {author}, who proposed the verdict: a \
+                     different person must review it"
+                ),
+            ));
+        }
+    }
     Ok(())
 }
 
 /// Rebuilds every record the new events (those with a key above `before`) touch from its
 /// whole history; returns how many. `lines` holds the bundle line of each new event, in order.
-fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
-    if lines.is_empty() {
+fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -> Result<u64> {
+    let added: i64 = tx.query_row("SELECT count(*) FROM events WHERE pk > ?1", [before], |r| {
+        r.get(0)
+    })?;
+    if added == 0 {
         return Ok(0);
     }
     // A store that had no history takes the bundle as it is: nothing to reset, every event to
@@ -271,6 +466,12 @@ fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
              DELETE FROM temp.bundle_records; DELETE FROM temp.bundle_claims;
              INSERT OR IGNORE INTO temp.bundle_records
                  SELECT record_id FROM events WHERE pk > {before};
+             -- A newly learnt review setting decides whether the verdicts given after it
+             -- stand or wait for review: their claims are rebuilt too.
+             INSERT OR IGNORE INTO temp.bundle_records
+                 SELECT record_id FROM events WHERE action = 'verdict.set' AND at >= (
+                     SELECT min(at) FROM events WHERE pk > {before} AND action = 'config.set'
+                        AND record_id = '{REVIEW_REQUIRED}');
              -- The claims whose full-text entry changes: those touched, and those given evidence.
              INSERT OR IGNORE INTO temp.bundle_claims
                  SELECT record_id FROM events WHERE pk > {before} AND record_kind = 'claim'
@@ -301,13 +502,21 @@ fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
         let pk: i64 = row.get(0)?;
         let event = StoredEvent::from_row_at(row, 1)?;
         if let Err(e) = replay::apply(tx, &event) {
-            // Name the bundle line when the event came in this bundle.
-            let line = usize::try_from(pk - before - 1)
-                .ok()
-                .and_then(|k| lines.get(k));
-            return Err(match (line, e) {
-                (Some(line), Error::Invalid(reason)) => at_line(*line, reason),
-                (_, e) => e,
+            // Name the bundle line when the event came in this bundle, in one line.
+            return Err(match (line_of(pk), e) {
+                (Some(line), Error::Invalid(reason)) => at_line(line, reason),
+                (Some(line), e) => {
+                    let reason = e.to_string();
+                    let reason = reason.lines().next().unwrap_or_default();
+                    at_line(
+                        line,
+                        format!(
+                            "event {} ({}) cannot be applied: {reason}",
+                            event.id, event.action
+                        ),
+                    )
+                }
+                (None, e) => e,
             });
         }
     }
@@ -319,12 +528,9 @@ fn rebuild_records(tx: &Tx, before: i64, lines: &[u64]) -> Result<u64> {
     } else {
         "AND id IN (SELECT claim_id FROM temp.bundle_claims)"
     };
+    replay::refresh_search_context(tx, touched)?;
     tx.execute_batch(&format!(
-        "UPDATE claims SET search_context = (
-             SELECT group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))
-               FROM evidence e WHERE e.claim_pk = claims.pk)
-          WHERE pk IN (SELECT claim_pk FROM evidence) {touched};
-         INSERT INTO claims_fts (rowid, text, search_context, quote)
+        "INSERT INTO claims_fts (rowid, text, search_context, quote)
              SELECT pk, text, search_context, quote FROM claims WHERE 1 {touched};"
     ))?;
     let counted = if fresh {
@@ -451,10 +657,10 @@ mod tests {
         let lines: Vec<&str> = good.lines().collect();
         assert_eq!(lines.len(), 4, "header, source, claim, evidence");
 
-        let newer = good.replacen("\"factdesk_bundle\":1", "\"factdesk_bundle\":2", 1);
+        let newer = good.replacen("\"factdesk_bundle\":2", "\"factdesk_bundle\":3", 1);
         assert_eq!(
             refused(newer.as_bytes()),
-            "line 1: bundle format version 2 is newer than this factdesk reads (up to 1): \
+            "line 1: bundle format version 3 is newer than this factdesk reads (up to 2): \
              upgrade factdesk to import it"
         );
 
@@ -477,8 +683,9 @@ mod tests {
             "{err}"
         );
 
-        // The evidence alone, without the claim it is about: the store cannot place it.
-        let header = lines[0].replacen("\"events\":3", "\"events\":1", 1);
+        // The evidence alone, without the claim it is about: the store cannot place it. (A
+        // version 1 header, which has no digest to recompute.)
+        let header = r#"{"factdesk_bundle":1,"events":1,"exported_at":"2024-09-07T00:00:05.000Z","exported_by":"ana"}"#;
         let orphan = format!("{header}\n{}\n", lines[3]);
         let err = refused(orphan.as_bytes());
         assert!(err.starts_with("line 2: event "), "{err}");
@@ -489,6 +696,327 @@ mod tests {
         );
 
         assert_eq!(refused(b""), "line 1: the bundle is empty (no header)");
+    }
+
+    fn clock(at: &str) -> crate::store::Clock {
+        crate::store::Clock::fixed(at).unwrap()
+    }
+
+    fn text_of(store: &Store, id: &str) -> String {
+        store.claim(id).unwrap().text
+    }
+
+    #[test]
+    fn a_change_waiting_for_the_lock_is_stamped_after_the_change_that_held_it() {
+        // The clock reads 12:00:00 for both; the second change, made after the first, must
+        // still order after it.
+        let mut store = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(clock("2024-09-07T12:00:00Z"));
+        let id = store
+            .log_claim(&claim("Iran supplied missiles", "Officials"))
+            .unwrap();
+        store
+            .set_verdict(&id, VerdictKind::Refuted, "First")
+            .unwrap();
+        store
+            .set_verdict(&id, VerdictKind::Supported, "Second")
+            .unwrap();
+        let events = store.history(&Default::default()).unwrap();
+        let times: Vec<&str> = events.iter().map(|e| e.at.as_str()).collect();
+        assert_eq!(
+            times,
+            [
+                "2024-09-07T12:00:00.002Z",
+                "2024-09-07T12:00:00.001Z",
+                "2024-09-07T12:00:00.000Z",
+                "2024-09-07T12:00:00.000Z"
+            ]
+        );
+        assert_eq!(
+            store.claim(&id).unwrap().verdict,
+            Some(VerdictKind::Supported)
+        );
+        assert!(store.verify().unwrap().problems.is_empty());
+    }
+
+    #[test]
+    fn a_colleagues_fast_clock_cannot_revert_an_edit_made_after_seeing_her_work() {
+        // Ana's laptop runs ten minutes fast.
+        let mut ana = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(clock("2024-09-07T12:10:00Z"));
+        let mut bo = Store::open_in_memory()
+            .unwrap()
+            .with_author("bo")
+            .with_clock(clock("2024-09-07T12:00:00Z"));
+        let id = ana
+            .log_claim(&claim("Iran supplied Russia with missiles", "Officials"))
+            .unwrap();
+        ana.edit_claim(
+            &id,
+            &ClaimEdit {
+                text: Some("Iran supplied Russia with drones".into()),
+                ..ClaimEdit::default()
+            },
+        )
+        .unwrap();
+        import(&mut bo, &bundle_of(&ana)).unwrap();
+        // Bo reads her edit and corrects it, at 12:01 by his (right) clock.
+        bo.set_clock(clock("2024-09-07T12:01:00Z"));
+        bo.edit_claim(
+            &id,
+            &ClaimEdit {
+                text: Some("Iran supplied Russia with ballistic missiles".into()),
+                ..ClaimEdit::default()
+            },
+        )
+        .unwrap();
+        // Later, an unrelated import from Ana: Bo's correction stands, in both stores.
+        ana.set_clock(clock("2024-09-07T12:12:00Z"));
+        ana.log_claim(&claim("Iran wants Su-35 jets", "Officials"))
+            .unwrap();
+        import(&mut bo, &bundle_of(&ana)).unwrap();
+        import(&mut ana, &bundle_of(&bo)).unwrap();
+        for store in [&ana, &bo] {
+            assert_eq!(
+                text_of(store, &id),
+                "Iran supplied Russia with ballistic missiles"
+            );
+            assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
+        }
+        // He saw hers, so it is no conflict: his change was made knowing it.
+        assert_eq!(fingerprint(&ana), fingerprint(&bo));
+    }
+
+    #[test]
+    fn events_dated_far_ahead_are_refused_unless_this_clock_is_the_wrong_one() {
+        let mut future = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(clock("2099-01-01T00:00:00Z"));
+        let id = future
+            .log_claim(&claim("Iran supplied missiles", "Officials"))
+            .unwrap();
+        let bundle = bundle_of(&future);
+        let mut here = Store::open_in_memory()
+            .unwrap()
+            .with_author("bo")
+            .with_clock(clock("2024-09-07T12:00:00Z"));
+        let err = import(&mut here, &bundle).unwrap_err().to_string();
+        assert!(err.starts_with("line 2: event "), "{err}");
+        assert!(
+            err.ends_with(
+                "(source.add) is dated 2099-01-01T00:00:00.000Z, more than a day ahead of this \
+                 machine's clock (2024-09-07T12:00:00.000Z): the clock that wrote it is wrong \
+                 (pass --accept-future if it is this machine's clock that is wrong)"
+            ),
+            "{err}"
+        );
+        assert!(here.claims(&Default::default()).unwrap().is_empty());
+        // Accepted, every later change here orders after it.
+        here.import_bundle(
+            &mut &bundle[..],
+            BundleOptions {
+                accept_future: true,
+                ..BundleOptions::default()
+            },
+        )
+        .unwrap();
+        here.set_verdict(&id, VerdictKind::Refuted, "Images")
+            .unwrap();
+        let last = &here.history(&Default::default()).unwrap()[0];
+        assert_eq!(last.at, "2099-01-01T00:00:00.001Z");
+    }
+
+    #[test]
+    fn a_bundle_missing_its_last_event_is_refused_even_with_the_count_lowered() {
+        let good = sample_bundle();
+        let lines: Vec<&str> = good.lines().collect();
+        let header = lines[0].replacen("\"events\":3", "\"events\":2", 1);
+        let cut = format!("{header}\n{}\n{}\n", lines[1], lines[2]);
+        assert_eq!(
+            refused(cut.as_bytes()),
+            "line 1: the header's digest does not match the events that follow: events were \
+             dropped, added or reordered (ask for the bundle again)"
+        );
+    }
+
+    /// A bundle line rewritten as an adversary would: the change edited and the hash
+    /// recomputed, so only the checks of values and desk rules can catch it.
+    fn forged(line: &str, edit: impl FnOnce(&mut StoredEvent)) -> String {
+        let mut event: StoredEvent = serde_json::from_str(line).unwrap();
+        edit(&mut event);
+        event.hash = event_hash(&EventContent::of(&event));
+        serde_json::to_string(&event).unwrap()
+    }
+
+    /// A version 1 bundle (no digest to recompute) of the given event lines.
+    fn bundle_v1(lines: &[String]) -> String {
+        let mut out = format!(
+            "{{\"factdesk_bundle\":1,\"events\":{},\"exported_at\":\"2024-09-07T00:00:05.000Z\",\"exported_by\":\"ana\"}}\n",
+            lines.len()
+        );
+        for line in lines {
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn bundle_values_are_checked_as_the_command_line_checks_them() {
+        let good = sample_bundle();
+        let lines: Vec<String> = good.lines().skip(1).map(str::to_string).collect();
+        let with = |k: usize, edit: &dyn Fn(&mut StoredEvent)| {
+            let mut lines = lines.clone();
+            lines[k] = forged(&lines[k], edit);
+            bundle_v1(&lines)
+        };
+        let err = refused(with(1, &|e| e.change["date"] = "2024-02-30".into()).as_bytes());
+        assert!(err.starts_with("line 3: event "), "{err}");
+        assert!(err.contains("malformed date '2024-02-30'"), "{err}");
+        let err = refused(with(1, &|e| e.at = "garbage-time".into()).as_bytes());
+        assert!(err.contains("malformed time 'garbage-time'"), "{err}");
+        let err = refused(with(1, &|e| e.author = " ".into()).as_bytes());
+        assert!(err.starts_with("line 3: "), "{err}");
+        let err = refused(with(1, &|e| e.record_kind = "link".into()).as_bytes());
+        assert!(err.contains("does not match action claim.add"), "{err}");
+        let err = refused(with(1, &|e| e.record_id = "x\"];evil".into()).as_bytes());
+        assert!(err.contains("is not a UUID"), "{err}");
+        let err = refused(with(1, &|e| e.change["tags"] = serde_json::json!([""])).as_bytes());
+        assert!(err.starts_with("line 3: "), "{err}");
+    }
+
+    #[test]
+    fn a_bundle_cannot_recreate_a_claim_with_other_text() {
+        let mut a = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(at(5));
+        a.log_claim(&claim("Iran supplied drones", "Officials"))
+            .unwrap();
+        let bundle = String::from_utf8(bundle_of(&a)).unwrap();
+        let mut store = Store::open_in_memory().unwrap().with_clock(at(6));
+        import(&mut store, bundle.as_bytes()).unwrap();
+        let before = fingerprint(&store);
+        let claim_line = bundle.lines().nth(2).unwrap();
+        let again = forged(claim_line, |e| {
+            e.id = "01900000-0000-7000-8000-0000000000aa".into();
+            e.change["text"] = "No conflicts".into();
+        });
+        let err = import(&mut store, bundle_v1(&[again]).as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("line 2: event 01900000-0000-7000-8000-0000000000aa"),
+            "{err}"
+        );
+        assert!(
+            err.ends_with(
+                "again with different content: a record is created once (edit it instead)"
+            ),
+            "{err}"
+        );
+        assert_eq!(fingerprint(&store), before);
+    }
+
+    #[test]
+    fn a_bundle_cannot_sidestep_review() {
+        let mut desk = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(at(5));
+        let id = desk
+            .log_claim(&claim("Iran supplied drones", "Officials"))
+            .unwrap();
+        desk.set_setting(REVIEW_REQUIRED, "true").unwrap();
+        // Bo works from a copy made before review was turned on, and gives a verdict later.
+        let mut bo = Store::open_in_memory()
+            .unwrap()
+            .with_author("bo")
+            .with_clock(at(6));
+        let first = bundle_of(&desk);
+        let first = String::from_utf8(first).unwrap();
+        let without_setting: Vec<String> = first
+            .lines()
+            .skip(1)
+            .filter(|l| !l.contains("config.set"))
+            .map(str::to_string)
+            .collect();
+        import(&mut bo, bundle_v1(&without_setting).as_bytes()).unwrap();
+        bo.set_clock(at(9));
+        bo.set_verdict(&id, VerdictKind::Refuted, "Images").unwrap();
+        import(&mut desk, &bundle_of(&bo)).unwrap();
+        // On the desk it waits for review instead of standing.
+        assert_eq!(desk.claim(&id).unwrap().verdict, None);
+        let queue = desk.review_queue().unwrap();
+        assert_eq!((queue.len(), queue[0].proposed_by.as_str()), (1, "bo"));
+        assert!(desk.verify().unwrap().problems.is_empty());
+        // Bo, learning of the setting, sees the same.
+        import(&mut bo, &bundle_of(&desk)).unwrap();
+        assert_eq!(bo.claim(&id).unwrap().verdict, None);
+        assert_eq!(fingerprint(&bo), fingerprint(&desk));
+
+        // An approval by the proposer is refused.
+        desk.set_author("bo");
+        let approval = {
+            let mut other = Store::open_in_memory()
+                .unwrap()
+                .with_author("cy")
+                .with_clock(at(20));
+            import(&mut other, &bundle_of(&desk)).unwrap();
+            other.approve_verdict(&id, None).unwrap();
+            let bundle = String::from_utf8(bundle_of(&other)).unwrap();
+            let line = bundle.lines().last().unwrap().to_string();
+            forged(&line, |e| e.author = "BO ".into())
+        };
+        let before = fingerprint(&desk);
+        let err = import(&mut desk, bundle_v1(&[approval]).as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.ends_with(
+                "(review.approve) is by BO , who proposed the verdict: a different person must \
+                 review it"
+            ),
+            "{err}"
+        );
+        assert_eq!(fingerprint(&desk), before);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(32))]
+        #[test]
+        fn stores_with_skewed_clocks_converge_and_keep_one_order(
+            steps in proptest::collection::vec(step(), 1..40),
+            skew_a in -900i64..900,
+            skew_b in -900i64..900,
+        ) {
+            let mut a = Store::open_in_memory().unwrap().with_author("ana");
+            let mut b = Store::open_in_memory().unwrap().with_author("bo");
+            for (i, step) in steps.iter().enumerate() {
+                run_skewed(step, &mut a, &mut b, i as u32 + 1, (skew_a, skew_b));
+            }
+            let bundle = bundle_of(&a);
+            import(&mut b, &bundle).unwrap();
+            let bundle = bundle_of(&b);
+            import(&mut a, &bundle).unwrap();
+            prop_assert_eq!(fingerprint(&a), fingerprint(&b));
+            for store in [&a, &b] {
+                prop_assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
+                // Every change made here is dated no earlier than anything written before it.
+                let backwards: i64 = store.conn().query_row(
+                    "SELECT count(*) FROM events e WHERE e.via = 'here'
+                        AND EXISTS (SELECT 1 FROM events p WHERE p.pk < e.pk AND p.at > e.at)",
+                    [],
+                    |r| r.get(0),
+                ).unwrap();
+                prop_assert_eq!(backwards, 0);
+            }
+        }
     }
 
     proptest! {

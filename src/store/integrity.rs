@@ -6,8 +6,8 @@
 //! so the same event hashes the same in every store, whatever whitespace or key order its
 //! JSON text has. This module computes and checks; it never changes the store.
 
+use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use std::io::Write;
 
@@ -100,9 +100,29 @@ pub fn event_hash(event: &EventContent) -> String {
         hasher.write_all(b"]")
     })();
     written.expect("writing to a hasher cannot fail");
+    hex(&hasher.finalize())
+}
+
+/// Tags the chained content, as [`HASH_FORMAT`] tags an event's.
+const CHAIN_FORMAT: &str = "factdesk.chain/1";
+
+/// The next link of a store's hash chain: SHA-256 of the chain tag, a newline, the previous
+/// link (empty before the first event), a newline and the event's hash, as 64 hex digits.
+pub fn chain_hash(previous: &str, event_hash: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(CHAIN_FORMAT.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(previous.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(event_hash.as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// Lowercase hex digits of a digest.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::with_capacity(64);
-    for byte in hasher.finalize() {
+    let mut hex = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
         hex.push(HEX[usize::from(byte >> 4)] as char);
         hex.push(HEX[usize::from(byte & 0x0f)] as char);
     }
@@ -132,17 +152,46 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
             }))
         },
     )
+    .and_then(|()| {
+        conn.create_scalar_function(
+            "factdesk_chain",
+            2,
+            FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| Ok(chain_hash(&ctx.get::<String>(0)?, &ctx.get::<String>(1)?)),
+        )
+    })
     .map_err(|e| Error::store(format!("cannot register factdesk's SQL functions: {e}")))
 }
 
-/// What `factdesk verify` found: how much it checked, and every problem (empty when all holds).
+/// What `factdesk verify` found: how much it checked, the head of the log's chain, and every
+/// problem (empty when all holds).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Verification {
     pub events: u64,
     pub records: u64,
+    /// The last link of the log's hash chain: keep it elsewhere, and `verify --checkpoint` with
+    /// it later shows whether the log still holds everything up to it unchanged.
+    pub head: Option<String>,
     /// How many problems were found (more than are spelled out when the tables differ a lot).
     pub problem_count: u64,
     pub problems: Vec<String>,
+    /// With a checkpoint: the events appended since it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub since_checkpoint: Option<Vec<AppendedEvent>>,
+}
+
+/// An event appended to the log after a checkpoint.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AppendedEvent {
+    pub id: String,
+    pub at: String,
+    pub author: String,
+    pub action: String,
+    pub record_id: String,
+    /// `here` or `bundle` (empty for events written before schema version 5).
+    pub via: Option<String>,
+    /// Dated before the checkpoint's last event: a backdated insertion when written here.
+    pub dated_before_checkpoint: bool,
 }
 
 /// The guards the event log must have, by name: a trigger refusing UPDATE and one refusing
@@ -158,7 +207,8 @@ const GUARDS: &[(&str, &str)] = &[
 const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
     (
         "source",
-        "SELECT id, name, kind, url, note, created_at, created_by, logged_at FROM sources ORDER BY id",
+        "SELECT id, name, kind, url, note, created_at, created_by, logged_at, name_key
+           FROM sources ORDER BY id",
         &[
             "name",
             "kind",
@@ -167,6 +217,7 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "created_at",
             "created_by",
             "logged_at",
+            "name_key",
         ],
     ),
     (
@@ -174,7 +225,8 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
         "SELECT c.id, c.text, cl.id, rb.id, c.stance, c.url, c.quote, c.claim_date, c.created_at,
                 c.created_by, c.logged_at,
                 (SELECT group_concat(tag, ', ') FROM
-                    (SELECT tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY tag))
+                    (SELECT tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY tag)),
+                c.search_context
            FROM claims c LEFT JOIN sources cl ON cl.pk = c.claimant_pk
            LEFT JOIN sources rb ON rb.pk = c.reported_by_pk ORDER BY c.id",
         &[
@@ -189,6 +241,7 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "created_by",
             "logged_at",
             "tags",
+            "search_context",
         ],
     ),
     (
@@ -299,6 +352,15 @@ fn shown(value: &Option<String>) -> String {
     }
 }
 
+/// The lines of a value in sorted order.
+fn sorted_lines(value: &Option<String>) -> Option<Vec<&str>> {
+    value.as_deref().map(|v| {
+        let mut lines: Vec<&str> = v.split('\n').collect();
+        lines.sort_unstable();
+        lines
+    })
+}
+
 /// Compares every rebuilt table of `store` with `rebuilt`, row by row in id order; returns how
 /// many rows it compared and the differences.
 fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<String>)> {
@@ -338,7 +400,13 @@ fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<
                     let (id, have) = stored.take().expect("compared");
                     let (_, want) = replayed.take().expect("compared");
                     for ((field, have), want) in fields.iter().zip(&have).zip(&want) {
-                        if have != want {
+                        let differs = if *field == "search_context" {
+                            // Its lines follow the evidence in whatever order SQLite reads it.
+                            sorted_lines(have) != sorted_lines(want)
+                        } else {
+                            have != want
+                        };
+                        if differs {
                             found.push(format!(
                                 "{what} {id}: {field} is {} in the tables, but the events say {}",
                                 shown(have),
@@ -355,36 +423,213 @@ fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<
     Ok((compared, found))
 }
 
-impl super::Store {
-    /// Checks the store against its own event log: every event's hash, the append-only guards,
-    /// and that the tables hold exactly what replaying the events rebuilds. Reads only.
-    pub fn verify(&self) -> Result<Verification> {
-        let conn = self.conn();
-        let mut problems = Vec::new();
-        let quick: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-        if quick != "ok" {
-            problems.push(format!("SQLite finds the file damaged: {quick}"));
+/// What the chain pass over the log found.
+struct ChainReport {
+    head: Option<String>,
+    appended: Option<Vec<AppendedEvent>>,
+}
+
+/// Walks the log in the order it was written: every link of the hash chain must follow from
+/// the one before it, and no event written here may carry a time before the moment it was
+/// written (the hybrid clock never does that: such an event was backdated). With a
+/// checkpoint, finds it and collects what was appended after it.
+fn check_chain(
+    conn: &Connection,
+    checkpoint: Option<&str>,
+    problems: &mut Vec<String>,
+) -> Result<ChainReport> {
+    let mut stmt = conn.prepare(
+        "SELECT id, action, hash, chain, at, written_at, via, author, record_id
+           FROM events ORDER BY pk",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut previous = String::new();
+    let mut found: Option<String> = None;
+    let mut appended: Vec<AppendedEvent> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let text = |i: usize| -> rusqlite::Result<Option<String>> { row.get(i) };
+        let (id, action, hash) = (
+            text(0)?.unwrap_or_default(),
+            text(1)?.unwrap_or_default(),
+            text(2)?.unwrap_or_default(),
+        );
+        let chain = text(3)?;
+        let at = text(4)?.unwrap_or_default();
+        let (written_at, via) = (text(5)?, text(6)?);
+        let expected = chain_hash(&previous, &hash);
+        match &chain {
+            Some(link) if *link == expected => {}
+            Some(_) => problems.push(format!(
+                "the event log's chain breaks at event {id} ({action}): the events before it \
+                 were removed, reordered or altered, or it was inserted"
+            )),
+            None => problems.push(format!(
+                "event {id} ({action}) has no link in the event log's chain: it was inserted \
+                 behind factdesk's back"
+            )),
         }
-        for (name, fires) in GUARDS {
-            let sql: Option<String> = conn
-                .query_row(
-                    "SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1 AND tbl_name = 'events'",
-                    [name],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            let intact = sql.is_some_and(|sql| {
-                let sql = sql.split_whitespace().collect::<Vec<_>>().join(" ");
-                sql.contains(fires) && sql.contains("RAISE(ABORT") && !sql.contains(" WHEN ")
-            });
-            if !intact {
+        if via.as_deref() == Some("here")
+            && let Some(written) = &written_at
+            && at < *written
+        {
+            problems.push(format!(
+                "event {id} ({action}) is dated {at} but was written here at {written}: it was \
+                 backdated"
+            ));
+        }
+        if let Some(checkpoint_at) = &found {
+            let dated_before = at < *checkpoint_at;
+            if dated_before && via.as_deref() != Some("bundle") {
                 problems.push(format!(
-                    "the event log's guard {name} is missing or altered: events could be changed or deleted"
+                    "event {id} ({action}) was appended after the checkpoint but is dated {at}, \
+                     before it: a backdated insertion"
                 ));
             }
+            appended.push(AppendedEvent {
+                id: id.clone(),
+                at: at.clone(),
+                author: text(7)?.unwrap_or_default(),
+                action: action.clone(),
+                record_id: text(8)?.unwrap_or_default(),
+                via: via.clone(),
+                dated_before_checkpoint: dated_before,
+            });
         }
-        let events: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-        let mut stmt = conn.prepare(
+        previous = chain.unwrap_or(expected);
+        if found.is_none() && checkpoint == Some(previous.as_str()) {
+            found = Some(at);
+        }
+    }
+    let head = (!previous.is_empty()).then_some(previous);
+    let appended = match checkpoint {
+        None => None,
+        Some(checkpoint) if found.is_none() => {
+            problems.push(format!(
+                "the checkpoint {checkpoint} is not in the event log: the log was rewritten \
+                 before it (or the checkpoint is another store's)"
+            ));
+            Some(Vec::new())
+        }
+        Some(_) => Some(appended),
+    };
+    Ok(ChainReport { head, appended })
+}
+
+/// The schema objects (tables, indexes, triggers, views) of a store, by type and name, with
+/// the SQL that defines them; SQLite's own bookkeeping tables are left out.
+fn schema_objects(
+    conn: &Connection,
+) -> Result<std::collections::BTreeMap<(String, String), Option<String>>> {
+    let mut stmt =
+        conn.prepare("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'")?;
+    let rows = stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every trigger, view, index and table must be exactly what this schema version defines: a
+/// guard replaced by one that never fires, or a status view redefined, shows here.
+fn check_schema(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let defined = schema_objects(super::Store::open_in_memory()?.conn())?;
+    let present = schema_objects(conn)?;
+    let guard = |name: &str| GUARDS.iter().any(|(guard, _)| *guard == name);
+    for ((kind, name), sql) in &defined {
+        if present.get(&(kind.clone(), name.clone())) == Some(sql) {
+            continue;
+        }
+        problems.push(if guard(name) {
+            format!(
+                "the event log's guard {name} is missing or altered: events could be changed or \
+                 deleted"
+            )
+        } else if present.contains_key(&(kind.clone(), name.clone())) {
+            format!("the {kind} {name} differs from what schema version {version} defines")
+        } else {
+            format!("the {kind} {name} that schema version {version} defines is missing")
+        });
+    }
+    for (kind, name) in present.keys() {
+        if !defined.contains_key(&(kind.clone(), name.clone())) {
+            problems.push(format!(
+                "the {kind} {name} is not part of schema version {version}: something other \
+                 than factdesk added it"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// SQLite's structural check of every table and index. Table by table, because the check of
+/// the whole file also runs FTS5's own check of its index, which reports corruption that is not
+/// there when another connection writes during the read; the full-text index's agreement with
+/// the claims is checked by [`check_full_text`] instead (its shadow tables are still checked
+/// here, page by page).
+fn check_pages(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'
+              ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables {
+        let mut stmt = conn.prepare(&format!(
+            "PRAGMA quick_check(\"{}\")",
+            table.replace('"', "\"\"")
+        ))?;
+        let found: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for line in found.into_iter().filter(|line| line != "ok") {
+            problems.push(format!("SQLite finds the file damaged: {line}"));
+        }
+    }
+    Ok(())
+}
+
+/// The full-text index must hold one entry for every claim and none for anything else.
+fn check_full_text(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, 'missing from' FROM claims c
+          WHERE NOT EXISTS (SELECT 1 FROM claims_fts_docsize d WHERE d.id = c.pk)
+         UNION ALL
+         SELECT '#' || d.id, 'in' FROM claims_fts_docsize d
+          WHERE NOT EXISTS (SELECT 1 FROM claims c WHERE c.pk = d.id)
+         LIMIT 21",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (record, how) = row?;
+        problems.push(if how == "in" {
+            format!("the full-text index has an entry for claim row {record}, which does not exist")
+        } else {
+            format!("claim {record} is missing from the full-text index: search cannot find it")
+        });
+    }
+    Ok(())
+}
+
+impl super::Store {
+    /// Checks the store against its own event log: every event's hash, the log's hash chain
+    /// (and, given a `checkpoint` head, that the log still holds it and what came after), that
+    /// no event written here was backdated, that every schema object is exactly what this
+    /// version defines, that the full-text index covers the claims, and that the tables hold
+    /// exactly what replaying the events rebuilds. Everything is read in one snapshot, so
+    /// people writing meanwhile cannot make it fail. Reads only.
+    pub fn verify(&self) -> Result<Verification> {
+        self.verify_against(None)
+    }
+
+    /// [`Store::verify`], also checking the log against a head kept from an earlier run.
+    pub fn verify_against(&self, checkpoint: Option<&str>) -> Result<Verification> {
+        let conn = self.conn();
+        // One read transaction: every check below sees the same moment of the store.
+        let snapshot = conn.unchecked_transaction()?;
+        let mut problems = Vec::new();
+        check_pages(&snapshot, &mut problems)?;
+        check_schema(&snapshot, &mut problems)?;
+        let events: i64 = snapshot.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let mut stmt = snapshot.prepare(
             "SELECT id, action FROM events
               WHERE hash IS NOT factdesk_event_hash(id, at, author, action, record_kind, record_id, change)
               ORDER BY pk",
@@ -397,10 +642,14 @@ impl super::Store {
                 "event {id} ({action}) was changed after it was written: its hash does not match its content"
             ));
         }
+        drop(stmt);
+        let chain = check_chain(&snapshot, checkpoint, &mut problems)?;
+        check_full_text(&snapshot, &mut problems)?;
         let (records, mut differences) = match self.replayed_for_comparison() {
-            Ok(rebuilt) => compare_tables(conn, rebuilt.conn())?,
+            Ok(rebuilt) => compare_tables(&snapshot, rebuilt.conn())?,
             Err(e) => (0, vec![format!("the event log cannot be replayed: {e}")]),
         };
+        snapshot.finish()?;
         let total = differences.len();
         let problem_count = (problems.len() + total) as u64;
         if total > SHOWN_DIFFERENCES {
@@ -414,8 +663,10 @@ impl super::Store {
         Ok(Verification {
             events: events as u64,
             records,
+            head: chain.head,
             problem_count,
             problems,
+            since_checkpoint: chain.appended,
         })
     }
 }
@@ -591,5 +842,239 @@ mod tests {
             ),
             "{problems:?}"
         );
+    }
+
+    /// Runs raw SQL as someone who can write the file would: with the event log's guards
+    /// lifted for it and put back exactly as they were.
+    fn behind_factdesks_back(store: &crate::store::Store, sql: &str) {
+        let conn = store.conn();
+        let guards: Vec<String> = conn
+            .prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'events'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        conn.execute_batch("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;")
+            .unwrap();
+        conn.execute_batch(sql).unwrap();
+        for guard in guards {
+            conn.execute_batch(&guard).unwrap();
+        }
+    }
+
+    fn verified_head(store: &crate::store::Store) -> String {
+        let report = store.verify().unwrap();
+        assert_eq!(report.problems, Vec::<String>::new());
+        report.head.unwrap()
+    }
+
+    #[test]
+    fn removing_the_last_events_is_exposed_by_a_checkpoint() {
+        let (store, _) = busy_store();
+        let head = verified_head(&store);
+        behind_factdesks_back(
+            &store,
+            "DELETE FROM events WHERE pk > (SELECT max(pk) - 2 FROM events)",
+        );
+        // The shortened log is a consistent chain on its own; the tables still hold the last
+        // verdict, so the replay differs too. The checkpoint names the rewrite directly.
+        let report = store.verify_against(Some(&head)).unwrap();
+        assert!(
+            report.problems.contains(&format!(
+                "the checkpoint {head} is not in the event log: the log was rewritten before it \
+                 (or the checkpoint is another store's)"
+            )),
+            "{:?}",
+            report.problems
+        );
+    }
+
+    #[test]
+    fn a_checkpoint_lists_what_was_appended_since() {
+        let (mut store, allegation) = busy_store();
+        let head = verified_head(&store);
+        store
+            .comment_claim(&allegation, "Checked the satellite images")
+            .unwrap();
+        let report = store.verify_against(Some(&head)).unwrap();
+        assert_eq!(report.problems, Vec::<String>::new());
+        let appended = report.since_checkpoint.unwrap();
+        assert_eq!(appended.len(), 1);
+        assert_eq!(appended[0].action, "claim.comment");
+        assert_eq!(appended[0].via.as_deref(), Some("here"));
+        assert!(!appended[0].dated_before_checkpoint);
+        assert_ne!(report.head.unwrap(), head);
+    }
+
+    #[test]
+    fn deleting_a_comments_event_breaks_the_chain() {
+        let (mut store, allegation) = busy_store();
+        store.comment_claim(&allegation, "First look").unwrap();
+        store
+            .set_verdict(&allegation, crate::model::VerdictKind::Refuted, "Images")
+            .unwrap();
+        verified_head(&store);
+        behind_factdesks_back(&store, "DELETE FROM events WHERE action = 'claim.comment'");
+        let problems = store.verify().unwrap().problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("the event log's chain breaks at event ")
+                && problems[0].contains("(verdict.set)"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_backdated_event_with_a_valid_hash_and_chain_is_flagged() {
+        let (store, allegation) = busy_store();
+        let head = verified_head(&store);
+        // What an adversary who read the docs can write: a correct hash and the next chain
+        // link, dated last week, claiming to have been written then.
+        let change = serde_json::json!({"verdict": "supported", "rationale": "Trust me"});
+        let content = EventContent {
+            id: "01900000-0000-7000-8000-000000000001",
+            at: "2024-09-01T00:00:00.000Z",
+            author: "ana",
+            action: "verdict.set",
+            record_kind: "claim",
+            record_id: &allegation,
+            change: &change,
+        };
+        let hash = event_hash(&content);
+        let chain = chain_hash(&head, &hash);
+        let insert = format!(
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash,
+                                 chain, written_at, via)
+             VALUES ('{}', '{}', 'ana', 'verdict.set', 'claim', '{allegation}', '{change}',
+                     '{hash}', '{chain}', '{}', 'here');
+             UPDATE verdicts SET verdict = 'supported', rationale = 'Trust me'
+              WHERE claim_pk = (SELECT pk FROM claims WHERE id = '{allegation}');",
+            content.id, content.at, content.at
+        );
+        behind_factdesks_back(&store, &insert);
+        // Its time, older than what it follows, is only caught against a checkpoint...
+        let report = store.verify_against(Some(&head)).unwrap();
+        assert!(
+            report.problems.iter().any(|p| p.ends_with(
+                "(verdict.set) was appended after the checkpoint but is dated \
+                 2024-09-01T00:00:00.000Z, before it: a backdated insertion"
+            )),
+            "{:?}",
+            report.problems
+        );
+        // ...or, when it admits when it was written, by that alone.
+        behind_factdesks_back(
+            &store,
+            "UPDATE events SET written_at = '2024-09-07T00:00:00.000Z' WHERE action = 'verdict.set'
+               AND at = '2024-09-01T00:00:00.000Z'",
+        );
+        assert!(store.verify().unwrap().problems.iter().any(|p| p.ends_with(
+            "(verdict.set) is dated 2024-09-01T00:00:00.000Z but was written here at \
+                 2024-09-07T00:00:00.000Z: it was backdated"
+        )),);
+    }
+
+    #[test]
+    fn altered_schema_objects_are_named() {
+        let (store, _) = busy_store();
+        store
+            .conn()
+            .execute_batch(
+                "DROP TRIGGER events_no_delete;
+                 CREATE TRIGGER events_no_delete BEFORE DELETE ON events WHEN 0
+                 BEGIN SELECT RAISE(ABORT, 'factdesk events are append-only: DELETE refused'); END;
+                 DROP VIEW claim_status;
+                 CREATE VIEW claim_status AS SELECT pk AS claim_pk, id, 'supported' AS status FROM claims;
+                 CREATE TRIGGER helpful AFTER INSERT ON claims BEGIN SELECT 1; END;",
+            )
+            .unwrap();
+        let problems = store.verify().unwrap().problems;
+        assert_eq!(
+            problems,
+            vec![
+                "the event log's guard events_no_delete is missing or altered: events could be \
+                 changed or deleted"
+                    .to_string(),
+                "the view claim_status differs from what schema version 5 defines".to_string(),
+                "the trigger helpful is not part of schema version 5: something other than \
+                 factdesk added it"
+                    .to_string(),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_full_text_entry_and_an_edited_name_key_are_found() {
+        let (store, allegation) = busy_store();
+        store
+            .conn()
+            .execute_batch(&format!(
+                "INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
+                     SELECT 'delete', pk, text, search_context, quote FROM claims
+                      WHERE id = '{allegation}';
+                 UPDATE sources SET name_key = 'pentagon ' WHERE name = 'Pentagon';"
+            ))
+            .unwrap();
+        let problems = store.verify().unwrap().problems;
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!(
+            problems[0],
+            format!(
+                "claim {allegation} is missing from the full-text index: search cannot find it"
+            )
+        );
+        assert!(
+            problems[1].ends_with(
+                ": name_key is 'pentagon ' in the tables, but the events say 'pentagon'"
+            ),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn verify_reads_one_moment_while_others_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let open = || {
+            crate::store::Store::open(
+                &path,
+                crate::store::OpenMode::CreateIfMissing,
+                crate::store::NetworkFs::Allow,
+            )
+            .unwrap()
+        };
+        let mut writer = open().with_author("ana");
+        let reader = open();
+        for i in 0..30 {
+            writer
+                .log_claim(&crate::model::NewClaim {
+                    text: format!("Claim {i}"),
+                    claimant: Some("Officials".into()),
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) && i < 300 {
+                    i += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    writer
+                        .log_claim(&crate::model::NewClaim {
+                            text: format!("More {i}"),
+                            claimant: Some("Officials".into()),
+                            ..Default::default()
+                        })
+                        .unwrap();
+                }
+            });
+            for _ in 0..15 {
+                assert_eq!(reader.verify().unwrap().problems, Vec::<String>::new());
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        });
     }
 }

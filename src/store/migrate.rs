@@ -21,6 +21,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_search_quotes.sql",
         include_str!("../../schema/0004_search_quotes.sql"),
     ),
+    (
+        "0005_record.sql",
+        include_str!("../../schema/0005_record.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -29,9 +33,11 @@ pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
 /// The `PRAGMA application_id` of a factdesk store ("FDSK").
 pub const APPLICATION_ID: i64 = 0x4644_534B;
 
-/// Refuses, before touching anything, a file that is not a factdesk store or was written by a
-/// newer factdesk. An empty file (or a new one) is a store waiting for its first migration.
-pub(super) fn check_identity(conn: &Connection, name: &str) -> Result<()> {
+/// Refuses, before touching anything, a file that is not a factdesk store, was written by a
+/// newer factdesk, or carries a schema version no factdesk writes. An empty file (or a new
+/// one) becomes a store only when `may_create` (`factdesk init`); otherwise it is refused and
+/// left exactly as it was.
+pub(super) fn check_identity(conn: &Connection, name: &str, may_create: bool) -> Result<()> {
     let read = |sql: &str| -> Result<i64> {
         conn.query_row(sql, [], |r| r.get(0))
             .map_err(|e| match e.sqlite_error_code() {
@@ -47,6 +53,17 @@ pub(super) fn check_identity(conn: &Connection, name: &str) -> Result<()> {
     if application_id != APPLICATION_ID && (version != 0 || objects != 0) {
         return Err(Error::store(format!(
             "'{name}' is not a factdesk store (it is a SQLite database made by something else)"
+        )));
+    }
+    if application_id != APPLICATION_ID && !may_create {
+        return Err(Error::store(format!(
+            "'{name}' is empty, not a factdesk store yet: run `factdesk init` to create one"
+        )));
+    }
+    if version < 0 || (version == 0 && objects != 0) {
+        return Err(Error::store(format!(
+            "store '{name}' has schema version {version}, which no factdesk writes: it is \
+             damaged or was not written by factdesk"
         )));
     }
     if version > LATEST_VERSION {
@@ -86,13 +103,13 @@ mod tests {
     #[test]
     fn a_new_store_reaches_the_latest_version_and_reopening_changes_nothing() {
         let mut conn = Connection::open_in_memory().unwrap();
-        check_identity(&conn, "mem").unwrap();
+        check_identity(&conn, "mem", true).unwrap();
         upgrade(&mut conn).unwrap();
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, LATEST_VERSION);
-        check_identity(&conn, "mem").unwrap();
+        check_identity(&conn, "mem", false).unwrap();
         upgrade(&mut conn).unwrap();
         let tables: i64 = conn
             .query_row(
@@ -146,7 +163,7 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE recipes (name TEXT)")
             .unwrap();
-        let err = check_identity(&conn, "x.db").unwrap_err();
+        let err = check_identity(&conn, "x.db", true).unwrap_err();
         assert_eq!(err.exit_code(), 3);
         assert!(err.to_string().contains("not a factdesk store"), "{err}");
 
@@ -154,7 +171,7 @@ mod tests {
         upgrade(&mut conn).unwrap();
         conn.pragma_update(None, "user_version", LATEST_VERSION + 1)
             .unwrap();
-        let err = check_identity(&conn, "x.db").unwrap_err();
+        let err = check_identity(&conn, "x.db", true).unwrap_err();
         assert!(err.to_string().contains("newer factdesk"), "{err}");
     }
 }

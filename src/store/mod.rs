@@ -11,6 +11,7 @@
 mod bundle;
 mod claims;
 mod conflicts;
+mod event_check;
 mod events;
 mod evidence;
 mod export;
@@ -38,7 +39,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::model::{Logged, RecordKind};
 
-pub use bundle::{BUNDLE_VERSION, BundleHeader, BundleSummary, is_bundle_header};
+pub use bundle::{BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary, is_bundle_header};
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
@@ -62,15 +63,43 @@ pub enum Clock {
     Fixed(String),
 }
 
+/// The stored form of every time: UTC, RFC 3339 with milliseconds and a four-digit year, so
+/// that text order is time order.
+pub(crate) const STORED_TIME: &str = "%Y-%m-%dT%H:%M:%S%.3fZ";
+
 impl Clock {
+    /// A fixed clock at `value`, an RFC 3339 time (kept in the stored form).
+    pub fn fixed(value: &str) -> Result<Clock> {
+        Ok(Clock::Fixed(crate::model::parse_time(value)?))
+    }
+
     /// The current time as stored: UTC, RFC 3339 with milliseconds, so text order is time order.
     pub fn now(&self) -> String {
         match self {
-            Clock::System => chrono::Utc::now()
-                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-                .to_string(),
+            Clock::System => chrono::Utc::now().format(STORED_TIME).to_string(),
             Clock::Fixed(at) => at.clone(),
         }
+    }
+}
+
+/// The time of a new event under the store's hybrid logical clock: the wall clock's reading,
+/// unless the store already holds an event at or after it (another machine's clock runs ahead,
+/// or two changes fall in one millisecond) — then one millisecond after the latest event. So a
+/// change made after seeing another always orders after it, whatever the clocks say.
+pub(crate) fn next_event_time(wall: &str, latest: Option<&str>) -> String {
+    let parse = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    match (latest.and_then(parse), parse(wall)) {
+        (Some(latest), Some(now)) if latest >= now => (latest + chrono::Duration::milliseconds(1))
+            .format(STORED_TIME)
+            .to_string(),
+        (Some(latest), None) => (latest + chrono::Duration::milliseconds(1))
+            .format(STORED_TIME)
+            .to_string(),
+        _ => wall.to_string(),
     }
 }
 
@@ -105,7 +134,13 @@ pub struct Store {
 pub(crate) struct Tx<'s> {
     tx: rusqlite::Transaction<'s>,
     author: &'s str,
+    /// The time of this transaction's events: read after the write lock was taken, and later
+    /// than every event the store held then (see [`next_event_time`]).
     now: String,
+    /// This machine's clock when the transaction began: recorded beside each event it writes.
+    written_at: String,
+    /// The last link of the store's hash chain, once read: every event appended extends it.
+    chain_head: std::cell::RefCell<Option<String>>,
     /// Where the change came from when it is not typed in (an imported file's name); every
     /// event of the transaction records it.
     origin: Option<&'s str>,
@@ -124,7 +159,7 @@ impl<'s> Tx<'s> {
         change: &impl serde::Serialize,
     ) -> Result<()> {
         let event = self.new_event(action, kind, record_id, change)?;
-        replay::insert_event(self, &event)
+        self.append_new_event(&event, replay::Via::Here)
     }
 
     /// Records an event and makes its change by replaying it: the path of every change whose
@@ -139,7 +174,47 @@ impl<'s> Tx<'s> {
     ) -> Result<()> {
         let event = self.new_event(action, kind, record_id, change)?;
         replay::apply(self, &event)?;
-        replay::insert_event(self, &event)
+        self.append_new_event(&event, replay::Via::Here)
+    }
+
+    /// Appends an event that must not be in the store yet.
+    fn append_new_event(&self, event: &replay::StoredEvent, via: replay::Via) -> Result<()> {
+        if self.append_event(event, via)? {
+            Ok(())
+        } else {
+            Err(Error::store(format!(
+                "event {} is already in the store",
+                event.id
+            )))
+        }
+    }
+
+    /// Appends an event to the log unless one with its id is there already (returns whether
+    /// it was appended), extending the store's hash chain and recording when and how it came.
+    pub(crate) fn append_event(
+        &self,
+        event: &replay::StoredEvent,
+        via: replay::Via,
+    ) -> Result<bool> {
+        let mut head = self.chain_head.borrow_mut();
+        if head.is_none() {
+            *head = Some(chain_head(self)?.unwrap_or_default());
+        }
+        let previous = head.as_deref().unwrap_or_default();
+        let chain = integrity::chain_hash(previous, &event.hash);
+        let appended = replay::insert_event_if_new(
+            self,
+            event,
+            Some(replay::Arrival {
+                chain: &chain,
+                written_at: &self.written_at,
+                via,
+            }),
+        )?;
+        if appended {
+            *head = Some(chain);
+        }
+        Ok(appended)
     }
 
     /// A new event by this transaction's author, now, with its hash.
@@ -181,6 +256,15 @@ impl<'s> Tx<'s> {
             None => (&self.now, self.author),
         }
     }
+}
+
+/// The last link of the store's hash chain (none while the log is empty).
+pub(crate) fn chain_head(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT chain FROM events ORDER BY pk DESC LIMIT 1")?
+        .query_row([], |r| r.get::<_, Option<String>>(0))
+        .optional()?
+        .flatten())
 }
 
 impl std::ops::Deref for Tx<'_> {
@@ -232,27 +316,31 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| Error::store(format!("cannot open store '{}': {e}", path.display())))?;
-        Self::prepare(conn, &path.display().to_string())
+        Self::prepare(
+            conn,
+            &path.display().to_string(),
+            mode == OpenMode::CreateIfMissing,
+        )
     }
 
     /// Opens a fresh store that lives in memory only (tests, examples).
     pub fn open_in_memory() -> Result<Store> {
-        Self::prepare(Connection::open_in_memory()?, ":memory:")
+        Self::prepare(Connection::open_in_memory()?, ":memory:", true)
     }
 
     /// Opens a fresh store in a private temporary file that SQLite deletes when it is closed:
     /// for rebuilding a large store from its history (`verify`) in bounded memory.
     pub(crate) fn open_scratch() -> Result<Store> {
-        let store = Self::prepare(Connection::open("")?, "(scratch)")?;
+        let store = Self::prepare(Connection::open("")?, "(scratch)", true)?;
         // Nobody else sees this file and it dies with the process: no need to wait for disks.
         store.conn.pragma_update(None, "synchronous", "OFF")?;
         store.conn.pragma_update(None, "cache_size", -64 * 1024)?;
         Ok(store)
     }
 
-    fn prepare(conn: Connection, name: &str) -> Result<Store> {
+    fn prepare(conn: Connection, name: &str, may_create: bool) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        migrate::check_identity(&conn, name)?;
+        migrate::check_identity(&conn, name, may_create)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets readers work while one person writes; an in-memory store stays "memory", and
         // a private temporary one keeps its rollback journal.
@@ -326,14 +414,22 @@ impl Store {
                 "the store as of {at} is for reading: changes go to the store as it is now"
             )));
         }
-        let now = self.clock.now();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The time is read only now, holding the write lock: a change that waited for another
+        // is stamped after it, and after every event the store holds, whatever the clocks say.
+        let written_at = self.clock.now();
+        let latest: Option<String> = tx
+            .prepare_cached("SELECT max(at) FROM events")?
+            .query_row([], |r| r.get(0))?;
+        let now = next_event_time(&written_at, latest.as_deref());
         let tx = Tx {
             tx,
             author: &self.author,
             now,
+            written_at,
+            chain_head: Default::default(),
             origin,
             known_sources: Default::default(),
         };

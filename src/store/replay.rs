@@ -241,6 +241,12 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
                     .execute(params![pk, tag])?;
             }
         }
+        "verdict.set" if e.text("import").is_none() && review_required_at(conn, e)? => {
+            // Given while the desk required review (by someone whose store did not know it
+            // yet, or in a crafted bundle): it does not stand, it waits for a second person.
+            let pk = claim_pk(conn, e, &e.record_id)?;
+            put_proposal(conn, pk, e)?;
+        }
         "verdict.set" => {
             let pk = claim_pk(conn, e, &e.record_id)?;
             let (at, by) = e.logged("given_at", "given_by");
@@ -260,20 +266,7 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
         }
         "verdict.propose" => {
             let pk = claim_pk(conn, e, &e.record_id)?;
-            conn.prepare_cached(
-                "INSERT INTO proposed_verdicts (claim_pk, verdict, rationale, proposed_at, proposed_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
-                    rationale = excluded.rationale, proposed_at = excluded.proposed_at,
-                    proposed_by = excluded.proposed_by",
-            )?
-            .execute(params![
-                pk,
-                e.required("verdict")?,
-                e.required("rationale")?,
-                e.at,
-                e.author
-            ])?;
+            put_proposal(conn, pk, e)?;
         }
         "review.approve" => {
             // The approval carries the verdict it approved, so it stands even where the
@@ -385,6 +378,43 @@ pub(crate) fn apply(conn: &Connection, event: &StoredEvent) -> Result<()> {
     Ok(())
 }
 
+/// Whether the desk required review at the moment of `event`: the value of the last
+/// `config.set` of `review.required` before it in the canonical order. Replays carry every
+/// `config.set` event for this (see [`super::Store::replayed_records`]).
+fn review_required_at(conn: &Connection, event: &StoredEvent) -> Result<bool> {
+    let value: Option<Option<String>> = conn
+        .prepare_cached(
+            "SELECT json_extract(change, '$.value') FROM events
+              WHERE record_id = ?1 AND action = 'config.set'
+                AND (at < ?2 OR (at = ?2 AND id < ?3))
+              ORDER BY at DESC, id DESC LIMIT 1",
+        )?
+        .query_row(params![super::REVIEW_REQUIRED, event.at, event.id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(value.flatten().as_deref() == Some("true"))
+}
+
+/// Writes the verdict an event proposes as its claim's proposed verdict (replacing any).
+fn put_proposal(conn: &Connection, claim_pk: i64, e: &StoredEvent) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO proposed_verdicts (claim_pk, verdict, rationale, proposed_at, proposed_by)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
+            rationale = excluded.rationale, proposed_at = excluded.proposed_at,
+            proposed_by = excluded.proposed_by",
+    )?
+    .execute(params![
+        claim_pk,
+        e.required("verdict")?,
+        e.required("rationale")?,
+        e.at,
+        e.author
+    ])?;
+    Ok(())
+}
+
 /// The strings of a JSON list of tags (none when absent).
 fn tag_list(value: Option<&Value>) -> impl Iterator<Item = &str> {
     value
@@ -400,6 +430,19 @@ fn add_tags(conn: &Connection, claim_pk: i64, tags: Option<&Value>) -> Result<()
         conn.prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)")?
             .execute(params![claim_pk, tag])?;
     }
+    Ok(())
+}
+
+/// Sets the search context of the claims that have evidence (and match `only`, an SQL
+/// condition on `claims` that may be empty): their evidence's notes and quotes, one line each,
+/// as schema/0002 first built it.
+pub(crate) fn refresh_search_context(conn: &Connection, only: &str) -> Result<()> {
+    conn.execute_batch(&format!(
+        "UPDATE claims SET search_context = (
+             SELECT group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))
+               FROM evidence e WHERE e.claim_pk = claims.pk)
+          WHERE pk IN (SELECT claim_pk FROM evidence) {only}"
+    ))?;
     Ok(())
 }
 
@@ -475,7 +518,9 @@ impl super::Store {
         for index in secondary {
             rebuilt.conn.execute_batch(&format!("DROP INDEX {index}"))?;
         }
-        self.replay_into(rebuilt, None, None, false)
+        let rebuilt = self.replay_into(rebuilt, None, None, false)?;
+        refresh_search_context(rebuilt.conn(), "")?;
+        Ok(rebuilt)
     }
 
     fn replay_into(
@@ -486,8 +531,12 @@ impl super::Store {
         keep_events: bool,
     ) -> Result<super::Store> {
         let tx = rebuilt.conn.transaction()?;
+        // Every `config.set` is replayed and kept, whatever the scope: whether a verdict stood
+        // or waited for review depends on the settings at its moment.
         let in_scope = match scope {
-            Some(table) => format!("AND record_id IN (SELECT record_id FROM temp.{table})"),
+            Some(table) => format!(
+                "AND (record_id IN (SELECT record_id FROM temp.{table}) OR action = 'config.set')"
+            ),
             None => String::new(),
         };
         let sql = format!(
@@ -499,8 +548,8 @@ impl super::Store {
         while let Some(row) = rows.next()? {
             let event = StoredEvent::from_row(row)?;
             apply(&tx, &event)?;
-            if keep_events {
-                insert_event(&tx, &event)?;
+            if keep_events || event.action == "config.set" {
+                insert_event_if_new(&tx, &event, None)?;
             }
         }
         tx.commit()?;
@@ -508,25 +557,45 @@ impl super::Store {
     }
 }
 
-/// Inserts an event exactly as given (its id, time, author and hash kept).
-pub(crate) fn insert_event(conn: &Connection, event: &StoredEvent) -> Result<()> {
-    if insert_event_if_new(conn, event)? {
-        Ok(())
-    } else {
-        Err(Error::store(format!(
-            "event {} is already in the store",
-            event.id
-        )))
+/// How an event reached this store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Via {
+    /// A change made in this store.
+    Here,
+    /// An event imported from another store's bundle.
+    Bundle,
+}
+
+impl Via {
+    fn as_str(self) -> &'static str {
+        match self {
+            Via::Here => "here",
+            Via::Bundle => "bundle",
+        }
     }
 }
 
-/// Inserts an event exactly as given unless one with its id is already stored; returns whether
-/// it was inserted.
-pub(crate) fn insert_event_if_new(conn: &Connection, event: &StoredEvent) -> Result<bool> {
+/// What a store records about an event it appends to its own log: the next link of its hash
+/// chain, when it wrote the event by its own clock, and how the event came.
+pub(crate) struct Arrival<'a> {
+    pub chain: &'a str,
+    pub written_at: &'a str,
+    pub via: Via,
+}
+
+/// Inserts an event exactly as given (its id, time, author and hash kept) unless one with its
+/// id is already stored; returns whether it was inserted. `arrival` is what the store records
+/// beside it (absent in a scratch rebuild, which keeps events only to read them).
+pub(crate) fn insert_event_if_new(
+    conn: &Connection,
+    event: &StoredEvent,
+    arrival: Option<Arrival>,
+) -> Result<bool> {
     let inserted = conn
         .prepare_cached(
-            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (id) DO NOTHING",
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash,
+                                 chain, written_at, via)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (id) DO NOTHING",
         )?
         .execute(params![
             event.id,
@@ -536,7 +605,10 @@ pub(crate) fn insert_event_if_new(conn: &Connection, event: &StoredEvent) -> Res
             event.record_kind,
             event.record_id,
             event.change.to_string(),
-            event.hash
+            event.hash,
+            arrival.as_ref().map(|a| a.chain),
+            arrival.as_ref().map(|a| a.written_at),
+            arrival.as_ref().map(|a| a.via.as_str()),
         ])?;
     Ok(inserted == 1)
 }

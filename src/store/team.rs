@@ -101,7 +101,7 @@ fn proposed_from_row(r: &rusqlite::Row) -> rusqlite::Result<ProposedVerdict> {
 }
 
 /// Same person, whatever the case or surrounding spaces of the name.
-fn same_person(a: &str, b: &str) -> bool {
+pub(crate) fn same_person(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 

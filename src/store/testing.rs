@@ -16,7 +16,7 @@ pub fn bundle_of(store: &Store) -> Vec<u8> {
 
 /// Imports a bundle.
 pub fn import(store: &mut Store, bundle: &[u8]) -> Result<super::BundleSummary> {
-    store.import_bundle(&mut &bundle[..], false)
+    store.import_bundle(&mut &bundle[..], Default::default())
 }
 
 /// Everything a person could read from a store, as one string: equal fingerprints mean
@@ -168,9 +168,13 @@ fn nth_claim(store: &Store, n: u8) -> Option<String> {
 /// Runs one step; refusals (a link that exists, a verdict to withdraw that is not there)
 /// are part of the game and leave the store unchanged.
 pub fn run(step: &Step, a: &mut Store, b: &mut Store, second: u32) {
-    let (store, other) = match step {
-        Step::Send { to_b: true } => (&mut *b, &mut *a),
-        Step::Send { to_b: false } => (&mut *a, &mut *b),
+    run_skewed(step, a, b, second, (0, 0));
+}
+
+/// [`run`], with each store's clock off by its own number of seconds (A's, B's).
+pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: (i64, i64)) {
+    let acting_b = match step {
+        Step::Send { to_b } => *to_b,
         Step::Log { in_b, .. }
         | Step::Evidence { in_b, .. }
         | Step::Link { in_b, .. }
@@ -181,15 +185,16 @@ pub fn run(step: &Step, a: &mut Store, b: &mut Store, second: u32) {
         | Step::Assign { in_b, .. }
         | Step::Comment { in_b, .. }
         | Step::Review { in_b, .. }
-        | Step::Approve { in_b, .. } => {
-            if *in_b {
-                (&mut *b, &mut *a)
-            } else {
-                (&mut *a, &mut *b)
-            }
-        }
+        | Step::Approve { in_b, .. } => *in_b,
     };
-    store.set_clock(at(second));
+    let (store, other) = if acting_b {
+        (&mut *b, &mut *a)
+    } else {
+        (&mut *a, &mut *b)
+    };
+    // The steps run an hour into the day, so a clock up to an hour slow stays on the same day.
+    let offset = if acting_b { skew.1 } else { skew.0 };
+    store.set_clock(at((3600 + i64::from(second) + offset) as u32));
     let pick = |store: &Store, n: u8| nth_claim(store, n);
     let _ = match step.clone() {
         Step::Send { .. } => import(store, &bundle_of(other)).map(drop),

@@ -13,6 +13,7 @@ mod config;
 mod datasette;
 mod exchange;
 mod linker;
+mod output_file;
 mod reports;
 mod shell;
 mod status;
@@ -231,4 +232,16 @@ impl Seed {
             link,
         }
     }
+}
+
+/// Checks `verify`'s output: the given first line, then the head of the log's chain.
+pub fn assert_verified(out: &str, first_line: &str) {
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0], first_line);
+    let head = lines[1].strip_prefix("Head: ").unwrap_or_default();
+    assert!(
+        head.len() == 64 && head.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{out}"
+    );
 }
