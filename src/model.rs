@@ -572,10 +572,7 @@ pub fn parse_time(value: &str) -> Result<String, Error> {
             "malformed time '{value}' (expected an RFC 3339 time like 2024-09-07T12:00:00Z)"
         ))
     })?;
-    Ok(at
-        .with_timezone(&chrono::Utc)
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string())
+    stored_instant(value, at.with_timezone(&chrono::Utc))
 }
 
 /// Which end of a day a bare date stands for in a time bound.
@@ -592,8 +589,7 @@ pub enum DayEdge {
 /// given) — as stored: UTC with milliseconds, so it compares with stored times as text.
 pub fn parse_instant(value: &str, edge: DayEdge) -> Result<String, Error> {
     let value = value.trim();
-    let stored =
-        |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let stored = |at: chrono::DateTime<chrono::Utc>| stored_instant(value, at);
     if value.len() == 10 {
         let date = parse_date(value)?;
         return Ok(match edge {
@@ -603,22 +599,34 @@ pub fn parse_instant(value: &str, edge: DayEdge) -> Result<String, Error> {
     }
     let normal = value.replacen(' ', "T", 1);
     if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&normal) {
-        return Ok(stored(at.with_timezone(&chrono::Utc)));
+        return stored(at.with_timezone(&chrono::Utc));
     }
     for format in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
         if let Ok(at) = chrono::DateTime::parse_from_str(&normal, format) {
-            return Ok(stored(at.with_timezone(&chrono::Utc)));
+            return stored(at.with_timezone(&chrono::Utc));
         }
     }
     let naive = normal.strip_suffix('Z').unwrap_or(&normal);
     for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
         if let Ok(at) = chrono::NaiveDateTime::parse_from_str(naive, format) {
-            return Ok(stored(at.and_utc()));
+            return stored(at.and_utc());
         }
     }
     Err(Error::invalid(format!(
         "malformed time '{value}' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
     )))
+}
+
+/// A time in the stored form, refusing years outside 0000–9999: every stored time has four
+/// year digits, which is what makes comparing stored times as text compare them as times.
+fn stored_instant(value: &str, at: chrono::DateTime<chrono::Utc>) -> Result<String, Error> {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&at.year()) {
+        return Err(Error::invalid(format!(
+            "time '{value}' is out of range (years 0000 to 9999)"
+        )));
+    }
+    Ok(at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
 /// Refuses empty or whitespace-only claim text; the text itself is kept exactly as given.
@@ -690,6 +698,28 @@ pub fn optional_text(value: Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_outside_four_digit_years_are_refused_so_text_order_stays_time_order() {
+        for value in ["+10000-01-01T00:00:00Z", "0000-01-01T00:30:00+01:00"] {
+            assert_eq!(
+                parse_instant(value, DayEdge::Start)
+                    .unwrap_err()
+                    .to_string(),
+                format!("time '{value}' is out of range (years 0000 to 9999)")
+            );
+        }
+        assert_eq!(
+            parse_time("+10000-01-01T00:00:00Z")
+                .unwrap_err()
+                .to_string(),
+            "malformed time '+10000-01-01T00:00:00Z' (expected an RFC 3339 time like 2024-09-07T12:00:00Z)"
+        );
+        assert_eq!(
+            parse_instant("9999-12-31T23:59:59.999Z", DayEdge::End).unwrap(),
+            "9999-12-31T23:59:59.999Z"
+        );
+    }
 
     #[test]
     fn words_parse_case_insensitively_and_name_the_choices_when_unknown() {

@@ -14,6 +14,7 @@ mod datasette;
 mod exchange;
 mod linker;
 mod output_file;
+mod record;
 mod reports;
 mod shell;
 mod status;

@@ -1,0 +1,244 @@
+//! The record under real desk conditions: changes that race for the lock, `verify` while
+//! people write, checkpoints, and bundles carrying values no command would accept.
+
+use std::process::Stdio;
+
+use crate::{Desk, Seed, assert_verified, short};
+
+/// Events written here must never be dated before an event written before them.
+fn events_out_of_order(desk: &Desk) -> i64 {
+    desk.raw()
+        .query_row(
+            "SELECT count(*) FROM events e WHERE e.via = 'here'
+                AND EXISTS (SELECT 1 FROM events p WHERE p.pk < e.pk AND p.at > e.at)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn two_verdicts_given_at_once_are_stamped_in_the_order_they_are_saved() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    for round in 0..5 {
+        // Someone holds the write lock; two people give verdicts meanwhile, by the real clock.
+        let holder = desk.raw();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let give = |who: &str, verdict: &str| {
+            desk.std_cmd(&[
+                "--as",
+                who,
+                "claim",
+                "verdict",
+                &seed.allegation,
+                verdict,
+                "--note",
+                &format!("round {round}"),
+            ])
+            .env_remove("FACTDESK_NOW")
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap()
+        };
+        let mut ana = give("ana", "refuted");
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        let mut bo = give("bo", "supported");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        holder.execute_batch("COMMIT").unwrap();
+        assert!(ana.wait().unwrap().success());
+        assert!(bo.wait().unwrap().success());
+        assert_eq!(events_out_of_order(&desk), 0, "round {round}");
+        // The verdict that stands is the one saved last.
+        let (last, standing): (String, String) = desk
+            .raw()
+            .query_row(
+                "SELECT (SELECT json_extract(change, '$.verdict') FROM events
+                          WHERE action = 'verdict.set' ORDER BY pk DESC LIMIT 1),
+                        (SELECT verdict FROM verdicts)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(last, standing, "round {round}");
+        assert!(desk.ok(&["verify"]).starts_with("Verified: "));
+    }
+}
+
+#[test]
+fn verify_passes_every_time_while_four_people_write() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let writers: Vec<_> = (0..4)
+        .map(|person| {
+            let db = desk.db.clone();
+            let bin = assert_cmd::cargo::cargo_bin!("factdesk").to_path_buf();
+            std::thread::spawn(move || {
+                for i in 0..25 {
+                    let status = std::process::Command::new(&bin)
+                        .env("FACTDESK_DB", &db)
+                        .env("FACTDESK_USER", format!("writer{person}"))
+                        .args(["claim", "add", &format!("Claim {i} by {person}")])
+                        .args(["--claimant", "Officials", "--quiet"])
+                        .stdout(Stdio::null())
+                        .status()
+                        .unwrap();
+                    assert!(status.success());
+                }
+            })
+        })
+        .collect();
+    let mut runs = 0;
+    while writers.iter().any(|w| !w.is_finished()) || runs < 3 {
+        let out = desk.run(&["verify"]);
+        assert_eq!(out.code, 0, "run {runs}: {}{}", out.stdout, out.stderr);
+        runs += 1;
+    }
+    for writer in writers {
+        writer.join().unwrap();
+    }
+    assert!(runs >= 3);
+}
+
+#[test]
+fn a_checkpoint_shows_what_came_after_it_and_exposes_a_rewritten_end() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    let out = desk.ok(&["verify"]);
+    let head = out
+        .lines()
+        .nth(1)
+        .unwrap()
+        .strip_prefix("Head: ")
+        .unwrap()
+        .to_string();
+    desk.ok(&[
+        "claim",
+        "comment",
+        &seed.denial,
+        "Mission statement checked",
+    ]);
+    let after = desk.ok(&["verify", "--checkpoint", &head]);
+    let lines: Vec<&str> = after.lines().collect();
+    assert_eq!(lines.len(), 4, "{after}");
+    assert_eq!(
+        lines[0],
+        "Verified: 8 events, hashes intact, guards in place, and 7 records as the history says"
+    );
+    assert_eq!(lines[1], "Since the checkpoint: 1 event appended");
+    assert!(
+        lines[2].starts_with(&format!(
+            "  2024-09-07T12:00:00.003Z ana claim.comment {} ",
+            short(&seed.denial)
+        )),
+        "{after}"
+    );
+    assert_verified(&format!("{}\n{}\n", lines[0], lines[3]), lines[0]);
+
+    // Someone removes the comment's event, the last one, and puts the guards back.
+    let raw = desk.raw();
+    let guards: Vec<String> = raw
+        .prepare("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'events'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER events_no_delete;
+         DELETE FROM events WHERE action = 'claim.comment';",
+    )
+    .unwrap();
+    for guard in guards.iter().filter(|g| g.contains("DELETE")) {
+        raw.execute_batch(guard).unwrap();
+    }
+    drop(raw);
+    // The shortened log is consistent on its own...
+    assert!(desk.ok(&["verify"]).starts_with("Verified: 7 events"));
+    // ...but not with a head kept from after the comment.
+    let kept = after
+        .lines()
+        .nth(3)
+        .unwrap()
+        .strip_prefix("Head: ")
+        .unwrap();
+    let out = desk.run(&["verify", "--checkpoint", kept]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "the checkpoint {kept} is not in the event log: the log was rewritten before it (or \
+             the checkpoint is another store's)\nSince the checkpoint: 0 events appended\n"
+        )
+    );
+    assert_eq!(
+        out.stderr,
+        "factdesk: verification failed: 1 problem (listed above)\n"
+    );
+    assert_eq!(
+        desk.fails(&["verify", "--checkpoint", "abc"], 2),
+        "factdesk: 'abc' is not a checkpoint (the 64 hex digits of a head printed by `factdesk verify`)"
+    );
+}
+
+/// A bundle line rewritten with its hash recomputed, as an adversary would.
+fn forged(line: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
+    edit(&mut event);
+    let text = |k: &str| event[k].as_str().unwrap().to_string();
+    let hash = factdesk::store::event_hash(&factdesk::store::EventContent {
+        id: &text("id"),
+        at: &text("at"),
+        author: &text("author"),
+        action: &text("action"),
+        record_kind: &text("record_kind"),
+        record_id: &text("record_id"),
+        change: &event["change"],
+    });
+    event["hash"] = hash.into();
+    event.to_string()
+}
+
+#[test]
+fn a_bundle_with_values_no_command_accepts_is_refused_naming_the_line() {
+    let ana = Desk::new();
+    ana.ok(&["config", "set", "review.required", "true"]);
+    ana.claim(&["Iran supplied drones", "--claimant", "Officials"]);
+    let path = ana.db.with_file_name("ana.jsonl");
+    ana.ok(&["export", "--events", "--output", path.to_str().unwrap()]);
+    let good = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = good.lines().collect();
+    let bo = Desk::new();
+    bo.claim(&["Something bo logged"]);
+    let write = |name: &str, events: &[String]| {
+        let mut text = format!(
+            "{{\"factdesk_bundle\":1,\"events\":{},\"exported_at\":\"2024-09-07T12:00:00.000Z\",\"exported_by\":\"ana\"}}\n",
+            events.len()
+        );
+        for event in events {
+            text.push_str(event);
+            text.push('\n');
+        }
+        let path = bo.db.with_file_name(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let mut events: Vec<String> = lines[1..].iter().map(|l| l.to_string()).collect();
+    let setting = events
+        .iter()
+        .position(|l| l.contains("config.set"))
+        .unwrap();
+    events[setting] = forged(&events[setting], |e| e["change"]["value"] = "banana".into());
+    let banana = write("banana.jsonl", &events);
+    let message = bo.fails(&["import", &banana], 1);
+    assert!(
+        message.starts_with(&format!("factdesk: {banana}: line {}: event ", setting + 2)),
+        "{message}"
+    );
+    assert!(
+        message.ends_with(
+            "(config.set): setting 'review.required' is true or false, not 'banana'; nothing was imported"
+        ),
+        "{message}"
+    );
+}
