@@ -242,3 +242,89 @@ fn a_bundle_with_values_no_command_accepts_is_refused_naming_the_line() {
         "{message}"
     );
 }
+
+/// A valid bundle of one source and `claims` claims by `cy`, written as a version 1 bundle.
+fn large_bundle(path: &std::path::Path, claims: usize) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(
+        out,
+        "{{\"factdesk_bundle\":1,\"events\":{},\"exported_at\":\"2024-09-06T00:00:00.000Z\",\"exported_by\":\"cy\"}}",
+        claims + 1
+    )
+    .unwrap();
+    let mut event =
+        |at: &str, action: &str, kind: &str, record: &str, change: serde_json::Value| {
+            let id = uuid::Uuid::now_v7().to_string();
+            let hash = factdesk::store::event_hash(&factdesk::store::EventContent {
+                id: &id,
+                at,
+                author: "cy",
+                action,
+                record_kind: kind,
+                record_id: record,
+                change: &change,
+            });
+            let line = serde_json::json!({
+                "id": id, "at": at, "author": "cy", "action": action, "record_kind": kind,
+                "record_id": record, "change": change, "hash": hash,
+            });
+            writeln!(out, "{line}").unwrap();
+        };
+    let at = "2024-09-06T09:00:00.000Z";
+    event(
+        at,
+        "source.add",
+        "source",
+        &uuid::Uuid::new_v4().to_string(),
+        serde_json::json!({"name": "Wire service", "kind": "outlet"}),
+    );
+    for i in 0..claims {
+        event(
+            at,
+            "claim.add",
+            "claim",
+            &uuid::Uuid::new_v4().to_string(),
+            serde_json::json!({
+                "text": format!("Wire claim number {i} about shipments"),
+                "stance": "asserts",
+                "claimant": "Wire service",
+            }),
+        );
+    }
+    out.flush().unwrap();
+}
+
+#[test]
+fn killing_a_bundle_import_leaves_the_store_as_it_was() {
+    use std::time::{Duration, Instant};
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let before = desk.contents();
+    let path = desk.db.with_file_name("large-bundle.jsonl");
+    large_bundle(&path, 80_000);
+    let mut child = desk
+        .std_cmd(&["import", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it is well into the transaction: its write-ahead log has grown.
+    let wal = desk.db.with_file_name("desk.db-wal");
+    let started = Instant::now();
+    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the import never got going"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(crate::contents_of(&desk.db), before);
+    assert!(desk.ok(&["verify"]).starts_with("Verified: 7 events"));
+}
