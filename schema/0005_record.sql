@@ -32,3 +32,31 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN
     SELECT RAISE(ABORT, 'factdesk events are append-only: UPDATE refused');
 END;
+
+-- A bundle being imported. `factdesk import` checks the whole bundle first, reading the store
+-- without locking it, then moves the new events here in one short transaction (a crash before
+-- that leaves the store as it was), and applies them in batches of a few thousand, each batch's
+-- events and rebuilt records in one transaction, so colleagues can write in between. A crash
+-- during the batches leaves this row: the next factdesk to open the store finishes the import
+-- before anything else (so from the user's side an import happens whole, or not at all).
+CREATE TABLE bundle_import (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    name        TEXT NOT NULL,
+    events      INTEGER NOT NULL,
+    started_at  TEXT NOT NULL,
+    started_by  TEXT NOT NULL
+);
+-- Its events still to apply, in the canonical order (creations first, then time, then id), with
+-- the bundle line each came from.
+CREATE TABLE bundle_pending (
+    seq          INTEGER PRIMARY KEY,
+    line         INTEGER NOT NULL,
+    id           TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    author       TEXT NOT NULL,
+    action       TEXT NOT NULL,
+    record_kind  TEXT NOT NULL,
+    record_id    TEXT NOT NULL,
+    change       TEXT NOT NULL,
+    hash         TEXT NOT NULL
+);

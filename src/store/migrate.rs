@@ -118,8 +118,8 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        // 10 tables, plus the FTS5 index, its 4 shadow tables and its vocabulary table.
-        assert_eq!(tables, 16);
+        // 12 tables, plus the FTS5 index, its 4 shadow tables and its vocabulary table.
+        assert_eq!(tables, 18);
     }
 
     #[test]

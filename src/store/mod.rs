@@ -316,11 +316,14 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| Error::store(format!("cannot open store '{}': {e}", path.display())))?;
-        Self::prepare(
+        let mut store = Self::prepare(
             conn,
             &path.display().to_string(),
             mode == OpenMode::CreateIfMissing,
-        )
+        )?;
+        // A bundle import cut short by a crash is finished before anything else happens.
+        store.finish_interrupted_import()?;
+        Ok(store)
     }
 
     /// Opens a fresh store that lives in memory only (tests, examples).

@@ -295,36 +295,136 @@ fn large_bundle(path: &std::path::Path, claims: usize) {
     out.flush().unwrap();
 }
 
-#[test]
-fn killing_a_bundle_import_leaves_the_store_as_it_was() {
+/// The claims in a store, counted through a raw connection.
+fn claims_in(desk: &Desk) -> i64 {
+    desk.raw()
+        .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// Starts importing a bundle of `claims` claims, and kills the import once `ready` says so.
+fn kill_import_when(desk: &Desk, claims: usize, ready: impl Fn(&Desk) -> bool) {
     use std::time::{Duration, Instant};
-    let desk = Desk::new();
-    Seed::log(&desk);
-    let before = desk.contents();
     let path = desk.db.with_file_name("large-bundle.jsonl");
-    large_bundle(&path, 80_000);
+    large_bundle(&path, claims);
     let mut child = desk
         .std_cmd(&["import", path.to_str().unwrap()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Kill it once it is well into the transaction: its write-ahead log has grown.
-    let wal = desk.db.with_file_name("desk.db-wal");
     let started = Instant::now();
-    while std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) < 4 << 20 {
+    while !ready(desk) {
         assert!(
-            started.elapsed() < Duration::from_secs(120),
-            "the import never got going"
+            started.elapsed() < Duration::from_secs(300),
+            "the import never got there"
         );
         assert!(
             child.try_wait().unwrap().is_none(),
             "the import finished before it could be killed"
         );
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(crate::contents_of(&desk.db), before);
-    assert!(desk.ok(&["verify"]).starts_with("Verified: 7 events"));
+}
+
+#[test]
+fn killing_a_bundle_import_before_its_events_reach_the_store_leaves_it_as_it_was() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let before = desk.contents();
+    // Killed while the checked events move into the store, in one transaction: its
+    // write-ahead log has grown, nothing is committed yet.
+    kill_import_when(&desk, 80_000, |desk| {
+        std::fs::metadata(desk.db.with_file_name("desk.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0)
+            > 4 << 20
+    });
+    let raw_after = crate::contents_of(&desk.db);
+    if raw_after != before {
+        // The move had committed: the next command finishes the import.
+        desk.ok(&["claim", "list", "--limit", "1"]);
+        assert_eq!(claims_in(&desk), 80_002);
+    } else {
+        assert_eq!(claims_in(&desk), 2);
+    }
+    assert!(desk.ok(&["verify"]).starts_with("Verified: "));
+}
+
+#[test]
+fn killing_a_bundle_import_between_batches_is_finished_by_the_next_command() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    // Killed once the events are in the store and the first batches are being applied.
+    kill_import_when(&desk, 40_000, |desk| claims_in(desk) > 2);
+    let pending: i64 = desk
+        .raw()
+        .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
+        .unwrap();
+    assert!(pending > 0, "the import was not cut short");
+    // Whatever anyone runs next finishes it first: the store then holds the whole bundle.
+    assert!(desk.ok(&["report", "disputed"]).lines().count() > 0);
+    assert_eq!(claims_in(&desk), 40_002);
+    let left: i64 = desk
+        .raw()
+        .query_row(
+            "SELECT (SELECT count(*) FROM bundle_pending) + (SELECT count(*) FROM bundle_import)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
+    assert!(desk.ok(&["verify"]).starts_with("Verified: 40"));
+}
+
+#[test]
+fn a_colleague_can_log_claims_while_a_long_bundle_import_runs() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let path = desk.db.with_file_name("large-bundle.jsonl");
+    large_bundle(&path, 40_000);
+    let mut import = desk
+        .std_cmd(&["import", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once the import has started applying its batches, bo logs claims meanwhile: each must
+    // get the lock within factdesk's busy timeout.
+    while claims_in(&desk) <= 2 {
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended first"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let mut logged = 0;
+    while import.try_wait().unwrap().is_none() {
+        let out = desk
+            .cmd(&[
+                "--as",
+                "bo",
+                "claim",
+                "add",
+                &format!("Bo's claim {logged}"),
+                "--quiet",
+            ])
+            .env_remove("FACTDESK_NOW")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        logged += 1;
+    }
+    assert!(import.wait().unwrap().success());
+    assert!(
+        logged > 0,
+        "the import finished before bo could log anything"
+    );
+    assert_eq!(claims_in(&desk), 40_002 + logged);
+    assert!(desk.ok(&["verify"]).starts_with("Verified: "));
 }
