@@ -39,11 +39,13 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::model::{Logged, RecordKind};
 
-pub use bundle::{BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary, is_bundle_header};
+pub use bundle::{
+    BATCH_EVENTS, BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary, is_bundle_header,
+};
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
-pub use integrity::{EventContent, Verification, event_hash};
+pub use integrity::{AppendedEvent, EventContent, Verification, chain_hash, event_hash};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use replay::StoredEvent;
 pub use search::SearchQuery;
