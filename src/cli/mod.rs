@@ -187,7 +187,7 @@ pub enum Command {
     )]
     Verify(timeline::VerifyArgs),
     /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, or another store's work
-    /// from an event bundle (recognised by its header), in one transaction.
+    /// from an event bundle (recognised by its header): all of it, or nothing.
     #[command(
         after_help = "Examples:\n  factdesk import claims.jsonl --dry-run\n  factdesk import bo.jsonl   # an event bundle from another store"
     )]
