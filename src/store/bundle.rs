@@ -1,15 +1,21 @@
 //! Event bundles: how two stores exchange work. A bundle is JSON lines — a header naming the
-//! format and its version and how many events follow, then one event per line, exactly as
-//! stored (id, time, author, action, record, change, hash).
+//! format and its version, how many events follow and a digest of their hashes, then one event
+//! per line, exactly as stored (id, time, author, action, record, change, hash).
 //!
-//! Importing applies the events the store lacks and then rebuilds every record they touch from
-//! that record's whole history, in the canonical order of [`super::replay`]. So importing is
-//! idempotent (a second import finds nothing new), order-independent (A's work into B and B's
-//! into A leave the same tables), and loses nothing (every event is kept; where two people
-//! changed the same field, the later change in the canonical order stands and
-//! `report conflicts` lists the case). A bundle that is newer, truncated, altered, or refers
-//! to records neither side has is refused whole, naming its first bad line. This module must
-//! not decide file names or print; the CLI does.
+//! Importing has three steps. It reads and checks the whole bundle into a private staging file
+//! (attached as `staging`), reading the store without locking it: every event's values as the
+//! command line checks them ([`super::event_check`]), its hash, the digest and count, dates far
+//! ahead, the records it refers to, records created again with other content, and reviews by
+//! the proposer. It then moves the new events into `bundle_pending` in one short transaction,
+//! and applies them in batches ([`BATCH_EVENTS`]), each batch's events appended to the log and
+//! every record they touch rebuilt from that record's whole history, in the canonical order of
+//! [`super::replay`], in one transaction. A crash during the batches is finished by the next
+//! open ([`Store::finish_interrupted_import`]). So importing is all or nothing, idempotent (a
+//! second import finds nothing new), order-independent (A's work into B and B's into A leave
+//! the same tables), and loses nothing (every event is kept; where two people changed the same
+//! field, the later change in the canonical order stands and `report conflicts` lists the
+//! case). A bad bundle is refused whole, naming its first bad line. This module must not decide
+//! file names or print; the CLI does.
 
 use std::io::{BufRead, Write};
 

@@ -1,12 +1,17 @@
-//! Tamper evidence: the hash every event carries, and `verify`, which checks the hashes, the
-//! event log's append-only guards, and that the tables equal what the event log rebuilds.
+//! Tamper evidence: the hash every event carries, the store's hash chain over its log, and
+//! `verify`, which checks them, the schema's objects (the append-only guards, the status views,
+//! every index and table, exactly as this schema version defines them), the full-text index,
+//! events written here but dated before they were written, and that the tables equal what the
+//! event log rebuilds — all in one read snapshot, so people writing meanwhile cannot make it
+//! fail. With a checkpoint (a head kept elsewhere) it also shows a rewritten end of the log.
 //!
 //! An event's hash is SHA-256 over its canonical content: a JSON array of a format tag, the id,
 //! time, author, action, record kind, record id and the change with its object keys sorted —
 //! so the same event hashes the same in every store, whatever whitespace or key order its
-//! JSON text has. This module computes and checks; it never changes the store.
+//! JSON text has. A chain link is SHA-256 over a tag, the previous link and the event's hash,
+//! in the order this store wrote its events (so chains are local; hashes travel). This module
+//! computes and checks; it never changes the store.
 
-use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use serde_json::Value;
 use std::io::Write;
