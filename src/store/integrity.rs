@@ -12,6 +12,7 @@
 //! in the order this store wrote its events (so chains are local; hashes travel). This module
 //! computes and checks; it never changes the store.
 
+use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use serde_json::Value;
 use std::io::Write;
