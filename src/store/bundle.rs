@@ -51,7 +51,7 @@ pub struct BundleHeader {
     /// Only events at or after this time were exported (absent: all of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
-    /// SHA-256 over the event count and every event's hash in order (see [`BundleDigest`]):
+    /// SHA-256 over `factdesk.bundle/2`, the event count and every event's hash in order:
     /// a bundle with events dropped, added or reordered no longer matches it, even when the
     /// count was edited to agree.
     #[serde(default, skip_serializing_if = "Option::is_none")]

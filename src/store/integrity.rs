@@ -626,7 +626,7 @@ impl super::Store {
         self.verify_against(None)
     }
 
-    /// [`Store::verify`], also checking the log against a head kept from an earlier run.
+    /// [`super::Store::verify`], also checking the log against a head kept from an earlier run.
     pub fn verify_against(&self, checkpoint: Option<&str>) -> Result<Verification> {
         let conn = self.conn();
         // One read transaction: every check below sees the same moment of the store.
