@@ -8,7 +8,9 @@
 //!    reporter, increasing `created_at`), one `claim.add` event per claim, tags, evidence on ~2%
 //!    of claims, ~1% `contradicts` links and ~1% verdicts, each with its event, shaped as the real
 //!    code writes them; every event carries its hash, computed with the library's own
-//!    `factdesk::store::event_hash`. No `ANALYZE` is run: real stores have no statistics, so
+//!    `factdesk::store::event_hash`, and (schema 5) its link of the store's chain
+//!    (`factdesk::store::chain_hash` over the events in `pk` order), `written_at` = its `at`
+//!    and `via` = 'here'. No `ANALYZE` is run: real stores have no statistics, so
 //!    neither does this one;
 //! 2. times `factdesk claim add` against a floor — this same executable re-run with
 //!    `--floor-insert PATH`, which opens the store with rusqlite, inserts one row into `claims` in
@@ -41,7 +43,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use factdesk::store::{EventContent, event_hash};
+use factdesk::store::{EventContent, chain_hash, event_hash};
 use rusqlite::{Connection, params};
 use serde_json::{Map, Value, json};
 
@@ -471,8 +473,9 @@ fn claim_text(rng: &mut Rng) -> String {
 }
 
 /// Bulk-fills a freshly initialised store in one transaction, writing rows and events in the
-/// shapes the real code writes them: each event with its hash, each source, claim, evidence
-/// row and link with its `logged_at` (the time of the event that created it).
+/// shapes the real code writes them: each event with its hash, its chain link, `written_at`
+/// and `via`, each source, claim, evidence row and link with its `logged_at` (the time of the
+/// event that created it).
 fn fill(db: &Path, claims: usize) -> BenchResult<Counts> {
     let mut conn = Connection::open(db)?;
     // Bulk-load settings for this connection only; the journal mode goes back to WAL afterwards.
@@ -499,9 +502,12 @@ fn fill(db: &Path, claims: usize) -> BenchResult<Counts> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10)",
         )?;
         let mut ins_tag = tx.prepare("INSERT INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)")?;
+        // Schema 5: each event also carries its link of this store's chain, when the store
+        // wrote it (here: its own time, as `claim add` writes it) and how it came ('here').
         let mut ins_event = tx.prepare(
-            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash,
+                                 chain, written_at, via)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2, 'here')",
         )?;
         let mut ins_evidence = tx.prepare(
             "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
@@ -518,8 +524,11 @@ fn fill(db: &Path, claims: usize) -> BenchResult<Counts> {
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?;
         // Event ids come from their own generator, so record ids do not depend on the events.
-        // Each event carries its hash, computed by the library's own function (schema 3).
+        // Each event carries its hash, computed by the library's own function (schema 3), and
+        // its chain link over the events before it in `pk` order — the order they are inserted
+        // here — with the library's `chain_hash` (schema 5).
         let mut event_rng = Rng(0xD1B5_4A32_D192_ED03);
+        let mut chain = String::new();
         let mut event =
             |record_id: &str, at: &str, author: &str, action: &str, kind: &str, change: Value| {
                 let id = event_rng.uuid();
@@ -532,6 +541,7 @@ fn fill(db: &Path, claims: usize) -> BenchResult<Counts> {
                     record_id,
                     change: &change,
                 });
+                chain = chain_hash(&chain, &hash);
                 ins_event
                     .execute(params![
                         id,
@@ -541,7 +551,8 @@ fn fill(db: &Path, claims: usize) -> BenchResult<Counts> {
                         kind,
                         record_id,
                         change.to_string(),
-                        hash
+                        hash,
+                        chain
                     ])
                     .map(drop)
             };
@@ -744,6 +755,15 @@ fn fill(db: &Path, claims: usize) -> BenchResult<Counts> {
             }
         }
     }
+    // A claim with evidence is searched with its evidence's notes and quotes too (its
+    // `search_context`), set here as factdesk's own replay sets it.
+    tx.execute(
+        "UPDATE claims SET search_context = (
+             SELECT group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))
+               FROM evidence e WHERE e.claim_pk = claims.pk)
+          WHERE pk IN (SELECT claim_pk FROM evidence)",
+        [],
+    )?;
     // factdesk indexes every claim's text as it writes it; the fill indexes them all at once.
     tx.execute("INSERT INTO claims_fts (claims_fts) VALUES ('rebuild')", [])?;
     tx.commit()?;

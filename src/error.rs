@@ -17,6 +17,10 @@ pub enum Error {
     /// The store cannot be used: missing, locked, too new, corrupt, not a factdesk store (exit 3).
     #[error("{0}")]
     Store(String),
+    /// SQLite found the store file damaged (exit 3): the store refuses writes from then on
+    /// (see [`crate::store::mark_damaged`]).
+    #[error("{0}")]
+    Corrupt(String),
     /// Writing output failed (a closed pipe is handled by the CLI as a normal end).
     #[error("{0}")]
     Io(#[from] io::Error),
@@ -46,7 +50,7 @@ impl Error {
         match self {
             Error::Invalid(_) => 1,
             Error::Usage(_) => 2,
-            Error::Store(_) | Error::Io(_) => 3,
+            Error::Store(_) | Error::Corrupt(_) | Error::Io(_) => 3,
         }
     }
 }
@@ -60,7 +64,9 @@ impl From<rusqlite::Error> for Error {
                 "the store is locked by another factdesk process; try again in a moment".to_string()
             }
             Some(ErrorCode::NotADatabase) => "the file is not a SQLite database".to_string(),
-            Some(ErrorCode::DatabaseCorrupt) => format!("the store is corrupt: {err}"),
+            Some(ErrorCode::DatabaseCorrupt) => {
+                return Error::Corrupt(format!("the store is corrupt: {err}"));
+            }
             Some(ErrorCode::ReadOnly) => format!("the store is read-only: {err}"),
             Some(ErrorCode::DiskFull) => "the disk is full; nothing was written".to_string(),
             _ => format!("store error: {err}"),

@@ -416,7 +416,18 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
         env!("CARGO_PKG_VERSION")
     );
     ui.store_path = Some(ctx.db.clone());
-    match cli.command {
+    let result = run_on(cli.command, &ctx, ui);
+    if let Err(Error::Corrupt(what)) = &result
+        && !what.contains("was found damaged")
+    {
+        crate::store::mark_damaged(&ctx.db, what);
+    }
+    result
+}
+
+/// Runs one command on the store of `ctx`.
+fn run_on(command: Command, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    match command {
         Command::Init => {
             let existed = ctx.db.exists()
                 && std::fs::metadata(&ctx.db)

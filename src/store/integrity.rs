@@ -666,6 +666,12 @@ impl super::Store {
             ));
         }
         problems.extend(differences);
+        if problems.is_empty()
+            && let Some(path) = &self.path
+        {
+            // Whole again (repaired, or restored from a backup): changes are welcome.
+            let _ = std::fs::remove_file(super::damage_marker(path));
+        }
         Ok(Verification {
             events: events as u64,
             records,

@@ -123,9 +123,27 @@ pub enum NetworkFs {
     Allow,
 }
 
+/// The file beside a store that says it was found damaged: `<store>-damaged`, holding what was
+/// found. SQLite reports a damaged page only to a statement that reads it, so a change that
+/// happens not to read it would succeed; once any command has met the damage, the store refuses
+/// every change until `factdesk verify` finds it whole again (after a repair or a restore).
+pub fn damage_marker(path: &Path) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-damaged");
+    std::path::PathBuf::from(name)
+}
+
+/// Records that the store at `path` was found damaged (see [`damage_marker`]); best effort: a
+/// store on a read-only disk is refused by the damage itself.
+pub fn mark_damaged(path: &Path, what: &str) {
+    let _ = std::fs::write(damage_marker(path), format!("{what}\n"));
+}
+
 /// An open factdesk store, with the person whose changes it records.
 pub struct Store {
     conn: Connection,
+    /// The store's file (none for a store in memory).
+    path: Option<std::path::PathBuf>,
     author: String,
     clock: Clock,
     /// Set when the store shows a past moment (`as_of`): it then refuses writes.
@@ -323,6 +341,7 @@ impl Store {
             &path.display().to_string(),
             mode == OpenMode::CreateIfMissing,
         )?;
+        store.path = Some(path.to_path_buf());
         // A bundle import cut short by a crash is finished before anything else happens.
         store.finish_interrupted_import()?;
         Ok(store)
@@ -358,6 +377,7 @@ impl Store {
         }
         let mut store = Store {
             conn,
+            path: None,
             author: "unknown".into(),
             clock: Clock::System,
             as_of: None,
@@ -417,6 +437,16 @@ impl Store {
         if let Some(at) = &self.as_of {
             return Err(Error::usage(format!(
                 "the store as of {at} is for reading: changes go to the store as it is now"
+            )));
+        }
+        if let Some(path) = &self.path
+            && let Ok(found) = std::fs::read_to_string(damage_marker(path))
+        {
+            return Err(Error::Corrupt(format!(
+                "store '{}' was found damaged ({}): changes are refused until `factdesk verify` \
+                 finds it whole (repair it, or restore a backup)",
+                path.display(),
+                found.trim()
             )));
         }
         let tx = self

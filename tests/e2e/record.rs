@@ -428,3 +428,58 @@ fn a_colleague_can_log_claims_while_a_long_bundle_import_runs() {
     assert_eq!(claims_in(&desk), 40_002 + logged);
     assert!(desk.ok(&["verify"]).starts_with("Verified: "));
 }
+
+#[test]
+fn a_damaged_store_refuses_changes_once_any_command_has_met_the_damage() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    // Damage the page of the claims' tags: listing claims reads it, logging an untagged claim
+    // does not.
+    let (page, page_size): (i64, i64) = {
+        let raw = desk.raw();
+        raw.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        raw.query_row(
+            "SELECT rootpage, (SELECT page_size FROM pragma_page_size) FROM sqlite_schema
+              WHERE name = 'claim_tags'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let backup = std::fs::read(&desk.db).unwrap();
+    {
+        use std::io::{Seek, SeekFrom, Write};
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&desk.db)
+            .unwrap();
+        file.seek(SeekFrom::Start(((page - 1) * page_size) as u64))
+            .unwrap();
+        file.write_all(&[0x0d, 0x00, 0x00, 0xff, 0xff]).unwrap();
+        file.write_all(&[0xee; 64]).unwrap();
+    }
+    let listed = desk.run(&["claim", "list"]);
+    assert_eq!(listed.code, 3);
+    assert_eq!(
+        listed.stderr,
+        "factdesk: the store is corrupt: database disk image is malformed\n"
+    );
+    let before = std::fs::read(&desk.db).unwrap();
+    let added = desk.run(&["claim", "add", "Iran wants Su-35 jets", "--quiet"]);
+    assert_eq!(added.code, 3);
+    assert_eq!(
+        added.stderr,
+        format!(
+            "factdesk: store '{}' was found damaged (the store is corrupt: database disk image \
+             is malformed): changes are refused until `factdesk verify` finds it whole (repair \
+             it, or restore a backup)\n",
+            desk.db.display()
+        )
+    );
+    assert_eq!(std::fs::read(&desk.db).unwrap(), before);
+    // Restored from the backup, and found whole by verify: changes are welcome again.
+    std::fs::write(&desk.db, &backup).unwrap();
+    assert!(desk.ok(&["verify"]).starts_with("Verified: "));
+    desk.claim(&["Iran wants Su-35 jets", "--quiet"]);
+}
