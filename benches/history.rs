@@ -16,25 +16,38 @@
 //!    re-run with `--floor-export DB FILE`, which opens the store with rusqlite (default
 //!    pragmas), reads every `events` row in `pk` order, writes each as one JSON line with
 //!    serde_json and syncs the file, as `--output` does. Its lines are the bundle's, byte for
-//!    byte (checked); it writes no header line;
+//!    byte (checked); it writes no header line. The bundle's header must be version 2
+//!    (`factdesk::store::BUNDLE_VERSION`) with a `digest` equal to the one recomputed here from
+//!    the event lines' hashes;
 //! 3. times `factdesk import bundle.jsonl` into a freshly `init`ed store against a floor:
 //!    `--floor-import-events DB FILE`, which reads the bundle line by line with serde_json and
 //!    inserts each event row (id, at, author, action, record_kind, record_id, change, hash) into
-//!    `events` in one transaction — no hash check, no replay, no tables rebuilt. While factdesk
-//!    imports, a watcher polls the bundle's file position in `/proc/PID/fdinfo` to split its
-//!    time into reading, checking and inserting the events (until the file has been read to its
-//!    end) and rebuilding the records from them. For reading that split, this process then
-//!    parses every bundle line and recomputes its hash with `factdesk::store::event_hash`.
-//!    Then it checks the imported store: `report disputed` (the default table, and `--all
-//!    --format json`) prints exactly what the original store prints, and `verify` exits 0
-//!    (timed as well);
+//!    `events` in one transaction — no hash check, no replay, no tables rebuilt, no chain. While
+//!    factdesk imports, a watcher polls the bundle's file position in `/proc/PID/fdinfo` to split
+//!    its time into reading, checking and staging the events (until the file has been read to
+//!    its end) and applying them to the store in batches. Meanwhile a colleague works in the
+//!    same store: from a thread, once the import process is seen, `factdesk claim add "…"
+//!    --claimant "Desk colleague" --quiet` runs every 0.5 s (start to start), each timed from
+//!    spawn to exit with its exit status; the count, median, max and failures are printed. For
+//!    reading the split, this process then parses every bundle line and recomputes its hash
+//!    with `factdesk::store::event_hash`. Then it checks the imported store: it holds every
+//!    bundle event (`via = 'bundle'`) and each claim the colleague added, `report disputed`
+//!    (the default table, and `--all --format json`) prints exactly what the original store
+//!    prints, and `verify` exits 0 (timed as well);
 //! 4. times `report disputed --as-of T` on the original store, for T the time of the event in
 //!    the middle of the log (`pk` order) and for T one second after the last event, with plain
 //!    `report disputed` as the reference — `FACTDESK_BENCH_RUNS` runs of each, interleaved. The
 //!    issue's target is a median under 2 s. As of after the last event, the report must print
 //!    exactly what the plain report prints (checked);
-//! 5. times `verify` on the original store (no target);
-//! 6. prints Markdown tables.
+//! 5. times `verify` on the original store (no slower than before);
+//! 6. times a colleague's bundle into the original store: the colleague's own store is built by
+//!    the real binary (`init`, then `import` of a claims file from another seed, 25 claims per
+//!    1,000 of the main file's, whose ids and report numbers are new to the original store but
+//!    whose claimants and outlets are the same), and exported with `export --events`. The same
+//!    `factdesk import` of that bundle into an empty `init`ed store is its floor, in the same
+//!    run. The original store's WAL is checkpointed (`PRAGMA wal_checkpoint(TRUNCATE)`) first;
+//!    afterwards it must hold the bundle's events, and `verify` must exit 0 on it (timed);
+//! 7. prints Markdown tables, and each target met or missed.
 //!
 //! Each process runs under `/usr/bin/time -f "%e %M %U %S"` (`common::meter`): its `%M` is the
 //! peak RSS (`ru_maxrss`), `%U %S` its CPU time; the wall clock is taken by this program around
@@ -54,7 +67,7 @@
 
 mod common;
 
-use common::jsonl::write_jsonl;
+use common::jsonl::{SEED, write_jsonl, write_jsonl_from};
 use common::meter::{Measured, Meter};
 use common::*;
 use std::ffi::OsString;
@@ -62,13 +75,14 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use factdesk::store::{EventContent, StoredEvent, event_hash};
+use factdesk::store::{BUNDLE_VERSION, BundleHeader, EventContent, StoredEvent, event_hash};
 use rusqlite::{Connection, params};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 /// The argument that turns this executable into the export floor.
 const FLOOR_EXPORT: &str = "--floor-export";
@@ -76,6 +90,14 @@ const FLOOR_EXPORT: &str = "--floor-export";
 const FLOOR_IMPORT: &str = "--floor-import-events";
 /// The issue's target for `report disputed --as-of` on a 1,000,000-event store.
 const TARGET_AS_OF_SECS: f64 = 2.0;
+/// The target for importing a colleague's ~27,000-event bundle into the 1,000,000-event store.
+const TARGET_SMALL_IMPORT_SECS: f64 = 5.0;
+/// The target rate of the bundle import of the whole log, events per second.
+const TARGET_IMPORT_RATE: f64 = 10_000.0;
+/// How often the colleague adds a claim while the bundle is imported.
+const COLLEAGUE_EVERY: Duration = Duration::from_millis(500);
+/// The colleague's store: claims per 1,000 of the main store's (25,000 for 1,000,000).
+const COLLEAGUE_PER_MILLE: usize = 25;
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -261,14 +283,7 @@ fn bench() -> BenchResult<()> {
 
     // 3. Import into fresh stores, and its floor.
     for db in [&imported, &floor_db] {
-        let init = factdesk(db).arg("init").output()?;
-        if !init.status.success() {
-            return Err(format!(
-                "factdesk init failed: {}",
-                String::from_utf8_lossy(&init.stderr)
-            )
-            .into());
-        }
+        init(db)?;
     }
     eprintln!("floor: rusqlite inserts of the event rows…");
     let mut cmd = Command::new(std::env::current_exe()?);
@@ -280,22 +295,41 @@ fn bench() -> BenchResult<()> {
     eprintln!("factdesk import bundle.jsonl…");
     let mut cmd = factdesk(&imported);
     cmd.args(["--as", "bench", "import"]).arg(&bundle);
+    // Meanwhile a colleague keeps logging claims in the same store, one every half second.
     let stop = AtomicBool::new(false);
     let started = Instant::now();
-    let (import, read_to_end) = std::thread::scope(|s| {
+    let (import, read_to_end, adds) = std::thread::scope(|s| {
         let watcher = s.spawn(|| watch_read_to_end(&bundle, &stop));
+        let colleague = s.spawn(|| colleague_adds(&imported, &bundle, &stop));
         let import = meter.run(cmd, dir.path());
         stop.store(true, Ordering::Relaxed);
-        (import, watcher.join().expect("the watcher thread"))
+        (
+            import,
+            watcher.join().expect("the watcher thread"),
+            colleague.join().expect("the colleague thread"),
+        )
     });
     let import = import?;
     let reading = read_to_end.map(|t| t.duration_since(started));
-    let imported_events: i64 =
-        Connection::open(&imported)?.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-    if imported_events as u64 != events {
-        return Err(
-            format!("the imported store holds {imported_events} events, not {events}").into(),
-        );
+    let added_ok = adds.iter().filter(|a| a.ok).count() as i64;
+    let (from_bundle, colleague_claims): (i64, i64) = Connection::open(&imported)?.query_row(
+        "SELECT (SELECT count(*) FROM events WHERE via = 'bundle'),
+                (SELECT count(*) FROM events WHERE action = 'claim.add' AND author = 'colleague')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if from_bundle as u64 != events {
+        return Err(format!(
+            "the imported store holds {from_bundle} events from the bundle, not {events}"
+        )
+        .into());
+    }
+    if colleague_claims != added_ok {
+        return Err(format!(
+            "the colleague's claim add succeeded {added_ok} times, but the store holds \
+             {colleague_claims} of their claims"
+        )
+        .into());
     }
     let imported_bytes = store_size(&imported);
     eprintln!("parsing and hashing the bundle in this process…");
@@ -354,7 +388,61 @@ fn bench() -> BenchResult<()> {
     eprintln!("factdesk verify…");
     let verify = run_verify(&meter, &origin, dir.path())?;
 
-    // 6. The results.
+    // 6. A colleague's bundle into this store: the colleague's own store, made by the real
+    // binary from claims new to this one (another seed, other report numbers, the same
+    // claimants and outlets), exported as a bundle and imported here — against the same bundle
+    // imported into an empty store, in the same run; then `verify` on the grown store.
+    let small_claims = (claims * COLLEAGUE_PER_MILLE / 1000).max(100);
+    eprintln!("the colleague's store: {small_claims} claims, exported as a bundle…");
+    let small_file = dir.path().join("colleague.jsonl");
+    let small_db = dir.path().join("colleague.db");
+    let small_bundle = dir.path().join("colleague-bundle.jsonl");
+    let empty_db = dir.path().join("empty.db");
+    write_jsonl_from(
+        &small_file,
+        small_claims,
+        SEED ^ 0x5DEE_CE66_D1CE_4E5B,
+        claims + 1,
+    )?;
+    init(&small_db)?;
+    let mut cmd = factdesk(&small_db);
+    cmd.args(["--as", "colleague", "import"]).arg(&small_file);
+    meter.run(cmd, dir.path())?;
+    let mut cmd = factdesk(&small_db);
+    cmd.args(["--as", "colleague", "export", "--events", "--output"])
+        .arg(&small_bundle);
+    meter.run(cmd, dir.path())?;
+    let small_events: i64 =
+        Connection::open(&small_db)?.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+    std::fs::remove_file(&small_file)?;
+    eprintln!("floor: the colleague's bundle ({small_events} events) into an empty store…");
+    init(&empty_db)?;
+    let mut cmd = factdesk(&empty_db);
+    cmd.args(["--as", "bench", "import"]).arg(&small_bundle);
+    let small_floor = meter.run(cmd, dir.path())?;
+    eprintln!("factdesk import of the colleague's bundle into the {events}-event store…");
+    // Everything in the store file itself first, as a store at rest is.
+    Connection::open(&origin)?.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let mut cmd = factdesk(&origin);
+    cmd.args(["--as", "bench", "import"]).arg(&small_bundle);
+    let small_import = meter.run(cmd, dir.path())?;
+    let (arrived, total): (i64, i64) = Connection::open(&origin)?.query_row(
+        "SELECT (SELECT count(*) FROM events WHERE via = 'bundle'), (SELECT count(*) FROM events)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if arrived != small_events || total as u64 != events + small_events as u64 {
+        return Err(format!(
+            "after the colleague's bundle the store holds {total} events, {arrived} of them from \
+             bundles; expected {} and {small_events}",
+            events + small_events as u64
+        )
+        .into());
+    }
+    eprintln!("factdesk verify on the grown store…");
+    let verify_grown = run_verify(&meter, &origin, dir.path())?;
+
+    // 7. The results.
     let rate = |m: &Measured| thousands((events as f64 / m.wall.as_secs_f64()).round() as u64);
     let secs = |m: &Measured| m.wall.as_secs_f64();
     let peak = |m: &Measured| {
@@ -389,6 +477,12 @@ fn bench() -> BenchResult<()> {
         meter.describe()
     );
     println!("Import said: {}", import.stdout.trim());
+    println!(
+        "The colleague's bundle ({small_claims} claims): {} events; importing it into the \
+         {events}-event store said: {}",
+        thousands(small_events as u64),
+        small_import.stdout.trim()
+    );
     println!();
     println!(
         "| operation | seconds | events/s | peak RSS MB | CPU s (user + sys) | time ÷ floor time |"
@@ -432,15 +526,93 @@ fn bench() -> BenchResult<()> {
         );
     }
     println!();
+    let small_rate =
+        |m: &Measured| thousands((small_events as f64 / m.wall.as_secs_f64()).round() as u64);
+    println!(
+        "| operation | seconds | events/s | peak RSS MB | CPU s (user + sys) | time ÷ floor time |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (label, m, floor) in [
+        (
+            format!(
+                "`factdesk import colleague-bundle.jsonl` ({} events) into the {}-event store",
+                thousands(small_events as u64),
+                thousands(events)
+            ),
+            &small_import,
+            Some(&small_floor),
+        ),
+        (
+            "floor: the same bundle into an empty `init`ed store".to_string(),
+            &small_floor,
+            Some(&small_floor),
+        ),
+    ] {
+        println!(
+            "| {label} | {:.2} | {} | {} | {} | {} |",
+            secs(m),
+            small_rate(m),
+            peak(m),
+            cpu(m),
+            floor.map_or_else(|| "—".to_string(), |f| format!("{:.2}×", secs(m) / secs(f)))
+        );
+    }
+    let grown = events + small_events as u64;
+    println!(
+        "| `factdesk verify` on the grown store ({} events) | {:.2} | {} | {} | {} | — |",
+        thousands(grown),
+        secs(&verify_grown),
+        thousands((grown as f64 / secs(&verify_grown)).round() as u64),
+        peak(&verify_grown),
+        cpu(&verify_grown)
+    );
+    println!();
+    let mut walls: Vec<f64> = adds.iter().map(|a| a.wall.as_secs_f64()).collect();
+    walls.sort_by(f64::total_cmp);
+    let failed: Vec<&Add> = adds.iter().filter(|a| !a.ok).collect();
+    if walls.is_empty() {
+        println!("The colleague's `claim add` never ran: the import process was not seen.");
+    } else {
+        println!(
+            "A colleague's `factdesk claim add --quiet` every {} ms during the bundle import: {} \
+             runs, {} failed; wall time median {:.3} s, max {:.3} s (factdesk waits up to {} s \
+             for the lock).",
+            COLLEAGUE_EVERY.as_millis(),
+            walls.len(),
+            failed.len(),
+            median(&walls),
+            walls[walls.len() - 1],
+            factdesk::store::BUSY_TIMEOUT.as_secs()
+        );
+        let slowest = adds
+            .iter()
+            .max_by_key(|a| a.wall)
+            .expect("at least one add");
+        println!(
+            "The slowest started {:.1} s after the import process was seen.",
+            slowest.at.as_secs_f64()
+        );
+    }
+    for add in failed.iter().take(5) {
+        println!(
+            "  failed at {:.1} s, after {:.3} s: {}",
+            add.at.as_secs_f64(),
+            add.wall.as_secs_f64(),
+            add.stderr
+        );
+    }
+    println!();
     match reading {
         Some(reading) => {
             let total = secs(&import);
             let read = reading.as_secs_f64().min(total);
             println!(
                 "Bundle import, split by when the bundle had been read to its end (its file \
-                 position in /proc): reading, checking and inserting the events {read:.2} s \
-                 ({:.0}%); rebuilding the records from them and committing {:.2} s ({:.0}%).",
+                 position in /proc): reading, checking and staging the events {read:.2} s \
+                 ({:.0}%); moving them into the store and applying them in batches of {} \
+                 (events and rebuilt records) {:.2} s ({:.0}%).",
                 100.0 * read / total,
+                factdesk::store::BATCH_EVENTS,
                 total - read,
                 100.0 * (total - read) / total
             );
@@ -501,10 +673,34 @@ fn bench() -> BenchResult<()> {
          slowest median {worst:.2} s: {}",
         verdict(worst < TARGET_AS_OF_SECS)
     );
+    let import_rate = events as f64 / secs(&import);
     println!(
-        "Checked: the floor's lines equal the bundle's; the imported store prints the same \
-         `report disputed` (table, and --all as JSON) and passes `verify`; the report as of after \
-         the last event equals the plain one."
+        "Target: the bundle import of the whole log at ≥ {} events/s — {}/s: {}",
+        thousands(TARGET_IMPORT_RATE as u64),
+        thousands(import_rate.round() as u64),
+        verdict(import_rate >= TARGET_IMPORT_RATE)
+    );
+    println!(
+        "Target: the colleague's bundle into the {}-event store under {TARGET_SMALL_IMPORT_SECS:.0} \
+         s — {:.2} s ({:.2}× its floor): {}",
+        thousands(events),
+        secs(&small_import),
+        secs(&small_import) / secs(&small_floor),
+        verdict(secs(&small_import) < TARGET_SMALL_IMPORT_SECS)
+    );
+    println!(
+        "Target: none of the colleague's claim adds during the import fails — {} of {}: {}",
+        failed.len(),
+        adds.len(),
+        verdict(failed.is_empty() && !adds.is_empty())
+    );
+    println!(
+        "Checked: the bundle's header is version {BUNDLE_VERSION} and its digest matches its \
+         events; the floor's lines equal the bundle's; the imported store holds every bundle \
+         event and each claim the colleague added, prints the same `report disputed` (table, and \
+         --all as JSON) and passes `verify`; the report as of after the last event equals the \
+         plain one; the store grown by the colleague's bundle holds its events and passes \
+         `verify`."
     );
 
     if keep {
@@ -531,14 +727,7 @@ fn build(
         file.display(),
         file_bytes as f64 / 1e6
     );
-    let init = factdesk(db).arg("init").output()?;
-    if !init.status.success() {
-        return Err(format!(
-            "factdesk init failed: {}",
-            String::from_utf8_lossy(&init.stderr)
-        )
-        .into());
-    }
+    init(db)?;
     let mut lines = BufReader::with_capacity(1 << 16, File::open(&file)?).lines();
     let mut seconds = 0.0;
     for batch in 0..batches {
@@ -584,6 +773,19 @@ fn build(
     })
 }
 
+/// `factdesk --db DB init`, which must succeed.
+fn init(db: &Path) -> BenchResult<()> {
+    let init = factdesk(db).arg("init").output()?;
+    if !init.status.success() {
+        return Err(format!(
+            "factdesk init failed: {}",
+            String::from_utf8_lossy(&init.stderr)
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Checks that a floor printed the expected count.
 fn expect_count(who: &str, stdout: &str, events: u64) -> BenchResult<()> {
     let n: u64 = stdout.trim().parse()?;
@@ -593,21 +795,48 @@ fn expect_count(who: &str, stdout: &str, events: u64) -> BenchResult<()> {
     Ok(())
 }
 
-/// Checks the bundle: its header announces every event, and its event lines are the floor's,
-/// byte for byte.
+/// Checks the bundle: its header is this version's and announces every event, its event
+/// lines are the floor's, byte for byte, and its `digest` is what the README defines — SHA-256
+/// of `factdesk.bundle/2`, a newline, the count and a newline, then each event's hash and a
+/// newline, in order — recomputed here from the lines.
 fn check_bundle(bundle: &Path, floor: &Path, events: u64) -> BenchResult<()> {
     let mut ours = BufReader::with_capacity(1 << 16, File::open(bundle)?).lines();
-    let header: Value = serde_json::from_str(&ours.next().ok_or("the bundle is empty")??)?;
-    if header.get("factdesk_bundle").is_none() || header["events"] != events {
-        return Err(format!("unexpected bundle header: {header}").into());
+    let first = ours.next().ok_or("the bundle is empty")??;
+    let header: BundleHeader = serde_json::from_str(&first)?;
+    if header.factdesk_bundle != BUNDLE_VERSION || header.events != events {
+        return Err(format!("unexpected bundle header: {first}").into());
     }
+    let Some(digest) = header.digest else {
+        return Err(
+            format!("a version {BUNDLE_VERSION} bundle header without a digest: {first}").into(),
+        );
+    };
+    let mut recomputed = Sha256::new();
+    recomputed.update(format!("factdesk.bundle/2\n{events}\n").as_bytes());
     let mut theirs = BufReader::with_capacity(1 << 16, File::open(floor)?).lines();
     let mut line = 1;
     loop {
         line += 1;
         match (ours.next().transpose()?, theirs.next().transpose()?) {
-            (None, None) => return Ok(()),
-            (a, b) if a == b => {}
+            (None, None) => {
+                let recomputed: String = recomputed
+                    .finalize()
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                if recomputed != digest {
+                    return Err(format!(
+                        "the bundle's digest is {digest}, but its events give {recomputed}"
+                    )
+                    .into());
+                }
+                return Ok(());
+            }
+            (Some(a), Some(b)) if a == b => {
+                let event: EventLine = serde_json::from_str(&a)?;
+                recomputed.update(event.hash.as_bytes());
+                recomputed.update(b"\n");
+            }
             (a, b) => {
                 return Err(format!(
                     "bundle line {line} is not the floor's:\n  bundle: {a:?}\n  floor:  {b:?}"
@@ -670,6 +899,60 @@ fn run_verify(meter: &Meter, db: &Path, dir: &Path) -> BenchResult<Measured> {
             .unwrap_or_default();
         format!("{e}{listed}").into()
     })
+}
+
+/// One `claim add` by the colleague during the bundle import.
+struct Add {
+    /// From spawn to exit.
+    wall: Duration,
+    /// When it started, from the moment the import process was seen.
+    at: Duration,
+    ok: bool,
+    stderr: String,
+}
+
+/// A colleague at work in `db` while a factdesk process imports `bundle` into it: once that
+/// process is seen (and the store file exists), `factdesk --as colleague claim add "…"
+/// --claimant "Desk colleague" --quiet` every [`COLLEAGUE_EVERY`] (start to start; the next
+/// starts at once when one took longer), each timed from spawn to exit, until `stop`.
+fn colleague_adds(db: &Path, bundle: &Path, stop: &AtomicBool) -> Vec<Add> {
+    while !stop.load(Ordering::Relaxed) && (find_process(bundle).is_none() || !db.exists()) {
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let seen = Instant::now();
+    let mut adds = Vec::new();
+    while !stop.load(Ordering::Relaxed) {
+        let text = format!(
+            "The port authority turned away {} container ships in the week to Friday (colleague \
+             note {})",
+            40 + adds.len(),
+            adds.len() + 1
+        );
+        let mut cmd = factdesk(db);
+        cmd.args(["--as", "colleague", "claim", "add", &text])
+            .args(["--claimant", "Desk colleague", "--quiet"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let started = Instant::now();
+        let out = cmd.output();
+        let wall = started.elapsed();
+        let (ok, stderr) = match out {
+            Ok(out) => (
+                out.status.success(),
+                String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            ),
+            Err(e) => (false, e.to_string()),
+        };
+        adds.push(Add {
+            wall,
+            at: started.duration_since(seen),
+            ok,
+            stderr,
+        });
+        std::thread::sleep(COLLEAGUE_EVERY.saturating_sub(wall));
+    }
+    adds
 }
 
 fn median(sorted: &[f64]) -> f64 {

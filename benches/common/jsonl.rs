@@ -116,10 +116,25 @@ fn claim_text(rng: &mut Rng, serial: usize) -> String {
     text
 }
 
-/// Writes `claims` lines of JSONL to `path`.
+/// The seed of the benches' main claims file.
+pub const SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Writes `claims` lines of JSONL to `path`: the benches' main claims file.
 pub fn write_jsonl(path: &Path, claims: usize) -> BenchResult<Shape> {
+    write_jsonl_from(path, claims, SEED, 1)
+}
+
+/// Writes `claims` lines of JSONL to `path` from another `seed` (so other ids), their report
+/// numbers counting from `first_serial` (so other texts): a file whose claims are new to a store
+/// that imported [`write_jsonl`]'s, naming the same claimants and outlets.
+pub fn write_jsonl_from(
+    path: &Path,
+    claims: usize,
+    seed: u64,
+    first_serial: usize,
+) -> BenchResult<Shape> {
     let mut out = BufWriter::with_capacity(1 << 16, File::create(path)?);
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng(seed);
     let mut shape = Shape::default();
     let first_day = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
     for i in 0..claims {
@@ -163,7 +178,7 @@ pub fn write_jsonl(path: &Path, claims: usize) -> BenchResult<Shape> {
         });
         let line = Line {
             id: rng.uuid(),
-            text: claim_text(&mut rng, i + 1),
+            text: claim_text(&mut rng, first_serial + i),
             claimant,
             reported_by,
             stance,

@@ -171,7 +171,18 @@ impl Store {
         input: &mut dyn BufRead,
         options: BundleOptions,
     ) -> Result<BundleSummary> {
-        self.finish_interrupted_import()?;
+        // One import at a time: it holds the store's import lock from start to end, which is
+        // also how others know it is alive (and leave its batches to it).
+        let _lock = match self.path.as_deref() {
+            Some(path) => Some(ImportLock::take(path)?.ok_or_else(|| {
+                Error::store(
+                    "another factdesk is importing a bundle into this store: try again when it \
+                     is done",
+                )
+            })?),
+            None => None,
+        };
+        self.apply_pending()?;
         // Like a bulk import, a large bundle inserts random UUIDs into several indexes, and its
         // bookkeeping tables live in the temporary database: give both a large page cache.
         for schema in ["main", "temp"] {
@@ -199,7 +210,7 @@ impl Store {
         staging.detach(self.conn())?;
         let summary = result?;
         if !options.dry_run {
-            self.finish_interrupted_import()?;
+            self.apply_pending()?;
         }
         Ok(summary)
     }
@@ -250,11 +261,31 @@ impl Store {
         Ok(summary)
     }
 
-    /// Applies the events of a bundle import that has not finished (one that is under way in
-    /// another process, or whose process died), in batches; returns how many were appended.
-    /// Every open of a store file calls it, so an import interrupted by a crash is finished
-    /// before anything else reads or writes the store.
+    /// Finishes a bundle import whose process died during its batches (its import lock is
+    /// free, its events still pending); returns how many events it appended. Every open of a
+    /// store file calls it, so an import cut short is finished before anything else reads or
+    /// writes the store. An import still under way in another process is left to it.
     pub fn finish_interrupted_import(&mut self) -> Result<u64> {
+        let pending: bool =
+            self.conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM bundle_import)", [], |r| {
+                    r.get(0)
+                })?;
+        if !pending || self.as_of.is_some() {
+            return Ok(0);
+        }
+        let _lock = match self.path.as_deref() {
+            Some(path) => match ImportLock::take(path)? {
+                Some(lock) => Some(lock),
+                None => return Ok(0),
+            },
+            None => None,
+        };
+        self.apply_pending()
+    }
+
+    /// Applies the pending events of a bundle import, in batches, holding its lock.
+    fn apply_pending(&mut self) -> Result<u64> {
         let mut appended = 0;
         loop {
             let pending: bool =
@@ -281,6 +312,49 @@ impl Store {
                 }
             }
         }
+    }
+}
+
+/// The lock a bundle import holds from start to end: an advisory lock on a file beside the
+/// store (`<store>-import`; not the store itself, whose locks belong to SQLite). Released, and
+/// the file removed, when dropped; a process that dies releases it with its files.
+struct ImportLock {
+    file: std::fs::File,
+    path: std::path::PathBuf,
+}
+
+impl ImportLock {
+    /// Takes the lock of the store at `store`, or `None` when another process holds it.
+    fn take(store: &std::path::Path) -> Result<Option<ImportLock>> {
+        let mut name = store.as_os_str().to_owned();
+        name.push("-import");
+        let path = std::path::PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| {
+                Error::store(format!(
+                    "cannot open the import lock '{}': {e}",
+                    path.display()
+                ))
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(ImportLock { file, path })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::store(format!(
+                "cannot take the import lock '{}': {e}",
+                path.display()
+            ))),
+        }
+    }
+}
+
+impl Drop for ImportLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
     }
 }
 

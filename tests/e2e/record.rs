@@ -483,3 +483,44 @@ fn a_damaged_store_refuses_changes_once_any_command_has_met_the_damage() {
     assert!(desk.ok(&["verify"]).starts_with("Verified: "));
     desk.claim(&["Iran wants Su-35 jets", "--quiet"]);
 }
+
+#[test]
+fn a_second_import_waits_its_turn_and_readers_leave_a_live_import_to_itself() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let path = desk.db.with_file_name("large-bundle.jsonl");
+    large_bundle(&path, 40_000);
+    let mut import = desk
+        .std_cmd(&["import", path.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    while claims_in(&desk) <= 2 {
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended first"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let other = desk.db.with_file_name("other.jsonl");
+    large_bundle(&other, 10);
+    let second = desk.run(&["import", other.to_str().unwrap()]);
+    let pending: i64 = desk
+        .raw()
+        .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
+        .unwrap();
+    if pending > 0 {
+        // Still running when the second one came: refused, and the report reads the store as
+        // it is without applying the other's batches for it.
+        assert_eq!(second.code, 3);
+        assert_eq!(
+            second.stderr,
+            "factdesk: another factdesk is importing a bundle into this store: try again when it \
+             is done\n"
+        );
+        desk.ok(&["report", "disputed"]);
+    }
+    assert!(import.wait().unwrap().success());
+    assert_eq!(claims_in(&desk), 40_002 + if pending > 0 { 0 } else { 10 });
+    assert!(desk.ok(&["verify"]).starts_with("Verified: "));
+}
