@@ -524,3 +524,29 @@ fn a_second_import_waits_its_turn_and_readers_leave_a_live_import_to_itself() {
     assert_eq!(claims_in(&desk), 40_002 + if pending > 0 { 0 } else { 10 });
     assert!(desk.ok(&["verify"]).starts_with("Verified: "));
 }
+
+#[test]
+fn times_beyond_year_9999_are_refused_not_compared_as_text() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    for args in [
+        &["report", "disputed", "--as-of", "+10000-01-01T00:00:00Z"][..],
+        &["history", "--since", "+10000-01-01T00:00:00Z"],
+    ] {
+        assert_eq!(
+            desk.fails(args, 1),
+            "factdesk: time '+10000-01-01T00:00:00Z' is out of range (years 0000 to 9999)"
+        );
+    }
+    let out = desk
+        .cmd(&["claim", "list"])
+        .env("FACTDESK_NOW", "garbage-time")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "factdesk: FACTDESK_NOW: malformed time 'garbage-time' (expected an RFC 3339 time like \
+         2024-09-07T12:00:00Z)\n"
+    );
+}
