@@ -81,7 +81,6 @@ use std::time::{Duration, Instant};
 
 use factdesk::store::{BUNDLE_VERSION, BundleHeader, EventContent, StoredEvent, event_hash};
 use rusqlite::{Connection, params};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The argument that turns this executable into the export floor.
