@@ -58,6 +58,8 @@
 //! - `FACTDESK_BENCH_CLAIMS`: claims in the file (default 1,000,000; e.g. 20000 for a quick run);
 //! - `FACTDESK_BENCH_BATCHES`: how many imports build the store (default 20);
 //! - `FACTDESK_BENCH_RUNS`: timed runs of each report (default 5);
+//! - `FACTDESK_BENCH_COLLEAGUE=0`: no colleague writing during the bundle import (to time the
+//!   import alone into an empty store, as before schema 5);
 //! - `FACTDESK_BENCH_DIR`: where the temporary directory holding the files and the stores is
 //!   made (default: the system temp dir); `FACTDESK_BENCH_KEEP=1` keeps it afterwards.
 
@@ -218,6 +220,7 @@ fn bench() -> BenchResult<()> {
     let claims = env_count("FACTDESK_BENCH_CLAIMS", 1_000_000)?.max(1);
     let batches = env_count("FACTDESK_BENCH_BATCHES", 20)?.clamp(1, claims);
     let runs = env_count("FACTDESK_BENCH_RUNS", 5)?.max(1);
+    let with_colleague = env_count("FACTDESK_BENCH_COLLEAGUE", 1)? != 0;
     let keep = keep_files();
     let dir = bench_dir("factdesk-history-bench-")?;
     let origin = dir.path().join("origin.db");
@@ -299,7 +302,13 @@ fn bench() -> BenchResult<()> {
     let started = Instant::now();
     let (import, read_to_end, adds) = std::thread::scope(|s| {
         let watcher = s.spawn(|| watch_read_to_end(&bundle, &stop));
-        let colleague = s.spawn(|| colleague_adds(&imported, &bundle, &stop));
+        let colleague = s.spawn(|| {
+            if with_colleague {
+                colleague_adds(&imported, &bundle, &stop)
+            } else {
+                Vec::new()
+            }
+        });
         let import = meter.run(cmd, dir.path());
         stop.store(true, Ordering::Relaxed);
         (
@@ -569,7 +578,9 @@ fn bench() -> BenchResult<()> {
     let mut walls: Vec<f64> = adds.iter().map(|a| a.wall.as_secs_f64()).collect();
     walls.sort_by(f64::total_cmp);
     let failed: Vec<&Add> = adds.iter().filter(|a| !a.ok).collect();
-    if walls.is_empty() {
+    if !with_colleague {
+        println!("No colleague wrote during the bundle import (FACTDESK_BENCH_COLLEAGUE=0).");
+    } else if walls.is_empty() {
         println!("The colleague's `claim add` never ran: the import process was not seen.");
     } else {
         println!(
@@ -687,12 +698,14 @@ fn bench() -> BenchResult<()> {
         secs(&small_import) / secs(&small_floor),
         verdict(secs(&small_import) < TARGET_SMALL_IMPORT_SECS)
     );
-    println!(
-        "Target: none of the colleague's claim adds during the import fails — {} of {}: {}",
-        failed.len(),
-        adds.len(),
-        verdict(failed.is_empty() && !adds.is_empty())
-    );
+    if with_colleague {
+        println!(
+            "Target: none of the colleague's claim adds during the import fails — {} of {}: {}",
+            failed.len(),
+            adds.len(),
+            verdict(failed.is_empty() && !adds.is_empty())
+        );
+    }
     println!(
         "Checked: the bundle's header is version {BUNDLE_VERSION} and its digest matches its \
          events; the floor's lines equal the bundle's; the imported store holds every bundle \
