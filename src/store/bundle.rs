@@ -237,6 +237,19 @@ impl Store {
             "{} of {} events, by {}",
             summary.events_added, summary.events_in_bundle, self.author
         );
+        if summary.events_added <= BATCH_EVENTS as u64 {
+            // One batch: applied straight from the staging file, in one transaction.
+            self.write(|tx| {
+                append_and_rebuild(
+                    tx,
+                    &format!(
+                        "SELECT seq, line, {EVENT_COLUMNS} FROM staging.events
+                          ORDER BY {CANONICAL_ORDER}"
+                    ),
+                )
+            })?;
+            return Ok(summary);
+        }
         self.write(|tx| {
             let busy: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM bundle_import)", [], |r| r.get(0))?;
@@ -365,11 +378,23 @@ pub const BATCH_EVENTS: i64 = 10_000;
 /// Applies the next batch of a pending bundle import: appends its events and rebuilds the
 /// records they touch; clears the import when nothing is left. Returns how many were appended.
 fn apply_pending_batch(tx: &Tx) -> Result<u64> {
+    let sql = format!(
+        "SELECT seq, line, {EVENT_COLUMNS} FROM bundle_pending ORDER BY seq LIMIT {BATCH_EVENTS}"
+    );
+    let (appended, last_seq) = append_and_rebuild(tx, &sql)?;
+    if let Some(last) = last_seq {
+        tx.execute("DELETE FROM bundle_pending WHERE seq <= ?1", [last])?;
+    }
+    tx.execute_batch("DELETE FROM bundle_import WHERE NOT EXISTS (SELECT 1 FROM bundle_pending)")?;
+    Ok(appended)
+}
+
+/// Appends the events `select` yields (`seq, line,` then [`EVENT_COLUMNS`]) and rebuilds the
+/// records they touch; returns how many were appended and the last `seq` read.
+fn append_and_rebuild(tx: &Tx, select: &str) -> Result<(u64, Option<i64>)> {
     let before: i64 = tx.query_row("SELECT coalesce(max(pk), 0) FROM events", [], |r| r.get(0))?;
-    let mut stmt = tx.prepare(&format!(
-        "SELECT seq, line, {EVENT_COLUMNS} FROM bundle_pending ORDER BY seq LIMIT ?1"
-    ))?;
-    let mut rows = stmt.query([BATCH_EVENTS])?;
+    let mut stmt = tx.prepare(select)?;
+    let mut rows = stmt.query([])?;
     let mut lines: Vec<u64> = Vec::new();
     let mut last_seq = None;
     while let Some(row) = rows.next()? {
@@ -382,9 +407,6 @@ fn apply_pending_batch(tx: &Tx) -> Result<u64> {
     }
     drop(rows);
     drop(stmt);
-    if let Some(last) = last_seq {
-        tx.execute("DELETE FROM bundle_pending WHERE seq <= ?1", [last])?;
-    }
     let line_of = |pk: i64| {
         usize::try_from(pk - before - 1)
             .ok()
@@ -392,8 +414,7 @@ fn apply_pending_batch(tx: &Tx) -> Result<u64> {
             .copied()
     };
     rebuild_records(tx, before, &line_of)?;
-    tx.execute_batch("DELETE FROM bundle_import WHERE NOT EXISTS (SELECT 1 FROM bundle_pending)")?;
-    Ok(lines.len() as u64)
+    Ok((lines.len() as u64, last_seq))
 }
 
 /// A private SQLite file, attached to the store's connection as `staging`, where a bundle's
@@ -1405,7 +1426,9 @@ mod tests {
             .with_author("bo")
             .with_clock(at(6))
         };
-        let bundle = bundle_of(&store_with_claims(30));
+        // More than a batch: a bundle that fits in one is applied in one transaction instead.
+        let claims = BATCH_EVENTS as usize + 5;
+        let bundle = bundle_of(&store_with_claims(claims));
         {
             // What a process killed right after moving the events into the store leaves.
             let mut store = open();
@@ -1418,11 +1441,15 @@ mod tests {
                 .conn()
                 .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
                 .unwrap();
-            assert_eq!(pending, 31);
+            assert_eq!(pending, claims as i64 + 1);
             assert!(store.claims(&Default::default()).unwrap().is_empty());
         }
         let store = open();
-        assert_eq!(store.claims(&Default::default()).unwrap().len(), 30);
+        let all = crate::store::ClaimFilter {
+            limit: None,
+            ..Default::default()
+        };
+        assert_eq!(store.claims(&all).unwrap().len(), claims);
         assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
     }
 
