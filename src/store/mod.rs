@@ -40,7 +40,8 @@ use crate::error::{Error, Result};
 use crate::model::{Logged, RecordKind};
 
 pub use bundle::{
-    BATCH_EVENTS, BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary, is_bundle_header,
+    BATCH_EVENTS, BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary,
+    ONE_TRANSACTION_EVENTS, is_bundle_header,
 };
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
