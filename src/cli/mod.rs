@@ -417,9 +417,7 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
     );
     ui.store_path = Some(ctx.db.clone());
     let result = run_on(cli.command, &ctx, ui);
-    if let Err(Error::Corrupt(what)) = &result
-        && !what.contains("was found damaged")
-    {
+    if let Err(Error::Corrupt(what)) = &result {
         crate::store::mark_damaged(&ctx.db, what);
     }
     result

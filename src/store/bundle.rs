@@ -6,10 +6,10 @@
 //! (attached as `staging`), reading the store without locking it: every event's values as the
 //! command line checks them ([`super::event_check`]), its hash, the digest and count, dates far
 //! ahead, the records it refers to, records created again with other content, and reviews by
-//! the proposer. It then moves the new events into `bundle_pending` in one short transaction,
-//! and applies them in batches ([`BATCH_EVENTS`]), each batch's events appended to the log and
-//! every record they touch rebuilt from that record's whole history, in the canonical order of
-//! [`super::replay`], in one transaction. A crash during the batches is finished by the next
+//! the proposer. Up to [`ONE_TRANSACTION_EVENTS`] new events are then applied in one
+//! transaction; more are moved into `bundle_pending` in one transaction and applied in batches
+//! ([`BATCH_EVENTS`]). Applying appends the events to the log and rebuilds every record they
+//! touch from that record's whole history, in the canonical order of [`super::replay`]. A crash during the batches is finished by the next
 //! open ([`Store::finish_interrupted_import`]). So importing is all or nothing, idempotent (a
 //! second import finds nothing new), order-independent (A's work into B and B's into A leave
 //! the same tables), and loses nothing (every event is kept; where two people changed the same
@@ -162,9 +162,9 @@ impl Store {
     /// was. A dry run checks everything and writes nothing.
     ///
     /// The whole bundle is checked first, into a private staging file, reading the store
-    /// without locking it; its new events then move into the store in one short transaction,
-    /// and are applied in batches of [`BATCH_EVENTS`], each one transaction, so colleagues can
-    /// write in between. If the process dies during the batches, the next factdesk to open the
+    /// without locking it; up to [`ONE_TRANSACTION_EVENTS`] new events are then applied in one
+    /// transaction, and more move into the store in one transaction and are applied in batches
+    /// of [`BATCH_EVENTS`], each one transaction, so colleagues can write in between. If the process dies during the batches, the next factdesk to open the
     /// store finishes them ([`Store::finish_interrupted_import`]).
     pub fn import_bundle(
         &mut self,

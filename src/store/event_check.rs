@@ -19,7 +19,6 @@
 
 use serde_json::{Map, Value};
 
-use super::SETTINGS;
 use super::replay::{StoredEvent, is_known_action, known_actions};
 use crate::error::Error;
 use crate::model::{
@@ -453,31 +452,21 @@ fn person(name: &str) -> Check {
     Ok(())
 }
 
-/// A setting key `config set` knows (as team.rs refuses other keys).
+/// A setting this factdesk knows (`config set`'s own check).
 fn setting_key(key: &str) -> Check {
-    if !SETTINGS.iter().any(|(k, _, _)| *k == key) {
-        let known: Vec<&str> = SETTINGS.iter().map(|(k, _, _)| *k).collect();
-        return Err(format!(
-            "unknown setting '{}' (known: {})",
-            shown(key),
-            known.join(", ")
-        ));
-    }
-    Ok(())
+    super::team::check_setting_key(key).map_err(|e| e.to_string())
 }
 
-/// A setting's value as stored. team.rs validates `config set` with its private
-/// `clean_setting`, which treats every setting as true or false, accepts true/yes/on/1 and
-/// false/no/off/0 in any case, and stores exactly `true` or `false`; this replicates that rule
-/// for the stored value (and its message), without editing team.rs.
+/// A setting's value as stored: what `config set` stores, exactly (it takes `yes` or `ON` from
+/// a person, but writes `true`).
 fn setting_value(key: &str, value: &str) -> Check {
-    if value != "true" && value != "false" {
-        return Err(format!(
+    match super::team::clean_setting(key, value) {
+        Ok(stored) if stored == value => Ok(()),
+        _ => Err(format!(
             "setting '{key}' is true or false, not '{}'",
             shown(value)
-        ));
+        )),
     }
-    Ok(())
 }
 
 /// Text the store leaves out when blank (`optional_text`): present means not blank.

@@ -95,13 +95,11 @@ pub(crate) fn next_event_time(wall: &str, latest: Option<&str>) -> String {
             .ok()
             .map(|t| t.with_timezone(&chrono::Utc))
     };
-    match (latest.and_then(parse), parse(wall)) {
-        (Some(latest), Some(now)) if latest >= now => (latest + chrono::Duration::milliseconds(1))
-            .format(STORED_TIME)
-            .to_string(),
-        (Some(latest), None) => (latest + chrono::Duration::milliseconds(1))
-            .format(STORED_TIME)
-            .to_string(),
+    match latest.and_then(parse) {
+        Some(latest) if parse(wall).is_none_or(|now| latest >= now) => (latest
+            + chrono::Duration::milliseconds(1))
+        .format(STORED_TIME)
+        .to_string(),
         _ => wall.to_string(),
     }
 }
@@ -134,10 +132,18 @@ pub fn damage_marker(path: &Path) -> std::path::PathBuf {
     std::path::PathBuf::from(name)
 }
 
-/// Records that the store at `path` was found damaged (see [`damage_marker`]); best effort: a
-/// store on a read-only disk is refused by the damage itself.
+/// Records that the store at `path` was found damaged (see [`damage_marker`]), keeping the
+/// first finding when it is already marked; best effort: a store on a read-only disk is
+/// refused by the damage itself.
 pub fn mark_damaged(path: &Path, what: &str) {
-    let _ = std::fs::write(damage_marker(path), format!("{what}\n"));
+    use std::io::Write;
+    let created = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(damage_marker(path));
+    if let Ok(mut marker) = created {
+        let _ = writeln!(marker, "{what}");
+    }
 }
 
 /// An open factdesk store, with the person whose changes it records.

@@ -22,7 +22,8 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[(
 /// The setting that turns on review before a verdict stands.
 pub const REVIEW_REQUIRED: &str = "review.required";
 
-fn clean_setting(key: &str, value: &str) -> Result<String> {
+/// Refuses a setting this factdesk does not know, naming the known ones.
+pub(crate) fn check_setting_key(key: &str) -> Result<()> {
     if !SETTINGS.iter().any(|(k, _, _)| *k == key) {
         let known: Vec<&str> = SETTINGS.iter().map(|(k, _, _)| *k).collect();
         return Err(Error::invalid(format!(
@@ -30,6 +31,12 @@ fn clean_setting(key: &str, value: &str) -> Result<String> {
             known.join(", ")
         )));
     }
+    Ok(())
+}
+
+/// A setting's value as stored (`true` or `false`), from any of the ways a person writes it.
+pub(crate) fn clean_setting(key: &str, value: &str) -> Result<String> {
+    check_setting_key(key)?;
     match value.trim().to_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok("true".into()),
         "false" | "no" | "off" | "0" => Ok("false".into()),

@@ -379,26 +379,33 @@ fn killing_a_bundle_import_between_batches_is_finished_by_the_next_command() {
     assert!(desk.ok(&["verify"]).starts_with("Verified: 40"));
 }
 
-#[test]
-fn a_colleague_can_log_claims_while_a_long_bundle_import_runs() {
-    let desk = Desk::new();
-    Seed::log(&desk);
+/// Starts importing a bundle of `claims` claims and returns once it applies its batches (the
+/// store holds claims beyond the seed's two).
+fn import_applying_batches(desk: &Desk, claims: usize) -> std::process::Child {
     let path = desk.db.with_file_name("large-bundle.jsonl");
-    large_bundle(&path, 40_000);
+    large_bundle(&path, claims);
     let mut import = desk
         .std_cmd(&["import", path.to_str().unwrap()])
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    // Once the import has started applying its batches, bo logs claims meanwhile: each must
-    // get the lock within factdesk's busy timeout.
-    while claims_in(&desk) <= 2 {
+    while claims_in(desk) <= 2 {
         assert!(
             import.try_wait().unwrap().is_none(),
             "the import ended first"
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+    import
+}
+
+#[test]
+fn a_colleague_can_log_claims_while_a_long_bundle_import_runs() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    // Once the import has started applying its batches, bo logs claims meanwhile: each must
+    // get the lock within factdesk's busy timeout.
+    let mut import = import_applying_batches(&desk, 40_000);
     let mut logged = 0;
     while import.try_wait().unwrap().is_none() {
         let out = desk
@@ -488,20 +495,7 @@ fn a_damaged_store_refuses_changes_once_any_command_has_met_the_damage() {
 fn a_second_import_waits_its_turn_and_readers_leave_a_live_import_to_itself() {
     let desk = Desk::new();
     Seed::log(&desk);
-    let path = desk.db.with_file_name("large-bundle.jsonl");
-    large_bundle(&path, 40_000);
-    let mut import = desk
-        .std_cmd(&["import", path.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    while claims_in(&desk) <= 2 {
-        assert!(
-            import.try_wait().unwrap().is_none(),
-            "the import ended first"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let mut import = import_applying_batches(&desk, 40_000);
     let other = desk.db.with_file_name("other.jsonl");
     large_bundle(&other, 10);
     let second = desk.run(&["import", other.to_str().unwrap()]);
