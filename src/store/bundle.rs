@@ -173,7 +173,7 @@ impl Store {
     ) -> Result<BundleSummary> {
         // One import at a time: it holds the store's import lock from start to end, which is
         // also how others know it is alive (and leave its batches to it).
-        let _lock = match self.path.as_deref() {
+        let lock = match self.path.as_deref() {
             Some(path) => Some(ImportLock::take(path)?.ok_or_else(|| {
                 Error::store(
                     "another factdesk is importing a bundle into this store: try again when it \
@@ -192,7 +192,15 @@ impl Store {
                 super::import::IMPORT_CACHE_KIB,
             )?;
         }
-        let result = self.import_staged(input, options);
+        let staging_path = match &lock {
+            Some(lock) => lock.staging.clone(),
+            None => std::env::temp_dir().join(format!(
+                "factdesk-bundle-{}-{}.db",
+                std::process::id(),
+                super::new_id()
+            )),
+        };
+        let result = self.import_staged(input, options, staging_path);
         for schema in ["main", "temp"] {
             self.conn()
                 .pragma_update(Some(schema), "cache_size", -2000)?;
@@ -204,8 +212,9 @@ impl Store {
         &mut self,
         input: &mut dyn BufRead,
         options: BundleOptions,
+        staging_path: std::path::PathBuf,
     ) -> Result<BundleSummary> {
-        let staging = Staging::attach(self.conn())?;
+        let staging = Staging::attach(self.conn(), staging_path)?;
         let result = self.import_through(input, options);
         staging.detach(self.conn())?;
         let summary = result?;
@@ -284,9 +293,14 @@ impl Store {
                 .query_row("SELECT EXISTS (SELECT 1 FROM bundle_import)", [], |r| {
                     r.get(0)
                 })?;
-        if !pending || self.as_of.is_some() {
+        let stale_staging = self
+            .path
+            .as_deref()
+            .is_some_and(|path| ImportLock::staging_of(path).exists());
+        if !(pending || stale_staging) || self.as_of.is_some() {
             return Ok(0);
         }
+        // Taking the lock also removes what a killed import left in its staging file.
         let _lock = match self.path.as_deref() {
             Some(path) => match ImportLock::take(path)? {
                 Some(lock) => Some(lock),
@@ -330,18 +344,31 @@ impl Store {
 
 /// The lock a bundle import holds from start to end: an advisory lock on a file beside the
 /// store (`<store>-import`; not the store itself, whose locks belong to SQLite). Released, and
-/// the file removed, when dropped; a process that dies releases it with its files.
+/// the file removed, when dropped; a process that dies releases it with its files. The holder
+/// alone owns the staging file beside it (`<store>-import-staging`), so whoever takes the lock
+/// removes a staging file left by an import that was killed.
 struct ImportLock {
     file: std::fs::File,
     path: std::path::PathBuf,
+    staging: std::path::PathBuf,
 }
 
 impl ImportLock {
+    /// The file beside `store` with `suffix` appended to its name.
+    fn beside(store: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+        let mut name = store.as_os_str().to_owned();
+        name.push(suffix);
+        std::path::PathBuf::from(name)
+    }
+
+    /// Where the import into the store at `store` stages its bundle.
+    fn staging_of(store: &std::path::Path) -> std::path::PathBuf {
+        Self::beside(store, "-import-staging")
+    }
+
     /// Takes the lock of the store at `store`, or `None` when another process holds it.
     fn take(store: &std::path::Path) -> Result<Option<ImportLock>> {
-        let mut name = store.as_os_str().to_owned();
-        name.push("-import");
-        let path = std::path::PathBuf::from(name);
+        let path = Self::beside(store, "-import");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -354,7 +381,24 @@ impl ImportLock {
                 ))
             })?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(ImportLock { file, path })),
+            Ok(()) => {
+                let staging = Self::staging_of(store);
+                match std::fs::remove_file(&staging) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(Error::store(format!(
+                            "cannot remove the staging file '{}' a killed import left: {e}",
+                            staging.display()
+                        )));
+                    }
+                }
+                Ok(Some(ImportLock {
+                    file,
+                    path,
+                    staging,
+                }))
+            }
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::store(format!(
                 "cannot take the import lock '{}': {e}",
@@ -366,6 +410,7 @@ impl ImportLock {
 
 impl Drop for ImportLock {
     fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.staging);
         let _ = std::fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
@@ -423,18 +468,14 @@ fn append_and_rebuild(tx: &Tx, select: &str) -> Result<(u64, Option<i64>)> {
 }
 
 /// A private SQLite file, attached to the store's connection as `staging`, where a bundle's
-/// new events wait while they are checked. It is deleted when the import ends, however it ends.
+/// new events wait while they are checked. It is deleted when the import ends, however it ends
+/// (when the process is killed, by the next one to take the import lock).
 struct Staging {
     path: std::path::PathBuf,
 }
 
 impl Staging {
-    fn attach(conn: &rusqlite::Connection) -> Result<Staging> {
-        let path = std::env::temp_dir().join(format!(
-            "factdesk-bundle-{}-{}.db",
-            std::process::id(),
-            super::new_id()
-        ));
+    fn attach(conn: &rusqlite::Connection, path: std::path::PathBuf) -> Result<Staging> {
         let staging = Staging { path };
         conn.execute(
             "ATTACH DATABASE ?1 AS staging",
@@ -1437,11 +1478,13 @@ mod tests {
         {
             // What a process killed right after moving the events into the store leaves.
             let mut store = open();
-            let staging = Staging::attach(store.conn()).unwrap();
+            let staging = Staging::attach(store.conn(), ImportLock::staging_of(&path)).unwrap();
             store
                 .import_through(&mut &bundle[..], BundleOptions::default())
                 .unwrap();
             staging.detach(store.conn()).unwrap();
+            // A killed process leaves its staging file behind too.
+            std::fs::write(ImportLock::staging_of(&path), b"staged events").unwrap();
             let pending: i64 = store
                 .conn()
                 .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
@@ -1456,6 +1499,7 @@ mod tests {
         };
         assert_eq!(store.claims(&all).unwrap().len(), claims);
         assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
+        assert!(!ImportLock::staging_of(&path).exists());
     }
 
     /// A fingerprint with its claim lists sorted by time, then id.

@@ -307,8 +307,11 @@ fn kill_import_when(desk: &Desk, claims: usize, ready: impl Fn(&Desk) -> bool) {
     use std::time::{Duration, Instant};
     let path = desk.db.with_file_name("large-bundle.jsonl");
     large_bundle(&path, claims);
+    let tmp = desk.db.with_file_name("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
     let mut child = desk
         .std_cmd(&["import", path.to_str().unwrap()])
+        .env("TMPDIR", &tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -351,6 +354,27 @@ fn killing_a_bundle_import_before_its_events_reach_the_store_leaves_it_as_it_was
         assert_eq!(claims_in(&desk), 2);
     }
     assert!(desk.ok(&["verify"]).starts_with("Verified: "));
+    assert_no_import_leftovers(&desk);
+}
+
+/// Asserts that no import left a file behind: its lock and its staging file are gone, and
+/// nothing is left in the temporary directory [`kill_import_when`] gave it.
+fn assert_no_import_leftovers(desk: &Desk) {
+    let tmp = desk.db.with_file_name("tmp");
+    let left: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left in {}: {left:?}", tmp.display());
+    for suffix in ["-import", "-import-staging"] {
+        let mut name = desk.db.as_os_str().to_owned();
+        name.push(suffix);
+        assert!(
+            !std::path::Path::new(&name).exists(),
+            "{} was left behind",
+            std::path::Path::new(&name).display()
+        );
+    }
 }
 
 #[test]
@@ -377,6 +401,7 @@ fn killing_a_bundle_import_between_batches_is_finished_by_the_next_command() {
         .unwrap();
     assert_eq!(left, 0);
     assert!(desk.ok(&["verify"]).starts_with("Verified: 40"));
+    assert_no_import_leftovers(&desk);
 }
 
 /// Starts importing a bundle of `claims` claims and returns once it applies its batches (the
