@@ -7,9 +7,10 @@
 //! command line checks them ([`super::event_check`]), its hash, the digest and count, dates far
 //! ahead, the records it refers to, records created again with other content, and reviews by
 //! the proposer. Up to [`ONE_TRANSACTION_EVENTS`] new events are then applied in one
-//! transaction; more are moved into `bundle_pending` in one transaction and applied in batches
-//! ([`BATCH_EVENTS`]). Applying appends the events to the log and rebuilds every record they
-//! touch from that record's whole history, in the canonical order of [`super::replay`]. A crash during the batches is finished by the next
+//! transaction; more are applied from the staging file in batches ([`BATCH_EVENTS`]), each one
+//! transaction, once the import is recorded in `bundle_import`. Applying appends the events to
+//! the log and rebuilds every record they touch from that record's whole history, in the
+//! canonical order of [`super::replay`]. A crash during the batches is finished by the next
 //! open ([`Store::finish_interrupted_import`]). So importing is all or nothing, idempotent (a
 //! second import finds nothing new), order-independent (A's work into B and B's into A leave
 //! the same tables), and loses nothing (every event is kept; where two people changed the same
@@ -163,9 +164,10 @@ impl Store {
     ///
     /// The whole bundle is checked first, into a private staging file, reading the store
     /// without locking it; up to [`ONE_TRANSACTION_EVENTS`] new events are then applied in one
-    /// transaction, and more move into the store in one transaction and are applied in batches
-    /// of [`BATCH_EVENTS`], each one transaction, so colleagues can write in between. If the process dies during the batches, the next factdesk to open the
-    /// store finishes them ([`Store::finish_interrupted_import`]).
+    /// transaction. More are applied straight from the staging file in batches of
+    /// [`BATCH_EVENTS`], each one transaction, so colleagues can write in between; if the
+    /// process dies during the batches, the next factdesk to open the store finishes them
+    /// ([`Store::finish_interrupted_import`]).
     pub fn import_bundle(
         &mut self,
         input: &mut dyn BufRead,
@@ -182,7 +184,22 @@ impl Store {
             })?),
             None => None,
         };
+        // An import cut short is finished first; what is left in the staging file is stale.
         self.apply_pending()?;
+        let staging = match &lock {
+            Some(lock) => {
+                lock.remove_staging()?;
+                Staging::create(self.conn(), lock.staging.clone(), false)?
+            }
+            None => {
+                let path = std::env::temp_dir().join(format!(
+                    "factdesk-bundle-{}-{}.db",
+                    std::process::id(),
+                    super::new_id()
+                ));
+                Staging::create(self.conn(), path, true)?
+            }
+        };
         // Like a bulk import, a large bundle inserts random UUIDs into several indexes, and its
         // bookkeeping tables live in the temporary database: give both a large page cache.
         for schema in ["main", "temp"] {
@@ -192,60 +209,27 @@ impl Store {
                 super::import::IMPORT_CACHE_KIB,
             )?;
         }
-        let staging_path = match &lock {
-            Some(lock) => lock.staging.clone(),
-            None => std::env::temp_dir().join(format!(
-                "factdesk-bundle-{}-{}.db",
-                std::process::id(),
-                super::new_id()
-            )),
-        };
-        let result = self.import_staged(input, options, staging_path);
+        let result = self.import_staged(input, options, &staging);
         for schema in ["main", "temp"] {
             self.conn()
                 .pragma_update(Some(schema), "cache_size", -2000)?;
         }
+        staging.detach(self.conn())?;
         result
     }
 
+    /// Checks and stages the bundle, then applies its new events (not on a dry run): in one
+    /// transaction when they are few, else in batches straight from the staging file.
     fn import_staged(
         &mut self,
         input: &mut dyn BufRead,
         options: BundleOptions,
-        staging_path: std::path::PathBuf,
+        staging: &Staging,
     ) -> Result<BundleSummary> {
-        let staging = Staging::attach(self.conn(), staging_path)?;
-        let result = self.import_through(input, options);
-        staging.detach(self.conn())?;
-        let summary = result?;
-        if !options.dry_run {
-            self.apply_pending()?;
-        }
-        Ok(summary)
-    }
-
-    /// Checks and stages the bundle, then moves its new events into the store (not on a dry
-    /// run); the caller applies them.
-    fn import_through(
-        &mut self,
-        input: &mut dyn BufRead,
-        options: BundleOptions,
-    ) -> Result<BundleSummary> {
-        let wall = self.clock.now();
-        let summary = {
-            let read = self.conn().unchecked_transaction()?;
-            let summary = stage_lines(&read, input, &wall, options.accept_future)?;
-            check_staged(&read)?;
-            read.commit()?;
-            summary
-        };
+        let summary = self.stage(input, options)?;
         if options.dry_run || summary.events_added == 0 {
             return Ok(summary);
         }
-        let name = format!(
-            "{} of {} events, by {}",
-            summary.events_added, summary.events_in_bundle, self.author
-        );
         if summary.events_added <= ONE_TRANSACTION_EVENTS {
             // Small enough for one transaction, straight from the staging file.
             self.write(|tx| {
@@ -259,6 +243,40 @@ impl Store {
             })?;
             return Ok(summary);
         }
+        self.begin_batches(&summary, staging)?;
+        self.apply_batches(PendingEvents::Staged)?;
+        Ok(summary)
+    }
+
+    /// Reads and checks the whole bundle into the staging file, reading the store without
+    /// locking it.
+    fn stage(&mut self, input: &mut dyn BufRead, options: BundleOptions) -> Result<BundleSummary> {
+        let wall = self.clock.now();
+        let read = self.conn().unchecked_transaction()?;
+        let summary = stage_lines(&read, input, &wall, options.accept_future)?;
+        check_staged(&read)?;
+        read.commit()?;
+        Ok(summary)
+    }
+
+    /// Puts the staged events in the order they are applied and makes them durable, then
+    /// records the import in the store (`bundle_import`): from that commit on, the import will
+    /// be finished, by this process or — if it dies — by the next one to open the store.
+    fn begin_batches(&mut self, summary: &BundleSummary, staging: &Staging) -> Result<()> {
+        // Written to the staging file only, so the store is not locked meanwhile.
+        self.conn().execute_batch(&format!(
+            "BEGIN;
+             CREATE TABLE staging.ordered (seq INTEGER PRIMARY KEY, line INTEGER NOT NULL,
+                 {EVENT_COLUMNS_DECLARED});
+             INSERT INTO staging.ordered (line, {EVENT_COLUMNS})
+                 SELECT line, {EVENT_COLUMNS} FROM staging.events ORDER BY {CANONICAL_ORDER};
+             COMMIT;"
+        ))?;
+        staging.sync()?;
+        let name = format!(
+            "{} of {} events, by {}",
+            summary.events_added, summary.events_in_bundle, self.author
+        );
         self.write(|tx| {
             let busy: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM bundle_import)", [], |r| r.get(0))?;
@@ -267,26 +285,20 @@ impl Store {
                     "another bundle import is being applied to this store: try again when it is done",
                 ));
             }
-            tx.execute_batch(&format!(
-                "INSERT INTO bundle_pending (line, id, at, author, action, record_kind,
-                                             record_id, change, hash)
-                     SELECT line, id, at, author, action, record_kind, record_id, change, hash
-                       FROM staging.events ORDER BY {CANONICAL_ORDER};"
-            ))?;
             tx.execute(
                 "INSERT INTO bundle_import (id, name, events, started_at, started_by)
-                 VALUES (1, ?1, ?2, ?3, ?4)",
-                rusqlite::params![name, summary.events_added as i64, tx.written_at, tx.author],
+                 VALUES (1, ?1, (SELECT count(*) FROM staging.ordered), ?2, ?3)",
+                rusqlite::params![name, tx.written_at, tx.author],
             )?;
             Ok(())
-        })?;
-        Ok(summary)
+        })
     }
 
     /// Finishes a bundle import whose process died during its batches (its import lock is
-    /// free, its events still pending); returns how many events it appended. Every open of a
-    /// store file calls it, so an import cut short is finished before anything else reads or
-    /// writes the store. An import still under way in another process is left to it.
+    /// free, its events still pending), and removes the staging file of an import killed
+    /// before its batches began; returns how many events it appended. Every open of a store
+    /// file calls it, so an import cut short is finished before anything else reads or writes
+    /// the store. An import still under way in another process is left to it.
     pub fn finish_interrupted_import(&mut self) -> Result<u64> {
         let pending: bool =
             self.conn()
@@ -300,7 +312,7 @@ impl Store {
         if !(pending || stale_staging) || self.as_of.is_some() {
             return Ok(0);
         }
-        // Taking the lock also removes what a killed import left in its staging file.
+        // Dropping the lock at the end removes the staging file.
         let _lock = match self.path.as_deref() {
             Some(path) => match ImportLock::take(path)? {
                 Some(lock) => Some(lock),
@@ -311,19 +323,76 @@ impl Store {
         self.apply_pending()
     }
 
-    /// Applies the pending events of a bundle import, in batches, holding its lock.
+    /// Applies the pending events of a bundle import cut short, if any (the caller holds its
+    /// lock): from `bundle_pending` if an earlier factdesk (schema 5) began it, else from the
+    /// staging file beside the store.
     fn apply_pending(&mut self) -> Result<u64> {
+        let events: Option<i64> = self
+            .conn()
+            .query_row("SELECT events FROM bundle_import", [], |r| r.get(0))
+            .optional()?;
+        let Some(events) = events else {
+            return Ok(0);
+        };
+        if self.as_of.is_some() {
+            return Ok(0);
+        }
+        let legacy: bool =
+            self.conn()
+                .query_row("SELECT EXISTS (SELECT 1 FROM bundle_pending)", [], |r| {
+                    r.get(0)
+                })?;
+        if legacy {
+            return self.apply_batches(PendingEvents::Legacy);
+        }
+        let staging = self
+            .path
+            .as_deref()
+            .map(|path| Staging::open(self.conn(), ImportLock::staging_of(path), events))
+            .transpose();
+        match staging {
+            Ok(Some(staging)) => {
+                let result = self.apply_batches(PendingEvents::Staged);
+                staging.detach(self.conn())?;
+                result
+            }
+            Ok(None) | Err(_) => {
+                let applied: i64 = self.conn().query_row(
+                    "SELECT applied_through FROM bundle_import",
+                    [],
+                    |r| r.get(0),
+                )?;
+                self.write(|tx| {
+                    tx.execute_batch("DELETE FROM bundle_import")?;
+                    Ok(())
+                })?;
+                let reason = match staging {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "it was not staged in a file".to_string(),
+                };
+                Err(Error::store(format!(
+                    "a bundle import cut short cannot be finished ({reason}): {applied} of its \
+                     {events} events were imported and the rest were not (the store is \
+                     consistent: import the bundle again)"
+                )))
+            }
+        }
+    }
+
+    /// Applies the pending events of a bundle import in batches, each one transaction, until
+    /// none is left; returns how many were appended.
+    fn apply_batches(&mut self, pending: PendingEvents) -> Result<u64> {
         let mut appended = 0;
         loop {
-            let pending: bool =
+            let importing: bool =
                 self.conn()
                     .query_row("SELECT EXISTS (SELECT 1 FROM bundle_import)", [], |r| {
                         r.get(0)
                     })?;
-            if !pending || self.as_of.is_some() {
+            if !importing {
                 return Ok(appended);
             }
-            match self.write(apply_pending_batch) {
+            match self.write(|tx| apply_pending_batch(tx, pending)) {
                 Ok(count) => appended += count,
                 Err(e) => {
                     // Nothing a check missed may leave the store retrying forever: the events
@@ -342,11 +411,24 @@ impl Store {
     }
 }
 
+/// The declared columns of a staged event: [`EVENT_COLUMNS`] with their types.
+const EVENT_COLUMNS_DECLARED: &str = "id TEXT NOT NULL, at TEXT NOT NULL, author TEXT NOT NULL,
+    action TEXT NOT NULL, record_kind TEXT NOT NULL, record_id TEXT NOT NULL,
+    change TEXT NOT NULL, hash TEXT NOT NULL";
+
+/// Where the pending events of a bundle import wait.
+#[derive(Debug, Clone, Copy)]
+enum PendingEvents {
+    /// In the staging file (`staging.ordered`), after `bundle_import.applied_through`.
+    Staged,
+    /// In `bundle_pending`, where factdesk put them before schema version 6.
+    Legacy,
+}
+
 /// The lock a bundle import holds from start to end: an advisory lock on a file beside the
 /// store (`<store>-import`; not the store itself, whose locks belong to SQLite). Released, and
 /// the file removed, when dropped; a process that dies releases it with its files. The holder
-/// alone owns the staging file beside it (`<store>-import-staging`), so whoever takes the lock
-/// removes a staging file left by an import that was killed.
+/// alone owns the staging file beside it (`<store>-import-staging`), and removes it when done.
 struct ImportLock {
     file: std::fs::File,
     path: std::path::PathBuf,
@@ -381,28 +463,27 @@ impl ImportLock {
                 ))
             })?;
         match file.try_lock() {
-            Ok(()) => {
-                let staging = Self::staging_of(store);
-                match std::fs::remove_file(&staging) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(Error::store(format!(
-                            "cannot remove the staging file '{}' a killed import left: {e}",
-                            staging.display()
-                        )));
-                    }
-                }
-                Ok(Some(ImportLock {
-                    file,
-                    path,
-                    staging,
-                }))
-            }
+            Ok(()) => Ok(Some(ImportLock {
+                file,
+                path,
+                staging: Self::staging_of(store),
+            })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::store(format!(
                 "cannot take the import lock '{}': {e}",
                 path.display()
+            ))),
+        }
+    }
+
+    /// Removes the staging file an import that was killed left behind.
+    fn remove_staging(&self) -> Result<()> {
+        match std::fs::remove_file(&self.staging) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::store(format!(
+                "cannot remove the staging file '{}' a killed import left: {e}",
+                self.staging.display()
             ))),
         }
     }
@@ -422,21 +503,47 @@ pub const BATCH_EVENTS: i64 = 10_000;
 
 /// A bundle of at most this many new events (a day's work, or a week's) is applied in one
 /// transaction straight from the staging file: about 3 s of holding the lock on a store of a
-/// million events, cheaper than moving it through `bundle_pending` in batches.
+/// million events, cheaper than applying it in batches.
 pub const ONE_TRANSACTION_EVENTS: u64 = 30_000;
 
 /// Applies the next batch of a pending bundle import: appends its events and rebuilds the
 /// records they touch; clears the import when nothing is left. Returns how many were appended.
-fn apply_pending_batch(tx: &Tx) -> Result<u64> {
-    let sql = format!(
-        "SELECT seq, line, {EVENT_COLUMNS} FROM bundle_pending ORDER BY seq LIMIT {BATCH_EVENTS}"
-    );
-    let (appended, last_seq) = append_and_rebuild(tx, &sql)?;
-    if let Some(last) = last_seq {
-        tx.execute("DELETE FROM bundle_pending WHERE seq <= ?1", [last])?;
+fn apply_pending_batch(tx: &Tx, pending: PendingEvents) -> Result<u64> {
+    match pending {
+        PendingEvents::Legacy => {
+            let sql = format!(
+                "SELECT seq, line, {EVENT_COLUMNS} FROM bundle_pending
+                  ORDER BY seq LIMIT {BATCH_EVENTS}"
+            );
+            let (appended, last_seq) = append_and_rebuild(tx, &sql)?;
+            if let Some(last) = last_seq {
+                tx.execute("DELETE FROM bundle_pending WHERE seq <= ?1", [last])?;
+            }
+            tx.execute_batch(
+                "DELETE FROM bundle_import WHERE NOT EXISTS (SELECT 1 FROM bundle_pending)",
+            )?;
+            Ok(appended)
+        }
+        PendingEvents::Staged => {
+            let (applied, events): (i64, i64) = tx.query_row(
+                "SELECT applied_through, events FROM bundle_import",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let sql = format!(
+                "SELECT seq, line, {EVENT_COLUMNS} FROM staging.ordered
+                  WHERE seq > {applied} ORDER BY seq LIMIT {BATCH_EVENTS}"
+            );
+            let (appended, last_seq) = append_and_rebuild(tx, &sql)?;
+            match last_seq {
+                Some(last) if last < events => {
+                    tx.execute("UPDATE bundle_import SET applied_through = ?1", [last])?;
+                }
+                _ => tx.execute_batch("DELETE FROM bundle_import")?,
+            }
+            Ok(appended)
+        }
     }
-    tx.execute_batch("DELETE FROM bundle_import WHERE NOT EXISTS (SELECT 1 FROM bundle_pending)")?;
-    Ok(appended)
 }
 
 /// Appends the events `select` yields (`seq, line,` then [`EVENT_COLUMNS`]) and rebuilds the
@@ -468,15 +575,25 @@ fn append_and_rebuild(tx: &Tx, select: &str) -> Result<(u64, Option<i64>)> {
 }
 
 /// A private SQLite file, attached to the store's connection as `staging`, where a bundle's
-/// new events wait while they are checked. It is deleted when the import ends, however it ends
-/// (when the process is killed, by the next one to take the import lock).
+/// new events wait while they are checked, and — for a large bundle — while they are applied in
+/// batches. The import lock's holder removes it ([`ImportLock`]); a store with no file (in
+/// memory) stages in the temporary directory, and the file goes when the import ends.
 struct Staging {
     path: std::path::PathBuf,
+    remove_on_drop: bool,
 }
 
 impl Staging {
-    fn attach(conn: &rusqlite::Connection, path: std::path::PathBuf) -> Result<Staging> {
-        let staging = Staging { path };
+    /// Creates the staging file at `path` (which must not exist) and attaches it.
+    fn create(
+        conn: &rusqlite::Connection,
+        path: std::path::PathBuf,
+        remove_on_drop: bool,
+    ) -> Result<Staging> {
+        let staging = Staging {
+            path,
+            remove_on_drop,
+        };
         conn.execute(
             "ATTACH DATABASE ?1 AS staging",
             [staging.path.to_string_lossy()],
@@ -494,6 +611,50 @@ impl Staging {
         Ok(staging)
     }
 
+    /// Attaches the staging file an import cut short left at `path`, after checking that it
+    /// holds the `events` the import was to apply, in order.
+    fn open(conn: &rusqlite::Connection, path: std::path::PathBuf, events: i64) -> Result<Staging> {
+        if !path.exists() {
+            return Err(Error::store(format!(
+                "its staging file '{}' is gone",
+                path.display()
+            )));
+        }
+        conn.execute("ATTACH DATABASE ?1 AS staging", [path.to_string_lossy()])?;
+        let staging = Staging {
+            path,
+            remove_on_drop: false,
+        };
+        let staged = conn
+            .query_row(
+                "SELECT count(*), coalesce(max(seq), 0) FROM staging.ordered",
+                [],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .map_err(|e| e.to_string());
+        if staged != Ok((events, events)) {
+            let _ = conn.execute_batch("DETACH DATABASE staging");
+            return Err(Error::store(format!(
+                "its staging file '{}' does not hold its {events} events",
+                staging.path.display()
+            )));
+        }
+        Ok(staging)
+    }
+
+    /// Makes what was written to the staging file durable (it is written without a journal or
+    /// syncs, for speed), so that a crash after the import is recorded cannot lose it.
+    fn sync(&self) -> Result<()> {
+        std::fs::File::open(&self.path)
+            .and_then(|file| file.sync_all())
+            .map_err(|e| {
+                Error::store(format!(
+                    "cannot sync the staging file '{}': {e}",
+                    self.path.display()
+                ))
+            })
+    }
+
     fn detach(self, conn: &rusqlite::Connection) -> Result<()> {
         conn.execute_batch("DETACH DATABASE staging")?;
         Ok(())
@@ -502,7 +663,9 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if self.remove_on_drop {
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -1458,51 +1621,148 @@ mod tests {
         assert_eq!(into.verify().unwrap().problems, Vec::<String>::new());
     }
 
-    #[test]
-    fn an_import_cut_short_after_its_events_were_staged_is_finished_by_the_next_open() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("desk.db");
-        let open = || {
-            Store::open(
-                &path,
-                super::super::OpenMode::CreateIfMissing,
-                super::super::NetworkFs::Allow,
-            )
-            .unwrap()
-            .with_author("bo")
-            .with_clock(at(6))
-        };
+    /// Opens the store file at `path` as bo would.
+    fn open_file(path: &std::path::Path) -> Result<Store> {
+        Ok(Store::open(
+            path,
+            super::super::OpenMode::CreateIfMissing,
+            super::super::NetworkFs::Allow,
+        )?
+        .with_author("bo")
+        .with_clock(at(6)))
+    }
+
+    /// Leaves at `path` what a process killed after its bundle import's first batch leaves:
+    /// the import recorded in the store, some of its events applied, the rest in the staging
+    /// file. Returns how many claims the bundle holds.
+    fn store_cut_short_after_first_batch(path: &std::path::Path) -> usize {
         // Too large for one transaction: a smaller bundle is applied in one instead.
         let claims = ONE_TRANSACTION_EVENTS as usize + 5;
         let bundle = bundle_of(&store_with_claims(claims));
-        {
-            // What a process killed right after moving the events into the store leaves.
-            let mut store = open();
-            let staging = Staging::attach(store.conn(), ImportLock::staging_of(&path)).unwrap();
-            store
-                .import_through(&mut &bundle[..], BundleOptions::default())
-                .unwrap();
-            staging.detach(store.conn()).unwrap();
-            // A killed process leaves its staging file behind too.
-            std::fs::write(ImportLock::staging_of(&path), b"staged events").unwrap();
-            let pending: i64 = store
-                .conn()
-                .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
-                .unwrap();
-            assert_eq!(pending, claims as i64 + 1);
-            assert!(store.claims(&Default::default()).unwrap().is_empty());
-        }
-        let store = open();
+        let mut store = open_file(path).unwrap();
+        let lock = ImportLock::take(path).unwrap().unwrap();
+        let staging = Staging::create(store.conn(), lock.staging.clone(), false).unwrap();
+        let summary = store
+            .stage(&mut &bundle[..], BundleOptions::default())
+            .unwrap();
+        store.begin_batches(&summary, &staging).unwrap();
+        let first = store
+            .write(|tx| apply_pending_batch(tx, PendingEvents::Staged))
+            .unwrap();
+        assert_eq!(first, BATCH_EVENTS as u64);
+        staging.detach(store.conn()).unwrap();
+        let (applied, events): (i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT applied_through, events FROM bundle_import",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((applied, events), (BATCH_EVENTS, claims as i64 + 1));
+        // A killed process does not remove its staging file (dropping the lock does).
+        let kept = path.with_file_name("kept");
+        std::fs::copy(&lock.staging, &kept).unwrap();
+        drop(lock);
+        std::fs::rename(&kept, ImportLock::staging_of(path)).unwrap();
+        claims
+    }
+
+    fn every_claim(store: &Store) -> usize {
         let all = crate::store::ClaimFilter {
             limit: None,
             ..Default::default()
         };
-        assert_eq!(store.claims(&all).unwrap().len(), claims);
+        store.claims(&all).unwrap().len()
+    }
+
+    #[test]
+    fn an_import_cut_short_after_its_first_batch_is_finished_by_the_next_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let claims = store_cut_short_after_first_batch(&path);
+        let store = open_file(&path).unwrap();
+        assert_eq!(every_claim(&store), claims);
         assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
         assert!(!ImportLock::staging_of(&path).exists());
     }
 
-    /// A fingerprint with its claim lists sorted by time, then id.
+    #[test]
+    fn an_import_cut_short_whose_staging_file_is_gone_is_reported_once_and_left_consistent() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        store_cut_short_after_first_batch(&path);
+        std::fs::remove_file(ImportLock::staging_of(&path)).unwrap();
+        let Err(e) = open_file(&path) else {
+            panic!("the import was reported finished")
+        };
+        assert!(
+            e.to_string().starts_with(&format!(
+                "a bundle import cut short cannot be finished (its staging file '{}' is gone): \
+                 {BATCH_EVENTS} of its {} events were imported",
+                ImportLock::staging_of(&path).display(),
+                ONE_TRANSACTION_EVENTS + 6
+            )),
+            "{e}"
+        );
+        let store = open_file(&path).unwrap();
+        // The first batch: the source, then the first claims.
+        assert_eq!(every_claim(&store), BATCH_EVENTS as usize - 1);
+        assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_import_an_earlier_factdesk_cut_short_is_finished_from_bundle_pending() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desk.db");
+        let from = store_with_claims(3);
+        {
+            // What schema 5 left: the import recorded, its events waiting in bundle_pending.
+            let store = open_file(&path).unwrap();
+            let mut read = from
+                .conn()
+                .prepare(&format!(
+                    "SELECT {EVENT_COLUMNS} FROM events ORDER BY {CANONICAL_ORDER}"
+                ))
+                .unwrap();
+            let mut rows = read.query([]).unwrap();
+            let mut line = 1;
+            while let Some(row) = rows.next().unwrap() {
+                line += 1;
+                let e = StoredEvent::from_row_at(row, 0).unwrap();
+                store
+                    .conn()
+                    .execute(
+                        "INSERT INTO bundle_pending (line, id, at, author, action, record_kind,
+                                                    record_id, change, hash)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        rusqlite::params![
+                            line,
+                            e.id,
+                            e.at,
+                            e.author,
+                            e.action,
+                            e.record_kind,
+                            e.record_id,
+                            e.change.to_string(),
+                            e.hash
+                        ],
+                    )
+                    .unwrap();
+            }
+            store
+                .conn()
+                .execute_batch(
+                    "INSERT INTO bundle_import (id, name, events, started_at, started_by)
+                     VALUES (1, '4 of 4 events, by bo', 4, '2024-09-07T00:00:06.000Z', 'bo')",
+                )
+                .unwrap();
+        }
+        let store = open_file(&path).unwrap();
+        assert_eq!(fingerprint(&store), fingerprint(&from));
+        assert_eq!(store.verify().unwrap().problems, Vec::<String>::new());
+    }
+
     fn ties_sorted(fingerprint: &str) -> String {
         let mut value: Value = serde_json::from_str(fingerprint).unwrap();
         for list in ["claims", "disputed", "unresolved"] {

@@ -683,6 +683,7 @@ impl super::Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::LATEST_VERSION;
     use serde_json::json;
 
     fn content(change: &Value) -> EventContent<'_> {
@@ -1005,10 +1006,13 @@ mod tests {
                 "the event log's guard events_no_delete is missing or altered: events could be \
                  changed or deleted"
                     .to_string(),
-                "the view claim_status differs from what schema version 5 defines".to_string(),
-                "the trigger helpful is not part of schema version 5: something other than \
-                 factdesk added it"
-                    .to_string(),
+                format!(
+                    "the view claim_status differs from what schema version {LATEST_VERSION} defines"
+                ),
+                format!(
+                    "the trigger helpful is not part of schema version {LATEST_VERSION}: \
+                     something other than factdesk added it"
+                ),
             ]
         );
     }

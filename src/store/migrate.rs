@@ -25,6 +25,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_record.sql",
         include_str!("../../schema/0005_record.sql"),
     ),
+    (
+        "0006_import_progress.sql",
+        include_str!("../../schema/0006_import_progress.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -333,26 +333,21 @@ fn kill_import_when(desk: &Desk, claims: usize, ready: impl Fn(&Desk) -> bool) {
 }
 
 #[test]
-fn killing_a_bundle_import_before_its_events_reach_the_store_leaves_it_as_it_was() {
+fn killing_a_bundle_import_while_it_checks_the_bundle_leaves_the_store_as_it_was() {
     let desk = Desk::new();
     Seed::log(&desk);
     let before = desk.contents();
-    // Killed while the checked events move into the store, in one transaction: its
-    // write-ahead log has grown, nothing is committed yet.
+    // Killed while it reads and checks the bundle into its staging file.
     kill_import_when(&desk, 80_000, |desk| {
-        std::fs::metadata(desk.db.with_file_name("desk.db-wal"))
+        std::fs::metadata(desk.db.with_file_name("desk.db-import-staging"))
             .map(|m| m.len())
             .unwrap_or(0)
             > 4 << 20
     });
-    let raw_after = crate::contents_of(&desk.db);
-    if raw_after != before {
-        // The move had committed: the next command finishes the import.
-        desk.ok(&["claim", "list", "--limit", "1"]);
-        assert_eq!(claims_in(&desk), 80_002);
-    } else {
-        assert_eq!(claims_in(&desk), 2);
-    }
+    assert_eq!(crate::contents_of(&desk.db), before);
+    assert!(desk.db.with_file_name("desk.db-import-staging").exists());
+    // The next command finds the store as it was, and clears away what the import left.
+    assert_eq!(claims_in(&desk), 2);
     assert!(desk.ok(&["verify"]).starts_with("Verified: "));
     assert_no_import_leftovers(&desk);
 }
@@ -383,11 +378,16 @@ fn killing_a_bundle_import_between_batches_is_finished_by_the_next_command() {
     Seed::log(&desk);
     // Killed once the events are in the store and the first batches are being applied.
     kill_import_when(&desk, 40_000, |desk| claims_in(desk) > 2);
-    let pending: i64 = desk
+    let (applied, events): (i64, i64) = desk
         .raw()
-        .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
+        .query_row(
+            "SELECT applied_through, events FROM bundle_import",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
-    assert!(pending > 0, "the import was not cut short");
+    assert!(applied < events, "the import was not cut short");
+    assert_eq!(events, 40_001);
     // Whatever anyone runs next finishes it first: the store then holds the whole bundle.
     assert!(desk.ok(&["report", "disputed"]).lines().count() > 0);
     assert_eq!(claims_in(&desk), 40_002);
@@ -526,7 +526,7 @@ fn a_second_import_waits_its_turn_and_readers_leave_a_live_import_to_itself() {
     let second = desk.run(&["import", other.to_str().unwrap()]);
     let pending: i64 = desk
         .raw()
-        .query_row("SELECT count(*) FROM bundle_pending", [], |r| r.get(0))
+        .query_row("SELECT count(*) FROM bundle_import", [], |r| r.get(0))
         .unwrap();
     if pending > 0 {
         // Still running when the second one came: refused, and the report reads the store as

@@ -1,0 +1,11 @@
+-- Schema 6: a large bundle import applies its events straight from its staging file.
+--
+-- Until schema 5, `factdesk import` copied a large bundle's checked events into
+-- `bundle_pending` in one transaction before applying them in batches: for a million events
+-- that copy held the write lock for about 5 s (the longest a colleague had to wait) and wrote
+-- the whole bundle through the store's log twice. Now the events stay in the staging file beside
+-- the store (`STORE-import-staging`, synced before the import is recorded here), in the order
+-- they are applied, and each batch records how far it got. The next factdesk to open a store
+-- whose import was cut short finishes it from that file. `bundle_pending` is kept only so that
+-- an import begun by schema 5 and cut short is still finished.
+ALTER TABLE bundle_import ADD COLUMN applied_through INTEGER NOT NULL DEFAULT 0;
