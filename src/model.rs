@@ -366,24 +366,56 @@ impl std::str::FromStr for SearchScope {
     }
 }
 
-/// One search result: where it matched, the fragment that matched (matched words between
-/// [`HIT_START`] and [`HIT_END`]), and the claim it belongs to.
+/// One search result: where it matched, the fragment that matched (exactly as stored), the same
+/// fragment in parts telling the matched words from the rest, and the claim it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
     pub scope: SearchScope,
     /// The matching record: a claim, source or comment event id.
     pub id: String,
     pub fragment: String,
+    pub parts: Vec<FragmentPart>,
     pub claim_id: Option<String>,
     pub claim_text: Option<String>,
     pub status: Option<Status>,
 }
 
-/// Marks the start of a matched word in [`SearchHit::fragment`] (a control character no text
-/// contains; output turns it into bold or `[`).
-pub const HIT_START: char = '\u{2}';
-/// Marks the end of a matched word in [`SearchHit::fragment`].
-pub const HIT_END: char = '\u{3}';
+/// A piece of a search hit's fragment: matched words (`hit`), or the text between them. Kept
+/// apart, not marked inside the text, so that no text can pass itself off as a match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FragmentPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+impl FragmentPart {
+    /// Splits `marked` — text whose matches lie between `start` and `end`, markers the caller
+    /// made so that they cannot occur in the text — into its parts.
+    pub fn split(marked: &str, start: &str, end: &str) -> Vec<FragmentPart> {
+        let mut parts = Vec::new();
+        let mut push = |text: &str, hit: bool| {
+            if !text.is_empty() {
+                parts.push(FragmentPart {
+                    text: text.to_string(),
+                    hit,
+                });
+            }
+        };
+        let mut pieces = marked.split(start);
+        push(pieces.next().unwrap_or_default(), false);
+        for piece in pieces {
+            let (hit, rest) = piece.split_once(end).unwrap_or((piece, ""));
+            push(hit, true);
+            push(rest, false);
+        }
+        parts
+    }
+
+    /// The parts' text, without marks.
+    pub fn joined(parts: &[FragmentPart]) -> String {
+        parts.iter().map(|p| p.text.as_str()).collect()
+    }
+}
 
 /// What happened to a verdict given with `claim verdict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

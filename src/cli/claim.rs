@@ -1,6 +1,7 @@
 //! `factdesk claim …`: log, list, show, edit and judge claims.
 
 use clap::{Args, Subcommand};
+use std::io::Write;
 
 use super::{AsOfArgs, Context, LimitArgs, Ui};
 use crate::error::{Error, Result};

@@ -48,7 +48,7 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         let store = ctx.open()?;
         let mut written = 0;
         ui.to_file(args.output.as_deref(), |ui| {
-            written = store.export_events(args.since.as_deref(), ui.out)?;
+            written = store.export_events(args.since.as_deref(), ui.out.raw()?)?;
             Ok(())
         })?;
         if let Some(path) = &args.output {
@@ -75,7 +75,8 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     ui.to_file(args.output.as_deref(), |ui| {
         match format {
             Format::Jsonl => {
-                store.export_records(status, |record| write_record(ui.out, &record))?;
+                let out = ui.out.raw()?;
+                store.export_records(status, |record| write_record(out, &record))?;
             }
             _ => {
                 let publisher = Publisher {
@@ -102,7 +103,7 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 for line in &lacking {
                     writeln!(ui.err, "{line}")?;
                 }
-                write_json(&document(reviews), ui.out)?;
+                write_json(&document(reviews), ui.out.raw()?)?;
             }
         }
         Ok(())

@@ -48,11 +48,11 @@ pub fn run(args: GraphArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     }
     ui.to_file(args.output.output.as_deref(), |ui| {
         match format {
-            Format::Dot => ui.out.write_all(to_dot(&graph).as_bytes())?,
-            Format::Mermaid => ui.out.write_all(to_mermaid(&graph).as_bytes())?,
+            Format::Dot => ui.out.raw()?.write_all(to_dot(&graph).as_bytes())?,
+            Format::Mermaid => ui.out.raw()?.write_all(to_mermaid(&graph).as_bytes())?,
             Format::Json => write_json(
                 &serde_json::to_value(&graph).expect("model values serialise"),
-                ui.out,
+                ui.out.raw()?,
             )?,
             _ => {
                 let title = match &args.claim_id {
@@ -60,7 +60,7 @@ pub fn run(args: GraphArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     None => "Disputed claims and their links".to_string(),
                 };
                 let sections = [Section::Svg(to_svg(&graph))];
-                write_page(&title, &ui.page_meta, &sections, ui.out)?;
+                write_page(&title, &ui.page_meta, &sections, ui.out.raw()?)?;
             }
         }
         Ok(())

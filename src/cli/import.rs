@@ -2,6 +2,7 @@
 //! another store's work from an event bundle (told apart by the bundle's header line).
 
 use std::fs::File;
+use std::io::Write;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 

@@ -2,6 +2,7 @@
 //! the linker proposes between them, and, with `--accept`, each logged as a claim (its quote
 //! kept, the article as its reporter) with the linker's proposals against the store.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;

@@ -32,7 +32,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
-use crate::report::{Format, Terminal, View, render, render_html};
+use crate::report::{Format, Newlines, Terminal, View, Visible, render, render_html, visible};
 use crate::store::{Clock, LATEST_VERSION, NetworkFs, OpenMode, Store};
 
 /// factdesk — a fact-check workbench: log claims, the evidence for and against them and how
@@ -268,7 +268,9 @@ impl LimitArgs {
 
 /// Where a command's output goes, and in what format.
 pub struct Ui<'a> {
-    pub out: &'a mut dyn Write,
+    /// Human-readable output, shown [`Visible`]; `out.raw()` for output read back exactly.
+    pub out: Visible<'a>,
+    /// Notes and errors, shown [`Visible`] (no colour codes).
     pub err: &'a mut dyn Write,
     pub format: Format,
     pub terminal: Terminal,
@@ -292,8 +294,9 @@ impl Ui<'_> {
     /// Renders a view in the chosen format; `title` heads an HTML page.
     pub fn show(&mut self, title: &str, view: &dyn View) -> Result<()> {
         match self.format {
-            Format::Html => render_html(view, title, &self.page_meta, self.out)?,
-            f if Format::LISTING.contains(&f) => render(view, f, self.out, self.terminal)?,
+            Format::Html => render_html(view, title, &self.page_meta, self.out.raw()?)?,
+            f @ (Format::Json | Format::Csv) => render(view, f, self.out.raw()?, self.terminal)?,
+            f if Format::LISTING.contains(&f) => render(view, f, &mut self.out, self.terminal)?,
             f => return Err(f.unsupported("this command", VIEW_FORMATS)),
         }
         Ok(())
@@ -313,7 +316,7 @@ impl Ui<'_> {
         let store_path = self.store_path.clone();
         output_file::write_output(path, store_path.as_deref(), |out| {
             write(&mut Ui {
-                out,
+                out: Visible::new(out, false),
                 err: &mut *self.err,
                 format,
                 terminal: Terminal::default(),
@@ -328,7 +331,7 @@ impl Ui<'_> {
         match self.format {
             Format::Json => {
                 let value = serde_json::to_value(json).expect("model values serialise");
-                crate::report::write_json(&value, self.out)?;
+                crate::report::write_json(&value, self.out.raw()?)?;
             }
             _ => writeln!(self.out, "{line}")?,
         }
@@ -498,9 +501,10 @@ where
             .filter(|columns| *columns >= 40),
         color: format == Format::Table && cli.global.color.allows(on_terminal),
     };
+    let mut err = Visible::new(err, false);
     let mut ui = Ui {
-        out,
-        err,
+        out: Visible::new(out, terminal.color),
+        err: &mut err,
         format,
         terminal,
         page_meta: String::new(),
@@ -511,7 +515,12 @@ where
         Ok(()) => 0,
         Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            let _ = writeln!(ui.err, "factdesk: {e}");
+            // One line, whatever the input it quotes holds.
+            let _ = writeln!(
+                ui.err,
+                "factdesk: {}",
+                visible(&e.to_string(), Newlines::Escape)
+            );
             e.exit_code()
         }
     }

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{Context, Ui};
 use crate::error::Result;
-use crate::model::{HIT_END, HIT_START, SearchScope, Status};
+use crate::model::{SearchScope, Status};
 use crate::report::SearchResults;
 use crate::store::SearchQuery;
 
@@ -53,14 +53,6 @@ pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         since: args.since,
         limit: args.limit,
     };
-    let mut hits = ctx.open()?.search_text(&query)?;
-    let (on, off) = if ui.terminal.color {
-        ("\x1b[1m", "\x1b[0m")
-    } else {
-        ("[", "]")
-    };
-    for hit in &mut hits {
-        hit.fragment = hit.fragment.replace(HIT_START, on).replace(HIT_END, off);
-    }
+    let hits = ctx.open()?.search_text(&query)?;
     ui.show("Search", &SearchResults(&hits))
 }

@@ -50,32 +50,33 @@ fn roff_text(line: &str) -> String {
 }
 
 pub fn completions(args: CompletionsArgs, ui: &mut Ui) -> Result<()> {
-    clap_complete::generate(args.shell, &mut super::command(), "factdesk", ui.out);
+    clap_complete::generate(args.shell, &mut super::command(), "factdesk", ui.out.raw()?);
     Ok(())
 }
 
 pub fn man(ui: &mut Ui) -> Result<()> {
     let page = clap_mangen::Man::new(super::command());
-    page.render_title(ui.out)?;
-    page.render_name_section(ui.out)?;
-    page.render_synopsis_section(ui.out)?;
-    page.render_description_section(ui.out)?;
-    page.render_options_section(ui.out)?;
-    page.render_subcommands_section(ui.out)?;
-    writeln!(ui.out, ".SH EXAMPLES")?;
+    let out = ui.out.raw()?;
+    page.render_title(out)?;
+    page.render_name_section(out)?;
+    page.render_synopsis_section(out)?;
+    page.render_description_section(out)?;
+    page.render_options_section(out)?;
+    page.render_subcommands_section(out)?;
+    writeln!(out, ".SH EXAMPLES")?;
     writeln!(
-        ui.out,
+        out,
         "The running example of factdesk: the Wall Street Journal reports that U.S. and European \
          officials say Iran supplied Russia with ballistic missiles; the Iranian Mission to the UN \
          tells Newsweek Iran has not provided weapons to either side."
     )?;
     for (what, commands) in EXAMPLES {
-        writeln!(ui.out, ".PP\n{}\n.PP\n.RS 4\n.nf", roff_text(what))?;
+        writeln!(out, ".PP\n{}\n.PP\n.RS 4\n.nf", roff_text(what))?;
         for line in commands.lines() {
-            writeln!(ui.out, "{}", roff_text(line))?;
+            writeln!(out, "{}", roff_text(line))?;
         }
-        writeln!(ui.out, ".fi\n.RE")?;
+        writeln!(out, ".fi\n.RE")?;
     }
-    page.render_version_section(ui.out)?;
+    page.render_version_section(out)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! moments, and whether the tables still say what the history says.
 
 use clap::Args;
+use std::io::Write;
 
 use super::{Context, Ui};
 use crate::error::{Error, Result};

@@ -10,6 +10,7 @@ pub mod graph;
 pub mod html;
 mod summary;
 mod views;
+pub mod visible;
 
 use std::fmt;
 use std::io::{self, Write};
@@ -26,6 +27,7 @@ pub use views::{
     LinkList, PersonalSetting, ProposalList, ReviewQueue, SearchResults, SettingList, SourceDetail,
     SourceList, describe_event, proposal_line, short_id,
 };
+pub use visible::{Newlines, Visible, visible};
 
 /// The formats of `--format`: the four every listing offers, and those particular commands add
 /// (an HTML report, bulk files for `import`/`export`, graph languages for `graph`).
@@ -231,8 +233,27 @@ pub fn write_json(value: &Value, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Aligned columns with a header row and no borders; empty cells show `-`; long cells wrap only
-/// on a terminal.
+/// on a terminal. Every cell is shown [`visible`]: its control, bidi and invisible characters
+/// escaped (tabs too), its line breaks kept.
 pub fn write_aligned(table: &Table, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
+    let shown = Table {
+        headers: table.headers.clone(),
+        rows: table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|cell| visible(cell, Newlines::Keep).into_owned())
+                    .collect()
+            })
+            .collect(),
+    };
+    write_prepared(&shown, out, terminal)
+}
+
+/// [`write_aligned`] for cells already made visible by the caller (which may have added its own
+/// colour codes, as search highlights do).
+pub fn write_prepared(table: &Table, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
     if table.rows.is_empty() {
         return Ok(());
     }

@@ -237,7 +237,11 @@ impl View for ClaimantView<'_> {
     }
 
     fn text(&self, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
-        writeln!(out, "{}", self.counts_line())?;
+        writeln!(
+            out,
+            "{}",
+            super::visible(&self.counts_line(), super::Newlines::Escape)
+        )?;
         if self.0.claims.is_empty() {
             return Ok(());
         }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::graph::to_svg;
 use super::html::Section;
-use super::{Table, Terminal, View};
+use super::{Newlines, Table, Terminal, View, visible, write_prepared};
 use crate::linker::Proposal;
 use crate::model::{
     Claim, ClaimChange, Comment, Conflict, Event, Evidence, ExplainedClaim, Link, LinkGraph,
@@ -206,6 +206,8 @@ impl View for ClaimDetail<'_> {
     }
 
     fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
+        // Written as it goes, with no colour: every value shown visible.
+        let out = &mut super::Visible::new(out, false);
         let c = &self.claim.claim;
         for (name, value) in self.fields() {
             if name == "for" || name == "against" {
@@ -349,6 +351,8 @@ impl View for DisputedReport<'_> {
     }
 
     fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
+        // Written as it goes, with no colour: every value shown visible.
+        let out = &mut super::Visible::new(out, false);
         if self.claims.is_empty() {
             return writeln!(out, "{}", self.empty());
         }
@@ -440,6 +444,8 @@ impl View for SourceDetail<'_> {
     }
 
     fn text(&self, out: &mut dyn Write, _terminal: Terminal) -> io::Result<()> {
+        // Written as it goes, with no colour: every value shown visible.
+        let out = &mut super::Visible::new(out, false);
         for row in self.table().rows {
             writeln!(out, "{:<16} {}", format!("{}:", row[0]), shown(&row[1]))?;
         }
@@ -835,9 +841,33 @@ impl View for SettingList<'_> {
     }
 }
 
-/// Search results: where each matched, the fragment (its matched words already marked for
-/// the output), and the claim it belongs to.
+/// Search results: where each matched, the fragment, and the claim it belongs to. The table
+/// and CSV hold the fragment as stored; the human layout shows its matched words in bold where
+/// tables may use colour, between `[` and `]` otherwise — added after the text is made
+/// [`visible`], so no text can fake them.
 pub struct SearchResults<'a>(pub &'a [SearchHit]);
+
+impl SearchResults<'_> {
+    fn scope_and_claim(h: &SearchHit) -> [String; 3] {
+        [
+            match h.scope {
+                SearchScope::Claims => "claim",
+                SearchScope::Evidence => "evidence",
+                SearchScope::Sources => "source",
+                SearchScope::Comments => "comment",
+            }
+            .to_string(),
+            h.claim_id
+                .as_deref()
+                .map(short_id)
+                .unwrap_or("-")
+                .to_string(),
+            h.status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into()),
+        ]
+    }
+}
 
 impl View for SearchResults<'_> {
     fn empty(&self) -> &'static str {
@@ -851,24 +881,9 @@ impl View for SearchResults<'_> {
                 .0
                 .iter()
                 .map(|h| {
-                    vec![
-                        match h.scope {
-                            SearchScope::Claims => "claim",
-                            SearchScope::Evidence => "evidence",
-                            SearchScope::Sources => "source",
-                            SearchScope::Comments => "comment",
-                        }
-                        .to_string(),
-                        h.claim_id
-                            .as_deref()
-                            .map(short_id)
-                            .unwrap_or("-")
-                            .to_string(),
-                        h.status
-                            .map(|s| s.to_string())
-                            .unwrap_or_else(|| "-".into()),
-                        h.fragment.replace('\n', " "),
-                    ]
+                    let mut row = Self::scope_and_claim(h).to_vec();
+                    row.push(h.fragment.clone());
+                    row
                 })
                 .collect(),
         }
@@ -876,6 +891,38 @@ impl View for SearchResults<'_> {
 
     fn json(&self) -> Value {
         to_json(&self.0)
+    }
+
+    fn text(&self, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
+        if self.0.is_empty() {
+            return writeln!(out, "{}", self.empty());
+        }
+        let (on, off) = if terminal.color {
+            ("\x1b[1m", "\x1b[0m")
+        } else {
+            ("[", "]")
+        };
+        let mut table = self.table();
+        for (row, hit) in table.rows.iter_mut().zip(self.0) {
+            for cell in row.iter_mut() {
+                *cell = visible(cell, Newlines::Keep).into_owned();
+            }
+            let shown: String = hit
+                .parts
+                .iter()
+                .map(|part| {
+                    let text =
+                        visible(&part.text.replace('\n', " "), Newlines::Escape).into_owned();
+                    if part.hit {
+                        format!("{on}{text}{off}")
+                    } else {
+                        text
+                    }
+                })
+                .collect();
+            *row.last_mut().expect("a MATCH column") = shown;
+        }
+        write_prepared(&table, out, terminal)
     }
 }
 

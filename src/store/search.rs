@@ -10,7 +10,7 @@ use rusqlite::params;
 
 use super::{Store, word};
 use crate::error::{Error, Result};
-use crate::model::{DayEdge, HIT_END, HIT_START, SearchHit, SearchScope, Status, parse_instant};
+use crate::model::{DayEdge, FragmentPart, SearchHit, SearchScope, Status, parse_instant};
 
 /// What to search for, where, and among which claims.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +51,12 @@ impl Store {
             .as_deref()
             .map(|s| parse_instant(s, DayEdge::Start))
             .transpose()?;
-        let (start, end) = (HIT_START.to_string(), HIT_END.to_string());
+        // Markers no text holds: a random nonce between private-use characters, new each time.
+        let nonce = super::new_id();
+        let (start, end) = (
+            format!("\u{e000}{nonce}\u{e001}"),
+            format!("\u{e001}{nonce}\u{e000}"),
+        );
         let status = search.status.map(|s| s.as_str());
         let mut hits = Vec::new();
         for scope in &search.scopes {
@@ -77,10 +82,16 @@ impl Store {
                         .query_map(
                             params![matched, start, end, status, since, search.limit as i64],
                             |r| {
+                                let parts = FragmentPart::split(
+                                    r.get::<_, String>(2)?.trim(),
+                                    &start,
+                                    &end,
+                                );
                                 Ok(SearchHit {
                                     scope: *scope,
                                     id: r.get(0)?,
-                                    fragment: r.get::<_, String>(2)?.trim().to_string(),
+                                    fragment: FragmentPart::joined(&parts),
+                                    parts,
                                     claim_id: Some(r.get(0)?),
                                     claim_text: Some(r.get(1)?),
                                     status: Some(word(r, 3)?),
@@ -93,7 +104,13 @@ impl Store {
                     }
                 }
                 SearchScope::Sources | SearchScope::Comments => {
-                    hits.extend(self.search_unindexed(*scope, query, search, since.as_deref())?);
+                    hits.extend(self.search_unindexed(
+                        *scope,
+                        query,
+                        search,
+                        since.as_deref(),
+                        (&start, &end),
+                    )?);
                 }
             }
         }
@@ -107,6 +124,7 @@ impl Store {
         query: &str,
         search: &SearchQuery,
         since: Option<&str>,
+        (start, end): (&str, &str),
     ) -> Result<Vec<SearchHit>> {
         let conn = self.conn();
         conn.execute_batch(
@@ -144,8 +162,8 @@ impl Store {
             .query_map(
                 params![
                     format!("body : ({query})"),
-                    HIT_START.to_string(),
-                    HIT_END.to_string(),
+                    start,
+                    end,
                     status,
                     search.limit as i64
                 ],
@@ -164,10 +182,12 @@ impl Store {
                 Option<String>,
                 Option<String>,
             ) = row.map_err(|e| bad_query(query, e))?;
+            let parts = FragmentPart::split(fragment.trim(), start, end);
             hits.push(SearchHit {
                 scope,
                 id,
-                fragment: fragment.trim().to_string(),
+                fragment: FragmentPart::joined(&parts),
+                parts,
                 claim_id,
                 claim_text,
                 status: status.map(|s| s.parse()).transpose()?,
@@ -190,6 +210,31 @@ mod tests {
             since: None,
             limit: 10,
         }
+    }
+
+    #[test]
+    fn text_holding_marker_like_characters_cannot_fake_a_match() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        store
+            .log_claim(&NewClaim {
+                text: "\u{2}fake\u{3} \u{e000}x\u{e001} the real missile".into(),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        let hits = store
+            .search_text(&query("missile", &[SearchScope::Claims]))
+            .unwrap();
+        let matched: Vec<&str> = hits[0]
+            .parts
+            .iter()
+            .filter(|p| p.hit)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(matched, vec!["missile"]);
+        assert_eq!(
+            hits[0].fragment,
+            "\u{2}fake\u{3} \u{e000}x\u{e001} the real missile"
+        );
     }
 
     #[test]
@@ -247,17 +292,34 @@ mod tests {
                 (SearchScope::Comments, Some(once.as_str())),
             ]
         );
+        assert_eq!(hits[1].fragment, "No missile was ever found");
         assert_eq!(
-            hits[1].fragment,
-            format!("No {HIT_START}missile{HIT_END} was ever found")
+            hits[1].parts,
+            vec![
+                FragmentPart {
+                    text: "No ".into(),
+                    hit: false
+                },
+                FragmentPart {
+                    text: "missile".into(),
+                    hit: true
+                },
+                FragmentPart {
+                    text: " was ever found".into(),
+                    hit: false
+                },
+            ]
         );
         let sources = store
             .search_text(&query("officials", &[SearchScope::Sources]))
             .unwrap();
         assert_eq!(sources.len(), 1);
+        assert_eq!(sources[0].fragment, "U.S. officials");
         assert_eq!(
-            sources[0].fragment,
-            format!("U.S. {HIT_START}officials{HIT_END}")
+            sources[0].parts.iter().filter(|p| p.hit).count(),
+            1,
+            "{:?}",
+            sources[0].parts
         );
         assert_eq!(sources[0].claim_id, None);
 

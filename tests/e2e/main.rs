@@ -12,6 +12,7 @@ mod commands;
 mod config;
 mod datasette;
 mod exchange;
+mod hostile;
 mod linker;
 mod output_file;
 mod record;

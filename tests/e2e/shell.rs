@@ -165,9 +165,17 @@ fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
     let json: serde_json::Value =
         serde_json::from_str(&desk.ok(&["search", "\"ballistic missiles\"", "--format", "json"]))
             .unwrap();
+    // JSON keeps the text exact, and says which words matched in `parts`.
     assert_eq!(
         json[0]["fragment"],
-        "Iran supplied Russia with short-range [ballistic missiles]"
+        "Iran supplied Russia with short-range ballistic missiles"
+    );
+    assert_eq!(
+        json[0]["parts"],
+        serde_json::json!([
+            {"text": "Iran supplied Russia with short-range ", "hit": false},
+            {"text": "ballistic missiles", "hit": true},
+        ])
     );
     assert_eq!(json[0]["claim_id"], seed.allegation.as_str());
     assert_eq!(
