@@ -174,3 +174,49 @@ fn other_peoples_claims_in_the_linkers_notes_and_echoed_input_in_errors_are_esca
     assert!(message.contains("\\e[2J"), "{message}");
     assert!(message.contains("\\nsecond line"), "{message}");
 }
+
+#[test]
+fn on_a_real_terminal_only_factdesks_own_colour_codes_get_through() {
+    // util-linux `script` runs the command under a pseudo-terminal, as a person would.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    }
+    let (desk, id) = hostile_desk();
+    let factdesk = assert_cmd::cargo::cargo_bin!("factdesk");
+    let mut coloured = false;
+    for args in [
+        format!("claim show {id}"),
+        "claim list".to_string(),
+        "history".to_string(),
+        "search missile".to_string(),
+        "claim add 'Missile shipment reached Russia in October'".to_string(),
+    ] {
+        let mut script = std::process::Command::new("script");
+        for (key, value) in desk.std_cmd(&[]).get_envs() {
+            if let Some(value) = value {
+                script.env(key, value);
+            }
+        }
+        let out = script
+            .env("TERM", "xterm-256color")
+            .env("PAGER", "cat")
+            .env_remove("NO_COLOR")
+            .args(["-qec", &format!("{} {args}", factdesk.display()), "/dev/null"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args}: {out:?}");
+        // The terminal turns each newline into CR LF.
+        let shown = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        if let Some(found) = interpretable(&shown, true) {
+            panic!("factdesk {args} printed {found}");
+        }
+        assert!(shown.contains("\\e[2J"), "factdesk {args}: {shown}");
+        coloured |= shown.contains("\u{1b}[");
+    }
+    assert!(coloured, "nothing was coloured: not a terminal?");
+}
