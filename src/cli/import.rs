@@ -180,7 +180,7 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 writeln!(
                     ui.err,
                     "ignoring columns: {} (read them with --map COLUMN=FIELD)",
-                    ignored.join(", ")
+                    name_a_few(&ignored)
                 )?;
             }
             store.import(reader, &options)
@@ -238,4 +238,26 @@ fn describe(name: &str, s: &ImportSummary) -> String {
     } else {
         format!("Imported {name}: {}", parts.join("; "))
     }
+}
+
+/// The first few of `names`, quoted, and how many more there are: a file with thousands of
+/// columns gets a line, not a page.
+fn name_a_few(names: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut line: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|name| {
+            let clipped: String = name.chars().take(40).collect();
+            if clipped.len() < name.len() {
+                format!("'{clipped}…'")
+            } else {
+                format!("'{clipped}'")
+            }
+        })
+        .collect();
+    if names.len() > SHOWN {
+        line.push(format!("and {} more", names.len() - SHOWN));
+    }
+    line.join(", ")
 }

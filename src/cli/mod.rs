@@ -515,16 +515,31 @@ where
         Ok(()) => 0,
         Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            // One line, whatever the input it quotes holds.
-            let _ = writeln!(
-                ui.err,
-                "factdesk: {}",
-                visible(&e.to_string(), Newlines::Escape)
-            );
+            let _ = writeln!(ui.err, "factdesk: {}", one_line(&e.to_string()));
             e.exit_code()
         }
     }
 }
+
+/// An error message as printed: on one line and of a readable length whatever the input it
+/// quotes holds — escapes shown, and a message longer than [`LONGEST_MESSAGE`] characters (a
+/// huge value quoted whole) cut in the middle, keeping its start and its end.
+fn one_line(message: &str) -> String {
+    let shown = visible(message, Newlines::Escape);
+    let chars = shown.chars().count();
+    if chars <= LONGEST_MESSAGE {
+        return shown.into_owned();
+    }
+    let head: String = shown.chars().take(LONGEST_MESSAGE * 2 / 3).collect();
+    let tail: String = shown.chars().skip(chars - LONGEST_MESSAGE / 3).collect();
+    format!(
+        "{head}… [{} characters left out] …{tail}",
+        chars - head.chars().count() - tail.chars().count()
+    )
+}
+
+/// The longest error message printed whole.
+const LONGEST_MESSAGE: usize = 240;
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {

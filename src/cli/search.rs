@@ -26,6 +26,10 @@ pub struct SearchArgs {
     /// At most this many hits of each kind.
     #[arg(long, value_name = "N", default_value_t = 20)]
     limit: usize,
+    /// Search for the words as typed (each must appear), not as an FTS5 query: for text with
+    /// punctuation, like Sunak's or 4,537.
+    #[arg(long)]
+    literal: bool,
 }
 
 pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
@@ -52,6 +56,7 @@ pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             .transpose()?,
         since: args.since,
         limit: args.limit,
+        literal: args.literal,
     };
     let hits = ctx.open()?.search_text(&query)?;
     ui.show("Search", &SearchResults(&hits))

@@ -22,6 +22,18 @@ pub struct SearchQuery {
     pub since: Option<String>,
     /// At most this many hits of each kind.
     pub limit: usize,
+    /// Search for the words as typed, not as an FTS5 query: each word must appear, whatever
+    /// punctuation it holds (`Sunak's`, `4,537`).
+    pub literal: bool,
+}
+
+/// The words of `text` as an FTS5 query that finds them as typed: each word a quoted string
+/// (its own quotes doubled), all of them required.
+fn literal_query(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Turns SQLite's complaint about a query into one line naming the query.
@@ -33,7 +45,10 @@ fn bad_query(query: &str, e: rusqlite::Error) -> Error {
     // SQLITE_ERROR from a MATCH is the query's fault (FTS5 reports its syntax errors so);
     // busy, locked, corrupt and the like keep their own codes and stay store errors.
     if e.sqlite_error_code() == Some(rusqlite::ErrorCode::Unknown) {
-        Error::invalid(format!("malformed search '{query}': {reason}"))
+        Error::invalid(format!(
+            "malformed search '{query}': {reason} (put words with punctuation in double quotes, \
+             or use --literal to search for the words as typed)"
+        ))
     } else {
         Error::from(e)
     }
@@ -42,7 +57,13 @@ fn bad_query(query: &str, e: rusqlite::Error) -> Error {
 impl Store {
     /// Searches, most relevant first within each kind, in the order the scopes are given.
     pub fn search_text(&self, search: &SearchQuery) -> Result<Vec<SearchHit>> {
-        let query = search.query.trim();
+        let literal;
+        let query = if search.literal {
+            literal = literal_query(&search.query);
+            literal.as_str()
+        } else {
+            search.query.trim()
+        };
         if query.is_empty() {
             return Err(Error::invalid("search query is empty"));
         }
@@ -209,6 +230,7 @@ mod tests {
             status: None,
             since: None,
             limit: 10,
+            literal: false,
         }
     }
 
@@ -328,8 +350,43 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "malformed search 'AND missile': fts5: syntax error near \"AND\""
+            "malformed search 'AND missile': fts5: syntax error near \"AND\" (put words with \
+             punctuation in double quotes, or use --literal to search for the words as typed)"
         );
         assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_literal_search_finds_words_with_punctuation_as_typed() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        for text in [
+            "Sunak's plan cut 4,537 jobs",
+            "Sunak plan: 4 cuts, 537 jobs",
+            "A \"quoted\" AND word",
+        ] {
+            store
+                .log_claim(&NewClaim {
+                    text: text.into(),
+                    ..NewClaim::default()
+                })
+                .unwrap();
+        }
+        let found = |text: &str| -> Vec<String> {
+            let mut search = query(text, &[SearchScope::Claims]);
+            search.literal = true;
+            store
+                .search_text(&search)
+                .unwrap()
+                .into_iter()
+                .map(|h| h.fragment)
+                .collect()
+        };
+        assert_eq!(found("Sunak's 4,537"), vec!["Sunak's plan cut 4,537 jobs"]);
+        assert_eq!(found("\"quoted\" AND"), vec!["A \"quoted\" AND word"]);
+        assert!(
+            store
+                .search_text(&query("Sunak's", &[SearchScope::Claims]))
+                .is_err()
+        );
     }
 }

@@ -243,7 +243,7 @@ fn a_spreadsheet_export_imports_with_its_quirks() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(
         out.stderr,
-        "ignoring columns: Desk notes (read them with --map COLUMN=FIELD)\n"
+        "ignoring columns: 'Desk notes' (read them with --map COLUMN=FIELD)\n"
     );
     assert_eq!(
         out.stdout,
@@ -445,5 +445,24 @@ fn killing_a_large_import_leaves_the_store_as_it_was() {
     assert!(
         desk.ok(&["report", "disputed"])
             .contains("Iran supplied Russia")
+    );
+}
+
+#[test]
+fn a_sheet_with_thousands_of_unknown_columns_gets_a_one_line_note() {
+    let desk = Desk::new();
+    let mut header = "Claim".to_string();
+    let mut row = "Iran wants Su-35 jets".to_string();
+    for i in 0..2000 {
+        header.push_str(&format!(",Column {i}"));
+        row.push_str(",x");
+    }
+    let path = file(&desk, "wide.csv", format!("{header}\n{row}\n").as_bytes());
+    let out = desk.run(&["import", arg(&path)]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "ignoring columns: 'Column 0', 'Column 1', 'Column 2', 'Column 3', 'Column 4', and 1995 \
+         more (read them with --map COLUMN=FIELD)\n"
     );
 }

@@ -206,7 +206,11 @@ fn on_a_real_terminal_only_factdesks_own_colour_codes_get_through() {
             .env("TERM", "xterm-256color")
             .env("PAGER", "cat")
             .env_remove("NO_COLOR")
-            .args(["-qec", &format!("{} {args}", factdesk.display()), "/dev/null"])
+            .args([
+                "-qec",
+                &format!("{} {args}", factdesk.display()),
+                "/dev/null",
+            ])
             .output()
             .unwrap();
         assert!(out.status.success(), "{args}: {out:?}");
@@ -219,4 +223,18 @@ fn on_a_real_terminal_only_factdesks_own_colour_codes_get_through() {
         coloured |= shown.contains("\u{1b}[");
     }
     assert!(coloured, "nothing was coloured: not a terminal?");
+}
+
+#[test]
+fn an_error_quoting_a_huge_value_stays_one_readable_line() {
+    let desk = Desk::new();
+    let huge = "x".repeat(100_000);
+    let message = desk.fails(&["claim", "show", &huge], 1);
+    assert!(
+        message.chars().count() < 300,
+        "{} characters",
+        message.len()
+    );
+    assert!(message.starts_with("factdesk: "), "{message}");
+    assert!(message.contains("characters left out"), "{message}");
 }

@@ -180,7 +180,20 @@ fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
     assert_eq!(json[0]["claim_id"], seed.allegation.as_str());
     assert_eq!(
         desk.fails(&["search", "\"unterminated"], 1),
-        "factdesk: malformed search '\"unterminated': unterminated string"
+        "factdesk: malformed search '\"unterminated': unterminated string (put words with \
+         punctuation in double quotes, or use --literal to search for the words as typed)"
+    );
+    // Words with punctuation, found as typed.
+    desk.claim(&["Sunak's plan cut 4,537 jobs", "--quiet"]);
+    assert_eq!(
+        desk.ok(&["search", "--literal", "Sunak's 4,537"]),
+        desk.ok(&["search", "\"Sunak's\" \"4,537\""])
+    );
+    assert!(
+        desk.ok(&["search", "--literal", "Sunak's 4,537"])
+            .contains("[Sunak's] plan cut [4,537]"),
+        "{}",
+        desk.ok(&["search", "--literal", "Sunak's 4,537"])
     );
     assert_eq!(
         desk.fails(&["search", "x", "--in", "tweets"], 1),
