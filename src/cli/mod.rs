@@ -53,8 +53,9 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes, shown under their own heading in every `--help`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// The store file.
     #[arg(
@@ -419,6 +420,11 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
         env!("CARGO_PKG_VERSION")
     );
     ui.store_path = Some(ctx.db.clone());
+    if ctx.network_fs == NetworkFs::Refuse
+        && let Some(why) = crate::store::why_filesystem_unknown()
+    {
+        writeln!(ui.err, "note: {why}")?;
+    }
     let result = run_on(cli.command, &ctx, ui);
     if let Err(Error::Corrupt(what)) = &result {
         crate::store::mark_damaged(&ctx.db, what);
@@ -501,6 +507,9 @@ where
             .filter(|columns| *columns >= 40),
         color: format == Format::Table && cli.global.color.allows(on_terminal),
     };
+    // The table's colours are written by crossterm, which obeys NO_COLOR on its own: colour
+    // chosen here (`--color always` beats NO_COLOR) must reach it.
+    crossterm::style::force_color_output(terminal.color);
     let mut err = Visible::new(err, false);
     let mut ui = Ui {
         out: Visible::new(out, terminal.color),

@@ -27,26 +27,74 @@ const NETWORK_TYPES: &[&str] = &[
     "lustre",
     "gpfs",
     "beegfs",
+    "davfs",
+    "vboxsf",
+    "prl_fs",
 ];
 
-/// FUSE subtypes (the part after `fuse.`) that reach a remote machine or object store.
-const NETWORK_FUSE_SUBTYPES: &[&str] = &["sshfs", "s3fs", "rclone", "gcsfuse", "glusterfs"];
+/// FUSE subtypes (the part after `fuse.`) that reach a remote machine or object store: SSH,
+/// SMB and GVfs shares, WebDAV, Ceph, cloud buckets, and the shared folders of VirtualBox and
+/// VMware guests.
+const NETWORK_FUSE_SUBTYPES: &[&str] = &[
+    "sshfs",
+    "s3fs",
+    "rclone",
+    "gcsfuse",
+    "glusterfs",
+    "smbnetfs",
+    "gvfsd-fuse",
+    "ceph-fuse",
+    "davfs",
+    "vmhgfs-fuse",
+    "juicefs",
+    "goofys",
+    "blobfuse2",
+    "mountpoint-s3",
+];
 
 /// The filesystem a path sits on, when it is a network filesystem: its type name as the system reports it (e.g. "nfs4", "cifs", "fuse.sshfs").
 ///
 /// `path` is the store file and need not exist yet: the nearest existing ancestor, made absolute
 /// and canonicalized, is the one looked up. Returns `None` when the filesystem is local, or when
-/// it cannot be told (no readable `/proc/self/mountinfo`, no existing ancestor).
+/// it cannot be told (no readable `/proc/self/mountinfo`, no existing ancestor; see
+/// [`why_filesystem_unknown`]).
 #[cfg(target_os = "linux")]
 pub(crate) fn network_filesystem(path: &Path) -> Option<String> {
     let existing = nearest_existing_canonical_ancestor(path)?;
-    // FACTDESK_MOUNTINFO names another mount table to read: the end-to-end tests use it to put
-    // a store "on NFS" without an NFS server.
-    let table =
-        std::env::var_os("FACTDESK_MOUNTINFO").unwrap_or_else(|| "/proc/self/mountinfo".into());
-    let mountinfo = std::fs::read(table).ok()?;
+    let mountinfo = std::fs::read(mount_table()).ok()?;
     let fs_type = filesystem_type_of(&String::from_utf8_lossy(&mountinfo), &existing)?;
     is_network_type(&fs_type).then_some(fs_type)
+}
+
+/// The mount table read. FACTDESK_MOUNTINFO names another: the end-to-end tests use it to put a
+/// store "on NFS" without an NFS server.
+#[cfg(target_os = "linux")]
+fn mount_table() -> std::ffi::OsString {
+    std::env::var_os("FACTDESK_MOUNTINFO").unwrap_or_else(|| "/proc/self/mountinfo".into())
+}
+
+/// Why factdesk cannot tell whether a store is on a network filesystem, when it cannot: the
+/// mount table is unreadable. `None` when it can tell.
+#[cfg(target_os = "linux")]
+pub fn why_filesystem_unknown() -> Option<String> {
+    let table = mount_table();
+    std::fs::metadata(&table)
+        .and_then(|_| std::fs::File::open(&table).map(drop))
+        .err()
+        .map(|e| {
+            format!(
+                "cannot read the mount table '{}' ({e}), so factdesk cannot tell whether the \
+                 store is on a network filesystem, where SQLite's locking is unreliable",
+                std::path::Path::new(&table).display()
+            )
+        })
+}
+
+/// Why factdesk cannot tell whether a store is on a network filesystem: detection is
+/// Linux-only, and this is not Linux.
+#[cfg(not(target_os = "linux"))]
+pub fn why_filesystem_unknown() -> Option<String> {
+    None
 }
 
 /// The filesystem a path sits on, when it is a network filesystem; detection is Linux-only for
@@ -174,6 +222,31 @@ mod tests {
     }
 
     #[test]
+    fn shares_of_every_kind_a_desk_meets_are_network_filesystems() {
+        for fs_type in [
+            "fuse.smbnetfs",
+            "fuse.gvfsd-fuse",
+            "fuse.ceph-fuse",
+            "davfs",
+            "fuse.davfs",
+            "vboxsf",
+            "fuse.vmhgfs-fuse",
+            "prl_fs",
+            "fuse.juicefs",
+            "fuse.goofys",
+            "fuse.blobfuse2",
+            "fuse.mountpoint-s3",
+            "nfs4",
+            "fuse.sshfs",
+        ] {
+            assert!(is_network_type(fs_type), "{fs_type}");
+        }
+        for fs_type in ["ext4", "btrfs", "tmpfs", "fuse.portal", "fuse"] {
+            assert!(!is_network_type(fs_type), "{fs_type}");
+        }
+    }
+
+    #[test]
     fn a_path_on_no_other_mount_is_on_the_ext4_root() {
         assert_eq!(
             type_of("/var/lib/factdesk/desk.db").as_deref(),
@@ -298,7 +371,6 @@ mod tests {
             "fuse",
             "fuseblk",
             "fuse.portal",
-            "fuse.gvfsd-fuse",
             "fuse.sshfsx",
             "nfsd",
             "",

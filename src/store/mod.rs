@@ -16,6 +16,7 @@ mod events;
 mod evidence;
 mod export;
 mod filesystem;
+pub use filesystem::why_filesystem_unknown;
 mod import;
 mod integrity;
 mod links;

@@ -539,3 +539,24 @@ fn the_acting_user_does_not_filter_history() {
     assert_eq!(all.as_array().unwrap().len(), 1);
     assert_eq!(all[0]["author"], "ben");
 }
+
+#[test]
+fn an_explicit_color_always_beats_no_color() {
+    let desk = Desk::new();
+    Seed::log(&desk);
+    let listed = |colour: &str| {
+        let out = desk
+            .cmd(&["--color", colour, "claim", "list"])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(
+        listed("always").contains("\u{1b}[38;5;11mdisputed  \u{1b}[39m"),
+        "{}",
+        listed("always")
+    );
+    assert!(!listed("auto").contains('\u{1b}'));
+    assert!(!listed("never").contains('\u{1b}'));
+}

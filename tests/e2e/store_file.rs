@@ -378,6 +378,28 @@ fn a_store_on_a_network_filesystem_is_refused_unless_allowed() {
     );
 }
 
+#[test]
+fn an_unreadable_mount_table_is_said_on_stderr() {
+    let desk = Desk::new();
+    desk.claim(&["Iran supplied Russia with ballistic missiles"]);
+    let missing = desk.db.with_file_name("no-mountinfo");
+    let out = desk
+        .cmd(&["claim", "list"])
+        .env("FACTDESK_MOUNTINFO", &missing)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "note: cannot read the mount table '{}' (No such file or directory (os error 2)), so \
+             factdesk cannot tell whether the store is on a network filesystem, where SQLite's \
+             locking is unreliable\n",
+            missing.display()
+        )
+    );
+}
+
 /// Four people on one desk server, each making 500 changes as fast as they can: claims, links,
 /// verdicts and comments. Every write must land — none may fail with "database is locked" —
 /// and the store must still verify.
