@@ -24,6 +24,10 @@ pub enum Error {
     /// Writing output failed (a closed pipe is handled by the CLI as a normal end).
     #[error("{0}")]
     Io(#[from] io::Error),
+    /// A search found nothing (exit 1, as `grep` does, with nothing on stderr: what was shown
+    /// already says so).
+    #[error("nothing matches")]
+    NoMatch,
 }
 
 /// The result type used throughout factdesk.
@@ -48,7 +52,7 @@ impl Error {
     /// The process exit code for this error: 1 user/data, 2 usage, 3 store.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid(_) => 1,
+            Error::Invalid(_) | Error::NoMatch => 1,
             Error::Usage(_) => 2,
             Error::Store(_) | Error::Corrupt(_) | Error::Io(_) => 3,
         }

@@ -168,7 +168,7 @@ pub struct VerdictArgs {
     /// supported, refuted, mixed or unverifiable.
     verdict: Option<String>,
     /// The rationale (required): why this verdict, or why it is withdrawn.
-    #[arg(long)]
+    #[arg(long, required = true)]
     note: Option<String>,
     /// Withdraw the claim's verdict instead of giving one.
     #[arg(long, conflicts_with = "verdict")]

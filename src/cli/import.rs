@@ -3,6 +3,8 @@
 
 use std::fs::File;
 use std::io::Write;
+
+use crate::report::plural;
 use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
@@ -131,11 +133,11 @@ fn import_bundle(
         })?;
     let verb = if args.dry_run { "Would add" } else { "Added" };
     let line = format!(
-        "{verb} {} of {} events from {name} ({} already here); {} records rebuilt",
+        "{verb} {} of {} from {name} ({} already here); {} rebuilt",
         summary.events_added,
-        summary.events_in_bundle,
+        plural(summary.events_in_bundle, "event", "events"),
         summary.events_already_present,
-        summary.records_rebuilt
+        plural(summary.records_rebuilt, "record", "records")
     );
     ui.confirm(&line, &summary)
 }
@@ -208,10 +210,6 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     }
     writeln!(ui.out, "{}", describe(&name, &summary))?;
     Ok(())
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// One line saying what an import did.

@@ -149,8 +149,8 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     }
     writeln!(
         ui.out,
-        "Logged {} claims from {}.",
-        logged.len(),
+        "Logged {} from {}.",
+        crate::report::plural(logged.len() as u64, "claim", "claims"),
         args.file.display()
     )?;
     Ok(())

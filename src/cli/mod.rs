@@ -523,6 +523,7 @@ where
     match result {
         Ok(()) => 0,
         Err(Error::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(Error::NoMatch) => Error::NoMatch.exit_code(),
         Err(e) => {
             let _ = writeln!(ui.err, "factdesk: {}", one_line(&e.to_string()));
             e.exit_code()
@@ -548,7 +549,7 @@ fn one_line(message: &str) -> String {
 }
 
 /// The longest error message printed whole.
-const LONGEST_MESSAGE: usize = 240;
+const LONGEST_MESSAGE: usize = 600;
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {

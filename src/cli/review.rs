@@ -32,7 +32,7 @@ pub enum ReviewCommand {
         /// The claim's id (or a unique prefix of at least 4 characters).
         id: String,
         /// Why it goes back (required).
-        #[arg(long)]
+        #[arg(long, required = true)]
         note: Option<String>,
     },
 }

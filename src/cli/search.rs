@@ -5,7 +5,7 @@
 use clap::Args;
 
 use super::{Context, Ui};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{SearchScope, Status};
 use crate::report::SearchResults;
 use crate::store::SearchQuery;
@@ -59,5 +59,10 @@ pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         literal: args.literal,
     };
     let hits = ctx.open()?.search_text(&query)?;
-    ui.show("Search", &SearchResults(&hits))
+    ui.show("Search", &SearchResults(&hits))?;
+    // As grep does: a script can tell "nothing found" from the exit code alone.
+    if hits.is_empty() {
+        return Err(Error::NoMatch);
+    }
+    Ok(())
 }

@@ -165,6 +165,17 @@ impl Sources {
                 from: self.config_origin(),
             });
         }
+        // The login name, from the system's user database as git and whoami read it (the
+        // environment can say anything), else from the environment when the database has no
+        // entry for this user (a container run with an arbitrary uid).
+        if let Ok(login) = whoami::username()
+            && !login.trim().is_empty()
+        {
+            return Ok(Resolved {
+                value: login.trim().to_string(),
+                from: "login name (the system's user database)".into(),
+            });
+        }
         for variable in ["USER", "LOGNAME"] {
             if let Ok(login) = std::env::var(variable)
                 && !login.trim().is_empty()
@@ -175,10 +186,11 @@ impl Sources {
                 });
             }
         }
-        Ok(Resolved {
-            value: "unknown".into(),
-            from: "default".into(),
-        })
+        // Never record changes as "unknown" without saying so.
+        Err(Error::usage(
+            "cannot tell who you are (no user database entry, $USER or $LOGNAME): pass --as NAME, \
+             set FACTDESK_USER, or put `user = \"NAME\"` in the config file",
+        ))
     }
 }
 

@@ -48,9 +48,9 @@ pub fn verify(args: VerifyArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         if report.problems.is_empty() {
             writeln!(
                 ui.out,
-                "Verified: {} events, hashes intact, guards in place, and {} records as the \
-                 history says",
-                report.events, report.records
+                "Verified: {}, hashes intact, guards in place, and {} as the history says",
+                crate::report::plural(report.events, "event", "events"),
+                crate::report::plural(report.records, "record", "records")
             )?;
         } else {
             for problem in &report.problems {

@@ -297,6 +297,12 @@ pub fn write_prepared(table: &Table, out: &mut dyn Write, terminal: Terminal) ->
     Ok(())
 }
 
+/// `n` and the word that goes with it: "1 claim", "2 claims", "0 claims".
+pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Makes a cell safe to open in a spreadsheet: text that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {

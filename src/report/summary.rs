@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::html::Section;
 use super::views::{ClaimList, short_id};
-use super::{Table, Terminal, View, write_aligned};
+use super::{Table, Terminal, View, plural, write_aligned};
 use crate::model::{ClaimantRecord, Status, Summary};
 
 /// `{status: count}` in the model's status order.
@@ -137,8 +137,12 @@ impl View for SummaryView<'_> {
                 "week".into(),
                 w.week.clone(),
                 format!(
-                    "{} claims, {} evidence, {} links, {} verdicts, {} changes",
-                    w.claims_added, w.evidence_added, w.links_added, w.verdicts_given, w.changes
+                    "{}, {} evidence, {}, {}, {}",
+                    plural(w.claims_added as u64, "claim", "claims"),
+                    w.evidence_added,
+                    plural(w.links_added as u64, "link", "links"),
+                    plural(w.verdicts_given as u64, "verdict", "verdicts"),
+                    plural(w.changes as u64, "change", "changes")
                 ),
             ]);
         }
@@ -156,8 +160,8 @@ impl View for SummaryView<'_> {
 
     fn html(&self) -> Vec<Section> {
         let mut sections = vec![Section::Paragraph(format!(
-            "{} claims in the store.",
-            self.0.claims
+            "{} in the store.",
+            plural(self.0.claims as u64, "claim", "claims")
         ))];
         for (title, table) in self.sections() {
             sections.push(Section::Heading(title.into()));
@@ -171,7 +175,7 @@ impl View for SummaryView<'_> {
     }
 
     fn text(&self, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
-        writeln!(out, "{} claims", self.0.claims)?;
+        writeln!(out, "{}", plural(self.0.claims as u64, "claim", "claims"))?;
         for (title, table) in self.sections() {
             writeln!(out, "\n{title}:")?;
             if table.rows.is_empty() {

@@ -333,9 +333,10 @@ impl View for DisputedReport<'_> {
             sections.push(Section::Svg(to_svg(graph)));
         }
         if !self.claims.is_empty() {
-            sections.push(Section::Heading(format!(
-                "{} disputed claims",
-                self.claims.len()
+            sections.push(Section::Heading(super::plural(
+                self.claims.len() as u64,
+                "disputed claim",
+                "disputed claims",
             )));
         }
         for e in self.claims {

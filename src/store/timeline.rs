@@ -18,7 +18,7 @@ use rusqlite::OptionalExtension;
 
 use super::Store;
 use super::replay::{EVENT_COLUMNS, StoredEvent};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{Claim, ClaimChange, DayEdge, parse_instant};
 
 /// The stored form of the instant just before `at` (one millisecond earlier).
@@ -300,8 +300,18 @@ impl Store {
     /// What changed from `since` (inclusive) to `until` (inclusive; now when absent): claims
     /// added, statuses that moved, verdicts given, changed or withdrawn — and by whom.
     pub fn diff(&self, since: &str, until: Option<&str>) -> Result<Vec<ClaimChange>> {
+        let since_given = since;
         let since = parse_instant(since, DayEdge::Start)?;
+        let until_given = until;
         let until = until.map(|u| parse_instant(u, DayEdge::End)).transpose()?;
+        if let (Some(until), Some(given)) = (&until, until_given)
+            && *until < since
+        {
+            return Err(Error::usage(format!(
+                "--until {given} is before --since {since_given}: nothing can lie between them \
+                 (swap them?)"
+            )));
+        }
         // The events in the window, and the claims they touched with who touched them.
         let mut touched: BTreeMap<String, (Vec<String>, String)> = BTreeMap::new();
         let sql = format!(

@@ -69,10 +69,18 @@ fn a_verdict_without_a_rationale_is_refused() {
     let desk = Desk::new();
     let seed = Seed::log(&desk);
     let message = "factdesk: a verdict needs a rationale: give --note with the reasons";
-    assert_eq!(
-        desk.fails(&["claim", "verdict", &seed.denial, "refuted"], 1),
-        message
+    // Leaving --note out is a usage error, as clap reports any missing argument.
+    let before = desk.contents();
+    let missing = desk.run(&["claim", "verdict", &seed.denial, "refuted"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.starts_with(
+            "error: the following required arguments were not provided:\n  --note <NOTE>\n"
+        ),
+        "{}",
+        missing.stderr
     );
+    assert_eq!(desk.contents(), before);
     assert_eq!(
         desk.fails(
             &["claim", "verdict", &seed.denial, "refuted", "--note", "  "],

@@ -29,14 +29,18 @@ fn flag_beats_environment_beats_store_config_beats_user_config_beats_default() {
     let (code, path, _) = bare(&desk, home.path(), &["config", "path"]);
     assert_eq!((code, path), (0, format!("{}\n", config.display())));
 
-    // Defaults: ./factdesk.db and the login name.
+    // Defaults: ./factdesk.db and the login name from the system's user database, not from
+    // $USER (which `bare` sets to something else).
     let (_, listed, _) = bare(&desk, home.path(), &["config", "list", "--format", "csv"]);
     assert_eq!(
         listed,
-        "SETTING,VALUE,FROM,MEANING\n\
-         store,factdesk.db,default,the store file\n\
-         user,login-name,login name ($USER),who you are in the history\n\
-         review.required,false,default (no store to read),true: a verdict stands only once a different person approves it\n"
+        format!(
+            "SETTING,VALUE,FROM,MEANING\n\
+             store,factdesk.db,default,the store file\n\
+             user,{},login name (the system's user database),who you are in the history\n\
+             review.required,false,default (no store to read),true: a verdict stands only once a different person approves it\n",
+            whoami::username().unwrap()
+        )
     );
 
     // The user config names the store and the person.

@@ -138,9 +138,15 @@ fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
          source  -      -       [Newsweek]\n\
          source  -      -       The Wall Street [Journal]\n"
     );
+    // Nothing found: said on stdout, and exit 1 as grep does, with nothing on stderr.
+    let nothing = desk.run(&["search", "missile*", "--status", "unresolved"]);
     assert_eq!(
-        desk.ok(&["search", "missile*", "--status", "unresolved"]),
-        "Nothing matches.\n"
+        (
+            nothing.code,
+            nothing.stdout.as_str(),
+            nothing.stderr.as_str()
+        ),
+        (1, "Nothing matches.\n", "")
     );
     // A claim's own quote is searched too; editing it re-indexes it.
     assert_eq!(
@@ -157,7 +163,10 @@ fn search_finds_claims_evidence_comments_and_sources_with_marked_matches() {
         "--quote",
         "Iran abstains from such actions",
     ]);
-    assert_eq!(desk.ok(&["search", "inhumane"]), "Nothing matches.\n");
+    assert_eq!(
+        desk.run(&["search", "inhumane"]).stdout,
+        "Nothing matches.\n"
+    );
     assert!(
         desk.ok(&["search", "abstains"])
             .contains("Iran [abstains] from such actions")

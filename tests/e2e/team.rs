@@ -66,9 +66,10 @@ fn with_review_required_a_verdict_stands_only_after_a_second_person_approves() {
         "factdesk: you (ana) proposed this verdict: a different person must approve it"
     );
     assert_eq!(
-        desk.fails(&["review", "reject", d, "--as", "bo"], 1),
+        desk.fails(&["review", "reject", d, "--as", "bo", "--note", " "], 1),
         "factdesk: sending a verdict back needs a reason: give --note with it"
     );
+    assert_eq!(desk.run(&["review", "reject", d, "--as", "bo"]).code, 2);
     assert_eq!(
         ok_as(
             &desk,
@@ -374,6 +375,14 @@ fn reports_as_of_a_moment_and_the_diff_between_two() {
     assert_eq!(
         desk.ok(&["diff", "--since", "2024-09-09"]),
         "Nothing changed.\n"
+    );
+    assert_eq!(
+        desk.fails(
+            &["diff", "--since", "2024-09-08", "--until", "2024-09-01"],
+            2
+        ),
+        "factdesk: --until 2024-09-01 is before --since 2024-09-08: nothing can lie between them \
+         (swap them?)"
     );
     assert_eq!(
         desk.fails(&["report", "disputed", "--as-of", "last tuesday"], 1),
