@@ -616,37 +616,141 @@ pub enum DayEdge {
     End,
 }
 
-/// Reads a moment given on the command line — a date (`2024-09-07`), or a time with or without
-/// seconds and offset (`2024-09-07T12:00Z`, `2024-09-07 14:00:05+02:00`; UTC when no offset is
-/// given) — as stored: UTC with milliseconds, so it compares with stored times as text.
+/// Reads a moment given on the command line, as stored (UTC with milliseconds, so it compares
+/// with stored times as text):
+///
+/// - a date (`2024-09-07`), or a time with or without seconds (`2024-09-07T12:00`,
+///   `2024-09-07 14:00:05`), read in the user's time zone (`TZ`, else the system's), as tables
+///   show times — unless it carries `Z` or an offset (`2024-09-07T12:00Z`, `…+02:00`);
+/// - `now`, `today`, `yesterday`, a weekday (`monday`, `last monday`: the latest such day, today
+///   included), or `N minutes|hours|days|weeks ago` (`an hour ago`), as git reads them.
+///
+/// A day stands for its first instant or its last, as `edge` says.
 pub fn parse_instant(value: &str, edge: DayEdge) -> Result<String, Error> {
+    parse_instant_at(value, edge, current_time(), &chrono::Local)
+}
+
+/// The moment relative times count from: `FACTDESK_NOW` when set (tests, demos), else the clock.
+fn current_time() -> chrono::DateTime<chrono::Utc> {
+    std::env::var("FACTDESK_NOW")
+        .ok()
+        .and_then(|now| chrono::DateTime::parse_from_rfc3339(now.trim()).ok())
+        .map(|now| now.with_timezone(&chrono::Utc))
+        .unwrap_or_else(chrono::Utc::now)
+}
+
+/// [`parse_instant`] at `now`, in the time zone `zone`.
+pub fn parse_instant_at<Z: chrono::TimeZone>(
+    value: &str,
+    edge: DayEdge,
+    now: chrono::DateTime<chrono::Utc>,
+    zone: &Z,
+) -> Result<String, Error> {
+    use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
     let value = value.trim();
-    let stored = |at: chrono::DateTime<chrono::Utc>| stored_instant(value, at);
-    if value.len() == 10 {
+    let stored = |at: chrono::DateTime<Utc>| stored_instant(value, at);
+    // A wall-clock time in `zone` (the earlier of two when the clocks went back; the first
+    // valid minute when they went forward).
+    let local = |naive: NaiveDateTime| -> Result<String, Error> {
+        let at = zone
+            .from_local_datetime(&naive)
+            .earliest()
+            .or_else(|| {
+                zone.from_local_datetime(&(naive + Duration::hours(1)))
+                    .earliest()
+            })
+            .ok_or_else(|| Error::invalid(format!("time '{value}' does not exist here")))?;
+        stored(at.with_timezone(&Utc))
+    };
+    let day = |date: NaiveDate| -> Result<String, Error> {
+        let time = match edge {
+            DayEdge::Start => date.and_hms_milli_opt(0, 0, 0, 0),
+            DayEdge::End => date.and_hms_milli_opt(23, 59, 59, 999),
+        };
+        local(time.expect("a valid time of day"))
+    };
+    if value.len() == 10 && value.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         let date = parse_date(value)?;
-        return Ok(match edge {
-            DayEdge::Start => format!("{date}T00:00:00.000Z"),
-            DayEdge::End => format!("{date}T23:59:59.999Z"),
-        });
+        return day(NaiveDate::parse_from_str(&date, "%Y-%m-%d").expect("checked"));
     }
     let normal = value.replacen(' ', "T", 1);
     if let Ok(at) = chrono::DateTime::parse_from_rfc3339(&normal) {
-        return stored(at.with_timezone(&chrono::Utc));
+        return stored(at.with_timezone(&Utc));
     }
     for format in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%dT%H:%M%z"] {
         if let Ok(at) = chrono::DateTime::parse_from_str(&normal, format) {
-            return stored(at.with_timezone(&chrono::Utc));
+            return stored(at.with_timezone(&Utc));
         }
     }
-    let naive = normal.strip_suffix('Z').unwrap_or(&normal);
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(at) = chrono::NaiveDateTime::parse_from_str(naive, format) {
-            return stored(at.and_utc());
+    if let Some(utc) = normal.strip_suffix('Z') {
+        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+            if let Ok(at) = NaiveDateTime::parse_from_str(utc, format) {
+                return stored(at.and_utc());
+            }
         }
+    }
+    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(&normal, format) {
+            return local(at);
+        }
+    }
+    if let Some(relative) = relative_moment(value, now, zone) {
+        return match relative {
+            Relative::Instant(at) => stored(at),
+            Relative::Day(date) => day(date),
+        };
     }
     Err(Error::invalid(format!(
-        "malformed time '{value}' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
+        "malformed time '{value}' (expected a date like 2024-09-07, a time like \
+         2024-09-07T12:00Z, or yesterday, monday, 2 hours ago)"
     )))
+}
+
+/// A moment named relative to now.
+enum Relative {
+    Instant(chrono::DateTime<chrono::Utc>),
+    Day(chrono::NaiveDate),
+}
+
+/// Reads `now`, `today`, `yesterday`, a weekday (`monday`, `last mon`) or `N units ago`.
+fn relative_moment<Z: chrono::TimeZone>(
+    value: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    zone: &Z,
+) -> Option<Relative> {
+    use chrono::{Datelike, Duration};
+    let lower = value.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let today = now.with_timezone(zone).date_naive();
+    match words.as_slice() {
+        ["now"] => return Some(Relative::Instant(now)),
+        ["today"] => return Some(Relative::Day(today)),
+        ["yesterday"] => return Some(Relative::Day(today - Duration::days(1))),
+        [count, unit, "ago"] => {
+            let count: i64 = match *count {
+                "a" | "an" => 1,
+                n => n.parse().ok().filter(|n| (0..=1_000_000).contains(n))?,
+            };
+            let unit = unit.strip_suffix('s').unwrap_or(unit);
+            let span = match unit {
+                "second" | "sec" => Duration::seconds(count),
+                "minute" | "min" => Duration::minutes(count),
+                "hour" => Duration::hours(count),
+                "day" => Duration::days(count),
+                "week" => Duration::weeks(count),
+                _ => return None,
+            };
+            return Some(Relative::Instant(now - span));
+        }
+        _ => {}
+    }
+    let name = match words.as_slice() {
+        [name] | ["last", name] => *name,
+        _ => return None,
+    };
+    let weekday: chrono::Weekday = name.parse().ok()?;
+    let back = (today.weekday().num_days_from_monday() + 7 - weekday.num_days_from_monday()) % 7;
+    Some(Relative::Day(today - Duration::days(i64::from(back))))
 }
 
 /// A time in the stored form, refusing years outside 0000–9999: every stored time has four
@@ -813,9 +917,15 @@ mod tests {
         assert!(clean_source_name("  ").is_err());
     }
 
+    /// Saturday 2024-09-07, 12:00 UTC.
+    fn saturday_noon() -> chrono::DateTime<chrono::Utc> {
+        "2024-09-07T12:00:00Z".parse().unwrap()
+    }
+
     #[test]
     fn instants_are_read_in_the_forms_people_type() {
-        let utc = |v: &str| parse_instant(v, DayEdge::Start).unwrap();
+        let utc =
+            |v: &str| parse_instant_at(v, DayEdge::Start, saturday_noon(), &chrono::Utc).unwrap();
         assert_eq!(utc("2024-09-07T12:00Z"), "2024-09-07T12:00:00.000Z");
         assert_eq!(utc("2024-09-07T12:00"), "2024-09-07T12:00:00.000Z");
         assert_eq!(utc("2024-09-07 14:00:05+02:00"), "2024-09-07T12:00:05.000Z");
@@ -823,14 +933,66 @@ mod tests {
         assert_eq!(utc("2024-09-07T14:00+02:00"), "2024-09-07T12:00:00.000Z");
         assert_eq!(utc("2024-09-07"), "2024-09-07T00:00:00.000Z");
         assert_eq!(
-            parse_instant("2024-09-07", DayEdge::End).unwrap(),
+            parse_instant_at("2024-09-07", DayEdge::End, saturday_noon(), &chrono::Utc).unwrap(),
             "2024-09-07T23:59:59.999Z"
         );
         assert_eq!(
-            parse_instant("Tuesday", DayEdge::Start)
+            parse_instant("Tuesday week", DayEdge::Start)
                 .unwrap_err()
                 .to_string(),
-            "malformed time 'Tuesday' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
+            "malformed time 'Tuesday week' (expected a date like 2024-09-07, a time like \
+             2024-09-07T12:00Z, or yesterday, monday, 2 hours ago)"
         );
+    }
+
+    #[test]
+    fn times_without_an_offset_are_read_in_the_users_time_zone() {
+        let berlin = chrono::FixedOffset::east_opt(2 * 3600).unwrap();
+        let at = |v: &str, edge| parse_instant_at(v, edge, saturday_noon(), &berlin).unwrap();
+        assert_eq!(
+            at("2024-09-07T14:00", DayEdge::Start),
+            "2024-09-07T12:00:00.000Z"
+        );
+        assert_eq!(at("2024-09-07", DayEdge::Start), "2024-09-06T22:00:00.000Z");
+        assert_eq!(at("2024-09-07", DayEdge::End), "2024-09-07T21:59:59.999Z");
+        // An explicit Z or offset is taken as written.
+        assert_eq!(
+            at("2024-09-07T14:00Z", DayEdge::Start),
+            "2024-09-07T14:00:00.000Z"
+        );
+        assert_eq!(
+            at("2024-09-07T14:00+00:00", DayEdge::Start),
+            "2024-09-07T14:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn relative_times_are_read_as_git_reads_them() {
+        let berlin = chrono::FixedOffset::east_opt(2 * 3600).unwrap();
+        let at = |v: &str, edge| parse_instant_at(v, edge, saturday_noon(), &berlin).unwrap();
+        assert_eq!(at("now", DayEdge::Start), "2024-09-07T12:00:00.000Z");
+        assert_eq!(
+            at("2 hours ago", DayEdge::Start),
+            "2024-09-07T10:00:00.000Z"
+        );
+        assert_eq!(
+            at("an hour ago", DayEdge::Start),
+            "2024-09-07T11:00:00.000Z"
+        );
+        assert_eq!(at("3 days ago", DayEdge::Start), "2024-09-04T12:00:00.000Z");
+        assert_eq!(at("1 week ago", DayEdge::End), "2024-08-31T12:00:00.000Z");
+        assert_eq!(at("today", DayEdge::Start), "2024-09-06T22:00:00.000Z");
+        assert_eq!(at("Yesterday", DayEdge::Start), "2024-09-05T22:00:00.000Z");
+        assert_eq!(at("yesterday", DayEdge::End), "2024-09-06T21:59:59.999Z");
+        // The latest such day, today included: 2024-09-07 is a Saturday.
+        assert_eq!(at("monday", DayEdge::Start), "2024-09-01T22:00:00.000Z");
+        assert_eq!(at("last mon", DayEdge::Start), "2024-09-01T22:00:00.000Z");
+        assert_eq!(at("saturday", DayEdge::Start), "2024-09-06T22:00:00.000Z");
+        for bad in ["someday", "2 fortnights ago", "-3 days ago", "last"] {
+            assert!(
+                parse_instant_at(bad, DayEdge::Start, saturday_noon(), &berlin).is_err(),
+                "{bad}"
+            );
+        }
     }
 }

@@ -110,9 +110,45 @@ fn malformed_dates_are_refused() {
         );
     }
     assert_eq!(
-        desk.fails(&["history", "--since", "yesterday"], 1),
-        "factdesk: malformed time 'yesterday' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
+        desk.fails(&["history", "--since", "the day before"], 1),
+        "factdesk: malformed time 'the day before' (expected a date like 2024-09-07, a time like \
+         2024-09-07T12:00Z, or yesterday, monday, 2 hours ago)"
     );
+    // Times as git reads them, counted from the desk's clock (FACTDESK_NOW, 2024-09-07 12:00).
+    desk.claim(&["Iran wants Su-35 jets", "--quiet"]);
+    for since in [
+        "yesterday",
+        "today",
+        "2 hours ago",
+        "saturday",
+        "last friday",
+    ] {
+        assert_eq!(
+            desk.ok(&["history", "--since", since, "--format", "json"])
+                .matches("\"claim.add\"")
+                .count(),
+            1,
+            "{since}"
+        );
+    }
+    assert!(
+        !desk
+            .ok(&["history", "--until", "1 minute ago", "--format", "json"])
+            .contains("claim.add")
+    );
+    // A time without an offset is read in the user's time zone, as tables show times: at
+    // UTC+2, 13:30 is 11:30 UTC, before the claim was logged; 13:30Z is after.
+    let logged_since = |tz: &str, since: &str| {
+        let out = desk
+            .cmd(&["history", "--since", since, "--format", "json"])
+            .env("TZ", tz)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().contains("claim.add")
+    };
+    assert!(logged_since("XYZ-2", "2024-09-07T13:30"));
+    assert!(!logged_since("UTC", "2024-09-07T13:30"));
+    assert!(!logged_since("XYZ-2", "2024-09-07T13:30Z"));
 }
 
 #[test]

@@ -385,7 +385,8 @@ fn reports_as_of_a_moment_and_the_diff_between_two() {
          (swap them?)"
     );
     assert_eq!(
-        desk.fails(&["report", "disputed", "--as-of", "last tuesday"], 1),
-        "factdesk: malformed time 'last tuesday' (expected a date like 2024-09-07 or a time like 2024-09-07T12:00Z)"
+        desk.fails(&["report", "disputed", "--as-of", "tuesday next"], 1),
+        "factdesk: malformed time 'tuesday next' (expected a date like 2024-09-07, a time like \
+         2024-09-07T12:00Z, or yesterday, monday, 2 hours ago)"
     );
 }
