@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use std::io::Write;
 
-use super::{AsOfArgs, Context, LimitArgs, Ui};
+use super::{AsOfArgs, Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
 use crate::model::{
@@ -123,7 +123,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "NAME")]
     assignee: Option<String>,
     #[command(flatten)]
-    limit: LimitArgs,
+    listing: ListingArgs,
     #[command(flatten)]
     as_of: AsOfArgs,
 }
@@ -239,12 +239,13 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 claimant: args.claimant,
                 tag: args.tag,
                 assignee: args.assignee,
-                limit: args.limit.fetch(),
+                limit: args.listing.limit.fetch(),
                 ..ClaimFilter::default()
             };
             let claims = ctx.open_as_of(&args.as_of)?.claims(&filter)?;
-            let claims = args.limit.cut(ui, claims, "claims")?;
-            ui.show("Claims", &ClaimList(&claims))
+            ui.listing(&args.listing, claims, "claims", |ui, rows| {
+                ui.show("Claims", &ClaimList(rows))
+            })
         }
         ClaimCommand::Show { id, as_of } => {
             let store = ctx.open_as_of(&as_of)?;

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::{Context, Ui};
+use super::{Context, ListingArgs, Ui};
 use crate::error::Result;
 use crate::model::{EvidenceStance, NewEvidence};
 use crate::report::EvidenceList;
@@ -19,6 +19,8 @@ pub enum EvidenceCommand {
     List {
         /// The claim's id (or a unique prefix of at least 4 characters).
         claim_id: String,
+        #[command(flatten)]
+        listing: ListingArgs,
     },
 }
 
@@ -56,9 +58,11 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             let added = ctx.open()?.add_evidence(&args.claim_id, &evidence)?;
             ui.confirm(&added.id, &added)
         }
-        EvidenceCommand::List { claim_id } => ui.show(
-            "Evidence",
-            &EvidenceList(&ctx.open()?.evidence_for(&claim_id)?),
+        EvidenceCommand::List { claim_id, listing } => ui.listing(
+            &listing,
+            ctx.open()?.evidence_for(&claim_id)?,
+            "evidence items",
+            |ui, rows| ui.show("Evidence", &EvidenceList(rows)),
         ),
     }
 }

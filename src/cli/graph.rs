@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::report::OutputArgs;
+use super::OutputArgs;
 use super::{AsOfArgs, Context, Ui};
 use crate::error::Result;
 use crate::report::graph::{to_dot, to_mermaid, to_svg};

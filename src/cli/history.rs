@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::{Context, LimitArgs, Ui};
+use super::{Context, ListingArgs, Ui};
 use crate::error::Result;
 use crate::report::EventList;
 use crate::store::HistoryFilter;
@@ -28,7 +28,7 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
     #[command(flatten)]
-    limit: LimitArgs,
+    listing: ListingArgs,
 }
 
 pub fn run(args: HistoryArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
@@ -38,9 +38,10 @@ pub fn run(args: HistoryArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         since: args.since,
         until: args.until,
         actions: args.actions,
-        limit: args.limit.fetch(),
+        limit: args.listing.limit.fetch(),
     };
     let events = ctx.open()?.history(&filter)?;
-    let events = args.limit.cut(ui, events, "events")?;
-    ui.show("History", &EventList(&events))
+    ui.listing(&args.listing, events, "events", |ui, rows| {
+        ui.show("History", &EventList(rows))
+    })
 }

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::{Context, Ui};
+use super::{Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
 use crate::model::Relation;
@@ -28,6 +28,8 @@ pub enum LinkCommand {
     List {
         /// The claim's id (or a unique prefix of at least 4 characters).
         claim_id: String,
+        #[command(flatten)]
+        listing: ListingArgs,
     },
     /// The claims a claim (or a text not logged yet) most likely repeats or contradicts,
     /// ranked, each with a proposed relation and the reason.
@@ -87,6 +89,8 @@ pub struct ScanArgs {
     /// How many proposals to consider per claim.
     #[arg(long, value_name = "N", default_value_t = 3)]
     per_claim: usize,
+    #[command(flatten)]
+    listing: ListingArgs,
 }
 
 /// The score below which `scan` does not list a proposal unless told otherwise.
@@ -126,9 +130,12 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             );
             ui.confirm(&line, &link)
         }
-        LinkCommand::List { claim_id } => {
-            ui.show("Links", &LinkList(&ctx.open()?.links_of(&claim_id)?))
-        }
+        LinkCommand::List { claim_id, listing } => ui.listing(
+            &listing,
+            ctx.open()?.links_of(&claim_id)?,
+            "links",
+            |ui, rows| ui.show("Links", &LinkList(rows)),
+        ),
         LinkCommand::Suggest(args) => {
             let query = match (args.claim_id, args.text) {
                 (Some(id), _) => LinkQuery::Claim(id),
@@ -178,17 +185,19 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             }
             let mut store = ctx.open()?;
             let found = store.scan_links(args.since.as_deref(), min_score, args.per_claim)?;
-            let proposals: Vec<Proposal> = found.iter().map(|(_, _, p)| p.clone()).collect();
-            let mut table = ProposalList(&proposals).table();
-            table.headers.insert(0, "FROM");
-            for (row, (from, _, _)) in table.rows.iter_mut().zip(&found) {
-                row.insert(0, short_id(from).to_string());
-            }
             if args.accept {
                 for (from, _, proposal) in &found {
                     store.record_proposal(from, &proposal.id, proposal, None)?;
                 }
                 writeln!(ui.err, "Recorded {} links.", found.len())?;
+            }
+            // Every proposal is recorded with --accept; the listing shows --limit of them.
+            let found = args.listing.limit.cut(ui, found, "proposals")?;
+            let proposals: Vec<Proposal> = found.iter().map(|(_, _, p)| p.clone()).collect();
+            let mut table = ProposalList(&proposals).table();
+            table.headers.insert(0, "FROM");
+            for (row, (from, _, _)) in table.rows.iter_mut().zip(&found) {
+                row.insert(0, short_id(from).to_string());
             }
             let json = found
                 .iter()
@@ -196,14 +205,14 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     serde_json::json!({"from": from, "to": p.id, "relation": p.relation, "score": p.score, "reason": p.reason})
                 })
                 .collect();
-            ui.show(
-                "Proposed links",
-                &TableView {
-                    table,
-                    json: serde_json::Value::Array(json),
-                    empty: "No proposals at that score.",
-                },
-            )
+            let view = TableView {
+                table,
+                json: serde_json::Value::Array(json),
+                empty: "No proposals at that score.",
+            };
+            ui.to_file(args.listing.output.output.as_deref(), |ui| {
+                ui.show("Proposed links", &view)
+            })
         }
     }
 }

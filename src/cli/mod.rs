@@ -247,6 +247,23 @@ pub struct LimitArgs {
     pub all: bool,
 }
 
+/// `-o/--output FILE`: write the output to a file, whole or not at all.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutputArgs {
+    /// Write the output to FILE (whole, or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// What every listing takes: `--limit N`/`--all`, and `-o FILE`.
+#[derive(Debug, Args, Clone)]
+pub struct ListingArgs {
+    #[command(flatten)]
+    pub limit: LimitArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 impl LimitArgs {
     /// The number of rows to fetch: one more than shown, to tell whether the list was cut.
     pub fn fetch(self) -> Option<usize> {
@@ -325,6 +342,19 @@ impl Ui<'_> {
                 store_path: store_path.clone(),
             })
         })
+    }
+
+    /// Shows a listing's `rows` by `listing`'s rules: at most `--limit` of them (saying on stderr
+    /// that the rest, the `what`, were left out), to `-o FILE` when given.
+    pub fn listing<T>(
+        &mut self,
+        listing: &ListingArgs,
+        rows: Vec<T>,
+        what: &str,
+        show: impl FnOnce(&mut Ui, &[T]) -> Result<()>,
+    ) -> Result<()> {
+        let rows = listing.limit.cut(self, rows, what)?;
+        self.to_file(listing.output.output.as_deref(), |ui| show(ui, &rows))
     }
 
     /// Prints a confirmation line for people, or the JSON value for scripts.

@@ -2,11 +2,9 @@
 //! desk summary, one claimant's record — in any listing format or as a self-contained HTML
 //! page (`--format html --output FILE`).
 
-use std::path::PathBuf;
+use clap::Subcommand;
 
-use clap::{Args, Subcommand};
-
-use super::{AsOfArgs, Context, LimitArgs, Ui};
+use super::{AsOfArgs, Context, LimitArgs, OutputArgs, Ui};
 use crate::error::Result;
 use crate::report::{ClaimList, ClaimantView, ConflictList, DisputedReport, Format, SummaryView};
 
@@ -72,14 +70,6 @@ pub enum ReportCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
-}
-
-/// Where a report goes.
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Write the report to FILE (whole, or not at all) instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 /// How many claims the HTML dispute graph draws at most.

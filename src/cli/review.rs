@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 
-use super::{Context, Ui};
+use super::{Context, ListingArgs, Ui};
 use crate::error::Result;
 use crate::report::{ReviewQueue, short_id};
 
@@ -11,7 +11,7 @@ use crate::report::{ReviewQueue, short_id};
 pub enum ReviewCommand {
     /// Proposed verdicts waiting for a reviewer, oldest first, with proposer and rationale.
     #[command(after_help = "Examples:\n  factdesk review queue")]
-    Queue,
+    Queue(ListingArgs),
     /// Approve a claim's proposed verdict: it becomes the claim's verdict. The proposer
     /// cannot approve their own.
     #[command(
@@ -39,9 +39,11 @@ pub enum ReviewCommand {
 
 pub fn run(cmd: ReviewCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
-        ReviewCommand::Queue => {
+        ReviewCommand::Queue(listing) => {
             let queue = ctx.open()?.review_queue()?;
-            ui.show("Review queue", &ReviewQueue(&queue))
+            ui.listing(&listing, queue, "proposed verdicts", |ui, rows| {
+                ui.show("Review queue", &ReviewQueue(rows))
+            })
         }
         ReviewCommand::Approve { id, note } => {
             let mut store = ctx.open()?;

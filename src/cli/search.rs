@@ -26,6 +26,11 @@ pub struct SearchArgs {
     /// At most this many hits of each kind.
     #[arg(long, value_name = "N", default_value_t = 20)]
     limit: usize,
+    /// Every hit (overrides --limit).
+    #[arg(long)]
+    all: bool,
+    #[command(flatten)]
+    output: super::OutputArgs,
     /// Search for the words as typed (each must appear), not as an FTS5 query: for text with
     /// punctuation, like Sunak's or 4,537.
     #[arg(long)]
@@ -55,11 +60,13 @@ pub fn run(args: SearchArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             .map(str::parse::<Status>)
             .transpose()?,
         since: args.since,
-        limit: args.limit,
+        limit: if args.all { usize::MAX } else { args.limit },
         literal: args.literal,
     };
     let hits = ctx.open()?.search_text(&query)?;
-    ui.show("Search", &SearchResults(&hits))?;
+    ui.to_file(args.output.output.as_deref(), |ui| {
+        ui.show("Search", &SearchResults(&hits))
+    })?;
     // As grep does: a script can tell "nothing found" from the exit code alone.
     if hits.is_empty() {
         return Err(Error::NoMatch);

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand};
 
-use super::{Context, Ui};
+use super::{Context, ListingArgs, Ui};
 use crate::error::Result;
 use crate::model::{NewSource, SourceKind, optional_text};
 use crate::report::{SourceDetail, SourceList};
@@ -16,8 +16,8 @@ pub enum SourceCommand {
     )]
     Add(AddArgs),
     /// List every source with how many claims it made and reported.
-    #[command(after_help = "Examples:\n  factdesk source list --format csv")]
-    List,
+    #[command(after_help = "Examples:\n  factdesk source list --format csv -o sources.csv")]
+    List(ListingArgs),
     /// Show one source, by name (any case) or id.
     #[command(after_help = "Examples:\n  factdesk source show newsweek")]
     Show {
@@ -53,7 +53,12 @@ pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             let added = ctx.open()?.add_source(&source)?;
             ui.confirm(&added.id, &added)
         }
-        SourceCommand::List => ui.show("Sources", &SourceList(&ctx.open()?.sources()?)),
+        SourceCommand::List(listing) => {
+            let sources = ctx.open()?.sources()?;
+            ui.listing(&listing, sources, "sources", |ui, rows| {
+                ui.show("Sources", &SourceList(rows))
+            })
+        }
         SourceCommand::Show { name_or_id } => {
             ui.show("Source", &SourceDetail(&ctx.open()?.source(&name_or_id)?))
         }

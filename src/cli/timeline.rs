@@ -4,7 +4,7 @@
 use clap::Args;
 use std::io::Write;
 
-use super::{Context, Ui};
+use super::{Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::report::ChangeList;
 
@@ -16,11 +16,15 @@ pub struct DiffArgs {
     /// Up to this day (its end) or time; now when left out.
     #[arg(long, value_name = "TIME")]
     until: Option<String>,
+    #[command(flatten)]
+    listing: ListingArgs,
 }
 
 pub fn diff(args: DiffArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     let changes = ctx.open()?.diff(&args.since, args.until.as_deref())?;
-    ui.show("Changes", &ChangeList(&changes))
+    ui.listing(&args.listing, changes, "claims", |ui, rows| {
+        ui.show("Changes", &ChangeList(rows))
+    })
 }
 
 #[derive(Debug, Args)]

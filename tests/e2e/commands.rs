@@ -560,3 +560,94 @@ fn an_explicit_color_always_beats_no_color() {
     assert!(!listed("auto").contains('\u{1b}'));
     assert!(!listed("never").contains('\u{1b}'));
 }
+
+#[test]
+fn every_listing_takes_limit_all_and_output() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    desk.ok(&[
+        "evidence",
+        "add",
+        &seed.allegation,
+        "--stance",
+        "supports",
+        "--source",
+        "U.S. officials",
+    ]);
+    desk.ok(&[
+        "evidence",
+        "add",
+        &seed.allegation,
+        "--stance",
+        "refutes",
+        "--source",
+        "Newsweek",
+    ]);
+    desk.ok(&[
+        "link",
+        "add",
+        &seed.denial,
+        &seed.allegation,
+        "--relation",
+        "related",
+    ]);
+    for text in [
+        "Iran sent short-range ballistic missiles to Russia",
+        "Iran supplied Russia with ballistic missiles, officials say",
+        "Iran denies supplying Russia with ballistic missiles",
+    ] {
+        desk.claim(&[text, "--claimant", "Officials", "--quiet"]);
+    }
+    desk.ok(&["config", "set", "review.required", "true"]);
+    for (i, claim) in [&seed.allegation, &seed.denial].into_iter().enumerate() {
+        desk.ok(&[
+            "--as",
+            &format!("reporter{i}"),
+            "claim",
+            "verdict",
+            claim,
+            "mixed",
+            "--note",
+            "x",
+        ]);
+    }
+    let listings: Vec<Vec<&str>> = vec![
+        vec!["claim", "list"],
+        vec!["source", "list"],
+        vec!["evidence", "list", &seed.allegation],
+        vec!["link", "list", &seed.allegation],
+        vec!["review", "queue"],
+        vec!["diff", "--since", "2024-09-07"],
+        vec!["link", "scan", "--min-score", "0"],
+        vec!["history"],
+        vec!["search", "Iran OR Newsweek OR officials"],
+    ];
+    let file = desk.db.with_file_name("listing.txt");
+    for listing in &listings {
+        let all = desk.ok(&[listing.as_slice(), &["--all"]].concat());
+        assert!(
+            all.lines().count() > 2,
+            "{listing:?} lists too little to cut: {all}"
+        );
+        // One row, and a note on stderr that the others were left out.
+        let one = desk.run(&[listing.as_slice(), &["--limit", "1"]].concat());
+        assert_eq!(one.code, 0, "{listing:?}: {}", one.stderr);
+        assert!(
+            one.stdout.lines().count() < all.lines().count(),
+            "{listing:?}"
+        );
+        if listing[0] != "search" {
+            assert!(
+                one.stderr.starts_with("(showing the first 1 "),
+                "{listing:?}: {}",
+                one.stderr
+            );
+        }
+        // -o writes exactly what would have been printed.
+        let _ = std::fs::remove_file(&file);
+        let quiet =
+            desk.ok(&[listing.as_slice(), &["--all", "-o", file.to_str().unwrap()]].concat());
+        assert_eq!(quiet, "", "{listing:?}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), all, "{listing:?}");
+    }
+}
