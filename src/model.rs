@@ -26,6 +26,9 @@ macro_rules! word_enum {
             /// Every value, in the order the desk reads them.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every value's word (what shell completion offers).
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+
             /// The word stored in the database and shown to people.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $word),+ }

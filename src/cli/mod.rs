@@ -29,6 +29,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser as _;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, Result};
@@ -78,7 +79,13 @@ pub struct GlobalArgs {
     pub acting_as: Option<String>,
     /// Output format: table (the default), json, csv or markdown; some commands offer more
     /// (html for reports, jsonl and claimreview for import/export, dot and mermaid for graph).
-    #[arg(long, global = true, value_parser = parse_format, value_name = "FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_parser = Offered(Format::WORDS).try_map(|s| parse_format(&s)),
+        hide_possible_values = true,
+        value_name = "FORMAT"
+    )]
     pub format: Option<Format>,
     /// Colour statuses in tables: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),
     /// always, or never. JSON, CSV and the other formats are never coloured.
@@ -245,6 +252,33 @@ pub struct LimitArgs {
     /// Show every row (overrides --limit).
     #[arg(long)]
     pub all: bool,
+}
+
+/// A value parser that offers `words` to shell completion (and to `man`) while leaving their
+/// checking to factdesk, so a wrong word gets factdesk's message — naming every allowed value —
+/// and exit code.
+#[derive(Debug, Clone, Copy)]
+pub struct Offered(pub &'static [&'static str]);
+
+impl clap::builder::TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|w| clap::builder::PossibleValue::new(*w)),
+        ))
+    }
 }
 
 /// `-o/--output FILE`: write the output to a file, whole or not at all.

@@ -67,6 +67,19 @@ impl Format {
         ("mermaid", Format::Mermaid),
     ];
 
+    /// Every format's name, as in [`Format::NAMES`] (what shell completion offers).
+    pub const WORDS: &[&str] = &[
+        "table",
+        "json",
+        "csv",
+        "markdown",
+        "html",
+        "jsonl",
+        "claimreview",
+        "dot",
+        "mermaid",
+    ];
+
     /// The four formats every listing can be printed in.
     pub const LISTING: &[Format] = &[Format::Table, Format::Json, Format::Csv, Format::Markdown];
 

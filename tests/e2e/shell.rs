@@ -354,3 +354,29 @@ fn tables_show_local_time_while_json_keeps_utc_and_long_texts_wrap_to_the_termin
             .any(|l| l.chars().count() > 60)
     );
 }
+
+#[test]
+fn completions_offer_the_words_each_option_takes() {
+    let desk = Desk::new();
+    let bash = desk.ok(&["completions", "bash"]);
+    for words in [
+        "asserts denies questions neutral",
+        "supports refutes context",
+        "contradicts supports duplicates related",
+        "supported refuted mixed unverifiable",
+        "outlet government official organization person anonymous other",
+        "table json csv markdown html jsonl claimreview dot mermaid",
+    ] {
+        assert!(bash.contains(words), "bash completion lacks {words:?}");
+    }
+    let fish = desk.ok(&["completions", "fish"]);
+    assert!(
+        fish.contains("-l stance") && fish.contains("-a \"asserts\\t''"),
+        "fish completion lacks the stances"
+    );
+    // Offering the words does not take their checking from factdesk: same message, same code.
+    assert_eq!(
+        desk.fails(&["claim", "add", "X", "--stance", "claims"], 1),
+        "factdesk: unknown stance 'claims' (expected one of: asserts, denies, questions, neutral)"
+    );
+}
