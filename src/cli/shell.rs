@@ -39,6 +39,61 @@ const EXAMPLES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Writes one command of the COMMANDS section — its usage, what it does, its own options —
+/// then each of its subcommands.
+fn write_command(out: &mut dyn std::io::Write, cmd: &clap::Command, parent: &str) -> Result<()> {
+    let path = format!("{parent} {}", cmd.get_name());
+    if cmd.get_name() == "help" {
+        return Ok(());
+    }
+    if cmd.has_subcommands() {
+        for sub in cmd.get_subcommands() {
+            write_command(out, sub, &path)?;
+        }
+        return Ok(());
+    }
+    writeln!(out, ".SS \"{}\"", roff_text(&path))?;
+    let usage = cmd
+        .clone()
+        .render_usage()
+        .to_string()
+        .trim_start_matches("Usage: ")
+        .to_string();
+    writeln!(out, ".B {}", roff_text(&usage))?;
+    let about = cmd
+        .get_long_about()
+        .or(cmd.get_about())
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    writeln!(out, ".PP\n{}", roff_text(&about))?;
+    for arg in cmd.get_arguments() {
+        if arg.is_global_set() || arg.is_hide_set() || arg.get_id() == "help" {
+            continue;
+        }
+        let value_name = arg
+            .get_value_names()
+            .and_then(|names| names.first())
+            .map(|name| roff_text(name))
+            .unwrap_or_else(|| roff_text(&arg.get_id().to_string().to_uppercase()));
+        let value = if arg.get_action().takes_values() && !arg.is_positional() {
+            format!(" \\fI{value_name}\\fR")
+        } else {
+            String::new()
+        };
+        let name = match (arg.get_long(), arg.get_short()) {
+            (Some(long), Some(short)) => {
+                format!("\\fB\\-{short}\\fR, \\fB\\-\\-{}\\fR", roff_text(long))
+            }
+            (Some(long), None) => format!("\\fB\\-\\-{}\\fR", roff_text(long)),
+            (None, Some(short)) => format!("\\fB\\-{short}\\fR"),
+            (None, None) => format!("\\fI{value_name}\\fR"),
+        };
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        writeln!(out, ".TP\n{name}{value}\n{}", roff_text(&help))?;
+    }
+    Ok(())
+}
+
 /// Escapes text for roff: backslashes, and a leading dot or quote that would start a request.
 fn roff_text(line: &str) -> String {
     let escaped = line.replace('\\', "\\e").replace('-', "\\-");
@@ -55,14 +110,27 @@ pub fn completions(args: CompletionsArgs, ui: &mut Ui) -> Result<()> {
 }
 
 pub fn man(ui: &mut Ui) -> Result<()> {
-    let page = clap_mangen::Man::new(super::command());
+    let mut command = super::command();
+    // The NAME line reads "factdesk \- what it is", so the description must not repeat the name.
+    let about = command
+        .get_about()
+        .map(|about| about.to_string())
+        .unwrap_or_default();
+    let about = about.trim_start_matches("factdesk — ").to_string();
+    command = command.about(about);
+    command.build();
+    let page = clap_mangen::Man::new(command.clone());
     let out = ui.out.raw()?;
     page.render_title(out)?;
     page.render_name_section(out)?;
     page.render_synopsis_section(out)?;
     page.render_description_section(out)?;
     page.render_options_section(out)?;
-    page.render_subcommands_section(out)?;
+    // Every command on this one page (there are no factdesk-claim(1) pages to refer to).
+    writeln!(out, ".SH COMMANDS")?;
+    for sub in command.get_subcommands() {
+        write_command(out, sub, "factdesk")?;
+    }
     writeln!(out, ".SH EXAMPLES")?;
     writeln!(
         out,

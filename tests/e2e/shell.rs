@@ -65,10 +65,46 @@ fn the_manual_page_renders_with_the_seed_story_as_examples() {
         ".SH NAME",
         ".SH SYNOPSIS",
         ".SH OPTIONS",
-        ".SH SUBCOMMANDS",
+        ".SH COMMANDS",
         ".SH EXAMPLES",
     ] {
         assert!(page.contains(section), "no {section}");
+    }
+    // One page documents every command and its flags, and refers to no other pages.
+    assert!(!page.contains("factdesk\\-claim(1)"), "{page}");
+    assert!(
+        page.contains("factdesk \\- a fact\\-check workbench"),
+        "the NAME line repeats the name"
+    );
+    fn leaves(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let path = format!("{path} {}", sub.get_name());
+            if sub.has_subcommands() {
+                leaves(sub, &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut commands = Vec::new();
+    leaves(&factdesk::cli::command(), "factdesk", &mut commands);
+    assert!(commands.len() > 30, "{commands:?}");
+    for command in &commands {
+        assert!(
+            page.contains(&format!(".SS \"{}\"", command)),
+            "{command} is not documented"
+        );
+    }
+    for flag in [
+        "\\-\\-relation",
+        "\\-\\-min\\-score",
+        "\\-\\-checkpoint",
+        "\\-\\-literal",
+    ] {
+        assert!(
+            page.contains(&format!("\\fB\\-\\-{}", &flag[4..])),
+            "{flag}"
+        );
     }
     assert!(
         page.contains("factdesk link add $D $A \\-\\-relation contradicts"),
