@@ -439,6 +439,7 @@ mod tests {
             "{\"text\": \"x\", \"date\": \"06/09/2024\"}\n",
             "{\"text\": \"x\", \"verdict\": {\"verdict\": \"refuted\"}}\n",
             "{\"text\": \"   \"}\n",
+            "{\"text\": \"x\", \"created_at\": \"2024-09-07T12:00:00Z\", \"created_by\": \"\\u200b\"}\n",
             "{\"text\": \"unterminated\n",
         );
         assert_eq!(
@@ -453,7 +454,8 @@ mod tests {
                 "line 8: field `date`: malformed date '06/09/2024' (expected a real date written YYYY-MM-DD)",
                 "line 9: field `verdict.note`: a verdict needs a rationale",
                 "line 10: field `text`: claim text is empty",
-                "line 11: invalid JSON: EOF while parsing a string (column 22)",
+                "line 11: field `created_by`: name '\\u{200b}' is empty once invisible characters are left out",
+                "line 12: invalid JSON: EOF while parsing a string (column 22)",
             ]
         );
     }

@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 use crate::error::Error;
 use crate::model::{Logged, parse_time};
+use crate::person::check_person_name;
 use crate::store::RecordError;
 
 /// The file formats `import` reads.
@@ -72,7 +73,10 @@ pub(crate) fn logged_pair(
         (None, None) => Ok(None),
         (Some(at), Some(by)) if !by.trim().is_empty() => Ok(Some(Logged {
             at: in_field(at_field, parse_time(at))?,
-            by: by.trim().to_string(),
+            by: in_field(
+                by_field,
+                check_person_name(by).map(|()| by.trim().to_string()),
+            )?,
         })),
         (Some(_), _) => Err(format!("field `{by_field}`: needed with `{at_field}`")),
         (None, Some(_)) => Err(format!("field `{at_field}`: needed with `{by_field}`")),

@@ -268,6 +268,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         ClaimCommand::Assign { id, name } => {
             let mut store = ctx.open()?;
             let changed = store.assign_claim(&id, Some(&name))?;
+            super::note_mixed_scripts(ui, &name)?;
             let claim = store.claim(&id)?;
             let line = if changed {
                 format!("Assigned claim {} to {}", short_id(&claim.id), name.trim())

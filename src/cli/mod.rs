@@ -416,11 +416,27 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
         env!("CARGO_PKG_VERSION")
     );
     ui.store_path = Some(ctx.db.clone());
+    note_mixed_scripts(ui, &ctx.author)?;
     let result = run_on(cli.command, &ctx, ui);
     if let Err(Error::Corrupt(what)) = &result {
         crate::store::mark_damaged(&ctx.db, what);
     }
     result
+}
+
+/// Says on stderr (a note, not an error) when a person's name mixes scripts: it is usually a
+/// look-alike of a name in one script, and counts as the same person as that name.
+pub(crate) fn note_mixed_scripts(ui: &mut Ui, name: &str) -> Result<()> {
+    if let Some(scripts) = crate::person::mixed_scripts(name) {
+        writeln!(
+            ui.err,
+            "factdesk: note: the name '{}' mixes scripts ({}); names that look alike count as \
+             one person",
+            crate::person::shown_name(name),
+            scripts.join(", ")
+        )?;
+    }
+    Ok(())
 }
 
 /// Runs one command on the store of `ctx`.

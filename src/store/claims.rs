@@ -21,7 +21,8 @@ pub struct ClaimFilter {
     pub without_verdict: bool,
     pub claimant: Option<String>,
     pub tag: Option<String>,
-    /// Only claims assigned to this person (any case).
+    /// Only claims assigned to this person, however their name was spelt
+    /// (see [`crate::person::person_key`]).
     pub assignee: Option<String>,
     pub order: ClaimOrder,
     /// At most this many claims; `None` for all.
@@ -522,10 +523,20 @@ impl Store {
             args.push(Box::new(clean_tag(tag)?));
         }
         if let Some(assignee) = &filter.assignee {
-            sql.push_str(
-                " AND c.pk IN (SELECT claim_pk FROM assignments WHERE assignee = ? COLLATE NOCASE)",
-            );
-            args.push(Box::new(assignee.trim().to_string()));
+            // Every stored spelling of the person (`Bo`, `bo`, a look-alike): see `person_key`.
+            let names = super::team::spellings_of(
+                self.conn(),
+                "SELECT DISTINCT assignee FROM assignments",
+                assignee,
+            )?;
+            sql.push_str(&format!(
+                " AND c.pk IN (SELECT claim_pk FROM assignments
+                                WHERE assignee COLLATE NOCASE IN ({}))",
+                super::team::placeholders(names.len())
+            ));
+            for name in names {
+                args.push(Box::new(name));
+            }
         }
         // Claims are listed by when they were logged, then by key: the same order in every
         // store that holds them, whatever order they arrived in. A selective filter names few

@@ -441,15 +441,9 @@ fn claim_date(value: &str) -> Check {
 }
 
 /// A person's name (an author, who made or proposed something, an assignee): not empty, and
-/// one line of text.
+/// one line of text with something visible in it (`person::check_person_name`, as for `--as`).
 fn person(name: &str) -> Check {
-    if name.trim().is_empty() {
-        return Err("name is empty".into());
-    }
-    if name.chars().any(char::is_control) {
-        return Err(format!("name '{}' holds a control character", shown(name)));
-    }
-    Ok(())
+    validated(crate::person::check_person_name(name))
 }
 
 /// A setting this factdesk knows (`config set`'s own check).
@@ -1096,6 +1090,11 @@ mod tests {
         assert_eq!(
             refused(claim.clone(), |e| e.author = "ana\nbo".into()),
             "field `author`: name 'ana\\nbo' holds a control character"
+        );
+        assert_eq!(
+            refused(claim.clone(), |e| e.author = "\u{200b}\u{202e}".into()),
+            "field `author`: name '\\u{200b}\\u{202e}' is empty once invisible characters are \
+             left out"
         );
         assert_eq!(
             refused(claim.clone(), |e| e.action = "claim.delete".into()),
