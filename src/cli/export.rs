@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Context, Ui};
-use crate::bulk::claimreview::{Publisher, document, review_of};
+use crate::bulk::claimreview::{Publisher, document, review_of, write_document};
 use crate::bulk::jsonl::write_record;
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::report::{Format, short_id, write_json};
+use crate::report::{Format, short_id};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -102,7 +102,7 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 for line in &lacking {
                     writeln!(ui.err, "{line}")?;
                 }
-                write_json(&document(reviews), ui.out)?;
+                write_document(&document(reviews), ui.out)?;
             }
         }
         Ok(())
