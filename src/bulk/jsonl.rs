@@ -18,7 +18,7 @@ use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_RECORD_BYTES, bad, in_field, logged_pair};
+use super::{MAX_RECORD_BYTES, bad, in_field, logged_pair, url_field};
 use crate::error::Error;
 use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, LinkRecord, NewClaim, NewEvidence, Relation,
@@ -262,7 +262,7 @@ fn to_record(claim: JsonClaim) -> Result<ClaimRecord, String> {
             evidence: NewEvidence {
                 stance: in_field(&f("stance"), e.stance.parse::<EvidenceStance>())?,
                 source: e.source,
-                url: e.url,
+                url: url_field(&f("url"), e.url)?,
                 quote: e.quote,
                 note: e.note,
             },
@@ -323,7 +323,7 @@ fn to_record(claim: JsonClaim) -> Result<ClaimRecord, String> {
                 .as_deref()
                 .map(|s| in_field("stance", s.parse::<Stance>()))
                 .transpose()?,
-            url: claim.url.filter(|s| !s.trim().is_empty()),
+            url: url_field("url", claim.url)?,
             quote: claim.quote.filter(|s| !s.trim().is_empty()),
             date: claim
                 .date

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::model::{Logged, parse_time};
+use crate::model::{Logged, check_web_url, parse_time};
 use crate::person::check_person_name;
 use crate::store::RecordError;
 
@@ -62,6 +62,15 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// Prefixes an error with the field it is about.
 pub(crate) fn in_field<T>(field: &str, result: Result<T, Error>) -> Result<T, String> {
     result.map_err(|e| format!("field `{field}`: {e}"))
+}
+
+/// Reads an optional URL field: a blank one is none; any other must be a web address
+/// ([`check_web_url`], the rule of every door).
+pub(crate) fn url_field(field: &str, url: Option<String>) -> Result<Option<String>, String> {
+    match url.filter(|u| !u.trim().is_empty()) {
+        Some(url) => in_field(field, check_web_url(&url).map(|()| url)).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// Reads an optional `created_at`/`created_by` (or `given_at`/`given_by`) pair: both or neither.

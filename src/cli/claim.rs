@@ -182,6 +182,7 @@ fn clearable(value: Option<String>) -> Option<Option<String>> {
 pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         ClaimCommand::Add(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
             let claim = NewClaim {
                 text: args.text,
                 claimant: optional_text(args.claimant),
@@ -303,6 +304,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             )
         }
         ClaimCommand::Edit(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
             let edit = ClaimEdit {
                 text: args.text,
                 claimant: clearable(args.claimant),

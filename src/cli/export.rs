@@ -56,6 +56,18 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         }
         return Ok(());
     }
+    super::check_url_flag("--publisher-url", args.publisher_url.as_deref())?;
+    // The review URL is a template: checked with a claim id in place of `{id}`.
+    if let Some(template) = &args.review_url
+        && let Some(problem) = crate::model::web_url_problem(
+            &template.replace("{id}", "8b5229d0-48e7-4713-a6a8-0e0817f64a6f"),
+        )
+    {
+        return Err(Error::usage(format!(
+            "--review-url '{}' {problem}",
+            crate::model::shown_value(template)
+        )));
+    }
     let offered = [Format::Jsonl, Format::ClaimReview];
     let format = match ctx.format {
         Some(f) if offered.contains(&f) => f,

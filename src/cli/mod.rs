@@ -439,6 +439,21 @@ pub(crate) fn note_mixed_scripts(ui: &mut Ui, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Refuses a URL flag's value that is not a web address (`model::web_url_problem`), as a usage
+/// error naming the flag and the value. A blank value passes: it means "none" (or, in an edit,
+/// clears the field).
+pub(crate) fn check_url_flag(flag: &str, value: Option<&str>) -> Result<()> {
+    if let Some(value) = value.filter(|v| !v.trim().is_empty())
+        && let Some(problem) = crate::model::web_url_problem(value)
+    {
+        return Err(Error::usage(format!(
+            "{flag} '{}' {problem}",
+            crate::model::shown_value(value)
+        )));
+    }
+    Ok(())
+}
+
 /// Runs one command on the store of `ctx`.
 fn run_on(command: Command, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match command {
