@@ -85,8 +85,14 @@ fn proposal_for_review(
             "approve" => "",
             _ => " (propose a new one with `claim verdict` to replace it)",
         };
+        // A look-alike spelling is told which name it matched.
+        let spelt = if proposal.3.trim() == tx.author.trim() {
+            String::new()
+        } else {
+            format!(" as '{}'", crate::person::shown_name(&proposal.3))
+        };
         return Err(Error::invalid(format!(
-            "you ({}) proposed this verdict: a different person must {action} it{hint}",
+            "you ({}) proposed this verdict{spelt}: a different person must {action} it{hint}",
             crate::person::shown_name(tx.author)
         )));
     }
@@ -424,7 +430,7 @@ mod tests {
             store.set_author(look_alike);
             let err = store.approve_verdict(&id, None).unwrap_err().to_string();
             assert!(
-                err.ends_with("proposed this verdict: a different person must approve it"),
+                err.ends_with("proposed this verdict as 'ana': a different person must approve it"),
                 "{look_alike:?}: {err}"
             );
             let err = store.reject_verdict(&id, "no").unwrap_err().to_string();

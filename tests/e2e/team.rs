@@ -421,7 +421,8 @@ fn look_alike_names_cannot_review_their_own_proposal() {
         );
         assert_eq!((code, out.as_str()), (1, ""), "{look_alike:?}: {err}");
         assert!(
-            err.contains(") proposed this verdict: a different person must approve it"),
+            err.contains(" proposed this verdict")
+                && err.ends_with(": a different person must approve it\n"),
             "{look_alike:?}: {err}"
         );
         let (code, _, err) = run_as(
@@ -433,6 +434,29 @@ fn look_alike_names_cannot_review_their_own_proposal() {
         assert_eq!(code, 1, "{look_alike:?}: {err}");
         assert_eq!(desk.contents(), before, "{look_alike:?} changed the store");
     }
+    assert_eq!(
+        run_as(
+            &desk,
+            "\u{430}na",
+            "2024-09-07T14:00:00.000Z",
+            &["review", "approve", d]
+        )
+        .2,
+        "factdesk: note: the name '\u{430}na' mixes scripts (Cyrillic, Latin); names that look \
+         alike count as one person\n\
+         factdesk: you (\u{430}na) proposed this verdict as 'ana': a different person must approve it\n"
+    );
+    assert_eq!(
+        run_as(
+            &desk,
+            "\u{202e}ana",
+            "2024-09-07T14:00:00.000Z",
+            &["review", "approve", d]
+        )
+        .2,
+        "factdesk: you (\\u{202e}ana) proposed this verdict as 'ana': a different person must \
+         approve it\n"
+    );
     // A terminal escape in a name is refused outright, as a bundle's author would be.
     assert_eq!(
         desk.fails(&["review", "approve", d, "--as", "ana\u{1b}[8m"], 2),
