@@ -1775,6 +1775,10 @@ mod tests {
                 items.sort_by_key(|c| (c["created_at"].to_string(), c["id"].to_string()));
             }
         }
+        // Each claim's own entry (its evidence, links, …) is keyed by its id, in listing order.
+        if let Value::Object(entries) = &mut value {
+            entries.sort_keys();
+        }
         value.to_string()
     }
 
