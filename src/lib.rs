@@ -5,6 +5,7 @@
 //! The layers, one direction only (see `DESIGN.md`):
 //!
 //! - [`model`] — plain data and input validation; no SQL, no output.
+//! - [`person`] — when two names are the same person (the key every comparison of people uses).
 //! - [`store`] — the SQLite file: schema migrations, transactions, the event log (hashed, and
 //!   replayable: it is the source of truth that `verify`, `--as-of` and event bundles rebuild
 //!   from), queries and search. The only code that writes SQL.
@@ -24,6 +25,7 @@ pub mod error;
 pub mod ingest;
 pub mod linker;
 pub mod model;
+pub mod person;
 pub mod report;
 pub mod store;
 

@@ -820,6 +820,57 @@ pub fn source_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
+/// What is wrong with a web address (a claim's, a piece of evidence's or a source's URL, a
+/// publisher's): `None` for an absolute `http` or `https` URL with a host, on one line. Others
+/// — `javascript:`, `data:`, `file:`, a bare `www.…` — would be followed as links by whoever
+/// shows them (an HTML page, Datasette, a search engine reading ClaimReview), so the store keeps
+/// only web addresses. The reason reads after the quoted value (`'x' is not a full address …`).
+pub fn web_url_problem(value: &str) -> Option<String> {
+    if value.chars().any(char::is_control) {
+        return Some("holds a control character".into());
+    }
+    match url::Url::parse(value.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => None,
+        Ok(_) => Some("is not an http or https address".into()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            Some("is not a full address: start it with https://".into())
+        }
+        Err(e) => Some(format!("is not a valid address ({e})")),
+    }
+}
+
+/// Refuses a web address that is not `http` or `https` (see [`web_url_problem`]); the address
+/// is kept exactly as given.
+pub fn check_web_url(value: &str) -> Result<(), Error> {
+    match web_url_problem(value) {
+        None => Ok(()),
+        Some(problem) => Err(Error::invalid(format!(
+            "URL '{}' {problem}",
+            shown_value(value)
+        ))),
+    }
+}
+
+/// A value as quoted in a message: control characters spelled out (`\n`), so the message is
+/// one line, and cut at 80 characters.
+pub fn shown_value(value: &str) -> String {
+    let mut shown: String = value
+        .chars()
+        .take(80)
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    if value.chars().nth(80).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
 /// A tag as stored: trimmed, refusing an empty one.
 pub fn clean_tag(tag: &str) -> Result<String, Error> {
     let tag = tag.trim();
@@ -837,6 +888,49 @@ pub fn optional_text(value: Option<String>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_http_and_https_addresses_are_web_urls() {
+        for fine in [
+            "https://www.wsj.com/world/iran-missiles-russia",
+            "http://example.org",
+            "HTTPS://Example.org/a?b=1&c=<2>#d",
+            " https://example.org ",
+            "https://例え.jp/パス",
+        ] {
+            assert!(check_web_url(fine).is_ok(), "{fine}");
+        }
+        for (bad, why) in [
+            ("javascript:alert(1)", "is not an http or https address"),
+            (
+                "JavaScript:alert(document.cookie)",
+                "is not an http or https address",
+            ),
+            (
+                "data:text/html,<script>x()</script>",
+                "is not an http or https address",
+            ),
+            ("file:///etc/passwd", "is not an http or https address"),
+            ("vbscript:msgbox", "is not an http or https address"),
+            ("ftp://example.org", "is not an http or https address"),
+            (
+                "www.wsj.com/x",
+                "is not a full address: start it with https://",
+            ),
+            ("https://", "is not a valid address (empty host)"),
+            ("java\tscript:alert(1)", "holds a control character"),
+            ("https://ok.example/\n<b>", "holds a control character"),
+        ] {
+            assert_eq!(
+                check_web_url(bad).unwrap_err().to_string(),
+                format!("URL '{}' {why}", shown_value(bad)),
+            );
+        }
+        assert_eq!(
+            check_web_url("java\tscript:x").unwrap_err().to_string(),
+            "URL 'java\\tscript:x' holds a control character"
+        );
+    }
 
     #[test]
     fn times_outside_four_digit_years_are_refused_so_text_order_stays_time_order() {

@@ -10,7 +10,9 @@
 //!
 //! Writing turns claims that have a verdict into ClaimReview JSON-LD with the fields Google marks
 //! required (`claimReviewed`, `reviewRating.alternateName`, `url`) and the recommended ones the
-//! store can fill, on the rating scale documented at [`rating_value`].
+//! store can fill, on the rating scale documented at [`rating_value`]. Publishers paste it into
+//! a page's `<script type="application/ld+json">`, so [`write_document`] writes `<`, `>` and `&`
+//! as JSON escapes: a claim reading `</script>` cannot end that element.
 
 use serde_json::{Map, Value, json};
 
@@ -396,9 +398,49 @@ pub fn document(reviews: Vec<Value>) -> Value {
     json!({ "@context": "https://schema.org", "@graph": reviews })
 }
 
+/// Writes a document as pretty JSON, safe to paste into an HTML `<script>` element (see
+/// [`script_safe`]), followed by a newline.
+pub fn write_document(document: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(document)?;
+    writeln!(out, "{}", script_safe(&text))
+}
+
+/// JSON text with `<`, `>` and `&` (and the line and paragraph separators, line breaks to
+/// older JavaScript) written as `\u003c`, `\u003e`, `\u0026`, `\u2028`, `\u2029`: the same
+/// JSON value, but an HTML parser never sees `</script>` or `<!--` in it. Those characters
+/// occur in JSON text only inside strings, and never as part of an escape, so replacing each
+/// one is exactly escaping it.
+pub fn script_safe(json: &str) -> String {
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            '\u{2028}' => safe.push_str("\\u2028"),
+            '\u{2029}' => safe.push_str("\\u2029"),
+            c => safe.push(c),
+        }
+    }
+    safe
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_is_safe_inside_a_script_element_and_reads_back_the_same() {
+        let value = json!({ "claimReviewed": "</script><script>x()</script> & \\< \u{2028}" });
+        let mut out = Vec::new();
+        write_document(&value, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"claimReviewed\": \"\\u003c/script\\u003e\\u003cscript\\u003ex()\\u003c/script\\u003e \\u0026 \\\\\\u003c \\u2028\"\n}\n"
+        );
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), value);
+    }
 
     #[test]
     fn common_ratings_map_to_verdicts() {

@@ -18,7 +18,7 @@ use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_RECORD_BYTES, bad, in_field, logged_pair};
+use super::{MAX_RECORD_BYTES, bad, in_field, logged_pair, url_field};
 use crate::error::Error;
 use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, LinkRecord, NewClaim, NewEvidence, Relation,
@@ -262,7 +262,7 @@ fn to_record(claim: JsonClaim) -> Result<ClaimRecord, String> {
             evidence: NewEvidence {
                 stance: in_field(&f("stance"), e.stance.parse::<EvidenceStance>())?,
                 source: e.source,
-                url: e.url,
+                url: url_field(&f("url"), e.url)?,
                 quote: e.quote,
                 note: e.note,
             },
@@ -323,7 +323,7 @@ fn to_record(claim: JsonClaim) -> Result<ClaimRecord, String> {
                 .as_deref()
                 .map(|s| in_field("stance", s.parse::<Stance>()))
                 .transpose()?,
-            url: claim.url.filter(|s| !s.trim().is_empty()),
+            url: url_field("url", claim.url)?,
             quote: claim.quote.filter(|s| !s.trim().is_empty()),
             date: claim
                 .date
@@ -439,6 +439,7 @@ mod tests {
             "{\"text\": \"x\", \"date\": \"06/09/2024\"}\n",
             "{\"text\": \"x\", \"verdict\": {\"verdict\": \"refuted\"}}\n",
             "{\"text\": \"   \"}\n",
+            "{\"text\": \"x\", \"created_at\": \"2024-09-07T12:00:00Z\", \"created_by\": \"\\u200b\"}\n",
             "{\"text\": \"unterminated\n",
         );
         assert_eq!(
@@ -453,7 +454,8 @@ mod tests {
                 "line 8: field `date`: malformed date '06/09/2024' (expected a real date written YYYY-MM-DD)",
                 "line 9: field `verdict.note`: a verdict needs a rationale",
                 "line 10: field `text`: claim text is empty",
-                "line 11: invalid JSON: EOF while parsing a string (column 22)",
+                "line 11: field `created_by`: name '\\u{200b}' is empty once invisible characters are left out",
+                "line 12: invalid JSON: EOF while parsing a string (column 22)",
             ]
         );
     }

@@ -17,7 +17,8 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::model::{Logged, parse_time};
+use crate::model::{Logged, check_web_url, parse_time};
+use crate::person::check_person_name;
 use crate::store::RecordError;
 
 /// The file formats `import` reads.
@@ -63,6 +64,15 @@ pub(crate) fn in_field<T>(field: &str, result: Result<T, Error>) -> Result<T, St
     result.map_err(|e| format!("field `{field}`: {e}"))
 }
 
+/// Reads an optional URL field: a blank one is none; any other must be a web address
+/// ([`check_web_url`], the rule of every door).
+pub(crate) fn url_field(field: &str, url: Option<String>) -> Result<Option<String>, String> {
+    match url.filter(|u| !u.trim().is_empty()) {
+        Some(url) => in_field(field, check_web_url(&url).map(|()| url)).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Reads an optional `created_at`/`created_by` (or `given_at`/`given_by`) pair: both or neither.
 pub(crate) fn logged_pair(
     (at_field, at): (&str, Option<&str>),
@@ -72,7 +82,10 @@ pub(crate) fn logged_pair(
         (None, None) => Ok(None),
         (Some(at), Some(by)) if !by.trim().is_empty() => Ok(Some(Logged {
             at: in_field(at_field, parse_time(at))?,
-            by: by.trim().to_string(),
+            by: in_field(
+                by_field,
+                check_person_name(by).map(|()| by.trim().to_string()),
+            )?,
         })),
         (Some(_), _) => Err(format!("field `{by_field}`: needed with `{at_field}`")),
         (None, Some(_)) => Err(format!("field `{at_field}`: needed with `{by_field}`")),

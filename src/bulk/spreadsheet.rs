@@ -12,7 +12,8 @@ use std::io::Read;
 use super::{MAX_RECORD_BYTES, bad, in_field};
 use crate::error::Error;
 use crate::model::{
-    ClaimRecord, NewClaim, Stance, VerdictKind, VerdictRecord, parse_date, parse_record_id,
+    ClaimRecord, NewClaim, Stance, VerdictKind, VerdictRecord, check_web_url, parse_date,
+    parse_record_id,
 };
 use crate::store::{Located, RecordError};
 
@@ -200,7 +201,9 @@ impl<R: Read> CsvReader<R> {
                     record.claim.stance = Some(in_field("stance", value.parse::<Stance>())?)
                 }
                 Field::Date => record.claim.date = Some(in_field("date", parse_date(&value))?),
-                Field::Url => record.claim.url = Some(value),
+                Field::Url => {
+                    record.claim.url = Some(in_field("url", check_web_url(&value).map(|()| value))?)
+                }
                 Field::Quote => record.claim.quote = Some(value),
                 Field::Tags => {
                     record.claim.tags = value

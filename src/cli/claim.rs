@@ -184,6 +184,7 @@ fn clearable(value: Option<String>) -> Option<Option<String>> {
 pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         ClaimCommand::Add(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
             let claim = NewClaim {
                 text: args.text,
                 claimant: optional_text(args.claimant),
@@ -271,6 +272,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         ClaimCommand::Assign { id, name } => {
             let mut store = ctx.open()?;
             let changed = store.assign_claim(&id, Some(&name))?;
+            super::note_mixed_scripts(ui, &name)?;
             let claim = store.claim(&id)?;
             let line = if changed {
                 format!("Assigned claim {} to {}", short_id(&claim.id), name.trim())
@@ -305,6 +307,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             )
         }
         ClaimCommand::Edit(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
             let edit = ClaimEdit {
                 text: args.text,
                 claimant: clearable(args.claimant),

@@ -48,6 +48,7 @@ pub struct AddArgs {
 pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         EvidenceCommand::Add(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
             let evidence = NewEvidence {
                 stance: args.stance.parse::<EvidenceStance>()?,
                 source: args.source,

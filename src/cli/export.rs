@@ -7,11 +7,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{Context, Ui};
-use crate::bulk::claimreview::{Publisher, document, review_of};
+use crate::bulk::claimreview::{Publisher, document, review_of, write_document};
 use crate::bulk::jsonl::write_record;
 use crate::error::{Error, Result};
 use crate::model::Status;
-use crate::report::{Format, short_id, write_json};
+use crate::report::{Format, short_id};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -55,6 +55,18 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             writeln!(ui.err, "Wrote {written} events to {}", path.display())?;
         }
         return Ok(());
+    }
+    super::check_url_flag("--publisher-url", args.publisher_url.as_deref())?;
+    // The review URL is a template: checked with a claim id in place of `{id}`.
+    if let Some(template) = &args.review_url
+        && let Some(problem) = crate::model::web_url_problem(
+            &template.replace("{id}", "8b5229d0-48e7-4713-a6a8-0e0817f64a6f"),
+        )
+    {
+        return Err(Error::usage(format!(
+            "--review-url '{}' {problem}",
+            crate::model::shown_value(template)
+        )));
     }
     let offered = [Format::Jsonl, Format::ClaimReview];
     let format = match ctx.format {
@@ -103,7 +115,7 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 for line in &lacking {
                     writeln!(ui.err, "{line}")?;
                 }
-                write_json(&document(reviews), ui.out.raw()?)?;
+                write_document(&document(reviews), ui.out.raw()?)?;
             }
         }
         Ok(())

@@ -66,6 +66,7 @@ fn proposals_between(found: &[Statement]) -> Vec<(usize, usize, Relation, f64, S
 }
 
 pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    super::check_url_flag("--url", args.url.as_deref())?;
     let article = std::fs::read_to_string(&args.file)
         .map_err(|e| Error::invalid(format!("cannot read '{}': {e}", args.file.display())))?;
     let found = statements(&article);
@@ -131,7 +132,7 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             claimant: Some(statement.claimant.clone()),
             reported_by: Some(reported_by.clone()),
             stance: Some(statement.stance),
-            url: args.url.clone(),
+            url: crate::model::optional_text(args.url.clone()),
             quote: Some(statement.quote.clone()),
             ..NewClaim::default()
         })?;

@@ -489,11 +489,42 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
     {
         writeln!(ui.err, "note: {why}")?;
     }
+    note_mixed_scripts(ui, &ctx.author)?;
     let result = run_on(cli.command, &ctx, ui);
     if let Err(Error::Corrupt(what)) = &result {
         crate::store::mark_damaged(&ctx.db, what);
     }
     result
+}
+
+/// Says on stderr (a note, not an error) when a person's name mixes scripts: it is usually a
+/// look-alike of a name in one script, and counts as the same person as that name.
+pub(crate) fn note_mixed_scripts(ui: &mut Ui, name: &str) -> Result<()> {
+    if let Some(scripts) = crate::person::mixed_scripts(name) {
+        writeln!(
+            ui.err,
+            "factdesk: note: the name '{}' mixes scripts ({}); names that look alike count as \
+             one person",
+            crate::person::shown_name(name),
+            scripts.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// Refuses a URL flag's value that is not a web address (`model::web_url_problem`), as a usage
+/// error naming the flag and the value. A blank value passes: it means "none" (or, in an edit,
+/// clears the field).
+pub(crate) fn check_url_flag(flag: &str, value: Option<&str>) -> Result<()> {
+    if let Some(value) = value.filter(|v| !v.trim().is_empty())
+        && let Some(problem) = crate::model::web_url_problem(value)
+    {
+        return Err(Error::usage(format!(
+            "{flag} '{}' {problem}",
+            crate::model::shown_value(value)
+        )));
+    }
+    Ok(())
 }
 
 /// Runs one command on the store of `ctx`.

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::person::check_person_name;
 
 /// What the user config file may say; any other key is refused, so a typo is not ignored.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -141,28 +142,33 @@ impl Sources {
     }
 
     /// The person at the keyboard: `--as`, else `FACTDESK_USER`, else `user` in the user
-    /// config, else the login name.
+    /// config, else the login name. A name given (even an empty one) must name someone
+    /// ([`check_person_name`]): `--as ''` is refused, not taken to mean the login name.
     pub fn user(&mut self, given: Given, value: Option<&str>) -> Result<Resolved<String>> {
-        let named = value.map(str::trim).filter(|v| !v.is_empty());
-        match (given, named) {
-            (Given::Flag, Some(name)) => {
-                return Ok(Resolved {
-                    value: name.to_string(),
-                    from: "flag --as".into(),
-                });
-            }
-            (Given::Environment, Some(name)) => {
-                return Ok(Resolved {
-                    value: name.to_string(),
-                    from: "environment FACTDESK_USER".into(),
-                });
-            }
-            _ => {}
+        // clap drops an empty environment variable: it is read here, to be refused.
+        let from_environment = std::env::var("FACTDESK_USER").ok();
+        let (origin, from, name) = match given {
+            Given::Flag => ("--as", "flag --as", value),
+            Given::Environment => ("FACTDESK_USER", "environment FACTDESK_USER", value),
+            Given::Neither => (
+                "FACTDESK_USER",
+                "environment FACTDESK_USER",
+                from_environment.as_deref(),
+            ),
+        };
+        if let Some(name) = name {
+            check_person_name(name).map_err(|e| Error::usage(format!("{origin}: {e}")))?;
+            return Ok(Resolved {
+                value: name.trim().to_string(),
+                from: from.into(),
+            });
         }
-        if let Some(user) = self.config()?.user.clone().filter(|u| !u.trim().is_empty()) {
+        if let Some(user) = self.config()?.user.clone() {
+            let origin = self.config_origin();
+            check_person_name(&user).map_err(|e| Error::usage(format!("{origin}: user: {e}")))?;
             return Ok(Resolved {
                 value: user.trim().to_string(),
-                from: self.config_origin(),
+                from: origin,
             });
         }
         // The login name, from the system's user database as git and whoami read it (the
@@ -178,7 +184,7 @@ impl Sources {
         }
         for variable in ["USER", "LOGNAME"] {
             if let Ok(login) = std::env::var(variable)
-                && !login.trim().is_empty()
+                && check_person_name(&login).is_ok()
             {
                 return Ok(Resolved {
                     value: login.trim().to_string(),

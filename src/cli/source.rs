@@ -44,6 +44,7 @@ pub struct AddArgs {
 pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         SourceCommand::Add(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
             let source = NewSource {
                 name: args.name,
                 kind: args.kind.parse::<SourceKind>()?,

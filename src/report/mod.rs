@@ -335,12 +335,34 @@ pub fn write_csv(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     writer.flush()
 }
 
-/// A Markdown table; pipes are escaped and line breaks become `<br>`.
+/// A Markdown table. Cell text shows as text wherever the Markdown is rendered: `&`, `<` and
+/// `>` become HTML entities (no raw HTML, such as an `<img onerror=…>`, reaches the page), a
+/// backslash, the pipe that would end the cell, and the brackets and backtick of links, images
+/// and code spans are escaped with a backslash, and line breaks (`\r\n`, `\r`, `\n`) become
+/// `<br>`.
 pub fn write_markdown(table: &Table, out: &mut dyn Write) -> io::Result<()> {
     let cell = |c: &str| {
-        c.replace('|', "\\|")
-            .replace("\r\n", "<br>")
-            .replace('\n', "<br>")
+        let mut text = String::with_capacity(c.len());
+        let mut chars = c.chars().peekable();
+        while let Some(ch) = chars.next() {
+            match ch {
+                '&' => text.push_str("&amp;"),
+                '<' => text.push_str("&lt;"),
+                '>' => text.push_str("&gt;"),
+                '\\' | '|' | '[' | ']' | '`' => {
+                    text.push('\\');
+                    text.push(ch);
+                }
+                '\r' | '\n' => {
+                    if ch == '\r' && chars.peek() == Some(&'\n') {
+                        chars.next();
+                    }
+                    text.push_str("<br>");
+                }
+                _ => text.push(ch),
+            }
+        }
+        text
     };
     writeln!(out, "| {} |", table.headers.join(" | "))?;
     writeln!(out, "|{}", "---|".repeat(table.headers.len()))?;
@@ -392,6 +414,30 @@ mod tests {
         assert_eq!(
             rendered(|t, o| write_markdown(t, o)),
             "| ID | TEXT |\n|---|---|\n| 1a2b3c4d | =HYPERLINK(\"x\") |\n| 5e6f7a8b | a \\| b<br>c |\n"
+        );
+    }
+
+    /// Issue 11: a Markdown page renders raw HTML and links, so cell text is escaped: HTML
+    /// special characters as entities, Markdown's link, code and table syntax with a backslash,
+    /// and every kind of line break as `<br>`.
+    #[test]
+    fn markdown_shows_markup_in_cells_as_text() {
+        let table = Table {
+            headers: vec!["TEXT"],
+            rows: vec![
+                vec!["<img src=x onerror=alert(1)> &amp;".into()],
+                vec!["![pixel](https://t.example/p.png) [go](javascript:x) `c` \\|".into()],
+                vec!["one\rtwo\r\nthree\nfour".into()],
+            ],
+        };
+        let mut out = Vec::new();
+        write_markdown(&table, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "| TEXT |\n|---|\n\
+             | &lt;img src=x onerror=alert(1)&gt; &amp;amp; |\n\
+             | !\\[pixel\\](https://t.example/p.png) \\[go\\](javascript:x) \\`c\\` \\\\\\| |\n\
+             | one<br>two<br>three<br>four |\n"
         );
     }
 

@@ -1019,12 +1019,13 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
         let (line, id, action, author): (i64, String, String, String) =
             (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
         let proposer: Option<String> = row.get(4)?;
-        if proposer.is_some_and(|p| super::team::same_person(&p, &author)) {
+        if proposer.is_some_and(|p| crate::person::same_person(&p, &author)) {
             return Err(at_line(
                 line as u64,
                 format!(
-                    "event {id} ({action}) is by {author}, who proposed the verdict: a \
-                     different person must review it"
+                    "event {id} ({action}) is by {}, who proposed the verdict: a \
+                     different person must review it",
+                    crate::person::shown_name(&author)
                 ),
             ));
         }
@@ -1562,21 +1563,25 @@ mod tests {
             import(&mut other, &bundle_of(&desk)).unwrap();
             other.approve_verdict(&id, None).unwrap();
             let bundle = String::from_utf8(bundle_of(&other)).unwrap();
-            let line = bundle.lines().last().unwrap().to_string();
-            forged(&line, |e| e.author = "BO ".into())
+            bundle.lines().last().unwrap().to_string()
         };
         let before = fingerprint(&desk);
-        let err = import(&mut desk, bundle_v1(&[approval]).as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.ends_with(
-                "(review.approve) is by BO , who proposed the verdict: a different person must \
-                 review it"
-            ),
-            "{err}"
-        );
-        assert_eq!(fingerprint(&desk), before);
+        // The proposer however spelt: other case and spaces, a Cyrillic о, a zero-width space.
+        for author in ["BO ", "B\u{43e}", "b\u{200b}o"] {
+            let forged_approval = forged(&approval, |e| e.author = author.into());
+            let err = import(&mut desk, bundle_v1(&[forged_approval]).as_bytes())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.ends_with(&format!(
+                    "(review.approve) is by {}, who proposed the verdict: a different person \
+                     must review it",
+                    crate::person::shown_name(author)
+                )),
+                "{err}"
+            );
+            assert_eq!(fingerprint(&desk), before);
+        }
     }
 
     /// A store with `claims` claims (and their source), each logged by its own command.
@@ -1769,6 +1774,10 @@ mod tests {
             if let Some(Value::Array(items)) = value.get_mut(list) {
                 items.sort_by_key(|c| (c["created_at"].to_string(), c["id"].to_string()));
             }
+        }
+        // Each claim's own entry (its evidence, links, …) is keyed by its id, in listing order.
+        if let Value::Object(entries) = &mut value {
+            entries.sort_keys();
         }
         value.to_string()
     }

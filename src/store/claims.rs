@@ -10,7 +10,8 @@ use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{
     Claim, ClaimEdit, ExplainedClaim, ItemKind, Logged, NewClaim, RecordKind, Side, SideItem,
-    Stance, Status, VerdictKind, clean_tag, parse_date, validate_claim_text, validate_rationale,
+    Stance, Status, VerdictKind, check_web_url, clean_tag, parse_date, validate_claim_text,
+    validate_rationale,
 };
 
 /// Which claims a listing shows.
@@ -21,7 +22,8 @@ pub struct ClaimFilter {
     pub without_verdict: bool,
     pub claimant: Option<String>,
     pub tag: Option<String>,
-    /// Only claims assigned to this person (any case).
+    /// Only claims assigned to this person, however their name was spelt
+    /// (see [`crate::person::person_key`]).
     pub assignee: Option<String>,
     pub order: ClaimOrder,
     /// At most this many claims; `None` for all.
@@ -194,6 +196,9 @@ pub(super) fn insert_claim(
     logged: Option<&Logged>,
 ) -> Result<i64> {
     validate_claim_text(&claim.text)?;
+    if let Some(url) = &claim.url {
+        check_web_url(url)?;
+    }
     let date = claim.date.as_deref().map(parse_date).transpose()?;
     let tags = clean_tags(&claim.tags)?;
     let stance = claim.stance.unwrap_or(Stance::Asserts);
@@ -305,6 +310,9 @@ impl Store {
     pub fn edit_claim(&mut self, id_prefix: &str, edit: &ClaimEdit) -> Result<(Claim, bool)> {
         if let Some(text) = &edit.text {
             validate_claim_text(text)?;
+        }
+        if let Some(Some(url)) = &edit.url {
+            check_web_url(url)?;
         }
         let date = match &edit.date {
             Some(Some(d)) => Some(Some(parse_date(d)?)),
@@ -522,10 +530,20 @@ impl Store {
             args.push(Box::new(clean_tag(tag)?));
         }
         if let Some(assignee) = &filter.assignee {
-            sql.push_str(
-                " AND c.pk IN (SELECT claim_pk FROM assignments WHERE assignee = ? COLLATE NOCASE)",
-            );
-            args.push(Box::new(assignee.trim().to_string()));
+            // Every stored spelling of the person (`Bo`, `bo`, a look-alike): see `person_key`.
+            let names = super::team::spellings_of(
+                self.conn(),
+                "SELECT DISTINCT assignee FROM assignments",
+                assignee,
+            )?;
+            sql.push_str(&format!(
+                " AND c.pk IN (SELECT claim_pk FROM assignments
+                                WHERE assignee COLLATE NOCASE IN ({}))",
+                super::team::placeholders(names.len())
+            ));
+            for name in names {
+                args.push(Box::new(name));
+            }
         }
         // Claims are listed by when they were logged, then by key: the same order in every
         // store that holds them, whatever order they arrived in. A selective filter names few
@@ -615,6 +633,50 @@ mod tests {
 
     fn store() -> Store {
         Store::open_in_memory().unwrap().with_author("ana")
+    }
+
+    /// Issue 11: the library door keeps only web addresses too, and writes nothing otherwise.
+    #[test]
+    fn only_web_addresses_are_stored_as_urls() {
+        let mut store = store();
+        let bad = "javascript:alert(1)";
+        let message = format!("URL '{bad}' is not an http or https address");
+        let mut new = claim("Iran supplied missiles", None, Stance::Asserts);
+        new.url = Some(bad.into());
+        assert_eq!(store.add_claim(&new).unwrap_err().to_string(), message);
+        new.url = Some("https://wsj.example/1".into());
+        let id = store.add_claim(&new).unwrap().id;
+        let edit = ClaimEdit {
+            url: Some(Some(bad.into())),
+            ..ClaimEdit::default()
+        };
+        assert_eq!(
+            store.edit_claim(&id, &edit).unwrap_err().to_string(),
+            message
+        );
+        let evidence = NewEvidence {
+            stance: EvidenceStance::Refutes,
+            source: None,
+            url: Some(bad.into()),
+            quote: None,
+            note: None,
+        };
+        assert_eq!(
+            store.add_evidence(&id, &evidence).unwrap_err().to_string(),
+            message
+        );
+        let source = crate::model::NewSource {
+            name: "Reuters".into(),
+            kind: crate::model::SourceKind::Outlet,
+            url: Some(bad.into()),
+            note: None,
+        };
+        assert_eq!(store.add_source(&source).unwrap_err().to_string(), message);
+        assert_eq!(
+            store.claim(&id).unwrap().url.as_deref(),
+            Some("https://wsj.example/1")
+        );
+        assert_eq!(store.history(&Default::default()).unwrap().len(), 1);
     }
 
     fn claim(text: &str, claimant: Option<&str>, stance: Stance) -> NewClaim {

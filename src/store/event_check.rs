@@ -22,8 +22,8 @@ use serde_json::{Map, Value};
 use super::replay::{StoredEvent, is_known_action, known_actions};
 use crate::error::Error;
 use crate::model::{
-    EvidenceStance, Relation, SourceKind, Stance, VerdictKind, clean_source_name, clean_tag,
-    optional_text, parse_date, validate_claim_text, validate_rationale,
+    EvidenceStance, Relation, SourceKind, Stance, VerdictKind, check_web_url, clean_source_name,
+    clean_tag, optional_text, parse_date, validate_claim_text, validate_rationale,
 };
 
 /// A record id in its stored form, as an example in messages.
@@ -152,7 +152,9 @@ fn source_add(c: &Fields) -> Check {
     c.named_check("name", source_name(name))?;
     c.named_check("kind", word::<SourceKind>(c.text("kind")?, "source kind"))?;
     // The store keeps a URL and note as given; the command line leaves blank ones out.
-    c.optional_text("url")?;
+    if let Some(url) = c.optional_text("url")? {
+        c.field_check("url", web_url(url))?;
+    }
     c.optional_text("note")?;
     c.logged("created_at", "created_by")
 }
@@ -167,7 +169,9 @@ fn claim_add(c: &Fields) -> Check {
             c.field_check(field, source_name(name))?;
         }
     }
-    c.optional_text("url")?;
+    if let Some(url) = c.optional_text("url")? {
+        c.field_check("url", web_url(url))?;
+    }
     c.optional_text("quote")?;
     if let Some(date) = c.optional_text("date")? {
         c.named_check("date", claim_date(date))?;
@@ -193,7 +197,11 @@ fn claim_edit(c: &Fields) -> Check {
         ("stance", |e, side| {
             e.named_check(side, word::<Stance>(e.text(side)?, "stance"))
         }),
-        ("url", |e, side| e.nullable_text(side).map(drop)),
+        // Only the new URL: an edit may replace one set before URLs had to be web addresses.
+        ("url", |e, side| match e.nullable_text(side)? {
+            Some(url) if side == "new" => e.field_check(side, web_url(url)),
+            _ => Ok(()),
+        }),
         ("quote", |e, side| e.nullable_text(side).map(drop)),
         ("date", |e, side| match e.nullable_text(side)? {
             Some(date) => e.named_check(side, claim_date(date)),
@@ -238,6 +246,9 @@ fn evidence_add(c: &Fields) -> Check {
         if let Some(value) = c.optional_text(field)? {
             c.field_check(field, not_blank(value))?;
         }
+    }
+    if let Some(url) = c.optional_text("url")? {
+        c.field_check("url", web_url(url))?;
     }
     c.logged("created_at", "created_by")
 }
@@ -441,15 +452,14 @@ fn claim_date(value: &str) -> Check {
 }
 
 /// A person's name (an author, who made or proposed something, an assignee): not empty, and
-/// one line of text.
+/// one line of text with something visible in it (`person::check_person_name`, as for `--as`).
 fn person(name: &str) -> Check {
-    if name.trim().is_empty() {
-        return Err("name is empty".into());
-    }
-    if name.chars().any(char::is_control) {
-        return Err(format!("name '{}' holds a control character", shown(name)));
-    }
-    Ok(())
+    validated(crate::person::check_person_name(name))
+}
+
+/// A web address (`model::check_web_url`, as on the command line): http or https only.
+fn web_url(value: &str) -> Check {
+    validated(check_web_url(value))
 }
 
 /// A setting this factdesk knows (`config set`'s own check).
@@ -1098,6 +1108,11 @@ mod tests {
             "field `author`: name 'ana\\nbo' holds a control character"
         );
         assert_eq!(
+            refused(claim.clone(), |e| e.author = "\u{200b}\u{202e}".into()),
+            "field `author`: name '\\u{200b}\\u{202e}' is empty once invisible characters are \
+             left out"
+        );
+        assert_eq!(
             refused(claim.clone(), |e| e.action = "claim.delete".into()),
             format!(
                 "unknown action 'claim.delete' (expected one of: {})",
@@ -1131,8 +1146,17 @@ mod tests {
             "source name is empty"
         );
         assert_eq!(
-            refused(source, |e| e.change["url"] = Value::Null),
+            refused(source.clone(), |e| e.change["url"] = Value::Null),
             "field `url`: expected a string, not null"
+        );
+        // Issue 11: a URL is a web address in every door, bundles too.
+        assert_eq!(
+            refused(source, |e| e.change["url"] = json!("javascript:alert(1)")),
+            "field `url`: URL 'javascript:alert(1)' is not an http or https address"
+        );
+        assert_eq!(
+            refused(event("claim.add"), |e| e.change["url"] = json!("data:,x")),
+            "field `url`: URL 'data:,x' is not an http or https address"
         );
 
         let evidence = event_where("evidence.add", |c| c.get("note").is_some());
@@ -1150,8 +1174,12 @@ mod tests {
             "field `note`: blank (the store leaves a blank value out)"
         );
         assert_eq!(
-            refused(evidence, |e| e.change["source"] = json!("")),
+            refused(evidence.clone(), |e| e.change["source"] = json!("")),
             "field `source`: source name is empty"
+        );
+        assert_eq!(
+            refused(evidence, |e| e.change["url"] = json!("file:///etc/passwd")),
+            "field `url`: URL 'file:///etc/passwd' is not an http or https address"
         );
 
         let link = event_where("link.add", |c| c.get("linker").is_some());
@@ -1181,6 +1209,18 @@ mod tests {
         assert_eq!(
             refused(edit.clone(), |e| e.change["text"]["new"] = json!("")),
             "field `text.new`: claim text is empty"
+        );
+        let mut url_edit = edit.clone();
+        url_edit.change["url"] = json!({ "old": "javascript:x()", "new": "https://ok.example" });
+        assert_eq!(
+            check_event_values(&url_edit),
+            Ok(()),
+            "an old bad URL may be replaced"
+        );
+        assert_eq!(
+            refused(url_edit, |e| e.change["url"]["new"] =
+                json!("javascript:x()")),
+            "field `url.new`: URL 'javascript:x()' is not an http or https address"
         );
         assert_eq!(
             refused(edit.clone(), |e| e.change["stance"]["new"] =

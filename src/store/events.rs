@@ -13,7 +13,7 @@ use crate::model::{DayEdge, Event, parse_instant};
 pub struct HistoryFilter {
     /// Only the events of this claim (an id prefix), its evidence and its links.
     pub claim: Option<String>,
-    /// Only events by this author (any case).
+    /// Only events by this person, however their name was spelt (see [`crate::person::person_key`]).
     pub author: Option<String>,
     /// Only events at or after this moment (a date means its first instant; see
     /// [`parse_instant`]).
@@ -46,8 +46,19 @@ impl Store {
             }
         }
         if let Some(author) = &filter.author {
-            sql.push_str(" AND author = ? COLLATE NOCASE");
-            args.push(Box::new(author.trim().to_string()));
+            // Every stored spelling of the person (`Ben`, `ben`, a look-alike): see `person_key`.
+            let names = super::team::spellings_of(
+                self.conn(),
+                "SELECT DISTINCT author FROM events",
+                author,
+            )?;
+            sql.push_str(&format!(
+                " AND author IN ({})",
+                super::team::placeholders(names.len())
+            ));
+            for name in names {
+                args.push(Box::new(name));
+            }
         }
         if let Some(since) = &filter.since {
             sql.push_str(" AND at >= ?");

@@ -7,7 +7,7 @@ use super::claims::reindex;
 use super::sources::optional_source_pk;
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::Result;
-use crate::model::{Evidence, Logged, NewEvidence, RecordKind, optional_text};
+use crate::model::{Evidence, Logged, NewEvidence, RecordKind, check_web_url, optional_text};
 
 const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quote, e.note,
         e.created_at, e.created_by
@@ -38,6 +38,9 @@ pub(super) fn insert_evidence(
 ) -> Result<i64> {
     let (claim_pk, claim_id) = claim;
     let url = optional_text(evidence.url.clone());
+    if let Some(url) = &url {
+        check_web_url(url)?;
+    }
     let quote = optional_text(evidence.quote.clone());
     let note = optional_text(evidence.note.clone());
     let source = evidence.source.as_deref().filter(|s| !s.trim().is_empty());

@@ -447,6 +447,9 @@ impl Store {
                 "the store as of {at} is for reading: changes go to the store as it is now"
             )));
         }
+        // The author is a person's name by the same rule as everywhere (`--as`, bundles).
+        crate::person::check_person_name(&self.author)
+            .map_err(|e| Error::invalid(format!("author: {e}")))?;
         if let Some(path) = &self.path
             && let Ok(found) = std::fs::read_to_string(damage_marker(path))
         {

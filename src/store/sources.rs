@@ -7,7 +7,7 @@ use serde_json::json;
 use super::{IdTable, Store, Tx, find_source_pk, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::model::{
-    Logged, NewSource, RecordKind, Source, SourceKind, clean_source_name, source_key,
+    Logged, NewSource, RecordKind, Source, SourceKind, check_web_url, clean_source_name, source_key,
 };
 
 const SOURCE_COLUMNS: &str = "s.id, s.name, s.kind, s.url, s.note,
@@ -44,6 +44,9 @@ pub(crate) fn source_id(name: &str) -> String {
 /// Inserts a source and its event; the name must be new.
 fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result<(i64, String)> {
     let name = clean_source_name(&source.name)?;
+    if let Some(url) = &source.url {
+        check_web_url(url)?;
+    }
     if find_source_pk(tx, &name)?.is_some() {
         return Err(Error::invalid(format!("source '{name}' already exists")));
     }

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     Comment, ProposedVerdict, RecordKind, Setting, VerdictKind, VerdictOutcome, validate_rationale,
 };
+use crate::person::{check_person_name, person_key, same_person};
 
 /// The settings a store knows: key, default value, meaning. `config set` refuses other keys.
 pub const SETTINGS: &[(&str, &str, &str)] = &[(
@@ -84,9 +85,15 @@ fn proposal_for_review(
             "approve" => "",
             _ => " (propose a new one with `claim verdict` to replace it)",
         };
+        // A look-alike spelling is told which name it matched.
+        let spelt = if proposal.3.trim() == tx.author.trim() {
+            String::new()
+        } else {
+            format!(" as '{}'", crate::person::shown_name(&proposal.3))
+        };
         return Err(Error::invalid(format!(
-            "you ({}) proposed this verdict: a different person must {action} it{hint}",
-            tx.author
+            "you ({}) proposed this verdict{spelt}: a different person must {action} it{hint}",
+            crate::person::shown_name(tx.author)
         )));
     }
     Ok(proposal)
@@ -107,9 +114,30 @@ fn proposed_from_row(r: &rusqlite::Row) -> rusqlite::Result<ProposedVerdict> {
     })
 }
 
-/// Same person, whatever the case or surrounding spaces of the name.
-pub(crate) fn same_person(a: &str, b: &str) -> bool {
-    a.trim().to_lowercase() == b.trim().to_lowercase()
+/// The stored spellings of one person: those of the names `distinct` selects (one text column,
+/// each name once) that are the same person as `name` ([`person_key`]). A filter by person
+/// (`--assignee`, `--author`) matches these, so `bo` finds what `Bo` and `bо` did.
+pub(crate) fn spellings_of(
+    conn: &rusqlite::Connection,
+    distinct: &str,
+    name: &str,
+) -> Result<Vec<String>> {
+    let wanted = person_key(name);
+    let mut stmt = conn.prepare_cached(distinct)?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut same = Vec::new();
+    for stored in names {
+        let stored = stored?;
+        if person_key(&stored) == wanted {
+            same.push(stored);
+        }
+    }
+    Ok(same)
+}
+
+/// `?, ?, …`: one placeholder for each of `n` values of an `IN` list.
+pub(crate) fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
 }
 
 impl Store {
@@ -234,8 +262,8 @@ impl Store {
     /// Assigns a claim to someone (`None` unassigns it); returns whether anything changed.
     pub fn assign_claim(&mut self, id_prefix: &str, assignee: Option<&str>) -> Result<bool> {
         let assignee = assignee.map(str::trim);
-        if assignee == Some("") {
-            return Err(Error::invalid("assignee name is empty"));
+        if let Some(name) = assignee {
+            check_person_name(name).map_err(|e| Error::invalid(format!("assignee {e}")))?;
         }
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
@@ -381,6 +409,97 @@ mod tests {
             "{err}"
         );
         assert!(store.verify().unwrap().problems.is_empty());
+    }
+
+    /// Issue 11: a look-alike of the proposer's name (another script's letters, an invisible
+    /// character, fullwidth forms, an accent) is the proposer.
+    #[test]
+    fn a_look_alike_of_the_proposer_cannot_review() {
+        let (mut store, id) = desk();
+        store.set_setting(REVIEW_REQUIRED, "true").unwrap();
+        store
+            .give_verdict(&id, VerdictKind::Refuted, "No shipment was ever seen")
+            .unwrap();
+        for look_alike in [
+            "\u{430}na",
+            "ana\u{200b}",
+            "\u{ff41}\u{ff4e}\u{ff41}",
+            "a\u{301}na",
+            "\u{202e}ana",
+        ] {
+            store.set_author(look_alike);
+            let err = store.approve_verdict(&id, None).unwrap_err().to_string();
+            assert!(
+                err.ends_with("proposed this verdict as 'ana': a different person must approve it"),
+                "{look_alike:?}: {err}"
+            );
+            let err = store.reject_verdict(&id, "no").unwrap_err().to_string();
+            assert!(err.contains("a different person must review it"), "{err}");
+        }
+        store.set_author("anna");
+        store.approve_verdict(&id, None).unwrap();
+    }
+
+    /// Filters by person find every spelling of the person, and only theirs.
+    #[test]
+    fn filters_by_person_match_every_spelling() {
+        let (mut store, id) = desk();
+        // Bo, written with a Cyrillic о.
+        store.assign_claim(&id, Some("B\u{43e}")).unwrap();
+        for name in ["bo", "BO", "b\u{43e} "] {
+            let filter = crate::store::ClaimFilter {
+                assignee: Some(name.into()),
+                ..Default::default()
+            };
+            assert_eq!(store.claims(&filter).unwrap().len(), 1, "{name:?}");
+        }
+        let filter = crate::store::ClaimFilter {
+            assignee: Some("bob".into()),
+            ..Default::default()
+        };
+        assert!(store.claims(&filter).unwrap().is_empty());
+        store.set_author("\u{430}na");
+        store
+            .comment_claim(&id, "Same person, other spelling")
+            .unwrap();
+        let by = |name: &str| {
+            let filter = crate::store::HistoryFilter {
+                author: Some(name.into()),
+                ..Default::default()
+            };
+            store.history(&filter).unwrap().len()
+        };
+        // Ana logged the source, the claim and the assignment; then commented as "аna".
+        assert_eq!((by("ANA"), by("\u{ff41}na"), by("anna")), (4, 4, 0));
+    }
+
+    #[test]
+    fn an_author_with_nothing_visible_changes_nothing() {
+        let (store, id) = desk();
+        let mut store = store.with_author("\u{200b}");
+        assert_eq!(
+            store
+                .comment_claim(&id, "Who am I?")
+                .unwrap_err()
+                .to_string(),
+            "author: name '\\u{200b}' is empty once invisible characters are left out"
+        );
+        assert_eq!(store.comments(&id).unwrap().len(), 0);
+        assert_eq!(
+            store
+                .assign_claim(&id, Some("bo\n"))
+                .unwrap_err()
+                .to_string(),
+            "author: name '\\u{200b}' is empty once invisible characters are left out"
+        );
+        let mut store = store.with_author("ana");
+        assert_eq!(
+            store
+                .assign_claim(&id, Some("b\u{1b}o"))
+                .unwrap_err()
+                .to_string(),
+            "assignee name 'b\\u{1b}o' holds a control character"
+        );
     }
 
     #[test]

@@ -317,3 +317,145 @@ fn duplicate_sources_are_refused_whatever_their_case() {
         "factdesk: no source named or with id 'Reuters'"
     );
 }
+
+/// Issue 11: a URL is followed as a link by whoever shows it, so only http and https addresses
+/// are accepted, on every flag that takes one (exit 2, naming the flag and the value).
+#[test]
+fn only_http_and_https_urls_are_accepted() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    let article = desk.db.with_file_name("article.txt");
+    std::fs::write(&article, "Officials said Iran supplied missiles.\n").unwrap();
+    let article = article.to_str().unwrap();
+    let bad = "javascript:alert(1)";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["claim", "add", "X", "--url", bad], "--url"),
+        (vec!["claim", "edit", &seed.denial, "--url", bad], "--url"),
+        (
+            vec![
+                "evidence",
+                "add",
+                &seed.denial,
+                "--stance",
+                "refutes",
+                "--url",
+                bad,
+            ],
+            "--url",
+        ),
+        (vec!["source", "add", "Reuters", "--url", bad], "--url"),
+        (
+            vec![
+                "ingest", article, "--source", "Newsweek", "--url", bad, "--accept",
+            ],
+            "--url",
+        ),
+        (
+            vec![
+                "export",
+                "--format",
+                "claimreview",
+                "--publisher-url",
+                bad,
+                "--review-url",
+                "https://desk.example/{id}",
+            ],
+            "--publisher-url",
+        ),
+    ];
+    for (args, flag) in cases {
+        assert_eq!(
+            desk.fails(&args, 2),
+            format!("factdesk: {flag} 'javascript:alert(1)' is not an http or https address"),
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        desk.fails(
+            &[
+                "export",
+                "--format",
+                "claimreview",
+                "--review-url",
+                "javascript:go('{id}')"
+            ],
+            2
+        ),
+        "factdesk: --review-url 'javascript:go('{id}')' is not an http or https address"
+    );
+    for (bad, why) in [
+        (
+            "data:text/html,<script>alert(1)</script>",
+            "is not an http or https address",
+        ),
+        ("file:///etc/passwd", "is not an http or https address"),
+        (
+            "www.wsj.com/x",
+            "is not a full address: start it with https://",
+        ),
+        ("https://", "is not a valid address (empty host)"),
+    ] {
+        assert_eq!(
+            desk.fails(&["claim", "add", "X", "--url", bad], 2),
+            format!("factdesk: --url '{bad}' {why}")
+        );
+    }
+    // A web address is kept exactly as given, and "" still clears it.
+    desk.ok(&[
+        "claim",
+        "edit",
+        &seed.denial,
+        "--url",
+        "HTTPS://Newsweek.example/a?b=1",
+    ]);
+    assert!(
+        desk.ok(&["claim", "show", &seed.denial])
+            .contains("url:         HTTPS://Newsweek.example/a?b=1\n")
+    );
+    desk.ok(&["claim", "edit", &seed.denial, "--url", ""]);
+}
+
+/// Issue 11: the same rule for URLs that arrive in a file.
+#[test]
+fn imported_urls_must_be_http_or_https() {
+    let desk = Desk::new();
+    let file = |name: &str, text: &str| {
+        let path = desk.db.with_file_name(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let cases = [
+        (
+            "claims.jsonl",
+            "{\"text\": \"ok\", \"url\": \"https://ok.example\"}\n{\"text\": \"x\", \"url\": \"javascript:alert(1)\"}\n",
+            "line 2: field `url`: URL 'javascript:alert(1)' is not an http or https address",
+        ),
+        (
+            "evidence.jsonl",
+            "{\"text\": \"x\", \"evidence\": [{\"stance\": \"refutes\", \"url\": \"data:,x\"}]}\n",
+            "line 1: field `evidence[0].url`: URL 'data:,x' is not an http or https address",
+        ),
+        (
+            "sheet.csv",
+            "text,url\nok,https://ok.example\nx,javascript:alert(1)\n",
+            "line 3: field `url`: URL 'javascript:alert(1)' is not an http or https address",
+        ),
+        (
+            "reviews.json",
+            "[{\"@type\": \"ClaimReview\", \"claimReviewed\": \"x\", \"url\": \"javascript:alert(1)\"}]",
+            "record 1: URL 'javascript:alert(1)' is not an http or https address",
+        ),
+        (
+            "appearance.json",
+            "[{\"@type\": \"ClaimReview\", \"claimReviewed\": \"x\", \"itemReviewed\": {\"appearance\": \"vbscript:x\"}}]",
+            "record 1: URL 'vbscript:x' is not an http or https address",
+        ),
+    ];
+    for (name, text, reason) in cases {
+        let path = file(name, text);
+        assert_eq!(
+            desk.fails(&["import", &path], 1),
+            format!("factdesk: {name}: {reason}; nothing was imported"),
+        );
+    }
+}

@@ -231,6 +231,76 @@ fn claimreview_export_then_import_keeps_claims_and_verdicts() {
     );
 }
 
+/// Issue 11: ClaimReview JSON-LD is pasted into a page's `<script type="application/ld+json">`;
+/// a claim's `</script>` must not end that element, so `<`, `>` and `&` are written as JSON
+/// escapes. The document stays valid JSON and imports back as the same text.
+#[test]
+fn claimreview_export_cannot_break_out_of_its_script_element() {
+    let desk = Desk::new();
+    let text = "</script><script>alert(1)</script> & <!-- more";
+    let id = desk.claim(&[text, "--claimant", "R&D <Ministry>"]);
+    desk.ok(&[
+        "claim",
+        "verdict",
+        &id,
+        "refuted",
+        "--note",
+        "<b>No</b> & never",
+    ]);
+    let document = desk.ok(&[
+        "export",
+        "--format",
+        "claimreview",
+        "--publisher",
+        "Fact & Fiction <Desk>",
+        "--review-url",
+        "https://desk.example/checks/{id}?a=1&b=2",
+    ]);
+    assert_eq!(
+        document,
+        format!(
+            r#"{{
+  "@context": "https://schema.org",
+  "@graph": [
+    {{
+      "@type": "ClaimReview",
+      "url": "https://desk.example/checks/{id}?a=1\u0026b=2",
+      "claimReviewed": "\u003c/script\u003e\u003cscript\u003ealert(1)\u003c/script\u003e \u0026 \u003c!-- more",
+      "reviewRating": {{
+        "@type": "Rating",
+        "alternateName": "Refuted",
+        "worstRating": 1,
+        "bestRating": 5,
+        "ratingValue": 1
+      }},
+      "itemReviewed": {{
+        "@type": "Claim",
+        "author": {{
+          "@type": "Organization",
+          "name": "R\u0026D \u003cMinistry\u003e"
+        }}
+      }},
+      "reviewBody": "\u003cb\u003eNo\u003c/b\u003e \u0026 never",
+      "author": {{
+        "@type": "Organization",
+        "name": "Fact \u0026 Fiction \u003cDesk\u003e"
+      }},
+      "datePublished": "2024-09-07"
+    }}
+  ]
+}}
+"#
+        )
+    );
+    let copy = Desk::new();
+    let path = file(&copy, "reviews.json", document.as_bytes());
+    copy.ok(&["import", arg(&path), "--with-verdicts"]);
+    let claims = json(&copy.ok(&["--format", "json", "claim", "list"]));
+    assert_eq!(claims[0]["text"], text);
+    assert_eq!(claims[0]["claimant"], "R&D <Ministry>");
+    assert_eq!(claims[0]["verdict"], "refuted");
+}
+
 #[test]
 fn a_spreadsheet_export_imports_with_its_quirks() {
     let desk = Desk::new();

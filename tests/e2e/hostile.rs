@@ -66,9 +66,11 @@ fn hostile_desk() -> (Desk, String) {
         &format!("note {HOSTILE}"),
     ]);
     desk.ok(&["claim", "comment", &id, &format!("comment {HOSTILE}")]);
+    // A name may not hold control characters (refused at every door), but it may hold
+    // invisible and bidi characters, which are shown escaped like any other text.
     desk.ok(&[
         "--as",
-        &format!("bo {HOSTILE}"),
+        "bo \u{202e}gnp.exe\u{2066}\u{200b}\u{feff}",
         "claim",
         "verdict",
         &id,
@@ -173,6 +175,9 @@ fn other_peoples_claims_in_the_linkers_notes_and_echoed_input_in_errors_are_esca
     assert_eq!(interpretable(&message, false), None);
     assert!(message.contains("\\e[2J"), "{message}");
     assert!(message.contains("\\nsecond line"), "{message}");
+    let message = desk.fails(&["--as", &format!("bo {HOSTILE}"), "claim", "list"], 2);
+    assert_eq!(interpretable(&message, false), None);
+    assert!(message.contains("holds a control character"), "{message}");
 }
 
 #[test]

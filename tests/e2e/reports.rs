@@ -264,3 +264,28 @@ fn the_html_report_is_self_contained_escaped_and_renders_in_a_browser() {
     std::fs::copy(&shot, &keep).unwrap();
     eprintln!("screenshot of the HTML report: {}", keep.display());
 }
+
+/// Issue 11: Markdown output is rendered as a page, so raw HTML in a claim (an `<img>` with an
+/// `onerror` handler), a link to `javascript:`, or a line break cannot act: each shows as text.
+#[test]
+fn markdown_output_shows_markup_in_claims_as_text() {
+    let desk = Desk::new();
+    let id = desk.claim(&[
+        "<img src=x onerror=alert(1)> & [click](javascript:alert(2)) | `x` \\ end",
+        "--claimant",
+        "<b>Ministry</b>",
+        "--tag",
+        "a|b",
+    ]);
+    let s = short(&id);
+    assert_eq!(
+        desk.ok(&["--format", "markdown", "claim", "list"]),
+        format!(
+            "| ID | STATUS | CLAIMANT | STANCE | CLAIM | DATE | TAGS |\n\
+             |---|---|---|---|---|---|---|\n\
+             | {s} | unresolved | &lt;b&gt;Ministry&lt;/b&gt; | asserts | \
+             &lt;img src=x onerror=alert(1)&gt; &amp; \\[click\\](javascript:alert(2)) \\| \\`x\\` \\\\ end \
+             |  | a\\|b |\n"
+        )
+    );
+}

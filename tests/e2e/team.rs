@@ -390,3 +390,140 @@ fn reports_as_of_a_moment_and_the_diff_between_two() {
          2024-09-07T12:00Z, or yesterday, monday, 2 hours ago)"
     );
 }
+
+/// Issue 11: a name that only looks different — another script's letters, invisible or
+/// formatting characters, fullwidth forms, accents, terminal escapes — is the same person, so
+/// it cannot approve or send back its own proposal.
+#[test]
+fn look_alike_names_cannot_review_their_own_proposal() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    let d = short(&seed.denial);
+    desk.ok(&["config", "set", "review.required", "true"]);
+    ok_as(
+        &desk,
+        "ana",
+        "2024-09-07T13:00:00.000Z",
+        &[
+            "claim",
+            "verdict",
+            d,
+            "refuted",
+            "--note",
+            "Satellite images",
+        ],
+    );
+    for look_alike in [
+        "Ana",
+        " ana ",
+        "\u{430}na",
+        "ana\u{200b}",
+        "\u{ff41}\u{ff4e}\u{ff41}",
+        "a\u{301}na",
+        "\u{202e}ana",
+    ] {
+        let before = desk.contents();
+        let (code, out, err) = run_as(
+            &desk,
+            look_alike,
+            "2024-09-07T14:00:00.000Z",
+            &["review", "approve", d],
+        );
+        assert_eq!((code, out.as_str()), (1, ""), "{look_alike:?}: {err}");
+        assert!(
+            err.contains(" proposed this verdict")
+                && err.ends_with(": a different person must approve it\n"),
+            "{look_alike:?}: {err}"
+        );
+        let (code, _, err) = run_as(
+            &desk,
+            look_alike,
+            "2024-09-07T14:00:00.000Z",
+            &["review", "reject", d, "--note", "Looks fine to me"],
+        );
+        assert_eq!(code, 1, "{look_alike:?}: {err}");
+        assert_eq!(desk.contents(), before, "{look_alike:?} changed the store");
+    }
+    assert_eq!(
+        run_as(
+            &desk,
+            "\u{430}na",
+            "2024-09-07T14:00:00.000Z",
+            &["review", "approve", d]
+        )
+        .2,
+        "factdesk: note: the name '\u{430}na' mixes scripts (Cyrillic, Latin); names that look \
+         alike count as one person\n\
+         factdesk: you (\u{430}na) proposed this verdict as 'ana': a different person must approve it\n"
+    );
+    assert_eq!(
+        run_as(
+            &desk,
+            "\u{202e}ana",
+            "2024-09-07T14:00:00.000Z",
+            &["review", "approve", d]
+        )
+        .2,
+        "factdesk: you (\\u{202e}ana) proposed this verdict as 'ana': a different person must \
+         approve it\n"
+    );
+    // A terminal escape in a name is refused outright, as a bundle's author would be.
+    assert_eq!(
+        desk.fails(&["review", "approve", d, "--as", "ana\u{1b}[8m"], 2),
+        "factdesk: --as: name 'ana\\u{1b}[8m' holds a control character"
+    );
+    // Someone else may.
+    assert_eq!(
+        ok_as(
+            &desk,
+            "anna",
+            "2024-09-07T15:00:00.000Z",
+            &["review", "approve", d]
+        ),
+        format!("Approved: claim {d} is now refuted\n")
+    );
+}
+
+/// Issue 11: an empty name names nobody; it is refused rather than replaced by the login name.
+#[test]
+fn an_empty_acting_name_is_refused() {
+    let desk = Desk::new();
+    assert_eq!(
+        desk.fails(&["claim", "add", "X", "--as", ""], 2),
+        "factdesk: --as: name is empty"
+    );
+    assert_eq!(
+        desk.fails(&["claim", "add", "X", "--as", " \u{200b}\u{2060} "], 2),
+        "factdesk: --as: name ' \\u{200b}\\u{2060} ' is empty once invisible characters are left out"
+    );
+    let before = desk.contents();
+    let out = desk
+        .cmd(&["claim", "add", "X"])
+        .env("FACTDESK_USER", "")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "factdesk: FACTDESK_USER: name is empty\n"
+    );
+    assert_eq!(desk.contents(), before);
+}
+
+/// Issue 11: a name that mixes scripts is used as given, with a note on stderr.
+#[test]
+fn a_name_that_mixes_scripts_is_noted() {
+    let desk = Desk::new();
+    let (code, _, err) = run_as(&desk, "\u{430}na", crate::NOW, &["claim", "add", "X", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err,
+        "factdesk: note: the name '\u{430}na' mixes scripts (Cyrillic, Latin); names that look alike count as one person\n"
+    );
+    let (_, _, err) = run_as(&desk, "Zoë", crate::NOW, &["claim", "list"]);
+    assert_eq!(err, "");
+    assert!(
+        desk.ok(&["history", "--format", "csv"])
+            .contains(",\u{430}na,claim.add,")
+    );
+}

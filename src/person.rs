@@ -1,0 +1,252 @@
+//! People's names: when two names are the same person, which names are refused, and which are
+//! worth a note.
+//!
+//! The desk's four-eyes rule (a verdict needs a second person) is only as good as the test of
+//! "a different person". A name is typed freely (`--as`, `FACTDESK_USER`, a bundle's author), so
+//! `ana` must not become someone else by a look-alike spelling: another script's letters
+//! (Cyrillic `а`), invisible or formatting characters (a zero-width space, a right-to-left
+//! override), fullwidth forms, accents, or terminal escapes. Every comparison of people goes
+//! through [`person_key`]; the stored name stays exactly as it was given. Sources are not
+//! people in this sense: they keep their own, simpler key (`model::source_key`).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+use unicode_script::{Script, UnicodeScript};
+use unicode_security::MixedScript;
+
+use crate::error::Error;
+
+/// The key people are compared by: two names with the same key are the same person.
+///
+/// Built in this order: terminal escape sequences are removed; the name is put in NFKC (so
+/// fullwidth `ａｎａ` is `ana`); control and format characters (zero-width spaces, joiners,
+/// bidirectional controls) are dropped; it is lower-cased; it is reduced to its confusable
+/// skeleton (Unicode TS #39, so Cyrillic `а` is Latin `a` and `0` is `o`); accents and other
+/// combining marks are dropped (`a\u{301}na`, `ána` and `ana` are one person); it is lower-cased
+/// again (a skeleton may hold capitals); and runs of spaces become one, trimmed at both ends.
+///
+/// The key errs towards "same person": names that differ only by accents (`José`, `Jose`) or
+/// by look-alike letters (`rn`, `m`) are one person. For the four-eyes rule that is the safe
+/// side: the worst it does is ask a third person to review.
+pub fn person_key(name: &str) -> String {
+    let visible: String = strip_ansi_escapes::strip_str(name)
+        .nfkc()
+        .filter(|c| !is_invisible(*c))
+        .collect::<String>()
+        .to_lowercase();
+    let skeleton: String = unicode_security::skeleton(&visible)
+        .filter(|c| !is_mark(*c))
+        .collect::<String>()
+        .to_lowercase();
+    skeleton.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether two names are the same person (see [`person_key`]).
+pub fn same_person(a: &str, b: &str) -> bool {
+    person_key(a) == person_key(b)
+}
+
+/// Checks a person's name as given: refused when it holds a control character (a line break, a
+/// terminal escape) or when nothing is left of it once invisible characters are left out. The
+/// message is one line, the name quoted with its invisible characters spelled out.
+pub fn check_person_name(name: &str) -> Result<(), Error> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid("name is empty"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::invalid(format!(
+            "name '{}' holds a control character",
+            shown_name(name)
+        )));
+    }
+    if person_key(name).is_empty() {
+        return Err(Error::invalid(format!(
+            "name '{}' is empty once invisible characters are left out",
+            shown_name(name)
+        )));
+    }
+    Ok(())
+}
+
+/// The scripts a name mixes (`["Cyrillic", "Latin"]`), when it mixes any: such a name is worth
+/// a note, as it is usually a look-alike of a name in one script. Names that are one script by
+/// UTS #39's augmented script sets (Japanese kanji with kana, Korean hangul with hanja) do not
+/// count, nor do digits, punctuation and spaces, which belong to every script.
+pub fn mixed_scripts(name: &str) -> Option<Vec<&'static str>> {
+    let visible: String = name.chars().filter(|c| !is_invisible(*c)).collect();
+    if visible.as_str().is_single_script() {
+        return None;
+    }
+    let mut scripts: Vec<&'static str> = visible
+        .chars()
+        .map(|c| c.script())
+        .filter(|s| !matches!(s, Script::Common | Script::Inherited | Script::Unknown))
+        .map(Script::full_name)
+        .collect();
+    scripts.sort_unstable();
+    scripts.dedup();
+    (scripts.len() > 1).then_some(scripts)
+}
+
+/// A name as quoted in a message or note: control, format and other invisible characters are
+/// spelled out (`\n`, `\u{200b}`), so the message shows what was typed and cannot act on a terminal.
+/// A long name is cut at 80 characters, marked with `…`.
+pub fn shown_name(name: &str) -> String {
+    let mut shown: String = name
+        .chars()
+        .take(80)
+        .map(|c| {
+            if c.is_control() || is_invisible(c) {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    if name.chars().nth(80).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// Control characters, format characters (zero-width spaces and joiners, bidirectional
+/// controls, the byte-order mark) and the other default-ignorable code points (fillers,
+/// variation selectors): none of them shows, so none of them tells two people apart.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::Control | GeneralCategory::Format
+    ) || is_default_ignorable(c)
+}
+
+/// Unicode's Default_Ignorable_Code_Point characters that are not format characters: the
+/// Hangul and halfwidth fillers, the Mongolian free variation selectors, variation selectors and
+/// the unassigned rest of the ignorable ranges.
+fn is_default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{34f}'
+            | '\u{115f}'..='\u{1160}'
+            | '\u{17b4}'..='\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{2065}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fff8}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// Combining marks that sit on the letter before them (accents, enclosing circles).
+fn is_mark(c: char) -> bool {
+    matches!(
+        c.general_category(),
+        GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Spellings that are `ana` to a reader, and must be to the four-eyes rule.
+    const ANA: &[&str] = &[
+        "ana",
+        "Ana",
+        "ANA",
+        "  ana\t",
+        "\u{ff41}\u{ff4e}\u{ff41}",    // fullwidth
+        "\u{430}na",                   // Cyrillic а
+        "ana\u{200b}",                 // zero-width space
+        "a\u{200d}na",                 // zero-width joiner
+        "\u{feff}ana",                 // byte-order mark
+        "\u{202e}ana",                 // right-to-left override
+        "\u{2066}ana\u{2069}",         // bidi isolate
+        "a\u{301}na",                  // combining acute
+        "\u{e1}na",                    // precomposed á
+        "an\u{0363}a",                 // combining Latin small a
+        "ana\u{1b}[8m",                // terminal escape (hidden text)
+        "\u{1b}[1mana\u{1b}[0m",       // terminal escape (bold)
+        "ana\u{3164}",                 // Hangul filler
+        "ana\u{fe0f}",                 // variation selector
+        "\u{1d41a}\u{1d427}\u{1d41a}", // mathematical bold
+        "\u{3b1}na",                   // Greek α
+    ];
+
+    #[test]
+    fn look_alike_spellings_are_the_same_person() {
+        for name in ANA {
+            assert_eq!(person_key(name), "ana", "{name:?}");
+            assert!(same_person(name, "ana"), "{name:?}");
+        }
+        assert!(same_person("Ana Maria", "ana  maria"));
+        assert!(same_person("bo", "b0"));
+        assert!(same_person("José", "jose"));
+    }
+
+    #[test]
+    fn different_names_are_different_people() {
+        for other in [
+            "anna",
+            "bo",
+            "ana-maria",
+            "ana maria",
+            "an",
+            "na",
+            "nana",
+            "ina",
+            "and",
+        ] {
+            assert!(!same_person("ana", other), "{other:?}");
+        }
+        assert!(!same_person("bo", "bob"));
+        assert!(!same_person("cy", "cyd"));
+        // One person in each script is still one person: Japanese and Korean names are kept.
+        assert!(!same_person("山田", "田中"));
+        assert_eq!(person_key("山田"), "山田");
+    }
+
+    #[test]
+    fn names_with_nothing_visible_or_a_control_character_are_refused() {
+        for empty in ["", "   "] {
+            assert_eq!(
+                check_person_name(empty).unwrap_err().to_string(),
+                "name is empty"
+            );
+        }
+        assert_eq!(
+            check_person_name("\u{200b}\u{202e}")
+                .unwrap_err()
+                .to_string(),
+            "name '\\u{200b}\\u{202e}' is empty once invisible characters are left out"
+        );
+        assert_eq!(
+            check_person_name("ana\nbo").unwrap_err().to_string(),
+            "name 'ana\\nbo' holds a control character"
+        );
+        assert_eq!(
+            check_person_name("ana\u{1b}[8m").unwrap_err().to_string(),
+            "name 'ana\\u{1b}[8m' holds a control character"
+        );
+        for fine in ["ana", "\u{430}na", "Zoë", "山田 太郎", "ana\u{200b}"] {
+            assert!(check_person_name(fine).is_ok(), "{fine:?}");
+        }
+    }
+
+    #[test]
+    fn names_that_mix_scripts_are_found() {
+        assert_eq!(mixed_scripts("\u{430}na"), Some(vec!["Cyrillic", "Latin"]));
+        assert_eq!(mixed_scripts("\u{3b1}na"), Some(vec!["Greek", "Latin"]));
+        for single in [
+            "ana",
+            "Zoë",
+            "ana-maria 2",
+            "\u{430}\u{43d}\u{430}",
+            "山田たろう",
+            "ana\u{200b}",
+        ] {
+            assert_eq!(mixed_scripts(single), None, "{single:?}");
+        }
+    }
+}
