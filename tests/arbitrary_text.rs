@@ -8,7 +8,14 @@ use proptest::prelude::*;
 
 /// Runs factdesk in this process; returns (exit code, stdout, stderr).
 fn run(db: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let mut all = vec!["factdesk", "--db", db.to_str().unwrap(), "--as", "fuzz", "--no-pager"];
+    let mut all = vec![
+        "factdesk",
+        "--db",
+        db.to_str().unwrap(),
+        "--as",
+        "fuzz",
+        "--no-pager",
+    ];
     all.extend_from_slice(args);
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = factdesk::cli::run(all, &mut out, &mut err);
@@ -53,7 +60,8 @@ fn hostile_text() -> impl Strategy<Value = String> {
         Just('<'),
         Just('"'),
     ];
-    let character = prop_oneof![3 => any::<char>(), 2 => dangerous, 3 => proptest::char::range('a', 'z')];
+    let character =
+        prop_oneof![3 => any::<char>(), 2 => dangerous, 3 => proptest::char::range('a', 'z')];
     (
         proptest::collection::vec(character, 1..40),
         proptest::option::weighted(0.1, 200usize..3000),

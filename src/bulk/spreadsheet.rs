@@ -131,10 +131,20 @@ impl<R: Read> CsvReader<R> {
     }
 }
 
-/// A cell without the apostrophe a spreadsheet-safe export put in front of a formula-like value.
+/// A cell without the apostrophe a spreadsheet-safe export put in front of a formula-like value
+/// (or of a value that itself starts with an apostrophe and a formula sign: see
+/// [`crate::report::spreadsheet_safe`]).
 fn unneutralised(value: &str) -> &str {
+    const FORMULA: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
     match value.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        Some(rest)
+            if rest.starts_with(FORMULA)
+                || rest
+                    .strip_prefix('\'')
+                    .is_some_and(|r| r.starts_with(FORMULA)) =>
+        {
+            rest
+        }
         _ => value,
     }
 }

@@ -199,8 +199,8 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Json => write_json(&view.json(), out),
-        Format::Csv => write_csv(&view.table(), out),
-        Format::Markdown => write_markdown(&view.table(), out),
+        Format::Csv => write_csv(&views::with_full_values(|| view.table()), out),
+        Format::Markdown => write_markdown(&views::with_full_values(|| view.table()), out),
         // The CLI refuses the formats a listing does not offer before rendering.
         _ => view.text(out, terminal),
     }
@@ -247,21 +247,33 @@ pub fn write_json(value: &Value, out: &mut dyn Write) -> io::Result<()> {
 
 /// Aligned columns with a header row and no borders; empty cells show `-`; long cells wrap only
 /// on a terminal. Every cell is shown [`visible`]: its control, bidi and invisible characters
-/// escaped (tabs too), its line breaks kept.
+/// escaped (tabs too), its line breaks kept; a cell longer than [`LONGEST_CELL`] characters is
+/// cut with an ellipsis (JSON and CSV carry the whole value), so any table lays out at once.
 pub fn write_aligned(table: &Table, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
     let shown = Table {
         headers: table.headers.clone(),
         rows: table
             .rows
             .iter()
-            .map(|row| {
-                row.iter()
-                    .map(|cell| visible(cell, Newlines::Keep).into_owned())
-                    .collect()
-            })
+            .map(|row| row.iter().map(|cell| shown_cell(cell)).collect())
             .collect(),
     };
     write_prepared(&shown, out, terminal)
+}
+
+/// The most characters a table cell shows.
+pub const LONGEST_CELL: usize = 1000;
+
+/// A cell as a table shows it: cut to [`LONGEST_CELL`] characters, then made [`visible`].
+pub fn shown_cell(cell: &str) -> String {
+    match cell.char_indices().nth(LONGEST_CELL) {
+        Some((cut, _)) => {
+            let mut shown = visible(&cell[..cut], Newlines::Keep).into_owned();
+            shown.push('…');
+            shown
+        }
+        None => visible(cell, Newlines::Keep).into_owned(),
+    }
 }
 
 /// [`write_aligned`] for cells already made visible by the caller (which may have added its own
@@ -319,8 +331,13 @@ pub fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
 /// Makes a cell safe to open in a spreadsheet: text that a spreadsheet would run as a formula
 /// (starting with `=`, `+`, `-`, `@`, tab or carriage return) gets a leading apostrophe.
 pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+    let formula = |c: Option<char>| matches!(c, Some('=' | '+' | '-' | '@' | '\t' | '\r'));
+    let mut chars = cell.chars();
+    match chars.next() {
+        c if formula(c) => format!("'{cell}").into(),
+        // Text that itself starts with the apostrophe and a formula sign gets one more, so that
+        // importing takes off only the one export put on: `'=x` round-trips as `'=x`.
+        Some('\'') if formula(chars.next()) => format!("'{cell}").into(),
         _ => cell.into(),
     }
 }
@@ -407,6 +424,8 @@ mod tests {
         );
         assert_eq!(spreadsheet_safe("-5"), "'-5");
         assert_eq!(spreadsheet_safe("Iran"), "Iran");
+        assert_eq!(spreadsheet_safe("'=SUM(A1)"), "''=SUM(A1)");
+        assert_eq!(spreadsheet_safe("'quoted"), "'quoted");
     }
 
     #[test]

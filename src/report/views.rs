@@ -17,12 +17,41 @@ use crate::model::{
 
 /// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
 pub fn short_id(id: &str) -> &str {
+    if full_values() {
+        return id;
+    }
     &id[..id.len().min(8)]
+}
+
+thread_local! {
+    /// Whether the views are building rows for a faithful copy (CSV, Markdown) rather than a
+    /// table for the eye: see [`with_full_values`].
+    static FULL_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn full_values() -> bool {
+    FULL_VALUES.with(|full| full.get())
+}
+
+/// Runs `build` with every abbreviation off — whole ids, whole texts, stored UTC times — for
+/// the formats that are a faithful copy of the data (CSV, Markdown); only the table abbreviates.
+pub fn with_full_values<T>(build: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FULL_VALUES.with(|full| full.set(self.0));
+        }
+    }
+    let _restore = Restore(FULL_VALUES.with(|full| full.replace(true)));
+    build()
 }
 
 /// A stored UTC time as people read it in tables: in their own time zone (`TZ`, else the
 /// system's), to the minute, `2024-09-06 14:00`. JSON and exports keep the stored UTC time.
 fn when(at: &str) -> String {
+    if full_values() {
+        return at.to_string();
+    }
     when_in(at, &chrono::Local)
 }
 
@@ -49,6 +78,9 @@ fn shown(value: &str) -> &str {
 
 /// Cuts text to `max` characters for a one-line summary, marking the cut with `…`.
 fn clip(text: &str, max: usize) -> String {
+    if full_values() {
+        return text.to_string();
+    }
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= max {
         return one_line;
@@ -906,7 +938,7 @@ impl View for SearchResults<'_> {
         let mut table = self.table();
         for (row, hit) in table.rows.iter_mut().zip(self.0) {
             for cell in row.iter_mut() {
-                *cell = visible(cell, Newlines::Keep).into_owned();
+                *cell = super::shown_cell(cell);
             }
             let shown: String = hit
                 .parts

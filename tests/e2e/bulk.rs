@@ -536,3 +536,60 @@ fn a_sheet_with_thousands_of_unknown_columns_gets_a_one_line_note() {
          more (read them with --map COLUMN=FIELD)\n"
     );
 }
+
+#[test]
+fn csv_is_a_faithful_copy_and_text_starting_with_an_apostrophe_round_trips() {
+    let desk = Desk::new();
+    let text = "'=SUM(A1) is what the leaked sheet says about the ballistic missiles shipped to \
+                Russia in September, officials say";
+    let id = desk.claim(&[text, "--claimant", "Officials", "--quiet"]);
+    let csv = desk.ok(&["claim", "list", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        format!(
+            "ID,STATUS,CLAIMANT,STANCE,CLAIM,DATE,TAGS\n\
+             {id},unresolved,Officials,asserts,\"'{text}\",,\n"
+        )
+    );
+    // Times in full, as stored (the table shows them to the minute, in local time).
+    let history = desk.ok(&["history", "--format", "csv"]);
+    assert!(history.contains(crate::NOW), "{history}");
+    assert!(history.contains(&id), "{history}");
+    // Imported back, the text is exactly as logged.
+    let other = Desk::new();
+    let path = file(&other, "claims.csv", csv.as_bytes());
+    other.ok(&["import", arg(&path)]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&other.ok(&["claim", "list", "--format", "json"])).unwrap();
+    assert_eq!(listed[0]["text"], text);
+    // The table alone abbreviates.
+    let table = desk.ok(&["claim", "list"]);
+    assert!(table.contains(&id[..8]) && !table.contains(&id), "{table}");
+}
+
+#[test]
+fn a_huge_cell_is_cut_in_a_table_and_whole_in_json_and_csv() {
+    let desk = Desk::new();
+    let word = "ā".repeat(400_000);
+    let line = serde_json::json!({"text": word, "claimant": "Officials"}).to_string();
+    let path = file(&desk, "huge.jsonl", format!("{line}\n").as_bytes());
+    desk.ok(&["import", arg(&path)]);
+    let table = desk.ok(&["claim", "list"]);
+    let row = table.lines().nth(1).unwrap();
+    assert!(
+        row.chars().count() < 1100,
+        "{} characters",
+        row.chars().count()
+    );
+    assert!(
+        row.contains(&format!("{}…", "ā".repeat(1000))),
+        "no ellipsis"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&desk.ok(&["claim", "list", "--format", "json"])).unwrap();
+    assert_eq!(listed[0]["text"], word);
+    assert!(
+        desk.ok(&["claim", "list", "--format", "csv"])
+            .contains(&word)
+    );
+}

@@ -108,7 +108,11 @@ fn the_seed_story_reads_as_a_dispute_report() {
         format!(
             "ID,CLAIM,CLAIMANT,REPORTED BY,DATE,FOR,AGAINST
 {a},Iran supplied Russia with short-range ballistic missiles,U.S. and European officials,The Wall Street Journal,2024-09-06,claimant U.S. and European officials; evidence {e}: U.S. officials: evidence shared with European allies,claim {d}: Iran has not provided weapons to either side of the conflict in Ukraine
-"
+",
+            // CSV is a faithful copy: whole ids.
+            a = seed.allegation,
+            d = seed.denial,
+            e = evidence
         )
     );
     assert_eq!(
@@ -118,7 +122,9 @@ fn the_seed_story_reads_as_a_dispute_report() {
 |---|---|---|---|---|---|---|
 | {a} | disputed | U.S. and European officials | asserts | Iran supplied Russia with short-range ballistic missiles | 2024-09-06 |  |
 | {d} | disputed | Iranian Mission to the UN | asserts | Iran has not provided weapons to either side of the conflict in Ukraine |  |  |
-"
+",
+            a = seed.allegation,
+            d = seed.denial
         )
     );
 
@@ -212,7 +218,8 @@ Links (1):
     );
     assert!(
         fields.contains(&format!(
-            "against,claim {a}: Iran supplied Russia with short-range ballistic missiles\n"
+            "against,claim {}: Iran supplied Russia with short-range ballistic missiles\n",
+            seed.allegation
         )),
         "{fields}"
     );
@@ -522,7 +529,7 @@ fn csv_output_cannot_run_as_a_spreadsheet_formula() {
         desk.ok(&["--format", "csv", "claim", "list"]),
         format!(
             "ID,STATUS,CLAIMANT,STANCE,CLAIM,DATE,TAGS\n{},unresolved,'@attacker,asserts,\"'=HYPERLINK(\"\"http://evil\"\",\"\"click\"\")\",,\n",
-            short(&id)
+            id
         )
     );
 }

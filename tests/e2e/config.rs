@@ -72,7 +72,7 @@ fn flag_beats_environment_beats_store_config_beats_user_config_beats_default() {
             "SETTING,VALUE,FROM,MEANING\n\
              store,{db},{from},the store file\n\
              user,cy,{from},who you are in the history\n\
-             review.required,true,store (set by ana 2024-09-07 12:00),true: a verdict stands only once a different person approves it\n",
+             review.required,true,store (set by ana 2024-09-07T12:00:00.001Z),true: a verdict stands only once a different person approves it\n",
             db = desk.db.display()
         )
     );

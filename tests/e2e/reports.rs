@@ -277,13 +277,12 @@ fn markdown_output_shows_markup_in_claims_as_text() {
         "--tag",
         "a|b",
     ]);
-    let s = short(&id);
     assert_eq!(
         desk.ok(&["--format", "markdown", "claim", "list"]),
         format!(
             "| ID | STATUS | CLAIMANT | STANCE | CLAIM | DATE | TAGS |\n\
              |---|---|---|---|---|---|---|\n\
-             | {s} | unresolved | &lt;b&gt;Ministry&lt;/b&gt; | asserts | \
+             | {id} | unresolved | &lt;b&gt;Ministry&lt;/b&gt; | asserts | \
              &lt;img src=x onerror=alert(1)&gt; &amp; \\[click\\](javascript:alert(2)) \\| \\`x\\` \\\\ end \
              |  | a\\|b |\n"
         )
