@@ -316,10 +316,109 @@ pub fn write_prepared(table: &Table, out: &mut dyn Write, terminal: Terminal) ->
     for column in t.column_iter_mut() {
         column.set_padding((0, 2));
     }
+    if let Some(width) = terminal.width {
+        fit_columns(&mut t, table, width);
+    }
     for line in t.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// The columns of long free text, which give up width last when a table must fit a terminal.
+const PROSE_COLUMNS: &[&str] = &[
+    "CLAIM",
+    "MATCH",
+    "CHANGE",
+    "TEXT",
+    "VALUE",
+    "NOTE",
+    "RATIONALE",
+    "FOR",
+    "AGAINST",
+    "REASON",
+];
+
+/// How wide the prose columns are kept, when they need it, before the label columns give way.
+const PROSE_MEASURE: usize = 32;
+
+/// The longest word a column makes room for on a terminal; a longer one is broken.
+const LONGEST_UNBROKEN_WORD: usize = 24;
+
+/// The widest a column of names or labels grows on a terminal (it wraps beyond).
+const NARROW_COLUMN: usize = 22;
+
+/// Shares a terminal's `width` among a table's columns when they do not all fit: the columns of
+/// names and labels keep their content's width up to [`NARROW_COLUMN`] (wrapping beyond), and
+/// give way, widest first, down to their longest word, until the prose columns — the claim
+/// text — have [`PROSE_MEASURE`]; the prose shares what is left. No column is made narrower
+/// than its longest word (up to [`LONGEST_UNBROKEN_WORD`]), so words wrap at spaces.
+fn fit_columns(t: &mut comfy_table::Table, table: &Table, width: u16) {
+    use comfy_table::{ColumnConstraint, Width};
+    use unicode_width::UnicodeWidthStr;
+    const PADDING: usize = 2;
+    let n = table.headers.len();
+    let cells = |i: usize| {
+        table
+            .rows
+            .iter()
+            .filter_map(move |row| row.get(i))
+            .map(|cell| if cell.is_empty() { "-" } else { cell.as_str() })
+    };
+    let widest = |i: usize, split: fn(&str) -> Vec<&str>| {
+        cells(i)
+            .flat_map(split)
+            .map(UnicodeWidthStr::width)
+            .chain([table.headers[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let content: Vec<usize> = (0..n).map(|i| widest(i, |c| c.lines().collect())).collect();
+    let longest_word: Vec<usize> = (0..n)
+        .map(|i| widest(i, |c| c.split_whitespace().collect()).min(LONGEST_UNBROKEN_WORD))
+        .collect();
+    let width = usize::from(width);
+    if content.iter().sum::<usize>() + PADDING * n <= width {
+        return;
+    }
+    let prose: Vec<bool> = table
+        .headers
+        .iter()
+        .map(|h| PROSE_COLUMNS.contains(h))
+        .collect();
+    let mut widths: Vec<usize> = (0..n)
+        .map(|i| match prose[i] {
+            true => longest_word[i],
+            false => content[i].min(NARROW_COLUMN).max(longest_word[i]),
+        })
+        .collect();
+    let wanted: usize = (0..n)
+        .filter(|i| prose[*i])
+        .map(|i| content[i].min(longest_word[i].max(PROSE_MEASURE)))
+        .sum();
+    let labels =
+        |widths: &[usize]| -> usize { (0..n).filter(|i| !prose[*i]).map(|i| widths[i]).sum() };
+    while labels(&widths) + PADDING * n + wanted > width {
+        let widest_label = (0..n)
+            .filter(|i| !prose[*i] && widths[*i] > longest_word[*i])
+            .max_by_key(|i| widths[*i]);
+        match widest_label {
+            Some(i) => widths[i] -= 1,
+            None => break,
+        }
+    }
+    let prose_count = prose.iter().filter(|p| **p).count();
+    let left = width.saturating_sub(labels(&widths) + PADDING * n);
+    for i in (0..n).filter(|i| prose[*i]) {
+        widths[i] = (left / prose_count).max(longest_word[i]).min(content[i]);
+    }
+    for (i, w) in widths.into_iter().enumerate() {
+        if let Some(column) = t.column_mut(i) {
+            // comfy-table's absolute width includes the column's padding.
+            let padded = (w + PADDING).min(usize::from(u16::MAX)) as u16;
+            column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(padded)));
+        }
+    }
 }
 
 /// `n` and the word that goes with it: "1 claim", "2 claims", "0 claims".
