@@ -472,9 +472,13 @@ impl Context {
 
 fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> {
     let ctx = Context::from_args(&cli.global, matches)?;
+    // A page is shared: it names the store's file, not where it lives on this machine.
     ui.page_meta = format!(
         "From {} at {} UTC, for {}, by factdesk {}",
-        ctx.db.display(),
+        ctx.db.file_name().map_or_else(
+            || ctx.db.display().to_string(),
+            |name| name.to_string_lossy().into_owned()
+        ),
         ctx.clock
             .now()
             .get(..16)
