@@ -344,11 +344,21 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| Error::store(format!("cannot open store '{}': {e}", path.display())))?;
-        let mut store = Self::prepare(
-            conn,
-            &path.display().to_string(),
-            mode == OpenMode::CreateIfMissing,
-        )?;
+        let name = path.display().to_string();
+        let mut store = match Self::prepare(conn, &name, mode == OpenMode::CreateIfMissing) {
+            Ok(store) => store,
+            // A store this user may only read (its file, or the directory where SQLite keeps
+            // its write-ahead log, is read-only) still answers read commands; a change is then
+            // refused by SQLite as "the store is read-only".
+            Err(Error::Store(message))
+                if mode == OpenMode::MustExist && is_read_only_failure(&message) =>
+            {
+                let mut store = Self::prepare_read_only(path, &name)?;
+                store.path = Some(path.to_path_buf());
+                return Ok(store);
+            }
+            Err(e) => return Err(e),
+        };
         store.path = Some(path.to_path_buf());
         // A bundle import cut short by a crash is finished before anything else happens.
         store.finish_interrupted_import()?;
@@ -368,6 +378,42 @@ impl Store {
         store.conn.pragma_update(None, "synchronous", "OFF")?;
         store.conn.pragma_update(None, "cache_size", -64 * 1024)?;
         Ok(store)
+    }
+
+    /// Opens an existing, current store for reading only: no journal-mode switch, no upgrade,
+    /// no finishing of an interrupted import (all of which write). SQLite cannot keep a WAL
+    /// index beside a store in a directory this user may not write, so the store is read as it
+    /// stands (`immutable`): what others change meanwhile is not seen by this command.
+    fn prepare_read_only(path: &Path, name: &str) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let escaped = absolute
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23");
+        let conn =
+            Connection::open_with_flags(format!("file:{escaped}?mode=ro&immutable=1"), flags)
+                .map_err(|e| Error::store(format!("cannot open store '{name}': {e}")))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        migrate::check_identity(&conn, name, false)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != LATEST_VERSION {
+            return Err(Error::store(format!(
+                "store '{name}' is read-only here and needs upgrading to schema version \
+                 {LATEST_VERSION} (it has {version}): open it once where it can be written"
+            )));
+        }
+        integrity::register_functions(&conn)?;
+        Ok(Store {
+            conn,
+            path: None,
+            author: "unknown".into(),
+            clock: Clock::System,
+            as_of: None,
+        })
     }
 
     fn prepare(conn: Connection, name: &str, may_create: bool) -> Result<Store> {
@@ -490,6 +536,14 @@ impl Store {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Whether opening a store failed because this process may not write it (or the directory
+/// beside it), as SQLite words it.
+fn is_read_only_failure(message: &str) -> bool {
+    message.contains("read-only")
+        || message.contains("readonly")
+        || message.contains("unable to open database file")
 }
 
 /// The tables whose records can be named by id prefix.

@@ -214,7 +214,10 @@ fn the_html_report_is_self_contained_escaped_and_renders_in_a_browser() {
     }
     assert!(html.contains("<svg"), "the dispute graph is drawn inline");
     // A page is shared: it names the store's file, never where it lives on this machine.
-    assert!(html.contains("From desk.db at "), "no store name on the page");
+    assert!(
+        html.contains("From desk.db at "),
+        "no store name on the page"
+    );
     assert!(
         !html.contains(desk.db.parent().unwrap().to_str().unwrap()),
         "the page prints the store's absolute path"

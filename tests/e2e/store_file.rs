@@ -481,3 +481,57 @@ fn four_people_making_500_changes_each_at_once_all_land_and_the_store_verifies()
     let verified = desk.ok(&["verify"]);
     assert!(verified.starts_with("Verified: "), "{verified}");
 }
+
+#[test]
+fn a_store_this_user_may_only_read_answers_read_commands_and_refuses_changes() {
+    use std::os::unix::fs::PermissionsExt;
+    // Needs another user to be: root reads and writes everything.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let setpriv = std::process::Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !root || !setpriv {
+        eprintln!("skipped: needs root and setpriv to run factdesk as another user");
+        return;
+    }
+    let desk = Desk::new();
+    let id = desk.claim(&["Iran supplied Russia with ballistic missiles", "--quiet"]);
+    let dir = desk.db.parent().unwrap();
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    std::fs::set_permissions(&desk.db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let before = desk.contents();
+    let as_nobody = |args: &[&str]| {
+        let out = std::process::Command::new("setpriv")
+            .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+            .arg(cargo_bin!("factdesk"))
+            .args(["--db", desk.db.to_str().unwrap(), "--as", "bo"])
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, listed, err) = as_nobody(&["claim", "list"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(listed.contains(&id[..8]), "{listed}");
+    let (code, _, err) = as_nobody(&["verify"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = as_nobody(&["claim", "add", "Iran wants Su-35 jets"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            Some(3),
+            "factdesk: the store is read-only: attempt to write a readonly database\n"
+        )
+    );
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(desk.contents(), before);
+}
