@@ -652,6 +652,8 @@ const LONGEST_MESSAGE: usize = 600;
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {
+    // `COMPLETE=bash factdesk` (and the shells' calls back while completing) end here.
+    clap_complete::CompleteEnv::with_factory(shell::completing_command).complete();
     let args: Vec<OsString> = std::env::args_os().collect();
     let mut err = io::stderr();
     // Like git: output meant for a terminal goes through the pager (`less -FRX` by default,
@@ -731,6 +733,7 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::command().debug_assert();
+        super::shell::completing_command().debug_assert();
     }
 
     /// Every command's help ends with examples.

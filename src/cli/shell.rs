@@ -148,3 +148,100 @@ pub fn man(ui: &mut Ui) -> Result<()> {
     page.render_version_section(out)?;
     Ok(())
 }
+
+/// The command line as shell completion sees it when the shell asks factdesk itself
+/// (`COMPLETE=bash factdesk`): every claim id offers the ids in the store that start with what
+/// was typed (each with its text), and every source name the sources' names.
+pub fn completing_command() -> clap::Command {
+    fn decorate(cmd: clap::Command) -> clap::Command {
+        // `mut_args`, not `mut_arg`, keeps the positional arguments in their order.
+        let mut cmd = cmd.mut_args(|arg| match arg.get_id().as_str() {
+            "id" | "claim_id" | "from_id" | "to_id" => {
+                arg.add(clap_complete::engine::ArgValueCompleter::new(claim_ids))
+            }
+            "name_or_id" | "claimant" | "reported_by" | "source" => {
+                arg.add(clap_complete::engine::ArgValueCompleter::new(source_names))
+            }
+            _ => arg,
+        });
+        let subcommands: Vec<String> = cmd
+            .get_subcommands()
+            .map(|sub| sub.get_name().to_string())
+            .collect();
+        for name in subcommands {
+            cmd = cmd.mut_subcommand(name, decorate);
+        }
+        cmd
+    }
+    decorate(super::command())
+}
+
+/// The store completion reads: `FACTDESK_DB`, else `factdesk.db` here. Opened only to read;
+/// when there is none, or it cannot be read, completion offers nothing.
+fn store_for_completion() -> Option<crate::store::Store> {
+    let path = std::env::var_os("FACTDESK_DB").unwrap_or_else(|| "factdesk.db".into());
+    crate::store::Store::open(
+        std::path::Path::new(&path),
+        crate::store::OpenMode::MustExist,
+        crate::store::NetworkFs::Allow,
+    )
+    .ok()
+}
+
+/// How many candidates completion offers at most.
+const COMPLETION_CANDIDATES: i64 = 50;
+
+fn claim_ids(typed: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let typed = typed.to_string_lossy();
+    let Some(store) = store_for_completion() else {
+        return Vec::new();
+    };
+    let found: rusqlite::Result<Vec<(String, String)>> = store
+        .conn()
+        .prepare(
+            "SELECT id, text FROM claims WHERE substr(id, 1, length(?1)) = ?1
+              ORDER BY created_at DESC LIMIT ?2",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map(rusqlite::params![typed, COMPLETION_CANDIDATES], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect()
+        });
+    found
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(id, text)| {
+            let text: String = crate::report::visible(&text, crate::report::Newlines::Escape)
+                .chars()
+                .take(60)
+                .collect();
+            clap_complete::CompletionCandidate::new(crate::report::short_id(&id).to_string())
+                .help(Some(text.into()))
+        })
+        .collect()
+}
+
+fn source_names(typed: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let typed = typed.to_string_lossy();
+    let Some(store) = store_for_completion() else {
+        return Vec::new();
+    };
+    let found: rusqlite::Result<Vec<String>> = store
+        .conn()
+        .prepare(
+            "SELECT name FROM sources WHERE substr(lower(name), 1, length(?1)) = lower(?1)
+              ORDER BY name LIMIT ?2",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map(rusqlite::params![typed, COMPLETION_CANDIDATES], |r| {
+                r.get(0)
+            })?
+            .collect()
+        });
+    found
+        .unwrap_or_default()
+        .into_iter()
+        .map(clap_complete::CompletionCandidate::new)
+        .collect()
+}

@@ -416,3 +416,38 @@ fn completions_offer_the_words_each_option_takes() {
         "factdesk: unknown stance 'claims' (expected one of: asserts, denies, questions, neutral)"
     );
 }
+
+#[test]
+fn the_shell_asking_factdesk_completes_claim_ids_and_source_names_from_the_store() {
+    let desk = Desk::new();
+    let seed = crate::Seed::log(&desk);
+    let complete = |line: &[&str]| {
+        let out = desk
+            .cmd(&[])
+            .env("COMPLETE", "fish")
+            .args(["--", "factdesk"])
+            .args(line)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let ids = complete(&["claim", "show", &seed.allegation[..2]]);
+    assert!(
+        ids.contains(&format!(
+            "{}\tIran supplied Russia with short-range ballistic missiles",
+            &seed.allegation[..8]
+        )),
+        "{ids}"
+    );
+    assert!(!ids.contains(&seed.denial[..8]) || seed.denial[..2] == seed.allegation[..2]);
+    let names = complete(&["claim", "add", "x", "--claimant", "Iran"]);
+    assert_eq!(names, "Iranian Mission to the UN\n");
+    // The script a shell sources to ask.
+    let script = desk.cmd(&[]).env("COMPLETE", "bash").output().unwrap();
+    assert!(
+        String::from_utf8(script.stdout)
+            .unwrap()
+            .contains("_clap_complete_factdesk")
+    );
+}
