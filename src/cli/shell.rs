@@ -2,6 +2,8 @@
 //! page, both generated from the same clap definitions as the command line itself, so they can
 //! never describe flags that do not exist. Neither opens the store.
 
+use std::io::Write;
+
 use clap::Args;
 use clap_complete::Shell;
 
@@ -49,33 +51,46 @@ fn roff_text(line: &str) -> String {
     }
 }
 
+/// Prints the completion script. clap_complete panics when its writer fails, so the script is
+/// generated into memory and written from there: a closed pipe (`factdesk completions bash |
+/// head -1`) then ends quietly, as with every other command.
 pub fn completions(args: CompletionsArgs, ui: &mut Ui) -> Result<()> {
-    clap_complete::generate(args.shell, &mut super::command(), "factdesk", ui.out);
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut super::command(), "factdesk", &mut script);
+    ui.out.write_all(&script)?;
     Ok(())
 }
 
+/// Prints the manual page, rendered into memory first like the completion scripts.
 pub fn man(ui: &mut Ui) -> Result<()> {
+    let mut roff = Vec::new();
+    write_man(&mut roff)?;
+    ui.out.write_all(&roff)?;
+    Ok(())
+}
+
+fn write_man(out: &mut dyn Write) -> std::io::Result<()> {
     let page = clap_mangen::Man::new(super::command());
-    page.render_title(ui.out)?;
-    page.render_name_section(ui.out)?;
-    page.render_synopsis_section(ui.out)?;
-    page.render_description_section(ui.out)?;
-    page.render_options_section(ui.out)?;
-    page.render_subcommands_section(ui.out)?;
-    writeln!(ui.out, ".SH EXAMPLES")?;
+    page.render_title(out)?;
+    page.render_name_section(out)?;
+    page.render_synopsis_section(out)?;
+    page.render_description_section(out)?;
+    page.render_options_section(out)?;
+    page.render_subcommands_section(out)?;
+    writeln!(out, ".SH EXAMPLES")?;
     writeln!(
-        ui.out,
+        out,
         "The running example of factdesk: the Wall Street Journal reports that U.S. and European \
          officials say Iran supplied Russia with ballistic missiles; the Iranian Mission to the UN \
          tells Newsweek Iran has not provided weapons to either side."
     )?;
     for (what, commands) in EXAMPLES {
-        writeln!(ui.out, ".PP\n{}\n.PP\n.RS 4\n.nf", roff_text(what))?;
+        writeln!(out, ".PP\n{}\n.PP\n.RS 4\n.nf", roff_text(what))?;
         for line in commands.lines() {
-            writeln!(ui.out, "{}", roff_text(line))?;
+            writeln!(out, "{}", roff_text(line))?;
         }
-        writeln!(ui.out, ".fi\n.RE")?;
+        writeln!(out, ".fi\n.RE")?;
     }
-    page.render_version_section(ui.out)?;
+    page.render_version_section(out)?;
     Ok(())
 }
