@@ -118,3 +118,84 @@ fn ingesting_a_long_article_stays_linear_in_memory() {
         "a link between distant statements"
     );
 }
+
+/// The size of the oversized records below: far over the 1 MiB record limit, and more than the
+/// cap they are imported under, so that reading one whole (as the old CSV and bundle readers
+/// did) dies of it.
+const HUGE: usize = 64 << 20;
+
+/// The cap those imports run under: a debug build's ~20 MiB, and room to spare, but well under
+/// two thirds of [`HUGE`].
+const IMPORT_CAP_MIB: u64 = 40;
+
+/// A file of `before`, then `HUGE` bytes of `fill`, then `after`.
+fn huge_file(desk: &Desk, name: &str, before: &str, fill: u8, after: &str) -> String {
+    let mut bytes = Vec::with_capacity(HUGE + before.len() + after.len());
+    bytes.extend_from_slice(before.as_bytes());
+    bytes.resize(before.len() + HUGE, fill);
+    bytes.extend_from_slice(after.as_bytes());
+    write(desk, name, &bytes).to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_oversized_jsonl_record_is_refused_while_it_is_read() {
+    let desk = Desk::new();
+    let path = huge_file(
+        &desk,
+        "big.jsonl",
+        "{\"text\": \"fine\"}\n{\"text\": \"",
+        b'a',
+        "\"}\n{\"text\": \"after\"}\n",
+    );
+    assert_eq!(
+        desk.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        "factdesk: big.jsonl: line 2: the record is longer than 1 MiB; nothing was imported"
+    );
+}
+
+#[test]
+fn an_oversized_csv_row_is_refused_while_it_is_read_and_skipped_whole() {
+    let desk = Desk::new();
+    // The long cell is quoted and holds line ends: the row ends where its quotes say.
+    let path = huge_file(
+        &desk,
+        "big.csv",
+        "text,claimant\nfine,A\n\"huge\n",
+        b'b',
+        "\nstill the huge cell\",B\nafter,C\n",
+    );
+    assert_eq!(
+        desk.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        "factdesk: big.csv: line 3: the record is longer than 1 MiB; nothing was imported"
+    );
+    let out = desk.run_capped(IMPORT_CAP_MIB, &["import", &path, "--skip-invalid"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "skipped line 3: the record is longer than 1 MiB\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "Imported big.csv: 2 claims added, 0 already present; 0 evidence, 0 verdicts, 0 links added; 1 record skipped\n"
+    );
+}
+
+#[test]
+fn an_oversized_bundle_line_is_refused_while_it_is_read() {
+    let desk = Desk::new();
+    desk.claim(&["Iran supplied Russia with missiles"]);
+    let bundle = desk.ok(&["export", "--events"]);
+    let header = bundle.lines().next().unwrap();
+    let other = Desk::new();
+    let path = huge_file(
+        &other,
+        "big-bundle.jsonl",
+        &format!("{header}\n{{\"id\": \""),
+        b'c',
+        "\"}\n",
+    );
+    assert_eq!(
+        other.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        format!("factdesk: {path}: line 2: the record is longer than 1 MiB; nothing was imported")
+    );
+}
