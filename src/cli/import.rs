@@ -2,15 +2,16 @@
 //! another store's work from an event bundle (told apart by the bundle's header line).
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read};
+use std::io::{self, BufRead, BufReader, IsTerminal};
 use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, Ui};
+use crate::bulk::claimreview::ClaimReviewReader;
 use crate::bulk::spreadsheet::{CsvReader, parse_map};
-use crate::bulk::{ImportFormat, claimreview, jsonl::JsonlReader};
+use crate::bulk::{ImportFormat, jsonl::JsonlReader};
 use crate::error::{Error, Result};
 use crate::report::Format;
 use crate::store::{BundleOptions, ImportOptions, ImportSummary, is_bundle_header};
@@ -185,16 +186,7 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             store.import(reader, &options)
         }
         ImportFormat::ClaimReview => {
-            let mut bytes = Vec::new();
-            input
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::invalid(format!("cannot read '{name}': {e}")))?;
-            let document = String::from_utf8(bytes)
-                .map_err(|_| Error::invalid(format!("{name}: not valid UTF-8")))?;
-            store.import(
-                claimreview::read(&document, args.with_verdicts)?.into_iter(),
-                &options,
-            )
+            store.import(ClaimReviewReader::new(input, args.with_verdicts), &options)
         }
     };
     bar.finish_and_clear();

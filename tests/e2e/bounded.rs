@@ -199,3 +199,29 @@ fn an_oversized_bundle_line_is_refused_while_it_is_read() {
         format!("factdesk: {path}: line 2: the record is longer than 1 MiB; nothing was imported")
     );
 }
+
+#[test]
+fn an_oversized_claimreview_record_is_refused_while_it_is_read_and_skipped_whole() {
+    let desk = Desk::new();
+    let path = huge_file(
+        &desk,
+        "big.json",
+        "{\"@context\": \"https://schema.org\", \"@graph\": [\n{\"claimReviewed\": \"fine\"},\n{\"claimReviewed\": \"",
+        b'd',
+        "\"},\n{\"claimReviewed\": \"after\"}]}\n",
+    );
+    assert_eq!(
+        desk.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        "factdesk: big.json: record 2: the record is longer than 1 MiB; nothing was imported"
+    );
+    let out = desk.run_capped(IMPORT_CAP_MIB, &["import", &path, "--skip-invalid"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "skipped record 2: the record is longer than 1 MiB\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "Imported big.json: 2 claims added, 0 already present; 2 evidence, 0 verdicts, 0 links added; 1 record skipped\n"
+    );
+}
