@@ -6,6 +6,7 @@
 //! Plain rules over plain text, written to be read and argued with; it proposes, a person
 //! decides (`factdesk ingest --accept` logs what it found). No I/O and no store access here.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -26,25 +27,30 @@ pub struct Statement {
 
 /// Splits text into sentences: after `.`, `!` or `?` (and a closing quote) followed by a space
 /// and a capital or an opening quote — but not after an initial ("U.S.") or a title ("Mr.").
+/// One pass over the text, looking at most one word back and two characters ahead of a stop.
 pub fn sentences(text: &str) -> Vec<&str> {
     const TITLES: &[&str] = &[
         "Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gen", "Gov", "Lt", "Col", "vs", "No",
     ];
     let mut out = Vec::new();
     for paragraph in text.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
-        let chars: Vec<(usize, char)> = paragraph.char_indices().collect();
         let mut start = 0;
-        for (k, &(at, c)) in chars.iter().enumerate() {
+        for (at, c) in paragraph.char_indices() {
             if !matches!(c, '.' | '!' | '?') {
                 continue;
             }
-            let mut end = k + 1;
-            while end < chars.len() && matches!(chars[end].1, '"' | '”' | '’' | '\'' | ')') {
-                end += 1;
-            }
-            let next_is_start = chars.get(end).is_some_and(|(_, c)| c.is_whitespace())
-                && chars
-                    .get(end + 1)
+            let mut ahead = paragraph[at + c.len_utf8()..].char_indices().peekable();
+            while ahead
+                .next_if(|(_, c)| matches!(c, '"' | '”' | '’' | '\'' | ')'))
+                .is_some()
+            {}
+            // Where the sentence stops: at the space after the stop and its closing quotes.
+            let stop = ahead
+                .peek()
+                .map_or(paragraph.len(), |(i, _)| at + c.len_utf8() + i);
+            let next_is_start = ahead.next().is_some_and(|(_, c)| c.is_whitespace())
+                && ahead
+                    .next()
                     .is_some_and(|(_, c)| c.is_uppercase() || matches!(c, '"' | '“' | '‘'));
             if !next_is_start {
                 continue;
@@ -62,7 +68,6 @@ pub fn sentences(text: &str) -> Vec<&str> {
             if c == '.' && (initial || TITLES.contains(&word_before.as_str())) {
                 continue;
             }
-            let stop = chars.get(end).map_or(paragraph.len(), |(i, _)| *i);
             out.push(paragraph[start..stop].trim());
             start = stop;
         }
@@ -160,9 +165,13 @@ fn speaker(raw: &str) -> Option<String> {
     Some(name.to_string())
 }
 
-/// The attributed statements of an article, in order, each once.
+/// The attributed statements of an article, in order, each once: a statement whose text was
+/// found before, or whose claimant was found before in the same sentence, is left out.
 pub fn statements(article: &str) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
+    // What was found so far, to tell a repeat in constant time however long the article is.
+    let mut texts: HashSet<String> = HashSet::new();
+    let mut speakers_in_sentence: HashSet<(&str, String)> = HashSet::new();
     for sentence in sentences(article) {
         for (pattern, stance) in patterns() {
             for found in pattern.captures_iter(sentence) {
@@ -185,12 +194,13 @@ pub fn statements(article: &str) -> Vec<Statement> {
                     stance: *stance,
                     quote: sentence.to_string(),
                 };
-                if !out.iter().any(|s| {
-                    s.text == statement.text
-                        || (s.quote == statement.quote && s.claimant == statement.claimant)
-                }) {
-                    out.push(statement);
+                let speaker_here = (sentence, statement.claimant.clone());
+                if texts.contains(&statement.text) || speakers_in_sentence.contains(&speaker_here) {
+                    continue;
                 }
+                texts.insert(statement.text.clone());
+                speakers_in_sentence.insert(speaker_here);
+                out.push(statement);
             }
         }
     }

@@ -14,6 +14,7 @@
 //! - [`linker`] — ranks the claims a claim may repeat or contradict and proposes the relation;
 //!   pure computation over what the store retrieves.
 //! - [`ingest`] — finds attributed statements in an article.
+//! - [`input`] — the record limit every import applies, and reading within it.
 //! - [`report`] — turns model values into tables, JSON, CSV, Markdown, HTML and graphs on any
 //!   writer; runs no queries.
 //! - [`cli`] — parses the command line, opens the store, calls one operation, renders it, and
@@ -23,6 +24,7 @@ pub mod bulk;
 pub mod cli;
 pub mod error;
 pub mod ingest;
+pub mod input;
 pub mod linker;
 pub mod model;
 pub mod person;

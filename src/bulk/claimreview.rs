@@ -6,7 +6,9 @@
 //! review becomes a claim (claimant, date, where it appeared) with the review as evidence (its
 //! URL, the publisher as source, the textual rating in the note, and a stance from
 //! [`rating_verdict`]: refuted → `refutes`, supported → `supports`, anything else → `context`).
-//! With `with_verdicts`, the rating also becomes the claim's verdict.
+//! With `with_verdicts`, the rating also becomes the claim's verdict. [`ClaimReviewReader`]
+//! reads a document one record at a time, so a large document streams like JSONL and a record
+//! over the limit is refused as it is read.
 //!
 //! Writing turns claims that have a verdict into ClaimReview JSON-LD with the fields Google marks
 //! required (`claimReviewed`, `reviewRating.alternateName`, `url`) and the recommended ones the
@@ -14,9 +16,12 @@
 //! a page's `<script type="application/ld+json">`, so [`write_document`] writes `<`, `>` and `&`
 //! as JSON escapes: a claim reading `</script>` cannot end that element.
 
+use std::io::{self, BufRead};
+
 use serde_json::{Map, Value, json};
 
 use super::bad;
+use crate::input::{MAX_RECORD_BYTES, too_long};
 use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, NewClaim, NewEvidence, VerdictKind, VerdictRecord,
     parse_date,
@@ -189,58 +194,395 @@ fn review_evidence(
     (evidence, verdict, rationale)
 }
 
-/// Reads every claim in a ClaimReview document.
+/// Reads every claim in a ClaimReview document held in memory (see [`ClaimReviewReader`]);
+/// a document that is not JSON, or not ClaimReview, is an error.
 pub fn read(
     document: &str,
     with_verdicts: bool,
 ) -> Result<Vec<Result<Located<ClaimRecord>, RecordError>>, crate::Error> {
-    let value: Value = serde_json::from_str(document).map_err(|e| {
-        crate::Error::invalid(format!(
-            "invalid JSON at line {} column {}: {e}",
-            e.line(),
-            e.column()
-        ))
-    })?;
     let mut out = Vec::new();
-    if let Some(claims) = value.get("claims").and_then(Value::as_array) {
-        // The Google Fact Check Tools API shape.
-        for (i, claim) in claims.iter().enumerate() {
-            let location = format!("claims[{i}]");
-            out.push(
-                api_claim(claim, with_verdicts)
-                    .map(|value| Located {
-                        location: location.clone(),
-                        value,
-                    })
-                    .map_err(|r| bad(&location, r)),
-            );
+    for item in ClaimReviewReader::new(document.as_bytes(), with_verdicts) {
+        match item {
+            Err(e) if e.fatal => {
+                return Err(crate::Error::invalid(format!(
+                    "{}: {}",
+                    e.location, e.reason
+                )));
+            }
+            item => out.push(item),
         }
-        return Ok(out);
-    }
-    let items: Vec<&Value> = match &value {
-        Value::Array(items) => items.iter().collect(),
-        Value::Object(o) => match o.get("@graph").and_then(Value::as_array) {
-            Some(graph) => graph.iter().collect(),
-            None => vec![&value],
-        },
-        _ => {
-            return Err(crate::Error::invalid(
-                "not ClaimReview JSON: expected an object or an array",
-            ));
-        }
-    };
-    for (i, item) in items.into_iter().enumerate() {
-        let location = format!("record {}", i + 1);
-        out.push(
-            claim_review(item, with_verdicts)
-                .map(|value| Located {
-                    location: location.clone(),
-                    value,
-                })
-                .map_err(|r| bad(&location, r)),
-        );
     }
     Ok(out)
+}
+
+/// Where the reader is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before the document's first value.
+    Start,
+    /// In the array of reviews (the document itself, or its `@graph`) or of API claims (its
+    /// `claims`); `inside_object` when it is a member of the document's object.
+    InArray {
+        api: bool,
+        inside_object: bool,
+        read: usize,
+    },
+    /// In the document's object after its array of records: the other members are skipped.
+    RestOfObject {
+        api: bool,
+    },
+    /// After the document's value: only white space may follow.
+    End,
+    Done,
+}
+
+/// Reads the claims of a ClaimReview document one record at a time: each review (or API claim)
+/// is held in memory alone, and one longer than the record limit
+/// ([`crate::input::MAX_RECORD_BYTES`]) is refused as it is read and skipped to its end. The
+/// document around the records is only scanned, never held.
+pub struct ClaimReviewReader<R> {
+    input: R,
+    with_verdicts: bool,
+    state: State,
+    /// The line the reader is on, for errors in the document's structure.
+    line: u64,
+    item: Vec<u8>,
+}
+
+/// Why scanning stopped: the input failed, or the document is not JSON.
+enum Stop {
+    Io(io::Error),
+    Syntax(String),
+}
+
+impl From<io::Error> for Stop {
+    fn from(e: io::Error) -> Self {
+        Stop::Io(e)
+    }
+}
+
+impl<R: BufRead> ClaimReviewReader<R> {
+    pub fn new(input: R, with_verdicts: bool) -> Self {
+        ClaimReviewReader {
+            input,
+            with_verdicts,
+            state: State::Start,
+            line: 1,
+            item: Vec::new(),
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        let buffered = self.input.fill_buf().unwrap_or_default();
+        self.line += buffered[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.input.consume(n);
+    }
+
+    fn skip_space(&mut self) -> io::Result<Option<u8>> {
+        loop {
+            let buffered = self.input.fill_buf()?;
+            let Some(at) = buffered.iter().position(|b| !b.is_ascii_whitespace()) else {
+                if buffered.is_empty() {
+                    return Ok(None);
+                }
+                let all = buffered.len();
+                self.consume(all);
+                continue;
+            };
+            let next = buffered[at];
+            self.consume(at);
+            return Ok(Some(next));
+        }
+    }
+
+    /// Expects `byte` next (after white space) and consumes it.
+    fn expect(&mut self, byte: u8, what: &str) -> Result<(), Stop> {
+        match self.skip_space()? {
+            Some(b) if b == byte => {
+                self.consume(1);
+                Ok(())
+            }
+            Some(b) => Err(Stop::Syntax(format!(
+                "expected {what}, found `{}`",
+                char::from(b)
+            ))),
+            None => Err(Stop::Syntax(format!("expected {what}, found the end"))),
+        }
+    }
+
+    /// Reads one JSON value into `self.item` (cleared first), keeping at most the record limit
+    /// of it; returns whether it all fit. Only its extent is found here: serde_json checks it.
+    fn read_value(&mut self) -> Result<bool, Stop> {
+        self.item.clear();
+        let mut fits = true;
+        let first = self
+            .skip_space()?
+            .ok_or_else(|| Stop::Syntax("expected a value, found the end".into()))?;
+        let scalar = !matches!(first, b'"' | b'{' | b'[');
+        let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+        let mut started = false;
+        loop {
+            let buffered = self.input.fill_buf()?;
+            if buffered.is_empty() {
+                if scalar && started {
+                    return Ok(fits);
+                }
+                return Err(Stop::Syntax("the document ends inside a value".into()));
+            }
+            let mut end = None;
+            for (i, &b) in buffered.iter().enumerate() {
+                if scalar {
+                    if b.is_ascii_whitespace() || matches!(b, b',' | b']' | b'}') {
+                        end = Some(i);
+                        break;
+                    }
+                    continue;
+                }
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let n = end.unwrap_or(buffered.len());
+            if fits && self.item.len() + n <= MAX_RECORD_BYTES {
+                self.item.extend_from_slice(&buffered[..n]);
+            } else if fits {
+                fits = false;
+                self.item = Vec::new();
+            }
+            started = true;
+            self.consume(n);
+            if end.is_some() {
+                return Ok(fits);
+            }
+        }
+    }
+
+    /// The record in `self.item`, read as a ClaimReview (or an API claim).
+    fn record(&self, api: bool, location: String) -> Result<Located<ClaimRecord>, RecordError> {
+        let value: Value = serde_json::from_slice(&self.item).map_err(|e| RecordError {
+            location: location.clone(),
+            reason: format!("invalid JSON: {e}"),
+            fatal: true,
+        })?;
+        let read = if api {
+            api_claim(&value, self.with_verdicts)
+        } else {
+            claim_review(&value, self.with_verdicts)
+        };
+        read.map(|value| Located {
+            location: location.clone(),
+            value,
+        })
+        .map_err(|r| bad(&location, r))
+    }
+
+    /// Scans the members of the document's object, from after its `{` (`first`) or after a
+    /// member, up to the next array of records (returning the state that reads it) or the
+    /// object's end. `found` says whether an array of API claims (or reviews) was read already.
+    /// The other members are kept in `members`, while they fit, in case the object is itself
+    /// one ClaimReview.
+    fn scan_members(
+        &mut self,
+        mut first: bool,
+        found: Option<bool>,
+        members: &mut Option<Vec<u8>>,
+    ) -> Result<Option<State>, Stop> {
+        loop {
+            match self.skip_space()? {
+                Some(b'}') => {
+                    self.consume(1);
+                    return Ok(None);
+                }
+                Some(b',') if !first => self.consume(1),
+                _ if !first => return Err(Stop::Syntax("expected `,` or `}`".into())),
+                _ => {}
+            }
+            first = false;
+            if self.skip_space()? != Some(b'"') {
+                return Err(Stop::Syntax("expected a member's name".into()));
+            }
+            self.read_value()?;
+            let name_json = std::mem::take(&mut self.item);
+            let name: String = serde_json::from_slice(&name_json)
+                .map_err(|e| Stop::Syntax(format!("a member's name: {e}")))?;
+            self.expect(b':', "`:`")?;
+            let array_next = self.skip_space()? == Some(b'[');
+            let api = match name.as_str() {
+                "claims" if array_next => Some(true),
+                "@graph" if array_next => Some(false),
+                _ => None,
+            };
+            match (api, found) {
+                (Some(api), None) => {
+                    self.consume(1);
+                    return Ok(Some(State::InArray {
+                        api,
+                        inside_object: true,
+                        read: 0,
+                    }));
+                }
+                // Google's `claims` come before any `@graph`; reviews read first cannot be
+                // taken back.
+                (Some(true), Some(false)) => {
+                    return Err(Stop::Syntax(
+                        "the document has both `@graph` and `claims`: import them one at a time"
+                            .into(),
+                    ));
+                }
+                _ => {}
+            }
+            let fits = self.read_value()?;
+            if let Some(kept) = members {
+                if fits && kept.len() + name_json.len() + self.item.len() + 2 <= MAX_RECORD_BYTES {
+                    if kept.len() > 1 {
+                        kept.push(b',');
+                    }
+                    kept.extend_from_slice(&name_json);
+                    kept.push(b':');
+                    kept.extend_from_slice(&self.item);
+                } else {
+                    *members = None;
+                }
+            }
+        }
+    }
+
+    /// The next record, or `None` at the document's end.
+    fn next_record(&mut self) -> Result<Option<Result<Located<ClaimRecord>, RecordError>>, Stop> {
+        loop {
+            match self.state {
+                State::Start => match self.skip_space()? {
+                    Some(b'[') => {
+                        self.consume(1);
+                        self.state = State::InArray {
+                            api: false,
+                            inside_object: false,
+                            read: 0,
+                        };
+                    }
+                    Some(b'{') => {
+                        self.consume(1);
+                        let mut members = Some(b"{".to_vec());
+                        if let Some(state) = self.scan_members(true, None, &mut members)? {
+                            self.state = state;
+                            continue;
+                        }
+                        // No array of records: the object is one ClaimReview.
+                        self.state = State::End;
+                        let location = "record 1".to_string();
+                        let Some(mut object) = members else {
+                            return Ok(Some(Err(bad(&location, too_long()))));
+                        };
+                        object.push(b'}');
+                        self.item = object;
+                        return Ok(Some(self.record(false, location)));
+                    }
+                    Some(_) => {
+                        return Err(Stop::Syntax(
+                            "not ClaimReview JSON: expected an object or an array".into(),
+                        ));
+                    }
+                    None => return Err(Stop::Syntax("the document is empty".into())),
+                },
+                State::InArray {
+                    api,
+                    inside_object,
+                    read,
+                } => {
+                    match self.skip_space()? {
+                        Some(b']') => {
+                            self.consume(1);
+                            self.state = if inside_object {
+                                State::RestOfObject { api }
+                            } else {
+                                State::End
+                            };
+                            continue;
+                        }
+                        Some(b',') if read > 0 => self.consume(1),
+                        _ if read > 0 => return Err(Stop::Syntax("expected `,` or `]`".into())),
+                        _ => {}
+                    }
+                    self.state = State::InArray {
+                        api,
+                        inside_object,
+                        read: read + 1,
+                    };
+                    let location = if api {
+                        format!("claims[{read}]")
+                    } else {
+                        format!("record {}", read + 1)
+                    };
+                    if !self.read_value()? {
+                        return Ok(Some(Err(bad(&location, too_long()))));
+                    }
+                    return Ok(Some(self.record(api, location)));
+                }
+                State::RestOfObject { api } => {
+                    self.state = match self.scan_members(false, Some(api), &mut None)? {
+                        Some(state) => state,
+                        None => State::End,
+                    };
+                }
+                State::End => {
+                    if self.skip_space()?.is_some() {
+                        return Err(Stop::Syntax("more after the document's end".into()));
+                    }
+                    self.state = State::Done;
+                }
+                State::Done => return Ok(None),
+            }
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for ClaimReviewReader<R> {
+    type Item = Result<Located<ClaimRecord>, RecordError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self.next_record() {
+            Ok(Some(Err(e))) if e.fatal => {
+                self.state = State::Done;
+                Some(Err(e))
+            }
+            Ok(record) => record,
+            Err(stop) => {
+                self.state = State::Done;
+                let reason = match stop {
+                    Stop::Io(e) => format!("cannot read the input: {e}"),
+                    Stop::Syntax(what) => format!("invalid JSON: {what}"),
+                };
+                Some(Err(RecordError {
+                    location: format!("line {}", self.line),
+                    reason,
+                    fatal: true,
+                }))
+            }
+        }
+    }
 }
 
 fn api_claim(claim: &Value, with_verdicts: bool) -> Result<ClaimRecord, String> {
@@ -483,6 +825,96 @@ mod tests {
                 .value
                 .verdict
                 .is_none()
+        );
+    }
+
+    /// Each record's location and claim text, or its error.
+    fn outline(document: &[u8]) -> Vec<String> {
+        ClaimReviewReader::new(document, false)
+            .map(|r| match r {
+                Ok(r) => format!("{}: {}", r.location, r.value.claim.text),
+                Err(e) => format!(
+                    "{}: {}{}",
+                    e.location,
+                    e.reason,
+                    if e.fatal { " (fatal)" } else { "" }
+                ),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_document_shape_streams_its_records() {
+        let review = |text: &str| {
+            json!({"@type": "ClaimReview", "claimReviewed": text, "reviewRating": {"alternateName": "False"}})
+                .to_string()
+        };
+        let (a, b) = (review("A [x] {y}, \"quoted\""), review("B"));
+        assert_eq!(
+            outline(format!("[{a}, {b}]").as_bytes()),
+            vec!["record 1: A [x] {y}, \"quoted\"", "record 2: B"]
+        );
+        assert_eq!(outline(b"[]"), Vec::<String>::new());
+        assert_eq!(
+            outline(a.as_bytes()),
+            vec!["record 1: A [x] {y}, \"quoted\""]
+        );
+        assert_eq!(
+            outline(
+                format!(r#"{{"@context": {{"x": [1, "]"]}}, "@graph": [{a},{b}], "note": 5}}"#)
+                    .as_bytes()
+            ),
+            vec!["record 1: A [x] {y}, \"quoted\"", "record 2: B"]
+        );
+        assert_eq!(
+            outline(br#"{"nextPageToken": "t", "claims": [{"text": "C", "claimReview": []}, {"claimant": "x"}], "@graph": [1]}"#),
+            vec!["claims[0]: C", "claims[1]: field `text`: claim text is empty"]
+        );
+        assert_eq!(
+            outline(br#"{"claims": 5, "@type": "ClaimReview", "claimReviewed": "D"}"#),
+            vec!["record 1: D"]
+        );
+    }
+
+    #[test]
+    fn broken_documents_stop_the_import_and_a_huge_record_is_skipped() {
+        assert_eq!(
+            outline(b""),
+            vec!["line 1: invalid JSON: the document is empty (fatal)"]
+        );
+        assert_eq!(
+            outline(b"5"),
+            vec![
+                "line 1: invalid JSON: not ClaimReview JSON: expected an object or an array (fatal)"
+            ]
+        );
+        assert_eq!(
+            outline(b"[{\"claimReviewed\": \"A\"}\n{\"claimReviewed\": \"B\"}]"),
+            vec![
+                "record 1: A",
+                "line 2: invalid JSON: expected `,` or `]` (fatal)"
+            ]
+        );
+        assert_eq!(
+            outline(b"[{\"claimReviewed\": \"A\"},\n  {\"claimReviewed\": \"B"),
+            vec![
+                "record 1: A",
+                "line 2: invalid JSON: the document ends inside a value (fatal)"
+            ]
+        );
+        assert_eq!(
+            outline(b"[{\"claimReviewed\": tru}]"),
+            vec!["record 1: invalid JSON: expected ident at line 1 column 22 (fatal)"]
+        );
+        let mut huge = b"[{\"claimReviewed\": \"".to_vec();
+        huge.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES));
+        huge.extend_from_slice(b"\"}, {\"claimReviewed\": \"after\"}]");
+        assert_eq!(
+            outline(&huge),
+            vec![
+                "record 1: the record is longer than 1 MiB",
+                "record 2: after"
+            ]
         );
     }
 

@@ -18,8 +18,9 @@ use std::io::{self, BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_RECORD_BYTES, bad, in_field, logged_pair, url_field};
+use super::{bad, in_field, logged_pair, url_field};
 use crate::error::Error;
+use crate::input::{Line, read_line, too_long};
 use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, LinkRecord, NewClaim, NewEvidence, Relation,
     Stance, VerdictKind, VerdictRecord, parse_date, parse_record_id,
@@ -110,7 +111,7 @@ struct JsonLink {
     created_by: Option<String>,
 }
 
-/// Reads JSONL records one line at a time; memory stays bounded by [`MAX_RECORD_BYTES`].
+/// Reads JSONL records one line at a time; memory stays bounded by [`crate::input::MAX_RECORD_BYTES`].
 pub struct JsonlReader<R> {
     input: R,
     line: u64,
@@ -126,37 +127,15 @@ impl<R: BufRead> JsonlReader<R> {
         }
     }
 
-    /// Reads the next line into the buffer, at most [`MAX_RECORD_BYTES`] of it; returns false at
-    /// the end of the input and whether the line was cut.
+    /// Reads the next line into the buffer, at most [`crate::input::MAX_RECORD_BYTES`] of it; `None` at the
+    /// end of the input, else whether the line was too long.
     fn next_line(&mut self) -> io::Result<Option<bool>> {
-        self.buffer.clear();
-        let read = std::io::Read::take(&mut self.input, MAX_RECORD_BYTES as u64 + 1)
-            .read_until(b'\n', &mut self.buffer)?;
-        if read == 0 {
+        let line = read_line(&mut self.input, &mut self.buffer)?;
+        if line == Line::End {
             return Ok(None);
         }
         self.line += 1;
-        if self.buffer.len() > MAX_RECORD_BYTES && self.buffer.last() != Some(&b'\n') {
-            // Too long: skip the rest of the line without keeping it.
-            loop {
-                let available = self.input.fill_buf()?;
-                if available.is_empty() {
-                    break;
-                }
-                match available.iter().position(|&b| b == b'\n') {
-                    Some(end) => {
-                        self.input.consume(end + 1);
-                        break;
-                    }
-                    None => {
-                        let len = available.len();
-                        self.input.consume(len);
-                    }
-                }
-            }
-            return Ok(Some(true));
-        }
-        Ok(Some(false))
+        Ok(Some(line == Line::TooLong))
     }
 }
 
@@ -178,10 +157,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             };
             let location = format!("line {}", self.line);
             if cut {
-                return Some(Err(bad(
-                    &location,
-                    format!("the record is longer than {} MiB", MAX_RECORD_BYTES >> 20),
-                )));
+                return Some(Err(bad(&location, too_long())));
             }
             let Ok(text) = std::str::from_utf8(&self.buffer) else {
                 return Some(Err(bad(&location, "not valid UTF-8")));
@@ -399,6 +375,7 @@ pub fn write_record(out: &mut dyn Write, record: &ClaimRecord) -> Result<(), Err
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::MAX_RECORD_BYTES;
 
     fn read(input: &str) -> Vec<Result<Located<ClaimRecord>, RecordError>> {
         JsonlReader::new(input.as_bytes()).collect()

@@ -56,8 +56,7 @@ impl ImportFormat {
     }
 }
 
-/// The largest record a reader accepts: a bigger one is refused, not read into memory.
-pub const MAX_RECORD_BYTES: usize = 1 << 20;
+pub use crate::input::MAX_RECORD_BYTES;
 
 /// Prefixes an error with the field it is about.
 pub(crate) fn in_field<T>(field: &str, result: Result<T, Error>) -> Result<T, String> {

@@ -4,13 +4,15 @@
 //! `claimant`/`speaker`, `reported by`, `stance`, `date`, `url`, `quote`, `tags` (separated by
 //! `;`), `verdict`, `verdict note`, `id`. `--map COLUMN=FIELD` names the field of any other
 //! column (or `ignore`). RFC 4180 quoting, newlines inside quoted fields, and a UTF-8 byte-order
-//! mark are handled by the `csv` crate; a cell a spreadsheet neutralised with a leading `'`
-//! (as factdesk's own CSV output does) gets it back.
+//! mark are handled by the `csv` crate's parser; a cell a spreadsheet neutralised with a leading
+//! `'` (as factdesk's own CSV output does) gets it back. A row longer than the record limit
+//! ([`crate::input::MAX_RECORD_BYTES`]) is refused as it is read.
 
-use std::io::Read;
+use std::io::{self, BufRead};
 
-use super::{MAX_RECORD_BYTES, bad, in_field};
+use super::{bad, in_field};
 use crate::error::Error;
+use crate::input::{MAX_RECORD_BYTES, too_long};
 use crate::model::{
     ClaimRecord, NewClaim, Stance, VerdictKind, VerdictRecord, check_web_url, parse_date,
     parse_record_id,
@@ -79,25 +81,38 @@ pub fn parse_map(option: &str) -> Result<(String, Field), Error> {
     Ok((normalise(column), field))
 }
 
-/// Reads spreadsheet rows as claim records.
-pub struct CsvReader<R: Read> {
-    rows: csv::StringRecordsIntoIter<R>,
+/// Reads spreadsheet rows as claim records, each row within the record limit.
+pub struct CsvReader<R: BufRead> {
+    rows: Rows<R>,
     fields: Vec<Field>,
 }
 
-impl<R: Read> CsvReader<R> {
+impl<R: BufRead> CsvReader<R> {
     /// Reads the header row and matches every column to a field. A header without a text column,
     /// or naming a field twice, is refused; columns that match nothing are returned by name so
     /// the caller can say they were ignored.
     pub fn new(input: R, maps: &[(String, Field)]) -> Result<(Self, Vec<String>), Error> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::invalid(format!("line 1: cannot read the header row: {e}")))?
-            .clone();
+        let mut rows = Rows::new(input);
+        let headers: Vec<String> = match rows.next_row() {
+            Err(e) => {
+                return Err(Error::invalid(format!(
+                    "line 1: cannot read the header row: {e}"
+                )));
+            }
+            Ok(None) => Vec::new(),
+            Ok(Some((_, Row::TooLong))) => {
+                return Err(Error::invalid(format!("line 1: {}", too_long())));
+            }
+            Ok(Some((_, Row::Fields))) => rows
+                .fields()
+                .map_err(|_| Error::invalid("line 1: cannot read the header row: not valid UTF-8"))?
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        };
         let mut fields = Vec::with_capacity(headers.len());
         let mut ignored = Vec::new();
-        for header in headers.iter() {
+        for header in &headers {
             let key = normalise(header);
             let field = maps
                 .iter()
@@ -121,13 +136,97 @@ impl<R: Read> CsvReader<R> {
                 "line 1: no claim text column (name one 'text' or 'claim', or use --map COLUMN=text)",
             ));
         }
-        Ok((
-            CsvReader {
-                rows: reader.into_records(),
-                fields,
-            },
-            ignored,
-        ))
+        Ok((CsvReader { rows, fields }, ignored))
+    }
+}
+
+/// What [`Rows::next_row`] read.
+enum Row {
+    /// A row, its fields in [`Rows::fields`].
+    Fields,
+    /// A row longer than [`MAX_RECORD_BYTES`], read through to its end but not kept.
+    TooLong,
+}
+
+/// CSV rows as the `csv` crate reads them (its parser, `csv_core`: RFC 4180 quoting, newlines
+/// in quoted fields, any line end, a byte-order mark), but holding at most
+/// [`MAX_RECORD_BYTES`] of a row: the `csv` crate's own reader keeps a whole row, however long,
+/// before it can be refused.
+struct Rows<R> {
+    input: R,
+    parser: csv_core::Reader,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    /// How much of `bytes` and `ends` the current row fills.
+    len: (usize, usize),
+}
+
+impl<R: BufRead> Rows<R> {
+    fn new(input: R) -> Self {
+        Rows {
+            input,
+            parser: csv_core::Reader::new(),
+            bytes: vec![0; 1024],
+            ends: vec![0; 16],
+            len: (0, 0),
+        }
+    }
+
+    /// Reads the next row with the line it starts on; `None` at the end of the input.
+    fn next_row(&mut self) -> io::Result<Option<(u64, Row)>> {
+        use csv_core::ReadRecordResult::*;
+        let line = self.parser.line();
+        let (mut out, mut end) = (0, 0);
+        let mut read = 0;
+        let mut too_long = false;
+        loop {
+            let input = self.input.fill_buf()?;
+            let (result, nin, nout, nend) =
+                self.parser
+                    .read_record(input, &mut self.bytes[out..], &mut self.ends[end..]);
+            self.input.consume(nin);
+            read += nin;
+            out += nout;
+            end += nend;
+            if read > MAX_RECORD_BYTES {
+                too_long = true;
+            }
+            match result {
+                InputEmpty => {}
+                // A row over the limit goes on being parsed, to find its end, into the same space.
+                OutputFull if too_long => out = 0,
+                OutputFull => {
+                    let grown = (self.bytes.len() * 2).min(MAX_RECORD_BYTES + 1);
+                    self.bytes.resize(grown, 0);
+                }
+                OutputEndsFull if too_long => end = 0,
+                OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                Record => {
+                    self.len = (out, end);
+                    let row = if too_long { Row::TooLong } else { Row::Fields };
+                    return Ok(Some((line, row)));
+                }
+                End => return Ok(None),
+            }
+        }
+    }
+
+    /// The fields of the row just read.
+    fn fields(&self) -> Result<Vec<&str>, std::str::Utf8Error> {
+        let (out, end) = self.len;
+        let bytes = &self.bytes[..out];
+        let mut start = 0;
+        self.ends[..end]
+            .iter()
+            .map(|&stop| {
+                let field = std::str::from_utf8(&bytes[start..stop]);
+                start = stop;
+                field
+            })
+            .collect()
     }
 }
 
@@ -155,35 +254,29 @@ fn cell(value: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_string())
 }
 
-impl<R: Read> Iterator for CsvReader<R> {
+impl<R: BufRead> Iterator for CsvReader<R> {
     type Item = Result<Located<ClaimRecord>, RecordError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let row = match self.rows.next()? {
-            Ok(row) => row,
+        let (line, row) = match self.rows.next_row() {
+            Ok(row) => row?,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                let location = format!("line {line}");
-                return Some(Err(match e.kind() {
-                    csv::ErrorKind::Utf8 { .. } => bad(&location, "not valid UTF-8"),
-                    csv::ErrorKind::Io(_) => RecordError {
-                        location,
-                        reason: format!("cannot read the input: {e}"),
-                        fatal: true,
-                    },
-                    _ => bad(&location, format!("malformed CSV: {e}")),
+                return Some(Err(RecordError {
+                    location: format!("line {}", self.rows.parser.line()),
+                    reason: format!("cannot read the input: {e}"),
+                    fatal: true,
                 }));
             }
         };
-        let location = format!("line {}", row.position().map(|p| p.line()).unwrap_or(0));
-        if row.as_slice().len() > MAX_RECORD_BYTES {
-            return Some(Err(bad(
-                &location,
-                format!("the record is longer than {} MiB", MAX_RECORD_BYTES >> 20),
-            )));
+        let location = format!("line {line}");
+        if let Row::TooLong = row {
+            return Some(Err(bad(&location, too_long())));
         }
+        let Ok(fields) = self.rows.fields() else {
+            return Some(Err(bad(&location, "not valid UTF-8")));
+        };
         Some(
-            self.record(&row)
+            self.record(&fields)
                 .map(|value| Located {
                     location: location.clone(),
                     value,
@@ -193,8 +286,8 @@ impl<R: Read> Iterator for CsvReader<R> {
     }
 }
 
-impl<R: Read> CsvReader<R> {
-    fn record(&self, row: &csv::StringRecord) -> Result<ClaimRecord, String> {
+impl<R: BufRead> CsvReader<R> {
+    fn record(&self, row: &[&str]) -> Result<ClaimRecord, String> {
         let mut record = ClaimRecord::default();
         let mut verdict: Option<VerdictKind> = None;
         let mut verdict_note: Option<String> = None;

@@ -3,17 +3,18 @@
 
 use std::fs::File;
 use std::io::Write;
+use std::io::{self, BufRead, BufReader, IsTerminal};
 
 use crate::report::plural;
-use std::io::{self, BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, Ui};
+use crate::bulk::claimreview::ClaimReviewReader;
 use crate::bulk::spreadsheet::{CsvReader, parse_map};
-use crate::bulk::{ImportFormat, claimreview, jsonl::JsonlReader};
+use crate::bulk::{ImportFormat, jsonl::JsonlReader};
 use crate::error::{Error, Result};
 use crate::report::Format;
 use crate::store::{BundleOptions, ImportOptions, ImportSummary, is_bundle_header};
@@ -96,10 +97,15 @@ fn open_input(args: &ImportArgs) -> Result<(Box<dyn BufRead>, ProgressBar)> {
 }
 
 /// Whether the input starts with an event bundle's header line.
+/// Whether the input is an event bundle. A byte-order mark in front of it (as editors on some
+/// systems write) is taken off first, whatever the format.
 fn starts_with_bundle_header(input: &mut dyn BufRead) -> Result<bool> {
-    let buffered = input
-        .fill_buf()
-        .map_err(|e| Error::invalid(format!("cannot read the input: {e}")))?;
+    const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+    let read = |e: std::io::Error| Error::invalid(format!("cannot read the input: {e}"));
+    if input.fill_buf().map_err(read)?.starts_with(BYTE_ORDER_MARK) {
+        input.consume(BYTE_ORDER_MARK.len());
+    }
+    let buffered = input.fill_buf().map_err(read)?;
     let first_line = buffered.split(|b| *b == b'\n').next().unwrap_or_default();
     Ok(is_bundle_header(&String::from_utf8_lossy(first_line)))
 }
@@ -188,16 +194,7 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             store.import(reader, &options)
         }
         ImportFormat::ClaimReview => {
-            let mut bytes = Vec::new();
-            input
-                .read_to_end(&mut bytes)
-                .map_err(|e| Error::invalid(format!("cannot read '{name}': {e}")))?;
-            let document = String::from_utf8(bytes)
-                .map_err(|_| Error::invalid(format!("{name}: not valid UTF-8")))?;
-            store.import(
-                claimreview::read(&document, args.with_verdicts)?.into_iter(),
-                &options,
-            )
+            store.import(ClaimReviewReader::new(input, args.with_verdicts), &options)
         }
     };
     bar.finish_and_clear();

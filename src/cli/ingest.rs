@@ -2,17 +2,19 @@
 //! the linker proposes between them, and, with `--accept`, each logged as a claim (its quote
 //! kept, the article as its reporter) with the linker's proposals against the store.
 
-use std::io::Write;
+use std::collections::VecDeque;
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use serde::Serialize;
 
 use super::{Context, Ui};
 use crate::error::{Error, Result};
 use crate::ingest::{Statement, statements};
-use crate::linker::{self, Candidate, WEIGHTS};
+use crate::linker::{self, AnalyzedCandidate, Candidate, WEIGHTS};
 use crate::model::{NewClaim, Relation};
-use crate::report::{Table, TableView, proposal_line};
+use crate::report::{Table, View, proposal_line};
 use crate::store::LinkQuery;
 
 #[derive(Debug, Args)]
@@ -36,44 +38,99 @@ pub struct IngestArgs {
 /// The score a link between two statements of one article needs to be proposed.
 const PROPOSAL_SCORE: f64 = 0.3;
 
-/// Links the linker proposes between the statements themselves: (from, to, relation, score, reason).
-fn proposals_between(found: &[Statement]) -> Vec<(usize, usize, Relation, f64, String)> {
+/// In an article with up to this many statements, every statement is compared with every one
+/// before it.
+const ALL_PAIRS_UP_TO: usize = 200;
+
+/// In a longer text, each statement is compared with the nearest ones before it, as many as
+/// keeps the comparisons within those of an article of [`ALL_PAIRS_UP_TO`] statements, but at
+/// least this many: finding the links takes time in proportion to the text's length, not to its
+/// square.
+const COMPARED_WITH_AT_LEAST: usize = 10;
+
+/// How many of the statements before it each of `count` statements is compared with.
+fn compared_with(count: usize) -> usize {
+    if count <= ALL_PAIRS_UP_TO {
+        count
+    } else {
+        (ALL_PAIRS_UP_TO * ALL_PAIRS_UP_TO / count).max(COMPARED_WITH_AT_LEAST)
+    }
+}
+
+/// A link the linker proposes between two statements, by their numbers (from 1) in the article.
+#[derive(Debug, Serialize)]
+struct ProposedLink {
+    from: usize,
+    to: usize,
+    relation: Relation,
+    score: f64,
+    reason: String,
+}
+
+/// Links the linker proposes between the statements themselves.
+fn proposals_between(found: &[Statement]) -> Vec<ProposedLink> {
+    let candidates: Vec<Candidate> = found
+        .iter()
+        .enumerate()
+        .map(|(j, s)| Candidate {
+            id: j.to_string(),
+            text: s.text.clone(),
+            context: None,
+            claimant: Some(s.claimant.clone()),
+            stance: s.stance,
+            date: None,
+            bm25: 1.0,
+        })
+        .collect();
+    // Each statement is analyzed once, and only the analyses of the statements it is compared
+    // with are kept.
+    let compared_with = compared_with(found.len());
+    let mut window: VecDeque<AnalyzedCandidate> = VecDeque::with_capacity(compared_with);
     let mut out = Vec::new();
-    for (i, statement) in found.iter().enumerate() {
-        let others: Vec<Candidate> = found
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j < i)
-            .map(|(j, s)| Candidate {
-                id: j.to_string(),
-                text: s.text.clone(),
-                context: None,
-                claimant: Some(s.claimant.clone()),
-                stance: s.stance,
-                date: None,
-                bm25: 1.0,
-            })
-            .collect();
-        let analyzed = linker::analyze(&statement.text);
-        for proposal in linker::rank(&analyzed, statement.stance, None, &others, WEIGHTS) {
-            if proposal.score >= PROPOSAL_SCORE && proposal.relation != Relation::Related {
-                let j: usize = proposal.id.parse().expect("an index");
-                out.push((i, j, proposal.relation, proposal.score, proposal.reason));
-            }
+    for (i, (statement, candidate)) in found.iter().zip(&candidates).enumerate() {
+        let query = AnalyzedCandidate::new(candidate);
+        let proposals = linker::rank_analyzed(
+            &query.text,
+            statement.stance,
+            None,
+            window.make_contiguous(),
+            WEIGHTS,
+        )
+        .into_iter()
+        .filter(|p| p.score >= PROPOSAL_SCORE && p.relation != Relation::Related);
+        for proposal in proposals {
+            let j: usize = proposal.id.parse().expect("an index");
+            out.push(ProposedLink {
+                from: i + 1,
+                to: j + 1,
+                relation: proposal.relation,
+                score: proposal.score,
+                reason: proposal.reason,
+            });
+        }
+        if window.len() == compared_with {
+            window.pop_front();
+        }
+        if compared_with > 0 {
+            window.push_back(query);
         }
     }
     out
 }
 
-pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
-    super::check_url_flag("--url", args.url.as_deref())?;
-    let article = std::fs::read_to_string(&args.file)
-        .map_err(|e| Error::invalid(format!("cannot read '{}': {e}", args.file.display())))?;
-    let found = statements(&article);
-    if !args.accept {
-        let table = Table {
+/// What `ingest` found, before anything is logged.
+#[derive(Serialize)]
+struct Preview {
+    statements: Vec<Statement>,
+    proposed_links: Vec<ProposedLink>,
+}
+
+impl View for Preview {
+    fn table(&self) -> Table {
+        Table {
             headers: vec!["#", "CLAIMANT", "STANCE", "CLAIM"],
-            rows: found
+            rows: self
+                .statements
                 .iter()
                 .enumerate()
                 .map(|(i, s)| {
@@ -85,34 +142,47 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     ]
                 })
                 .collect(),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::to_value(self).expect("statements serialise")
+    }
+
+    /// Straight from the statements: a huge article's preview is never built as one value.
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+
+    fn empty(&self) -> &'static str {
+        "No attributed statements found."
+    }
+}
+
+pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    super::check_url_flag("--url", args.url.as_deref())?;
+    let article = std::fs::read_to_string(&args.file)
+        .map_err(|e| Error::invalid(format!("cannot read '{}': {e}", args.file.display())))?;
+    let found = statements(&article);
+    drop(article);
+    if !args.accept {
+        let preview = Preview {
+            proposed_links: proposals_between(&found),
+            statements: found,
         };
-        let links = proposals_between(&found);
-        let json = serde_json::json!({
-            "statements": found,
-            "proposed_links": links.iter().map(|(i, j, relation, score, reason)| serde_json::json!({
-                "from": i + 1, "to": j + 1, "relation": relation, "score": score, "reason": reason,
-            })).collect::<Vec<_>>(),
-        });
-        ui.show(
-            "Statements found",
-            &TableView {
-                table,
-                json,
-                empty: "No attributed statements found.",
-            },
-        )?;
-        if ui.format == crate::report::Format::Table && !links.is_empty() {
+        ui.show("Statements found", &preview)?;
+        if ui.format == crate::report::Format::Table && !preview.proposed_links.is_empty() {
             writeln!(ui.out, "\nProposed links between them:")?;
-            for (i, j, relation, score, reason) in &links {
+            for link in &preview.proposed_links {
                 writeln!(
                     ui.out,
-                    "  #{} {relation}? #{}  {score:.2}  {reason}",
-                    i + 1,
-                    j + 1
+                    "  #{} {}? #{}  {:.2}  {}",
+                    link.from, link.relation, link.to, link.score, link.reason
                 )?;
             }
         }
-        if ui.format == crate::report::Format::Table && !found.is_empty() {
+        if ui.format == crate::report::Format::Table && !preview.statements.is_empty() {
             writeln!(
                 ui.out,
                 "\n(nothing logged; run again with --accept to log them)"

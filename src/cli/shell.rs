@@ -2,6 +2,8 @@
 //! page, both generated from the same clap definitions as the command line itself, so they can
 //! never describe flags that do not exist. Neither opens the store.
 
+use std::io::Write;
+
 use clap::Args;
 use clap_complete::Shell;
 
@@ -104,12 +106,25 @@ fn roff_text(line: &str) -> String {
     }
 }
 
+/// Prints the completion script. clap_complete panics when its writer fails, so the script is
+/// generated into memory and written from there: a closed pipe (`factdesk completions bash |
+/// head -1`) then ends quietly, as with every other command.
 pub fn completions(args: CompletionsArgs, ui: &mut Ui) -> Result<()> {
-    clap_complete::generate(args.shell, &mut super::command(), "factdesk", ui.out.raw()?);
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut super::command(), "factdesk", &mut script);
+    ui.out.raw()?.write_all(&script)?;
     Ok(())
 }
 
+/// Prints the manual page, rendered into memory first like the completion scripts.
 pub fn man(ui: &mut Ui) -> Result<()> {
+    let mut roff = Vec::new();
+    write_man(&mut roff)?;
+    ui.out.raw()?.write_all(&roff)?;
+    Ok(())
+}
+
+fn write_man(out: &mut dyn Write) -> Result<()> {
     let mut command = super::command();
     // The NAME line reads "factdesk \- what it is", so the description must not repeat the name.
     let about = command
@@ -120,7 +135,6 @@ pub fn man(ui: &mut Ui) -> Result<()> {
     command = command.about(about);
     command.build();
     let page = clap_mangen::Man::new(command.clone());
-    let out = ui.out.raw()?;
     page.render_title(out)?;
     page.render_name_section(out)?;
     page.render_synopsis_section(out)?;

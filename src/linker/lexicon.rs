@@ -3,6 +3,9 @@
 //! that stand for the same place, and classes of words news claims use interchangeably. Kept
 //! short and explicit on purpose: every entry is a judgement someone can read and argue with.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
 /// Words that say nothing about what is asserted.
 const STOPWORDS: &[&str] = &[
     "a",
@@ -419,35 +422,63 @@ const CLASSES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The lists as sets, built once: every word of every text is looked up in them.
+struct Index {
+    stopwords: HashSet<&'static str>,
+    reporting: HashSet<&'static str>,
+    negations: HashSet<&'static str>,
+    /// Each word's first alias.
+    aliases: HashMap<&'static str, &'static str>,
+    /// Each word's classes, in the order of [`CLASSES`].
+    classes: HashMap<&'static str, Vec<&'static str>>,
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut aliases = HashMap::new();
+        for (word, name) in ALIASES {
+            aliases.entry(*word).or_insert(*name);
+        }
+        let mut classes: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (class, members) in CLASSES {
+            for member in members.iter().collect::<HashSet<_>>() {
+                classes.entry(*member).or_default().push(*class);
+            }
+        }
+        Index {
+            stopwords: STOPWORDS.iter().copied().collect(),
+            reporting: REPORTING.iter().copied().collect(),
+            negations: NEGATIONS.iter().copied().collect(),
+            aliases,
+            classes,
+        }
+    })
+}
+
 pub fn is_stopword(word: &str) -> bool {
-    STOPWORDS.contains(&word)
+    index().stopwords.contains(word)
 }
 
 /// Whether a word only attributes a claim ("said", "according").
 pub fn is_reporting_word(word: &str) -> bool {
-    REPORTING.contains(&word)
+    index().reporting.contains(word)
 }
 
 /// Whether a (lower-case) word denies or negates: a negation, a denial verb, or a contraction
 /// ending in "n't".
 pub fn is_negation(word: &str) -> bool {
-    NEGATIONS.contains(&word) || (word.ends_with("n't") && word.len() > 3)
+    index().negations.contains(word) || (word.ends_with("n't") && word.len() > 3)
 }
 
 /// The name a word stands for ("tehran" → "iran").
 pub fn alias(word: &str) -> Option<&'static str> {
-    ALIASES
-        .iter()
-        .find(|(w, _)| *w == word)
-        .map(|(_, name)| *name)
+    index().aliases.get(word).copied()
 }
 
 /// The classes a word belongs to.
-pub fn classes(word: &str) -> impl Iterator<Item = &'static str> + '_ {
-    CLASSES
-        .iter()
-        .filter(move |(_, members)| members.contains(&word))
-        .map(|(class, _)| *class)
+pub fn classes(word: &str) -> impl Iterator<Item = &'static str> {
+    index().classes.get(word).into_iter().flatten().copied()
 }
 
 /// Other words to search for when a text uses this one: the name it stands for. (Searching for

@@ -230,19 +230,44 @@ pub const CONTRADICTION_OVERLAP: f64 = 0.15;
 
 /// How much of two texts' concepts they share: a weighted Jaccard index, names counting double.
 pub fn overlap(a: &Analyzed, b: &Analyzed) -> f64 {
-    fn weigh(x: &Analyzed) -> HashMap<&str, f64> {
-        x.concepts
-            .iter()
-            .map(|c| (c.as_str(), if x.entities.contains(c) { 2.0 } else { 1.0 }))
-            .collect()
+    // A text has a few dozen concepts at most: going through them beats building maps of them,
+    // and the sums are of ones and twos, exact in any order.
+    let weight = |x: &Analyzed, c: &String| if x.entities.contains(c) { 2.0 } else { 1.0 };
+    let mut shared = 0.0;
+    let mut total = 0.0;
+    for c in distinct(&a.concepts) {
+        let wa = weight(a, c);
+        total += wa;
+        if b.concepts.contains(c) {
+            shared += f64::min(wa, weight(b, c));
+        }
     }
-    let (wa, wb) = (weigh(a), weigh(b));
-    let shared: f64 = wa
-        .iter()
-        .filter_map(|(c, w)| wb.get(c).map(|v| w.min(*v)))
-        .sum();
-    let total: f64 = wa.values().sum::<f64>() + wb.values().sum::<f64>() - shared;
+    total += distinct(&b.concepts).map(|c| weight(b, c)).sum::<f64>() - shared;
     if total == 0.0 { 0.0 } else { shared / total }
+}
+
+/// Each concept once, in the order first mentioned.
+fn distinct(concepts: &[String]) -> impl Iterator<Item = &String> {
+    concepts
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !concepts[..*i].contains(c))
+        .map(|(_, c)| c)
+}
+
+/// Concepts with their damped counts (1 + ln tf), each once, in the order first mentioned.
+fn damped_counts<'a>(concepts: impl Iterator<Item = &'a String>) -> Vec<(&'a str, f64)> {
+    let mut counts: Vec<(&str, f64)> = Vec::new();
+    for c in concepts {
+        match counts.iter_mut().find(|(seen, _)| *seen == c) {
+            Some((_, n)) => *n += 1.0,
+            None => counts.push((c, 1.0)),
+        }
+    }
+    for (_, n) in &mut counts {
+        *n = 1.0 + n.ln();
+    }
+    counts
 }
 
 /// Concept counts, damped (1 + ln tf) and weighted.
@@ -250,23 +275,32 @@ fn vector<'a>(
     concepts: impl Iterator<Item = &'a String>,
     weight: &dyn Fn(&str) -> f64,
 ) -> HashMap<&'a str, f64> {
-    let mut v: HashMap<&str, f64> = HashMap::new();
-    for c in concepts {
-        *v.entry(c.as_str()).or_default() += 1.0;
-    }
-    for (c, tf) in v.iter_mut() {
-        *tf = (1.0 + tf.ln()) * weight(c);
-    }
-    v
+    damped_counts(concepts)
+        .into_iter()
+        .map(|(c, tf)| (c, tf * weight(c)))
+        .collect()
 }
 
-fn cosine(a: &HashMap<&str, f64>, b: &HashMap<&str, f64>) -> f64 {
-    let dot: f64 = a.iter().filter_map(|(k, v)| b.get(k).map(|w| v * w)).sum();
+/// The cosine of a weighted vector (`norm` its length) and damped counts weighted by `weight`.
+fn cosine(
+    a: &HashMap<&str, f64>,
+    norm: f64,
+    counts: &[(String, f64)],
+    weight: &dyn Fn(&str) -> f64,
+) -> f64 {
+    let mut dot = 0.0;
+    let mut squares = 0.0;
+    for (c, tf) in counts {
+        let w = tf * weight(c);
+        squares += w * w;
+        if let Some(v) = a.get(c.as_str()) {
+            dot += v * w;
+        }
+    }
     if dot == 0.0 {
         return 0.0;
     }
-    let norm = |m: &HashMap<&str, f64>| m.values().map(|v| v * v).sum::<f64>().sqrt();
-    dot / (norm(a) * norm(b))
+    dot / (norm * squares.sqrt())
 }
 
 /// Ranks candidates for a query and proposes a relation for each, best first.
@@ -285,6 +319,34 @@ fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
     Some((parse(a?)? - parse(b?)?).num_days().abs())
 }
 
+/// A candidate with its text and context analyzed, for a caller that ranks the same candidates
+/// against many queries (`ingest` compares each statement with those before it).
+#[derive(Debug, Clone)]
+pub struct AnalyzedCandidate<'a> {
+    pub candidate: &'a Candidate,
+    pub text: Analyzed,
+    pub context: Analyzed,
+    /// The concepts of text and context, each once, with their damped counts.
+    counts: Vec<(String, f64)>,
+}
+
+impl<'a> AnalyzedCandidate<'a> {
+    pub fn new(candidate: &'a Candidate) -> Self {
+        let text = analyze(&candidate.text);
+        let context = analyze(candidate.context.as_deref().unwrap_or_default());
+        let counts = damped_counts(text.concepts.iter().chain(&context.concepts))
+            .into_iter()
+            .map(|(c, tf)| (c.to_string(), tf))
+            .collect();
+        AnalyzedCandidate {
+            candidate,
+            text,
+            context,
+            counts,
+        }
+    }
+}
+
 /// Ranks candidates for a query (made on `query_date`, if known) and proposes a relation for
 /// each, best first.
 pub fn rank(
@@ -294,58 +356,55 @@ pub fn rank(
     candidates: &[Candidate],
     weights: Weights,
 ) -> Vec<Proposal> {
-    if candidates.is_empty() {
+    let analyzed: Vec<AnalyzedCandidate> = candidates.iter().map(AnalyzedCandidate::new).collect();
+    rank_analyzed(query, query_stance, query_date, &analyzed, weights)
+}
+
+/// [`rank`], on candidates analyzed beforehand.
+pub fn rank_analyzed(
+    query: &Analyzed,
+    query_stance: Stance,
+    query_date: Option<&str>,
+    analyzed: &[AnalyzedCandidate],
+    weights: Weights,
+) -> Vec<Proposal> {
+    if analyzed.is_empty() {
         return Vec::new();
     }
-    let analyzed: Vec<(Analyzed, Analyzed)> = candidates
-        .iter()
-        .map(|c| {
-            (
-                analyze(&c.text),
-                analyze(c.context.as_deref().unwrap_or_default()),
-            )
-        })
-        .collect();
     // How rare a concept is among the candidates: shared by all of them, it tells them apart
     // from nothing.
-    let n = candidates.len() as f64;
+    let n = analyzed.len() as f64;
     let mut spread: HashMap<&str, f64> = HashMap::new();
-    for (text, context) in &analyzed {
-        let seen: HashSet<&str> = text
-            .concepts
-            .iter()
-            .chain(&context.concepts)
-            .map(String::as_str)
-            .collect();
-        for concept in seen {
+    for candidate in analyzed {
+        for (concept, _) in &candidate.counts {
             *spread.entry(concept).or_default() += 1.0;
         }
     }
     let weight =
         |concept: &str| (1.0 + n / (1.0 + spread.get(concept).copied().unwrap_or(0.0))).ln();
     let query_vector = vector(query.concepts.iter(), &weight);
-    let best_bm25 = candidates
+    let query_norm = query_vector.values().map(|v| v * v).sum::<f64>().sqrt();
+    let best_bm25 = analyzed
         .iter()
-        .map(|c| c.bm25)
+        .map(|a| a.candidate.bm25)
         .fold(f64::MIN, f64::max)
         .max(f64::EPSILON);
     let total = weights.bm25 + weights.concepts + weights.pairs + weights.entities;
-    let mut proposals: Vec<Proposal> = candidates
+    let mut proposals: Vec<Proposal> = analyzed
         .iter()
-        .zip(&analyzed)
-        .map(|(candidate, (text, context))| {
-            let doc_vector = vector(text.concepts.iter().chain(&context.concepts), &weight);
-            let concepts = cosine(&query_vector, &doc_vector);
-            let doc_pairs: HashSet<&(String, String)> =
-                text.pairs.iter().chain(&context.pairs).collect();
-            let shared_pairs = query.pairs.iter().filter(|p| doc_pairs.contains(p)).count() as f64;
+        .map(|a| {
+            let (candidate, text, context) = (a.candidate, &a.text, &a.context);
+            let concepts = cosine(&query_vector, query_norm, &a.counts, &weight);
+            let shared_pairs = query
+                .pairs
+                .iter()
+                .filter(|p| text.pairs.contains(*p) || context.pairs.contains(*p))
+                .count() as f64;
             let pairs = shared_pairs / (1.0 + query.pairs.len() as f64);
-            let doc_entities: HashSet<&String> =
-                text.entities.iter().chain(&context.entities).collect();
             let shared_entities = query
                 .entities
                 .iter()
-                .filter(|e| doc_entities.contains(e))
+                .filter(|e| text.entities.contains(*e) || context.entities.contains(*e))
                 .count() as f64;
             let entities = shared_entities / (1.0 + query.entities.len() as f64);
             let bm25 = (candidate.bm25 / best_bm25).clamp(0.0, 1.0);
@@ -448,12 +507,12 @@ pub fn relate(
 
 /// The words two texts share (as the other text writes them), names first, at most six.
 fn shared_words(query: &Analyzed, other: &Analyzed) -> Vec<String> {
-    let query_concepts: HashSet<&String> = query.concepts.iter().collect();
     let mut names = Vec::new();
     let mut words = Vec::new();
     let mut seen = HashSet::new();
     for concept in &other.concepts {
-        if !query_concepts.contains(concept) || !seen.insert(concept) {
+        // A text has a few dozen concepts: looking through them beats hashing them.
+        if !query.concepts.contains(concept) || !seen.insert(concept) {
             continue;
         }
         let Some(word) = other.surface.get(concept) else {

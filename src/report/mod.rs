@@ -180,6 +180,12 @@ pub trait View {
         vec![html::Section::Table(self.table())]
     }
 
+    /// Writes the JSON, pretty; by default [`View::json`]. A view that can be huge writes it
+    /// straight from its records instead, without building the whole value first.
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        write_json(&self.json(), out)
+    }
+
     /// The human layout; by default the table, aligned.
     fn text(&self, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
         let table = self.table();
@@ -198,7 +204,7 @@ pub fn render(
     terminal: Terminal,
 ) -> io::Result<()> {
     match format {
-        Format::Json => write_json(&view.json(), out),
+        Format::Json => view.write_json(out),
         Format::Csv => write_csv(&views::with_full_values(|| view.table()), out),
         Format::Markdown => write_markdown(&views::with_full_values(|| view.table()), out),
         // The CLI refuses the formats a listing does not offer before rendering.

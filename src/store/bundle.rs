@@ -30,6 +30,7 @@ use super::integrity::{EventContent, event_hash};
 use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, StoredEvent};
 use super::{REVIEW_REQUIRED, Store, Tx};
 use crate::error::{Error, Result};
+use crate::input::{Line, read_line, too_long};
 use crate::model::{DayEdge, RecordKind, parse_instant};
 
 /// The bundle format this factdesk writes and the newest it reads. Version 2 adds the
@@ -720,16 +721,23 @@ fn stage_lines(
     } else {
         future_limit(wall)
     };
+    let mut buffer = Vec::new();
     let mut text = String::new();
     let mut line = 0u64;
-    let mut next_line = |text: &mut String| -> Result<bool> {
-        text.clear();
-        let read = input
-            .read_line(text)
+    // Each line is read within the record limit: a longer one is refused as it is read.
+    let mut next_line = |text: &mut String, line: u64| -> Result<bool> {
+        let read = read_line(input, &mut buffer)
             .map_err(|e| Error::invalid(format!("cannot read the bundle: {e}")))?;
-        Ok(read > 0)
+        text.clear();
+        match read {
+            Line::End => return Ok(false),
+            Line::TooLong => return Err(at_line(line, too_long())),
+            Line::Whole => {}
+        }
+        text.push_str(std::str::from_utf8(&buffer).map_err(|_| at_line(line, "not valid UTF-8"))?);
+        Ok(true)
     };
-    if !next_line(&mut text)? {
+    if !next_line(&mut text, 1)? {
         return Err(at_line(1, "the bundle is empty (no header)"));
     }
     line += 1;
@@ -774,7 +782,7 @@ fn stage_lines(
                                      change, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    while next_line(&mut text)? {
+    while next_line(&mut text, line + 1)? {
         line += 1;
         let content = text.trim_end_matches(['\n', '\r']);
         if content.trim().is_empty() {

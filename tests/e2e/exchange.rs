@@ -227,3 +227,17 @@ fn verify_reports_an_edit_made_behind_factdesks_back() {
         "factdesk: verification failed: 3 problems (listed above)\n"
     );
 }
+
+#[test]
+fn a_bundle_saved_with_a_byte_order_mark_is_read_as_a_bundle() {
+    let ana = Desk::new();
+    Seed::log(&ana);
+    let bundle = export_bundle(&ana, "ana.jsonl");
+    let mut marked = b"\xEF\xBB\xBF".to_vec();
+    marked.extend(std::fs::read(&bundle).unwrap());
+    std::fs::write(&bundle, marked).unwrap();
+    let bo = Desk::new();
+    let out = bo.ok(&["import", bundle.to_str().unwrap()]);
+    assert!(out.starts_with("Added "), "{out}");
+    assert_eq!(reports(&bo), reports(&ana));
+}

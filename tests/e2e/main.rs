@@ -7,6 +7,7 @@
 #![allow(clippy::print_stderr)]
 
 mod bad_input;
+mod bounded;
 mod bulk;
 mod commands;
 mod config;
@@ -67,7 +68,34 @@ impl Desk {
 
     /// The same, as a plain `std::process::Command` (for spawning).
     pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
-        let mut cmd = std::process::Command::new(cargo_bin!("factdesk"));
+        self.with_env(std::process::Command::new(cargo_bin!("factdesk")), args)
+    }
+
+    /// A command whose address space is capped at `cap_mib` MiB (`RLIMIT_AS`, set by
+    /// util-linux's `prlimit` before factdesk starts). A factdesk that needs more fails to
+    /// allocate it and dies (aborts or segfaults, so exit code -1 here): a command that ends as
+    /// expected under the cap shows that its peak memory stayed below it. Unlike a child's
+    /// peak resident size read afterwards, the cap holds for this one process whatever other
+    /// tests run beside it. A debug build maps about 20 MiB before it does anything (its code,
+    /// and the main thread's stack), so a cap is that plus what the command may use.
+    pub fn capped_cmd(&self, cap_mib: u64, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new("prlimit");
+        cmd.arg(format!("--as={}", cap_mib << 20))
+            .arg("--")
+            .arg(cargo_bin!("factdesk"));
+        self.with_env(cmd, args)
+    }
+
+    /// Runs a command under a memory cap (see [`Desk::capped_cmd`]) and returns what it did.
+    pub fn run_capped(&self, cap_mib: u64, args: &[&str]) -> Outcome {
+        outcome(
+            self.capped_cmd(cap_mib, args)
+                .output()
+                .expect("prlimit runs factdesk"),
+        )
+    }
+
+    fn with_env(&self, mut cmd: std::process::Command, args: &[&str]) -> std::process::Command {
         cmd.env("FACTDESK_DB", &self.db)
             .env("FACTDESK_USER", "ana")
             .env("FACTDESK_NOW", NOW)
@@ -79,12 +107,7 @@ impl Desk {
 
     /// Runs a command and returns what it did.
     pub fn run(&self, args: &[&str]) -> Outcome {
-        let output = self.cmd(args).output().expect("factdesk runs");
-        Outcome {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        }
+        outcome(self.cmd(args).output().expect("factdesk runs"))
     }
 
     /// Runs a command that must succeed; returns its standard output.
@@ -97,8 +120,17 @@ impl Desk {
     /// Runs a command that must fail with `code` and a one-line message, leaving the store's
     /// contents exactly as they were; returns the message.
     pub fn fails(&self, args: &[&str], code: i32) -> String {
+        self.fails_by(args, code, || self.run(args))
+    }
+
+    /// [`Desk::fails`], under a memory cap (see [`Desk::capped_cmd`]).
+    pub fn fails_capped(&self, cap_mib: u64, args: &[&str], code: i32) -> String {
+        self.fails_by(args, code, || self.run_capped(cap_mib, args))
+    }
+
+    fn fails_by(&self, args: &[&str], code: i32, run: impl FnOnce() -> Outcome) -> String {
         let before = self.contents();
-        let out = self.run(args);
+        let out = run();
         assert_eq!(
             out.code, code,
             "factdesk {args:?}: stdout {:?} stderr {:?}",
@@ -134,6 +166,15 @@ impl Desk {
     /// A raw connection to the store file, as a `sqlite3` user would have.
     pub fn raw(&self) -> Connection {
         Connection::open(&self.db).expect("open raw")
+    }
+}
+
+/// What a finished process left behind; a process killed by a signal has code -1.
+fn outcome(output: std::process::Output) -> Outcome {
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Fitting the shell: completion scripts for every shell and the manual page, generated from the
-//! command-line definitions. Tools this machine may lack (zsh, fish, man) are used when present.
+//! command-line definitions, and every printing command ending quietly when its reader goes away.
+//! Tools this machine may lack (zsh, fish, man) are used when present.
 
 use crate::Desk;
 
@@ -417,6 +418,47 @@ fn completions_offer_the_words_each_option_takes() {
     );
 }
 
+/// Runs a command with its output going into a pipe whose reader is gone: closed before the
+/// command starts, or after the first bytes (as `| head -c 64` does). Either way it must end as
+/// if it had printed everything: exit 0, nothing on standard error.
+fn assert_quiet_into_a_closed_pipe(desk: &Desk, args: &[&str]) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = desk
+        .std_cmd(args)
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        (Some(0), "".into()),
+        "factdesk {args:?} into a pipe closed before it started"
+    );
+
+    let mut child = desk
+        .std_cmd(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        (Some(0), "".into()),
+        "factdesk {args:?} into a pipe closed after 64 bytes"
+    );
+}
+
 #[test]
 fn the_shell_asking_factdesk_completes_claim_ids_and_source_names_from_the_store() {
     let desk = Desk::new();
@@ -450,4 +492,34 @@ fn the_shell_asking_factdesk_completes_claim_ids_and_source_names_from_the_store
             .unwrap()
             .contains("_clap_complete_factdesk")
     );
+}
+
+#[test]
+fn every_printing_command_ends_quietly_when_its_reader_goes_away() {
+    let desk = Desk::new();
+    // Enough claims, with their history, that each listing is far longer than a pipe holds.
+    let claims: String = (0..1500)
+        .map(|i| {
+            format!(
+                "{{\"text\": \"Claim number {i}, long enough to fill a pipe quickly\", \"claimant\": \"Source {}\"}}\n",
+                i % 7
+            )
+        })
+        .collect();
+    let path = desk.db.with_file_name("many.jsonl");
+    std::fs::write(&path, claims).unwrap();
+    desk.ok(&["import", path.to_str().unwrap()]);
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        assert_quiet_into_a_closed_pipe(&desk, &["completions", shell]);
+    }
+    for args in [
+        &["man"][..],
+        &["export", "--format", "jsonl"],
+        &["export", "--events"],
+        &["history", "--limit", "5000"],
+        &["claim", "list", "--all"],
+        &["--format", "json", "claim", "list", "--all"],
+    ] {
+        assert_quiet_into_a_closed_pipe(&desk, args);
+    }
 }

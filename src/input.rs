@@ -1,0 +1,95 @@
+//! Reading what people import within bounded memory: the one record limit every import format
+//! applies — a JSONL line, a CSV row, a ClaimReview item, an event bundle's line — and a line
+//! reader that holds at most that much of a line, so that a huge record is refused while it is
+//! read, not after it has been read whole.
+
+use std::io::{self, BufRead, Read};
+
+/// The largest record an import reads: a bigger one is refused, never held in memory.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Why a record over [`MAX_RECORD_BYTES`] is refused.
+pub fn too_long() -> String {
+    format!("the record is longer than {} MiB", MAX_RECORD_BYTES >> 20)
+}
+
+/// What [`read_line`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Line {
+    /// The end of the input: nothing was read.
+    End,
+    /// A line, in the buffer with its `\n` (none on a last line without one).
+    Whole,
+    /// A line longer than [`MAX_RECORD_BYTES`], read through to its end but not kept.
+    TooLong,
+}
+
+/// Reads the next line into `buffer` (cleared first), holding at most [`MAX_RECORD_BYTES`] and
+/// its line end: a longer line is skipped to its end without being kept.
+pub fn read_line<R: BufRead + ?Sized>(input: &mut R, buffer: &mut Vec<u8>) -> io::Result<Line> {
+    buffer.clear();
+    let read = input
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_until(b'\n', buffer)?;
+    if read == 0 {
+        return Ok(Line::End);
+    }
+    if buffer.len() <= MAX_RECORD_BYTES || buffer.last() == Some(&b'\n') {
+        return Ok(Line::Whole);
+    }
+    buffer.clear();
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            break;
+        }
+        match available.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                input.consume(end + 1);
+                break;
+            }
+            None => {
+                let len = available.len();
+                input.consume(len);
+            }
+        }
+    }
+    Ok(Line::TooLong)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_over_the_limit_is_skipped_without_being_kept() {
+        let mut input = b"first\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_RECORD_BYTES + 1));
+        input.extend_from_slice(b"\nlast");
+        let mut input = &input[..];
+        let mut buffer = Vec::new();
+        let mut got = Vec::new();
+        loop {
+            let line = read_line(&mut input, &mut buffer).unwrap();
+            got.push((line, String::from_utf8(buffer.clone()).unwrap()));
+            if line == Line::End {
+                break;
+            }
+        }
+        assert_eq!(
+            got,
+            vec![
+                (Line::Whole, "first\n".into()),
+                (Line::TooLong, String::new()),
+                (Line::Whole, "last".into()),
+                (Line::End, String::new()),
+            ]
+        );
+        // Exactly the limit, with or without its line end, is a whole line.
+        let exact = vec![b'y'; MAX_RECORD_BYTES];
+        assert_eq!(
+            read_line(&mut &exact[..], &mut buffer).unwrap(),
+            Line::Whole
+        );
+    }
+}

@@ -1,0 +1,227 @@
+//! Bounded on huge input: a command's memory and time grow with its input at most in
+//! proportion, and no record is read whole before it is refused for its size. Each test runs
+//! factdesk under an address-space cap (`Desk::run_capped`) well below what the old quadratic
+//! or read-it-all code needed, so a regression dies of it instead of passing slowly.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::Desk;
+
+/// A text of `sentences` varied sentences, three of every four a statement attributed to
+/// someone ("Iran denied that NATO had sent 4711 drones to Ukraine in week 12."), in paragraphs
+/// of six; the same on every run.
+fn article(sentences: usize) -> String {
+    const WHO: &[&str] = &[
+        "Iran",
+        "Russia",
+        "Ukraine",
+        "The ministry",
+        "U.S. officials",
+        "Sen. Smith",
+        "The Pentagon",
+        "Analysts",
+        "Mr. Jones",
+        "The Kremlin",
+        "NATO",
+        "The Iranian Mission",
+    ];
+    const SAYS: &[&str] = &[
+        "said", "denied", "stated", "claimed", "warned", "insisted", "reported",
+    ];
+    const WHAT: &[&str] = &[
+        "missiles",
+        "drones",
+        "weapons",
+        "troops",
+        "fuel",
+        "grain",
+        "money",
+        "artillery shells",
+        "tanks",
+    ];
+    const ASIDES: &[&str] = &[
+        "The weather was cold that week.",
+        "Markets fell on Tuesday.",
+        "Nobody answered the phone.",
+    ];
+    let mut seed: u64 = 0x2024_0906;
+    let mut pick = |n: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % n
+    };
+    let mut text = String::new();
+    for i in 1..=sentences {
+        if i % 4 == 0 {
+            text.push_str(ASIDES[pick(ASIDES.len())]);
+        } else {
+            text.push_str(&format!(
+                "{} {} that {} had sent {} {} to {} in week {i}.",
+                WHO[pick(WHO.len())],
+                SAYS[pick(SAYS.len())],
+                WHO[pick(WHO.len())],
+                2 + pick(99_998),
+                WHAT[pick(WHAT.len())],
+                WHO[pick(WHO.len())],
+            ));
+        }
+        text.push_str(if i % 6 == 0 { "\n\n" } else { " " });
+    }
+    text
+}
+
+fn write(desk: &Desk, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = desk.db.with_file_name(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[test]
+fn ingesting_a_long_article_stays_linear_in_memory() {
+    let desk = Desk::new();
+    // About 210 KB and 2,250 statements: the quadratic ingest, which analyzed every statement
+    // again for every one after it and kept every link it found, took 167 s and 989 MB for a text
+    // like this (a release build), and aborts under this cap.
+    let text = article(3000);
+    assert!(text.len() > 200_000, "{} bytes", text.len());
+    let path = write(&desk, "long.txt", text.as_bytes());
+    let out = desk.run_capped(
+        48,
+        &[
+            "--format",
+            "json",
+            "ingest",
+            path.to_str().unwrap(),
+            "--source",
+            "Wire",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let preview: Value = serde_json::from_str(&out.stdout).unwrap();
+    let statements = preview["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 2250);
+    assert_eq!(
+        statements[0]["quote"].as_str().unwrap(),
+        text.split(". ").next().unwrap().to_string() + "."
+    );
+    let links = preview["proposed_links"].as_array().unwrap();
+    assert!(!links.is_empty());
+    // Far apart in a long text, statements are not compared: each is with the nearest before it.
+    assert!(
+        links
+            .iter()
+            .all(|l| l["from"].as_u64().unwrap() - l["to"].as_u64().unwrap() <= 20),
+        "a link between distant statements"
+    );
+}
+
+/// The size of the oversized records below: far over the 1 MiB record limit, and more than the
+/// cap they are imported under, so that reading one whole (as the old CSV and bundle readers
+/// did) dies of it.
+const HUGE: usize = 64 << 20;
+
+/// The cap those imports run under: a debug build's ~20 MiB, and room to spare, but well under
+/// two thirds of [`HUGE`].
+const IMPORT_CAP_MIB: u64 = 40;
+
+/// A file of `before`, then `HUGE` bytes of `fill`, then `after`.
+fn huge_file(desk: &Desk, name: &str, before: &str, fill: u8, after: &str) -> String {
+    let mut bytes = Vec::with_capacity(HUGE + before.len() + after.len());
+    bytes.extend_from_slice(before.as_bytes());
+    bytes.resize(before.len() + HUGE, fill);
+    bytes.extend_from_slice(after.as_bytes());
+    write(desk, name, &bytes).to_str().unwrap().to_string()
+}
+
+#[test]
+fn an_oversized_jsonl_record_is_refused_while_it_is_read() {
+    let desk = Desk::new();
+    let path = huge_file(
+        &desk,
+        "big.jsonl",
+        "{\"text\": \"fine\"}\n{\"text\": \"",
+        b'a',
+        "\"}\n{\"text\": \"after\"}\n",
+    );
+    assert_eq!(
+        desk.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        "factdesk: big.jsonl: line 2: the record is longer than 1 MiB; nothing was imported"
+    );
+}
+
+#[test]
+fn an_oversized_csv_row_is_refused_while_it_is_read_and_skipped_whole() {
+    let desk = Desk::new();
+    // The long cell is quoted and holds line ends: the row ends where its quotes say.
+    let path = huge_file(
+        &desk,
+        "big.csv",
+        "text,claimant\nfine,A\n\"huge\n",
+        b'b',
+        "\nstill the huge cell\",B\nafter,C\n",
+    );
+    assert_eq!(
+        desk.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        "factdesk: big.csv: line 3: the record is longer than 1 MiB; nothing was imported"
+    );
+    let out = desk.run_capped(IMPORT_CAP_MIB, &["import", &path, "--skip-invalid"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "skipped line 3: the record is longer than 1 MiB\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "Imported big.csv: 2 claims added, 0 already present; 0 evidence, 0 verdicts, 0 links added; 1 record skipped\n"
+    );
+}
+
+#[test]
+fn an_oversized_bundle_line_is_refused_while_it_is_read() {
+    let desk = Desk::new();
+    desk.claim(&["Iran supplied Russia with missiles"]);
+    let bundle = desk.ok(&["export", "--events"]);
+    let header = bundle.lines().next().unwrap();
+    let other = Desk::new();
+    let path = huge_file(
+        &other,
+        "big-bundle.jsonl",
+        &format!("{header}\n{{\"id\": \""),
+        b'c',
+        "\"}\n",
+    );
+    assert_eq!(
+        other.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        format!("factdesk: {path}: line 2: the record is longer than 1 MiB; nothing was imported")
+    );
+}
+
+#[test]
+fn an_oversized_claimreview_record_is_refused_while_it_is_read_and_skipped_whole() {
+    let desk = Desk::new();
+    let path = huge_file(
+        &desk,
+        "big.json",
+        "{\"@context\": \"https://schema.org\", \"@graph\": [\n{\"claimReviewed\": \"fine\"},\n{\"claimReviewed\": \"",
+        b'd',
+        "\"},\n{\"claimReviewed\": \"after\"}]}\n",
+    );
+    assert_eq!(
+        desk.fails_capped(IMPORT_CAP_MIB, &["import", &path], 1),
+        "factdesk: big.json: record 2: the record is longer than 1 MiB; nothing was imported"
+    );
+    let out = desk.run_capped(IMPORT_CAP_MIB, &["import", &path, "--skip-invalid"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "skipped record 2: the record is longer than 1 MiB\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "Imported big.json: 2 claims added, 0 already present; 2 evidence, 0 verdicts, 0 links added; 1 record skipped\n"
+    );
+}
