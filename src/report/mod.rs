@@ -67,7 +67,7 @@ impl Format {
         ("mermaid", Format::Mermaid),
     ];
 
-    /// Every format's name, as in [`Format::NAMES`] (what shell completion offers).
+    /// Every format's name, as in `Format::NAMES` (what shell completion offers).
     pub const WORDS: &[&str] = &[
         "table",
         "json",
@@ -252,7 +252,7 @@ pub fn write_json(value: &Value, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Aligned columns with a header row and no borders; empty cells show `-`; long cells wrap only
-/// on a terminal. Every cell is shown [`visible`]: its control, bidi and invisible characters
+/// on a terminal. Every cell is shown [`visible()`]: its control, bidi and invisible characters
 /// escaped (tabs too), its line breaks kept; a cell longer than [`LONGEST_CELL`] characters is
 /// cut with an ellipsis (JSON and CSV carry the whole value), so any table lays out at once.
 pub fn write_aligned(table: &Table, out: &mut dyn Write, terminal: Terminal) -> io::Result<()> {
@@ -270,7 +270,7 @@ pub fn write_aligned(table: &Table, out: &mut dyn Write, terminal: Terminal) -> 
 /// The most characters a table cell shows.
 pub const LONGEST_CELL: usize = 1000;
 
-/// A cell as a table shows it: cut to [`LONGEST_CELL`] characters, then made [`visible`].
+/// A cell as a table shows it: cut to [`LONGEST_CELL`] characters, then made [`visible()`].
 pub fn shown_cell(cell: &str) -> String {
     match cell.char_indices().nth(LONGEST_CELL) {
         Some((cut, _)) => {
@@ -529,6 +529,12 @@ mod tests {
         );
         assert_eq!(spreadsheet_safe("-5"), "'-5");
         assert_eq!(spreadsheet_safe("Iran"), "Iran");
+        let names: Vec<&str> = Format::NAMES.iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            Format::WORDS,
+            names.as_slice(),
+            "completion offers every format"
+        );
         assert_eq!(spreadsheet_safe("'=SUM(A1)"), "''=SUM(A1)");
         assert_eq!(spreadsheet_safe("'quoted"), "'quoted");
     }

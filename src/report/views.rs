@@ -877,7 +877,7 @@ impl View for SettingList<'_> {
 /// Search results: where each matched, the fragment, and the claim it belongs to. The table
 /// and CSV hold the fragment as stored; the human layout shows its matched words in bold where
 /// tables may use colour, between `[` and `]` otherwise — added after the text is made
-/// [`visible`], so no text can fake them.
+/// [`visible()`], so no text can fake them.
 pub struct SearchResults<'a>(pub &'a [SearchHit]);
 
 impl SearchResults<'_> {

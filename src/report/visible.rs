@@ -2,7 +2,7 @@
 //! bundle) from driving the reader's terminal. Control characters (C0, DEL, C1), bidirectional
 //! overrides and isolates, zero-width and other invisible format characters, and line or
 //! paragraph separators are shown escaped and visible — `\e`, `\r`, `\t`, `\u{202e}` — never
-//! interpreted. [`visible`] escapes one value (a table cell, a field); [`Visible`] guards a whole
+//! interpreted. [`visible()`] escapes one value (a table cell, a field); [`Visible`] guards a whole
 //! stream of human-readable output, letting through only the colour codes factdesk itself
 //! writes when colour is on.
 //!
@@ -62,7 +62,7 @@ pub fn visible(text: &str, newlines: Newlines) -> Cow<'_, str> {
     out.into()
 }
 
-/// A writer for human-readable output that escapes, as [`visible`] does, whatever reaches it —
+/// A writer for human-readable output that escapes, as [`visible()`] does, whatever reaches it —
 /// except newlines and tabs (the layout's own) and, when `colour` is on, the SGR colour codes
 /// (`ESC [ digits ; … m`) factdesk's tables and highlights write. Every other escape sequence
 /// (clearing the screen, setting the title, hyperlinks, moving the cursor) is shown as text.
