@@ -498,7 +498,28 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
     if let Err(Error::Corrupt(what)) = &result {
         crate::store::mark_damaged(&ctx.db, what);
     }
-    result
+    result.map_err(|e| naming_the_store(e, &ctx.db))
+}
+
+/// SQLite's complaints about the file (full disk, read-only, locked) say "the store": name it,
+/// since `--db`, `FACTDESK_DB` or a config file may have chosen one the user did not expect.
+fn naming_the_store(e: Error, db: &Path) -> Error {
+    match e {
+        Error::Store(message) => Error::Store(
+            message
+                .replacen(
+                    "the disk is full",
+                    &format!("the disk holding '{}' is full", db.display()),
+                    1,
+                )
+                .replacen(
+                    "the store is ",
+                    &format!("the store '{}' is ", db.display()),
+                    1,
+                ),
+        ),
+        other => other,
+    }
 }
 
 /// Says on stderr (a note, not an error) when a person's name mixes scripts: it is usually a

@@ -387,6 +387,22 @@ fn fit_columns(t: &mut comfy_table::Table, table: &Table, width: u16) {
     if content.iter().sum::<usize>() + PADDING * n <= width {
         return;
     }
+    // When even the longest words do not fit with two spaces between columns, one will do;
+    // when they do not fit at all, the terminal is too narrow for whole words and comfy-table
+    // breaks them.
+    let words: usize = longest_word.iter().sum();
+    let padding = if words + PADDING * n <= width {
+        PADDING
+    } else if words + n <= width {
+        1
+    } else {
+        return;
+    };
+    if padding < PADDING {
+        for column in t.column_iter_mut() {
+            column.set_padding((0, padding as u16));
+        }
+    }
     let prose: Vec<bool> = table
         .headers
         .iter()
@@ -404,7 +420,7 @@ fn fit_columns(t: &mut comfy_table::Table, table: &Table, width: u16) {
         .sum();
     let labels =
         |widths: &[usize]| -> usize { (0..n).filter(|i| !prose[*i]).map(|i| widths[i]).sum() };
-    while labels(&widths) + PADDING * n + wanted > width {
+    while labels(&widths) + padding * n + wanted > width {
         let widest_label = (0..n)
             .filter(|i| !prose[*i] && widths[*i] > longest_word[*i])
             .max_by_key(|i| widths[*i]);
@@ -414,14 +430,14 @@ fn fit_columns(t: &mut comfy_table::Table, table: &Table, width: u16) {
         }
     }
     let prose_count = prose.iter().filter(|p| **p).count();
-    let left = width.saturating_sub(labels(&widths) + PADDING * n);
+    let left = width.saturating_sub(labels(&widths) + padding * n);
     for i in (0..n).filter(|i| prose[*i]) {
         widths[i] = (left / prose_count).max(longest_word[i]).min(content[i]);
     }
     for (i, w) in widths.into_iter().enumerate() {
         if let Some(column) = t.column_mut(i) {
             // comfy-table's absolute width includes the column's padding.
-            let padded = (w + PADDING).min(usize::from(u16::MAX)) as u16;
+            let padded = (w + padding).min(usize::from(u16::MAX)) as u16;
             column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(padded)));
         }
     }

@@ -526,10 +526,13 @@ fn a_store_this_user_may_only_read_answers_read_commands_and_refuses_changes() {
     assert_eq!(code, Some(0), "{err}");
     let (code, _, err) = as_nobody(&["claim", "add", "Iran wants Su-35 jets"]);
     assert_eq!(
-        (code, err.as_str()),
+        (code, err),
         (
             Some(3),
-            "factdesk: the store is read-only: attempt to write a readonly database\n"
+            format!(
+                "factdesk: the store '{}' is read-only: attempt to write a readonly database\n",
+                desk.db.display()
+            )
         )
     );
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
