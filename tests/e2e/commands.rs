@@ -661,14 +661,6 @@ fn every_listing_takes_limit_all_and_output() {
 
 #[test]
 fn tables_on_an_80_column_terminal_wrap_at_spaces_and_squeeze_the_claim_last() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: `script` (util-linux) is not installed");
-        return;
-    }
     let desk = Desk::new();
     Seed::log(&desk);
     let text = "Iran has transferred hundreds of Fath-360 close-range ballistic missiles to \
@@ -684,27 +676,12 @@ fn tables_on_an_80_column_terminal_wrap_at_spaces_and_squeeze_the_claim_last() {
         "russia",
         "--quiet",
     ]);
-    let factdesk = assert_cmd::cargo::cargo_bin!("factdesk");
     for (command, columns) in [("claim list", 80), ("claim list", 100), ("history", 80)] {
-        let mut script = std::process::Command::new("script");
-        for (key, value) in desk.std_cmd(&[]).get_envs() {
-            if let Some(value) = value {
-                script.env(key, value);
-            }
-        }
-        let out = script
-            .env("PAGER", "cat")
-            .args([
-                "-qec",
-                &format!(
-                    "stty cols {columns}; {} --color never {command}",
-                    factdesk.display()
-                ),
-                "/dev/null",
-            ])
-            .output()
-            .unwrap();
-        let shown = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        let Some(shown) = crate::on_a_terminal(&desk, &format!("--color never {command}"), columns)
+        else {
+            return;
+        };
+        let columns = usize::from(columns);
         assert!(
             shown.lines().all(|l| l.chars().count() <= columns),
             "{shown}"

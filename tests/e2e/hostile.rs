@@ -182,17 +182,7 @@ fn other_peoples_claims_in_the_linkers_notes_and_echoed_input_in_errors_are_esca
 
 #[test]
 fn on_a_real_terminal_only_factdesks_own_colour_codes_get_through() {
-    // util-linux `script` runs the command under a pseudo-terminal, as a person would.
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: `script` (util-linux) is not installed");
-        return;
-    }
     let (desk, id) = hostile_desk();
-    let factdesk = assert_cmd::cargo::cargo_bin!("factdesk");
     let mut coloured = false;
     for args in [
         format!("claim show {id}"),
@@ -201,26 +191,9 @@ fn on_a_real_terminal_only_factdesks_own_colour_codes_get_through() {
         "search missile".to_string(),
         "claim add 'Missile shipment reached Russia in October'".to_string(),
     ] {
-        let mut script = std::process::Command::new("script");
-        for (key, value) in desk.std_cmd(&[]).get_envs() {
-            if let Some(value) = value {
-                script.env(key, value);
-            }
-        }
-        let out = script
-            .env("TERM", "xterm-256color")
-            .env("PAGER", "cat")
-            .env_remove("NO_COLOR")
-            .args([
-                "-qec",
-                &format!("{} {args}", factdesk.display()),
-                "/dev/null",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args}: {out:?}");
-        // The terminal turns each newline into CR LF.
-        let shown = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+        let Some(shown) = crate::on_a_terminal(&desk, &args, 200) else {
+            return;
+        };
         if let Some(found) = interpretable(&shown, true) {
             panic!("factdesk {args} printed {found}");
         }

@@ -288,3 +288,41 @@ pub fn assert_verified(out: &str, first_line: &str) {
         "{out}"
     );
 }
+
+/// Runs `factdesk ARGS` (a shell command line's arguments) on `desk` under a pseudo-terminal of
+/// `columns` columns, as a person at a terminal would (util-linux `script`; the pager is `cat`,
+/// colour as the terminal allows); returns what the terminal showed, line ends as `\n`. `None`
+/// (and a note on stderr) when `script` is not installed.
+pub fn on_a_terminal(desk: &Desk, args: &str, columns: u16) -> Option<String> {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return None;
+    }
+    let mut script = std::process::Command::new("script");
+    for (key, value) in desk.std_cmd(&[]).get_envs() {
+        if let Some(value) = value {
+            script.env(key, value);
+        }
+    }
+    let command = format!(
+        "stty cols {columns}; {} {args}",
+        cargo_bin!("factdesk").display()
+    );
+    let out = script
+        .env("TERM", "xterm-256color")
+        .env("PAGER", "cat")
+        .env_remove("NO_COLOR")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("script runs");
+    assert!(out.status.success(), "factdesk {args}: {out:?}");
+    Some(
+        String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .replace("\r\n", "\n"),
+    )
+}
