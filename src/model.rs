@@ -629,17 +629,11 @@ pub enum DayEdge {
 ///   included), or `N minutes|hours|days|weeks ago` (`an hour ago`), as git reads them.
 ///
 /// A day stands for its first instant or its last, as `edge` says.
+///
+/// Relative times count from the system clock here; a store counts them from its own clock
+/// (`Store::instant`), which `FACTDESK_NOW` may fix.
 pub fn parse_instant(value: &str, edge: DayEdge) -> Result<String, Error> {
-    parse_instant_at(value, edge, current_time(), &chrono::Local)
-}
-
-/// The moment relative times count from: `FACTDESK_NOW` when set (tests, demos), else the clock.
-fn current_time() -> chrono::DateTime<chrono::Utc> {
-    std::env::var("FACTDESK_NOW")
-        .ok()
-        .and_then(|now| chrono::DateTime::parse_from_rfc3339(now.trim()).ok())
-        .map(|now| now.with_timezone(&chrono::Utc))
-        .unwrap_or_else(chrono::Utc::now)
+    parse_instant_at(value, edge, chrono::Utc::now(), &chrono::Local)
 }
 
 /// [`parse_instant`] at `now`, in the time zone `zone`.

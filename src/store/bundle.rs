@@ -31,7 +31,7 @@ use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, StoredEvent};
 use super::{REVIEW_REQUIRED, Store, Tx};
 use crate::error::{Error, Result};
 use crate::input::{Line, read_line, too_long};
-use crate::model::{DayEdge, RecordKind, parse_instant};
+use crate::model::{DayEdge, RecordKind};
 
 /// The bundle format this factdesk writes and the newest it reads. Version 2 adds the
 /// header's `digest`; version 1 bundles (no digest) are still read.
@@ -110,9 +110,7 @@ pub struct BundleOptions {
 impl Store {
     /// Writes the events (all, or those at or after `since`) as a bundle; returns how many.
     pub fn export_events(&self, since: Option<&str>, out: &mut dyn Write) -> Result<u64> {
-        let since = since
-            .map(|s| parse_instant(s, DayEdge::Start))
-            .transpose()?;
+        let since = since.map(|s| self.instant(s, DayEdge::Start)).transpose()?;
         // One read transaction: the header and the lines come from one moment.
         let read = self.conn().unchecked_transaction()?;
         let selected = "FROM events WHERE ?1 IS NULL OR at >= ?1 ORDER BY pk";

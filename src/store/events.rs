@@ -6,7 +6,7 @@ use rusqlite::ToSql;
 
 use super::{IdTable, Store, resolve_id};
 use crate::error::{Error, Result};
-use crate::model::{DayEdge, Event, parse_instant};
+use crate::model::{DayEdge, Event};
 
 /// Which events a history listing shows; all of them, newest first, by default.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -62,11 +62,11 @@ impl Store {
         }
         if let Some(since) = &filter.since {
             sql.push_str(" AND at >= ?");
-            args.push(Box::new(parse_instant(since, DayEdge::Start)?));
+            args.push(Box::new(self.instant(since, DayEdge::Start)?));
         }
         if let Some(until) = &filter.until {
             sql.push_str(" AND at <= ?");
-            args.push(Box::new(parse_instant(until, DayEdge::End)?));
+            args.push(Box::new(self.instant(until, DayEdge::End)?));
         }
         if !filter.actions.is_empty() {
             let mut alternatives = Vec::new();

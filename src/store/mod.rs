@@ -84,6 +84,14 @@ impl Clock {
             Clock::Fixed(at) => at.clone(),
         }
     }
+
+    /// The clock's reading as a time (a fixed clock holds a valid stored time: see
+    /// [`Clock::fixed`]).
+    fn instant(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::parse_from_rfc3339(&self.now())
+            .map(|at| at.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|_| chrono::Utc::now())
+    }
 }
 
 /// The time of a new event under the store's hybrid logical clock: the wall clock's reading,
@@ -530,6 +538,12 @@ impl Store {
             tx.tx.commit()?;
         }
         Ok(out)
+    }
+
+    /// Reads a moment typed by a person ([`crate::model::parse_instant`]), counting relative
+    /// times (`yesterday`, `2 hours ago`) from this store's clock.
+    pub(crate) fn instant(&self, value: &str, edge: crate::model::DayEdge) -> Result<String> {
+        crate::model::parse_instant_at(value, edge, self.clock.instant(), &chrono::Local)
     }
 
     /// The connection, for read-only queries.

@@ -10,7 +10,7 @@ use rusqlite::params;
 
 use super::{Store, word};
 use crate::error::{Error, Result};
-use crate::model::{DayEdge, FragmentPart, SearchHit, SearchScope, Status, parse_instant};
+use crate::model::{DayEdge, FragmentPart, SearchHit, SearchScope, Status};
 
 /// What to search for, where, and among which claims.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +70,7 @@ impl Store {
         let since = search
             .since
             .as_deref()
-            .map(|s| parse_instant(s, DayEdge::Start))
+            .map(|s| self.instant(s, DayEdge::Start))
             .transpose()?;
         // Markers no text holds: a random nonce between private-use characters, new each time.
         let nonce = super::new_id();

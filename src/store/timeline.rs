@@ -19,7 +19,7 @@ use rusqlite::OptionalExtension;
 use super::Store;
 use super::replay::{EVENT_COLUMNS, StoredEvent};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimChange, DayEdge, parse_instant};
+use crate::model::{Claim, ClaimChange, DayEdge};
 
 /// The stored form of the instant just before `at` (one millisecond earlier).
 fn just_before(at: &str) -> String {
@@ -202,7 +202,7 @@ impl Store {
     /// The store as it stood at `moment` (a date means the end of that day), for reading: every
     /// report and listing of the returned store answers as of then. It refuses writes.
     pub fn as_of(mut self, moment: &str) -> Result<Store> {
-        let at = parse_instant(moment, DayEdge::End)?;
+        let at = self.instant(moment, DayEdge::End)?;
         let conn = self.conn();
         // The records that existed at the moment and changed after it: found through the
         // events that change rather than create (the partial index events_changes).
@@ -301,9 +301,9 @@ impl Store {
     /// added, statuses that moved, verdicts given, changed or withdrawn — and by whom.
     pub fn diff(&self, since: &str, until: Option<&str>) -> Result<Vec<ClaimChange>> {
         let since_given = since;
-        let since = parse_instant(since, DayEdge::Start)?;
+        let since = self.instant(since, DayEdge::Start)?;
         let until_given = until;
-        let until = until.map(|u| parse_instant(u, DayEdge::End)).transpose()?;
+        let until = until.map(|u| self.instant(u, DayEdge::End)).transpose()?;
         if let (Some(until), Some(given)) = (&until, until_given)
             && *until < since
         {
