@@ -85,7 +85,7 @@ pub struct AddArgs {
     #[arg(long)]
     reported_by: Option<String>,
     /// The claimant's stance toward the text: asserts (default), denies, questions or neutral.
-    #[arg(long, value_parser = super::Offered(crate::model::Stance::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::Stance::WORDS), hide_possible_values = true)]
     stance: Option<String>,
     /// Where the claim appeared.
     #[arg(long)]
@@ -111,7 +111,7 @@ const SHOWN_PROPOSAL_SCORE: f64 = 0.4;
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only claims with this status: disputed, unresolved, supported, refuted, mixed or unverifiable.
-    #[arg(long, value_parser = super::Offered(crate::model::Status::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::Status::WORDS), hide_possible_values = true)]
     status: Option<String>,
     /// Only claims made by this source.
     #[arg(long)]
@@ -142,7 +142,7 @@ pub struct EditArgs {
     #[arg(long)]
     reported_by: Option<String>,
     /// New stance: asserts, denies, questions or neutral.
-    #[arg(long, value_parser = super::Offered(crate::model::Stance::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::Stance::WORDS), hide_possible_values = true)]
     stance: Option<String>,
     /// New URL ("" removes it).
     #[arg(long)]
@@ -166,7 +166,7 @@ pub struct VerdictArgs {
     /// The claim's id (or a unique prefix of at least 4 characters).
     id: String,
     /// supported, refuted, mixed or unverifiable.
-    #[arg(value_parser = super::Offered(crate::model::VerdictKind::WORDS), hide_possible_values = true)]
+    #[arg(value_parser = super::Offered::words(crate::model::VerdictKind::WORDS), hide_possible_values = true)]
     verdict: Option<String>,
     /// The rationale (required): why this verdict, or why it is withdrawn.
     #[arg(long, required = true)]

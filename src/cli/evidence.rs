@@ -29,7 +29,7 @@ pub struct AddArgs {
     /// The claim's id (or a unique prefix of at least 4 characters).
     claim_id: String,
     /// How the evidence bears on the claim: supports, refutes or context.
-    #[arg(long, value_parser = super::Offered(crate::model::EvidenceStance::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::EvidenceStance::WORDS), hide_possible_values = true)]
     stance: String,
     /// Who provides the evidence (created on first mention).
     #[arg(long)]

@@ -23,7 +23,7 @@ pub struct ExportArgs {
     #[arg(long, value_name = "TIME", requires = "events")]
     since: Option<String>,
     /// Only claims with this status (disputed, unresolved, supported, refuted, mixed, unverifiable).
-    #[arg(long, value_parser = super::Offered(crate::model::Status::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::Status::WORDS), hide_possible_values = true)]
     status: Option<String>,
     /// ClaimReview: the organisation publishing the reviews (their `author`).
     #[arg(long, value_name = "NAME")]

@@ -46,7 +46,7 @@ pub enum LinkCommand {
         /// The claim it points to.
         to_id: String,
         /// Use this relation instead of the proposed one.
-        #[arg(long, value_parser = super::Offered(crate::model::Relation::WORDS), hide_possible_values = true)]
+        #[arg(long, value_parser = super::Offered::words(crate::model::Relation::WORDS), hide_possible_values = true)]
         relation: Option<String>,
         /// Why the claims are related.
         #[arg(long)]
@@ -68,7 +68,7 @@ pub struct SuggestArgs {
     #[arg(long)]
     text: Option<String>,
     /// With --text: the stance its claimant takes (asserts, denies, questions, neutral).
-    #[arg(long, requires = "text", value_parser = super::Offered(crate::model::Stance::WORDS), hide_possible_values = true)]
+    #[arg(long, requires = "text", value_parser = super::Offered::words(crate::model::Stance::WORDS), hide_possible_values = true)]
     stance: Option<String>,
     /// How many proposals to show.
     #[arg(long, value_name = "N", default_value_t = 5)]
@@ -103,7 +103,7 @@ pub struct AddArgs {
     /// The claim it points to.
     to_id: String,
     /// contradicts, supports, duplicates or related.
-    #[arg(long, value_parser = super::Offered(crate::model::Relation::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::Relation::WORDS), hide_possible_values = true)]
     relation: String,
     /// Why the claims are related.
     #[arg(long)]

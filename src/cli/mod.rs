@@ -82,7 +82,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        value_parser = Offered(Format::WORDS).try_map(|s| parse_format(&s)),
+        value_parser = Offered::formats().try_map(|s| parse_format(&s)),
         hide_possible_values = true,
         value_name = "FORMAT"
     )]
@@ -257,8 +257,20 @@ pub struct LimitArgs {
 /// A value parser that offers `words` to shell completion (and to `man`) while leaving their
 /// checking to factdesk, so a wrong word gets factdesk's message — naming every allowed value —
 /// and exit code.
-#[derive(Debug, Clone, Copy)]
-pub struct Offered(pub &'static [&'static str]);
+#[derive(Debug, Clone)]
+pub struct Offered(Vec<&'static str>);
+
+impl Offered {
+    /// Offers one of the model's closed sets of words (`Stance::WORDS`, …).
+    pub fn words(words: &'static [&'static str]) -> Self {
+        Offered(words.to_vec())
+    }
+
+    /// Offers every `--format` name.
+    pub fn formats() -> Self {
+        Offered(Format::names().collect())
+    }
+}
 
 impl clap::builder::TypedValueParser for Offered {
     type Value = String;

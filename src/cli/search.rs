@@ -18,7 +18,7 @@ pub struct SearchArgs {
     #[arg(long = "in", value_name = "WHERE", value_delimiter = ',')]
     scopes: Vec<String>,
     /// Only hits on claims with this status.
-    #[arg(long, value_parser = super::Offered(crate::model::Status::WORDS), hide_possible_values = true)]
+    #[arg(long, value_parser = super::Offered::words(crate::model::Status::WORDS), hide_possible_values = true)]
     status: Option<String>,
     /// Only claims logged (comments made) on or after this day or time.
     #[arg(long, value_name = "TIME")]

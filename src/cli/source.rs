@@ -31,7 +31,7 @@ pub struct AddArgs {
     /// The source's name, e.g. "The Wall Street Journal".
     name: String,
     /// outlet, government, official, organization, person, anonymous or other.
-    #[arg(long, default_value = "other", value_parser = super::Offered(crate::model::SourceKind::WORDS), hide_possible_values = true)]
+    #[arg(long, default_value = "other", value_parser = super::Offered::words(crate::model::SourceKind::WORDS), hide_possible_values = true)]
     kind: String,
     /// The source's web address.
     #[arg(long)]
