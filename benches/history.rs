@@ -619,7 +619,7 @@ fn bench() -> BenchResult<()> {
             println!(
                 "Bundle import, split by when the bundle had been read to its end (its file \
                  position in /proc): reading, checking and staging the events {read:.2} s \
-                 ({:.0}%); moving them into the store and applying them in batches of {} \
+                 ({:.0}%); applying them from the staging file in batches of at most {} \
                  (events and rebuilt records) {:.2} s ({:.0}%).",
                 100.0 * read / total,
                 factdesk::store::BATCH_EVENTS,
