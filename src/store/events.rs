@@ -16,7 +16,7 @@ pub struct HistoryFilter {
     /// Only events by this person, however their name was spelt (see [`crate::person::person_key`]).
     pub author: Option<String>,
     /// Only events at or after this moment (a date means its first instant; see
-    /// [`parse_instant`]).
+    /// [`crate::model::parse_instant`]).
     pub since: Option<String>,
     /// Only events at or before this moment (a date means its last instant).
     pub until: Option<String>,
