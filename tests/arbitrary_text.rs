@@ -76,8 +76,29 @@ fn hostile_text() -> impl Strategy<Value = String> {
         })
 }
 
+/// The same 24 cases on every run, so CI is not red on a draw; set `PROPTEST_RNG_SEED` (and
+/// `PROPTEST_CASES`) to explore further.
+fn config() -> ProptestConfig {
+    let default = ProptestConfig::default();
+    let explore = std::env::var_os("PROPTEST_RNG_SEED").is_some();
+    ProptestConfig {
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+            default.cases
+        } else {
+            24
+        },
+        rng_seed: if explore {
+            default.rng_seed
+        } else {
+            proptest::test_runner::RngSeed::Fixed(20261201)
+        },
+        failure_persistence: None,
+        ..default
+    }
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(config())]
 
     #[test]
     fn any_text_is_stored_exactly_and_shown_safely(
@@ -88,9 +109,11 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("desk.db");
         prop_assert_eq!(run(&db, &["init"]).0, 0);
+        // Values that begin with '-' are passed as a user must: `--claimant=…` and after `--`.
+        let claimant_flag = format!("--claimant={claimant}");
         let (code, out, err) = run(
             &db,
-            &["claim", "add", &format!("missile {text}"), "--claimant", &claimant, "--quiet"],
+            &["claim", "add", &claimant_flag, "--quiet", "--", &format!("missile {text}")],
         );
         // A claimant that is blank once trimmed is refused; anything else is logged.
         if code != 0 {
@@ -99,7 +122,7 @@ proptest! {
             return Ok(());
         }
         let id = out.trim().to_string();
-        let (code, _, err) = run(&db, &["claim", "comment", &id, &comment]);
+        let (code, _, err) = run(&db, &["claim", "comment", "--", &id, &comment]);
         prop_assert!(code == 0 || comment.trim().is_empty(), "comment failed: {}", err);
         let commands: Vec<Vec<&str>> = vec![
             vec!["claim", "list"],
