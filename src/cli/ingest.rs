@@ -90,9 +90,12 @@ fn proposals_between(found: &[Statement]) -> Vec<ProposedLink> {
     for (i, (statement, candidate)) in found.iter().zip(&candidates).enumerate() {
         let query = AnalyzedCandidate::new(candidate);
         let proposals = linker::rank_analyzed(
-            &query.text,
-            statement.stance,
-            None,
+            &linker::Query {
+                text: &query.text,
+                stance: statement.stance,
+                claimant: Some(&statement.claimant),
+                date: None,
+            },
             window.make_contiguous(),
             WEIGHTS,
         )

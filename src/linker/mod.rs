@@ -347,27 +347,80 @@ impl<'a> AnalyzedCandidate<'a> {
     }
 }
 
-/// Ranks candidates for a query (made on `query_date`, if known) and proposes a relation for
-/// each, best first.
-pub fn rank(
-    query: &Analyzed,
-    query_stance: Stance,
-    query_date: Option<&str>,
-    candidates: &[Candidate],
-    weights: Weights,
-) -> Vec<Proposal> {
+/// A claim as the linker compares it with others: what its text says, how its claimant holds
+/// it, who that is, and when it was made (`YYYY-MM-DD`), if known.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    pub text: &'a Analyzed,
+    pub stance: Stance,
+    pub claimant: Option<&'a str>,
+    pub date: Option<&'a str>,
+}
+
+/// The linker's verdict on one pair: the relation it proposes from the query to the other claim
+/// (none when nothing relates them), how strong the match is, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Judgement {
+    pub relation: Option<Relation>,
+    pub score: f64,
+    pub reason: String,
+}
+
+/// Ranks candidates for a query and proposes a relation for each, best first; candidates that
+/// nothing relates to the query are left out.
+pub fn rank(query: &Query, candidates: &[Candidate], weights: Weights) -> Vec<Proposal> {
     let analyzed: Vec<AnalyzedCandidate> = candidates.iter().map(AnalyzedCandidate::new).collect();
-    rank_analyzed(query, query_stance, query_date, &analyzed, weights)
+    rank_analyzed(query, &analyzed, weights)
+}
+
+/// The relation, score and reason the linker gives one pair: `candidate` judged alone against
+/// the query, with its BM25 taken as the best.
+pub fn judge(query: &Query, candidate: &Candidate) -> Judgement {
+    let analyzed = [AnalyzedCandidate::new(candidate)];
+    let (relation, score, reason) = score_all(query, &analyzed, WEIGHTS)
+        .pop()
+        .expect("one candidate, one judgement");
+    Judgement {
+        relation,
+        score: (score * 100.0).round() / 100.0,
+        reason,
+    }
 }
 
 /// [`rank`], on candidates analyzed beforehand.
 pub fn rank_analyzed(
-    query: &Analyzed,
-    query_stance: Stance,
-    query_date: Option<&str>,
+    query: &Query,
     analyzed: &[AnalyzedCandidate],
     weights: Weights,
 ) -> Vec<Proposal> {
+    let mut proposals: Vec<Proposal> = score_all(query, analyzed, weights)
+        .into_iter()
+        .zip(analyzed)
+        .filter_map(|((relation, score, reason), a)| {
+            Some(Proposal {
+                id: a.candidate.id.clone(),
+                text: a.candidate.text.clone(),
+                claimant: a.candidate.claimant.clone(),
+                relation: relation?,
+                score,
+                reason,
+            })
+        })
+        .collect();
+    // Sort on the exact score; show it to two decimals.
+    proposals.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+    for p in &mut proposals {
+        p.score = (p.score * 100.0).round() / 100.0;
+    }
+    proposals
+}
+
+/// The relation, exact score and reason for each candidate, in the candidates' order.
+fn score_all(
+    query: &Query,
+    analyzed: &[AnalyzedCandidate],
+    weights: Weights,
+) -> Vec<(Option<Relation>, f64, String)> {
     if analyzed.is_empty() {
         return Vec::new();
     }
@@ -382,7 +435,7 @@ pub fn rank_analyzed(
     }
     let weight =
         |concept: &str| (1.0 + n / (1.0 + spread.get(concept).copied().unwrap_or(0.0))).ln();
-    let query_vector = vector(query.concepts.iter(), &weight);
+    let query_vector = vector(query.text.concepts.iter(), &weight);
     let query_norm = query_vector.values().map(|v| v * v).sum::<f64>().sqrt();
     let best_bm25 = analyzed
         .iter()
@@ -390,35 +443,37 @@ pub fn rank_analyzed(
         .fold(f64::MIN, f64::max)
         .max(f64::EPSILON);
     let total = weights.bm25 + weights.concepts + weights.pairs + weights.entities;
-    let mut proposals: Vec<Proposal> = analyzed
+    analyzed
         .iter()
         .map(|a| {
             let (candidate, text, context) = (a.candidate, &a.text, &a.context);
             let concepts = cosine(&query_vector, query_norm, &a.counts, &weight);
             let shared_pairs = query
+                .text
                 .pairs
                 .iter()
                 .filter(|p| text.pairs.contains(*p) || context.pairs.contains(*p))
                 .count() as f64;
-            let pairs = shared_pairs / (1.0 + query.pairs.len() as f64);
+            let pairs = shared_pairs / (1.0 + query.text.pairs.len() as f64);
             let shared_entities = query
+                .text
                 .entities
                 .iter()
                 .filter(|e| text.entities.contains(*e) || context.entities.contains(*e))
                 .count() as f64;
-            let entities = shared_entities / (1.0 + query.entities.len() as f64);
+            let entities = shared_entities / (1.0 + query.text.entities.len() as f64);
             let bm25 = (candidate.bm25 / best_bm25).clamp(0.0, 1.0);
             let mut score = (weights.bm25 * bm25
                 + weights.concepts * concepts
                 + weights.pairs * pairs
                 + weights.entities * entities)
                 / total;
-            let (relation, mut reason) = relate(query, query_stance, text, candidate.stance);
-            if relation == Relation::Related {
+            let (relation, mut reason) = relate(query.text, query.stance, text, candidate.stance);
+            if relation == Some(Relation::Related) {
                 // Sharing a topic but no assertion is the weakest kind of match.
                 score *= RELATED_FACTOR;
             }
-            if days_apart(query_date, candidate.date.as_deref())
+            if days_apart(query.date, candidate.date.as_deref())
                 .is_some_and(|d| d <= NEWS_CYCLE_DAYS)
             {
                 score = (score + NEWS_CYCLE_BONUS).min(1.0);
@@ -427,22 +482,9 @@ pub fn rank_analyzed(
                     candidate.date.as_deref().unwrap_or_default()
                 ));
             }
-            Proposal {
-                id: candidate.id.clone(),
-                text: candidate.text.clone(),
-                claimant: candidate.claimant.clone(),
-                relation,
-                score,
-                reason,
-            }
+            (relation, score, reason)
         })
-        .collect();
-    // Sort on the exact score; show it to two decimals.
-    proposals.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-    for p in &mut proposals {
-        p.score = (p.score * 100.0).round() / 100.0;
-    }
-    proposals
+        .collect()
 }
 
 /// The relation a query proposes to another claim, and why: from the sides they take (a
@@ -453,7 +495,7 @@ pub fn relate(
     query_stance: Stance,
     other: &Analyzed,
     other_stance: Stance,
-) -> (Relation, String) {
+) -> (Option<Relation>, String) {
     let shared = shared_words(query, other);
     let shared_part = if shared.is_empty() {
         String::new()
@@ -470,7 +512,7 @@ pub fn relate(
     let shared_name = query.entities.iter().any(|e| other.entities.contains(e));
     let overlap = overlap(query, other);
     if query_stance == Stance::Questions || other_stance == Stance::Questions {
-        return (Relation::Related, with("one side only asks".into()));
+        return (Some(Relation::Related), with("one side only asks".into()));
     }
     let (mine, theirs) = (negated(query, query_stance), negated(other, other_stance));
     if mine != theirs && shared_name && overlap >= CONTRADICTION_OVERLAP {
@@ -485,22 +527,22 @@ pub fn relate(
             describe(query, query_stance),
             describe(other, other_stance)
         );
-        return (Relation::Contradicts, with(cue));
+        return (Some(Relation::Contradicts), with(cue));
     }
     if mine == theirs && overlap >= DUPLICATE_OVERLAP {
         return (
-            Relation::Duplicates,
+            Some(Relation::Duplicates),
             with("same assertion, same side".into()),
         );
     }
     if mine == theirs && shared_name && overlap >= SUPPORT_OVERLAP {
         return (
-            Relation::Supports,
+            Some(Relation::Supports),
             with("overlapping assertion, same side".into()),
         );
     }
     (
-        Relation::Related,
+        Some(Relation::Related),
         with("same topic, different assertion".into()),
     )
 }
@@ -558,8 +600,15 @@ mod tests {
             date: None,
             bm25: 1.0,
         };
-        let best = rank(&analyze(query), query_stance, None, &[candidate], WEIGHTS).remove(0);
-        (best.relation, best.reason)
+        let text = analyze(query);
+        let query = Query {
+            text: &text,
+            stance: query_stance,
+            claimant: None,
+            date: None,
+        };
+        let judged = judge(&query, &candidate);
+        (judged.relation.expect("related"), judged.reason)
     }
 
     const ALLEGATION: &str = "Iran supplied Russia with short-range ballistic missiles";

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use super::links::{NewLinkRow, insert_link};
 use super::{IdTable, Store, new_id, resolve_id, word};
 use crate::error::{Error, Result};
-use crate::linker::{self, Analyzed, Candidate, Proposal, WEIGHTS};
+use crate::linker::{self, Analyzed, Candidate, Judgement, Proposal, WEIGHTS};
 use crate::model::{Link, Relation, Stance};
 
 /// How many claims the full-text index hands to the re-ranker.
@@ -154,7 +154,13 @@ impl Store {
         };
         let analyzed = linker::analyze(&text);
         let candidates = self.candidates(&analyzed, &exclude)?;
-        let mut proposals = linker::rank(&analyzed, stance, date.as_deref(), &candidates, WEIGHTS);
+        let query = linker::Query {
+            text: &analyzed,
+            stance,
+            claimant: None,
+            date: date.as_deref(),
+        };
+        let mut proposals = linker::rank(&query, &candidates, WEIGHTS);
         proposals.truncate(limit);
         Ok(proposals)
     }
@@ -176,10 +182,23 @@ impl Store {
                 &from_id[..8]
             )));
         }
-        let mut proposal = self.proposal_for(&from_id, to_pk)?;
-        if let Some(relation) = relation {
-            proposal.relation = relation;
-        }
+        let (_, _, judged) = self.judge_pair(&from_id, &to_id)?;
+        let Some(relation) = relation.or(judged.relation) else {
+            return Err(Error::invalid(format!(
+                "the linker sees no relation between claims {} and {} ({}); give --relation",
+                &from_id[..8],
+                &to_id[..8],
+                judged.reason
+            )));
+        };
+        let proposal = Proposal {
+            id: to_id.clone(),
+            text: String::new(),
+            claimant: None,
+            relation,
+            score: judged.score,
+            reason: judged.reason,
+        };
         let link = self.record_proposal(&from_id, &to_id, &proposal, note)?;
         Ok((link, proposal))
     }
@@ -247,39 +266,38 @@ impl Store {
         Ok(out)
     }
 
-    /// The linker's view of one pair: its score and relation for `to` among the candidates it
-    /// would retrieve for `from` (scored alone when retrieval would not reach it).
-    fn proposal_for(&self, from_id: &str, to_pk: i64) -> Result<Proposal> {
-        let to_id: String =
-            self.conn()
-                .query_row("SELECT id FROM claims WHERE pk = ?1", [to_pk], |r| r.get(0))?;
-        let (text, stance, date): (String, Stance, Option<String>) = self.conn().query_row(
-            "SELECT text, stance, claim_date FROM claims WHERE id = ?1",
-            [from_id],
-            |r| Ok((r.get(0)?, word(r, 1)?, r.get(2)?)),
-        )?;
-        let analyzed = linker::analyze(&text);
-        let from_pk: i64 =
-            self.conn()
-                .query_row("SELECT pk FROM claims WHERE id = ?1", [from_id], |r| {
-                    r.get(0)
-                })?;
-        let mut candidates = self.candidates(&analyzed, &HashSet::from([from_pk]))?;
-        if !candidates.iter().any(|c| c.id == to_id) {
-            // Out of the retrieved set: it scores on what re-ranking sees, with no BM25.
-            let sql = format!(
-                "SELECT {CANDIDATE_COLUMNS}, 0.0 FROM claims c
-                 LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1"
-            );
-            let target = self
-                .conn()
-                .query_row(&sql, [to_pk], |r| candidate_from_row(r, 0))?;
-            candidates.push(target);
+    /// The linker's judgement of one pair of logged claims (ids or unique prefixes): the
+    /// relation it proposes from the first to the second, its score and its reason. Returns the
+    /// two full ids with it.
+    pub fn judge_pair(
+        &self,
+        from_prefix: &str,
+        to_prefix: &str,
+    ) -> Result<(String, String, Judgement)> {
+        let (from_pk, from_id) = resolve_id(self.conn(), IdTable::Claim, from_prefix)?;
+        let (to_pk, to_id) = resolve_id(self.conn(), IdTable::Claim, to_prefix)?;
+        if from_pk == to_pk {
+            return Err(Error::invalid(format!(
+                "cannot judge claim {} against itself",
+                &from_id[..8]
+            )));
         }
-        let ranked = linker::rank(&analyzed, stance, date.as_deref(), &candidates, WEIGHTS);
-        Ok(ranked
-            .into_iter()
-            .find(|p| p.id == to_id)
-            .expect("the target was ranked"))
+        let sql = format!(
+            "SELECT {CANDIDATE_COLUMNS}, 0.0 FROM claims c
+             LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1"
+        );
+        let read = |pk: i64| {
+            self.conn()
+                .query_row(&sql, [pk], |r| candidate_from_row(r, 0))
+        };
+        let (from, to) = (read(from_pk)?, read(to_pk)?);
+        let analyzed = linker::analyze(&from.text);
+        let query = linker::Query {
+            text: &analyzed,
+            stance: from.stance,
+            claimant: from.claimant.as_deref(),
+            date: from.date.as_deref(),
+        };
+        Ok((from_id, to_id, linker::judge(&query, &to)))
     }
 }
