@@ -1,4 +1,5 @@
-//! `factdesk link …`: relate two claims, remove a relation, list a claim's links.
+//! `factdesk link …`: relate two claims, remove a relation, list a claim's links, and ask the
+//! linker (suggest, judge one pair, scan the store).
 
 use clap::{Args, Subcommand};
 
@@ -51,6 +52,17 @@ pub enum LinkCommand {
         /// Why the claims are related.
         #[arg(long)]
         note: Option<String>,
+    },
+    /// The relation the linker proposes from one logged claim to another, with its score and
+    /// reason ("why did you propose this?"); JSON `relation` is null when nothing relates them.
+    #[command(
+        after_help = "Examples:\n  factdesk link judge 8b52 b03d\n  factdesk link judge 8b52 b03d --format json"
+    )]
+    Judge {
+        /// The claim the relation would start from (for `supports`: the evidence).
+        from_id: String,
+        /// The claim it would point to.
+        to_id: String,
     },
     /// Proposals across the store (e.g. after an import); with --accept, record them.
     #[command(
@@ -175,6 +187,25 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 proposal.reason
             );
             ui.confirm(&line, &link)
+        }
+        LinkCommand::Judge { from_id, to_id } => {
+            let (from, to, judged) = ctx.open()?.judge_pair(&from_id, &to_id)?;
+            let (from_short, to_short) = (short_id(&from), short_id(&to));
+            let line = match judged.relation {
+                Some(relation) => format!(
+                    "{from_short} {relation}? {to_short}  score {:.2}: {}",
+                    judged.score, judged.reason
+                ),
+                None => format!(
+                    "{from_short} and {to_short}: no relation  score {:.2}: {}",
+                    judged.score, judged.reason
+                ),
+            };
+            let json = serde_json::json!({
+                "from": from, "to": to, "relation": judged.relation,
+                "score": judged.score, "reason": judged.reason,
+            });
+            ui.confirm(&line, &json)
         }
         LinkCommand::Scan(args) => {
             let min_score = args.min_score.unwrap_or(SCAN_DEFAULT_MIN);
