@@ -217,6 +217,71 @@ const REPORTING: &[&str] = &[
     "shown",
 ];
 
+/// Words that talk about a claim or how hard it is held, not about what it asserts: "rejected
+/// the allegations as absurd" says nothing of what the allegations were.
+const META: &[&str] = &[
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "suggestion",
+    "suggestions",
+    "assertion",
+    "assertions",
+    "absurd",
+    "politically",
+    "motivated",
+    "categorically",
+    "emphatically",
+    "strongly",
+    "completely",
+    "absolutely",
+    "absolute",
+    "utterly",
+    "pure",
+    "role",
+    "involvement",
+];
+
+/// Antonyms: words on one side of a pair state what words on the other side rule out.
+pub const ANTONYMS: &[(&[&str], &[&str])] = &[
+    (
+        &["alive", "survived", "survive", "survives", "living"],
+        &["killed", "dead", "died", "dies", "death"],
+    ),
+    (
+        &["lawful", "legal", "constitutional", "legitimate"],
+        &[
+            "unlawful",
+            "illegal",
+            "violated",
+            "unconstitutional",
+            "illegitimate",
+        ],
+    ),
+    (
+        &["safe", "safety"],
+        &["dangerous", "endangers", "unsafe", "harmful"],
+    ),
+    (
+        &["followed", "obeyed", "complied"],
+        &["broken", "broke", "breached", "flouted"],
+    ),
+    (
+        &["accident", "accidental"],
+        &["deliberate", "intentional", "deliberately"],
+    ),
+    (&["guilty", "convicted"], &["innocent", "acquitted"]),
+    (
+        &["increased", "rose", "rise", "surged"],
+        &["decreased", "fell", "fall", "dropped"],
+    ),
+];
+
 /// Words that deny or negate what follows (or what they describe).
 const NEGATIONS: &[&str] = &[
     "not",
@@ -275,7 +340,46 @@ const ALIASES: &[(&str, &str)] = &[
     ("britain", "uk"),
     ("british", "uk"),
     ("london", "uk"),
+    ("washington", "america"),
+    ("seoul", "korea"),
+    ("korean", "korea"),
+    ("riyadh", "saudi"),
+    ("delhi", "india"),
+    ("indian", "india"),
+    ("ottawa", "canada"),
+    ("canadian", "canada"),
+    ("brasília", "brazil"),
+    ("brasilia", "brazil"),
+    ("brazilian", "brazil"),
+    ("tokyo", "japan"),
+    ("japanese", "japan"),
+    ("berlin", "germany"),
+    ("german", "germany"),
+    ("paris", "france"),
+    ("french", "france"),
+    ("dutch", "netherlands"),
+    ("turkish", "turkey"),
+    ("ankara", "turkey"),
+    ("syrian", "syria"),
+    ("damascus", "syria"),
+    ("swiss", "switzerland"),
+    ("eritrean", "eritrea"),
+    ("ethiopian", "ethiopia"),
+    ("laboratory", "lab"),
+    ("laboratories", "lab"),
+    ("coronavirus", "covid"),
 ];
+
+/// Names written in capitals that a lower-case word would hide ("US" is not "us").
+const ACRONYMS: &[(&str, &str)] = &[("us", "america"), ("who", "who")];
+
+/// The name an all-capitals word stands for ("US" → "america"), when it is one.
+pub fn acronym(lower: &str) -> Option<&'static str> {
+    ACRONYMS
+        .iter()
+        .find(|(a, _)| *a == lower)
+        .map(|(_, name)| *name)
+}
 
 /// Several-word names that stand for one ("the Islamic Republic" is Iran).
 const PHRASE_ALIASES: &[(&str, &str)] = &[
@@ -284,6 +388,11 @@ const PHRASE_ALIASES: &[(&str, &str)] = &[
     ("united kingdom", "UK"),
     ("white house", "America"),
     ("north korea", "Korea"),
+    ("south korea", "Korea"),
+    ("european union", "EU"),
+    ("world health organization", "WHO"),
+    ("world health organisation", "WHO"),
+    ("u.s.", "America"),
 ];
 
 /// The text with several-word names replaced by the one they stand for.
@@ -387,6 +496,73 @@ const CLASSES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "troops",
+        &[
+            "troops", "troop", "soldiers", "soldier", "forces", "military", "army", "fighters",
+        ],
+    ),
+    (
+        "leave",
+        &[
+            "leave",
+            "leaves",
+            "left",
+            "leaving",
+            "exit",
+            "exited",
+            "quit",
+            "quits",
+            "withdraw",
+            "withdrew",
+            "withdrawn",
+            "withdrawal",
+        ],
+    ),
+    (
+        "win",
+        &[
+            "win",
+            "wins",
+            "won",
+            "winning",
+            "beat",
+            "beats",
+            "defeated",
+            "defeat",
+            "victory",
+            "landslide",
+        ],
+    ),
+    (
+        "admit",
+        &[
+            "admit",
+            "admits",
+            "admitted",
+            "acknowledge",
+            "acknowledged",
+            "acknowledges",
+            "confess",
+            "confessed",
+            "confesses",
+        ],
+    ),
+    (
+        "fraud",
+        &[
+            "fraud",
+            "frauds",
+            "defraud",
+            "defrauded",
+            "fraudulent",
+            "cheat",
+            "cheated",
+            "cheating",
+            "rigged",
+            "rigging",
+        ],
+    ),
+    (
         "ban",
         &[
             "ban",
@@ -421,6 +597,25 @@ const CLASSES: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+
+/// Classes whose members are different things of one kind, not words for the same thing: a
+/// claim about drones is not a claim about missiles, though both are weapons.
+pub const CATEGORIES: &[&str] = &["weapon"];
+
+/// Members of a category that name the whole kind ("weapons"), and so stand for any member.
+const GENERIC: &[&str] = &[
+    "weapon",
+    "weapons",
+    "arms",
+    "armament",
+    "armaments",
+    "munitions",
+];
+
+/// Whether a word names a whole category rather than one kind in it.
+pub fn is_generic(word: &str) -> bool {
+    GENERIC.contains(&word)
+}
 
 /// The lists as sets, built once: every word of every text is looked up in them.
 struct Index {
@@ -457,7 +652,7 @@ fn index() -> &'static Index {
 }
 
 pub fn is_stopword(word: &str) -> bool {
-    index().stopwords.contains(word)
+    index().stopwords.contains(word) || META.contains(&word)
 }
 
 /// Whether a word only attributes a claim ("said", "according").

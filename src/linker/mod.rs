@@ -11,6 +11,7 @@
 //! means `contradicts`. It is pure computation: no SQL, no I/O, no model to download.
 
 mod lexicon;
+mod polarity;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -35,6 +36,8 @@ pub struct Analyzed {
     pub surface: HashMap<String, String>,
     /// The words to look the text up with in the full-text index.
     pub search_terms: BTreeSet<String>,
+    /// How the text holds what it says: reversing cues, hedges, evidence words, quantities.
+    pub reading: polarity::Reading,
 }
 
 /// A word's stem (Porter 2).
@@ -93,13 +96,30 @@ fn camel_case_parts(word: &str) -> Vec<&str> {
 
 /// Analyzes a text for the linker.
 pub fn analyze(text: &str) -> Analyzed {
-    let mut out = Analyzed::default();
+    let mut out = Analyzed {
+        reading: polarity::read(&lexicon::with_phrase_aliases(text), &concepts_of),
+        ..Analyzed::default()
+    };
     let text = lexicon::with_phrase_aliases(text);
     let words = words(&text);
     let mut previous: Option<String> = None;
     for (i, word) in words.iter().enumerate() {
         let lower = word.to_lowercase();
         let lower = lower.replace('’', "'");
+        // "WHO", "US": a name, though its lower case is a common word.
+        let acronym = (word.len() >= 2 && word.chars().all(|c| c.is_ascii_uppercase()))
+            .then(|| lexicon::acronym(&lower))
+            .flatten();
+        if let Some(name) = acronym {
+            out.entities.insert(name.to_string());
+            out.surface
+                .entry(name.to_string())
+                .or_insert_with(|| word.to_string());
+            out.concepts.push(name.to_string());
+            out.search_terms.insert(lower.clone());
+            previous = Some(name.to_string());
+            continue;
+        }
         if lexicon::is_negation(&lower) {
             let cue = &lower;
             if out.negation.is_none() {
@@ -150,6 +170,18 @@ pub fn analyze(text: &str) -> Analyzed {
     out
 }
 
+/// The concepts a lower-case word stands for: its stem (through its alias) and its classes;
+/// none for a word that carries no content.
+fn concepts_of(lower: &str) -> Vec<String> {
+    if lexicon::is_stopword(lower) || is_reporting_word(lower) || lexicon::is_negation(lower) {
+        return Vec::new();
+    }
+    let canonical = lexicon::alias(lower).unwrap_or(lower);
+    let mut out = vec![stemmer().stem(canonical).into_owned()];
+    out.extend(lexicon::classes(lower).map(|c| format!("class:{c}")));
+    out
+}
+
 /// The words to look an analyzed text up with in the full-text index.
 pub fn search_terms(analyzed: &Analyzed) -> Vec<String> {
     analyzed
@@ -184,11 +216,6 @@ pub struct Candidate {
     pub bm25: f64,
 }
 
-/// The side a claim takes on what it says: true when it denies or negates it.
-fn negated(analyzed: &Analyzed, stance: Stance) -> bool {
-    analyzed.negation.is_some() != (stance == Stance::Denies)
-}
-
 /// A proposed link from the query to a candidate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
@@ -218,15 +245,6 @@ pub const WEIGHTS: Weights = Weights {
     pairs: 0.5,
     entities: 0.0,
 };
-
-/// Overlap (see [`overlap`]) at or above which a same-side pair is proposed as `duplicates`.
-pub const DUPLICATE_OVERLAP: f64 = 0.5;
-/// Overlap at or above which a same-side pair sharing a name is proposed as `supports`.
-pub const SUPPORT_OVERLAP: f64 = 0.3;
-/// Overlap at or above which an opposite-side pair sharing a name is proposed as
-/// `contradicts`: a denial rarely repeats the allegation's words ("has not provided weapons"
-/// answers "supplied … ballistic missiles"), so the bar is lower.
-pub const CONTRADICTION_OVERLAP: f64 = 0.15;
 
 /// How much of two texts' concepts they share: a weighted Jaccard index, names counting double.
 pub fn overlap(a: &Analyzed, b: &Analyzed) -> f64 {
@@ -487,9 +505,34 @@ fn score_all(
         .collect()
 }
 
-/// The relation a query proposes to another claim, and why: from the sides they take (a
-/// negation, a denial verb or a `denies` stance on one side only is a contradiction) and how much
-/// of the same assertion they share.
+/// Below this share of the shorter text's content found in the other, two claims are about
+/// different matters: no relation.
+pub const SAME_TOPIC: f64 = 0.25;
+/// The share of the shorter text's content the other must hold for two claims taking opposite
+/// sides to be about the same assertion (a denial rarely repeats all of the allegation).
+pub const SAME_MATTER: f64 = 0.34;
+/// The share of the shorter text's content the other must hold for different amounts in them
+/// to be amounts of the same thing.
+pub const SAME_AMOUNT: f64 = 0.6;
+/// Overlap (see [`overlap`]) at or above which two claims on the same side are the same
+/// assertion: `duplicates`.
+pub const DUPLICATE_OVERLAP: f64 = 0.5;
+/// Containment at or above which two claims on the same side, with no substitution between
+/// them, are the same assertion.
+pub const DUPLICATE_CONTAINMENT: f64 = 0.4;
+/// Containment at or above which evidence (a finding, a recording) supports the other claim.
+pub const SUPPORT_CONTAINMENT: f64 = 0.3;
+
+/// The relation a query proposes to another claim, and why. In order:
+/// 1. nothing, when they share too little of their content to be about the same matter;
+/// 2. `related`, when either side only asks or hedges;
+/// 3. `contradicts`, when they take opposite sides (a reversing cue that scopes over what they
+///    share, a denial aimed at a claim, a `denies` stance — an odd number of these on one side)
+///    about the same matter, or state different amounts of the same thing;
+/// 4. `supports`, when the query presents evidence (a finding, a recording, a test) for it;
+/// 5. `duplicates`, when they make the same assertion on the same side, with nothing
+///    substituted (drones for missiles, Denmark for Sweden, 2022 for 2023);
+/// 6. `related` otherwise.
 pub fn relate(
     query: &Analyzed,
     query_stance: Stance,
@@ -509,42 +552,257 @@ pub fn relate(
             .collect::<Vec<_>>()
             .join("; ")
     };
-    let shared_name = query.entities.iter().any(|e| other.entities.contains(e));
     let overlap = overlap(query, other);
-    if query_stance == Stance::Questions || other_stance == Stance::Questions {
-        return (Some(Relation::Related), with("one side only asks".into()));
+    let containment = containment(query, other);
+    if containment < SAME_TOPIC {
+        return (None, with("different matters".into()));
     }
-    let (mine, theirs) = (negated(query, query_stance), negated(other, other_stance));
-    if mine != theirs && shared_name && overlap >= CONTRADICTION_OVERLAP {
-        let describe = |a: &Analyzed, stance: Stance| match (&a.negation, stance) {
-            (Some(cue), Stance::Denies) => format!("'{cue}', denied"),
-            (Some(cue), _) => format!("'{cue}'"),
-            (None, Stance::Denies) => "stance denies".to_string(),
-            (None, _) => "asserted".to_string(),
+    let hedge = match (query_stance, other_stance) {
+        (Stance::Questions, _) | (_, Stance::Questions) => Some("one side only asks".to_string()),
+        _ => query
+            .reading
+            .hedge
+            .clone()
+            .or_else(|| other.reading.hedge.clone())
+            .map(|h| format!("one side only hedges ('{h}')")),
+    };
+    if let Some(hedge) = hedge {
+        return (Some(Relation::Related), with(hedge));
+    }
+    let shared_concepts: HashSet<&String> = query
+        .concepts
+        .iter()
+        .filter(|c| other.concepts.contains(c))
+        .collect();
+    let (mine, my_cues) = side(query, query_stance, &shared_concepts);
+    let (theirs, their_cues) = side(other, other_stance, &shared_concepts);
+    if mine != theirs && containment >= SAME_MATTER {
+        let describe = |cues: &[String]| {
+            if cues.is_empty() {
+                "asserted".to_string()
+            } else {
+                cues.join(", ")
+            }
         };
         let cue = format!(
-            "negation: {} vs {}",
-            describe(query, query_stance),
-            describe(other, other_stance)
+            "opposite sides: {} vs {}",
+            describe(&my_cues),
+            describe(&their_cues)
         );
         return (Some(Relation::Contradicts), with(cue));
     }
-    if mine == theirs && overlap >= DUPLICATE_OVERLAP {
+    let substitution = substitution(query, other);
+    if mine == theirs
+        && substitution.is_none()
+        && containment >= SAME_MATTER
+        && let Some(opposed) = antonyms(query, other)
+    {
+        return (
+            Some(Relation::Contradicts),
+            with(format!("opposite facts: {opposed}")),
+        );
+    }
+    if mine == theirs
+        && substitution.is_none()
+        && let Some(conflict) = quantity_conflict(query, other)
+        && containment_of(query, other, true) >= SAME_AMOUNT
+    {
+        return (
+            Some(Relation::Contradicts),
+            with(format!("different amounts: {conflict}")),
+        );
+    }
+    if mine == theirs
+        && containment >= SUPPORT_CONTAINMENT
+        && let Some(evidence) = &query.reading.evidence
+        && other.reading.evidence.is_none()
+    {
+        return (
+            Some(Relation::Supports),
+            with(format!("evidence ('{evidence}') for the same assertion")),
+        );
+    }
+    if mine == theirs
+        && (overlap >= DUPLICATE_OVERLAP || containment >= DUPLICATE_CONTAINMENT)
+        && let Some(what) = &substitution
+    {
+        return (
+            Some(Relation::Related),
+            with(format!("same topic, different assertion ({what})")),
+        );
+    }
+    if mine == theirs && (overlap >= DUPLICATE_OVERLAP || containment >= DUPLICATE_CONTAINMENT) {
         return (
             Some(Relation::Duplicates),
             with("same assertion, same side".into()),
-        );
-    }
-    if mine == theirs && shared_name && overlap >= SUPPORT_OVERLAP {
-        return (
-            Some(Relation::Supports),
-            with("overlapping assertion, same side".into()),
         );
     }
     (
         Some(Relation::Related),
         with("same topic, different assertion".into()),
     )
+}
+
+/// The side a claim takes on the assertion two claims share: true when it reverses it — a
+/// `denies` stance, or cues: a denial or a falsity word (which cover the whole text), a
+/// negation whose scope holds a shared content word (not only a shared name: "LK-99 is not a
+/// superconductor" does not deny a finding about LK-99), a contrast whose reversed part holds a
+/// shared concept found nowhere else in the text. Several cues in one text reinforce each
+/// other ("dismissed reports … as groundless"); a `denies` stance on a text that itself denies
+/// turns it back. Returns the side and the cues that count.
+fn side(text: &Analyzed, stance: Stance, shared: &HashSet<&String>) -> (bool, Vec<String>) {
+    let content = |c: &String| shared.contains(c) && !text.entities.contains(c);
+    let mut cues: Vec<String> = text
+        .reading
+        .cues
+        .iter()
+        .filter(|cue| {
+            if cue.contrast {
+                cue.scope
+                    .iter()
+                    .any(|c| shared.contains(c) && !cue.outside.contains(c))
+            } else {
+                cue.scope.is_empty() || cue.scope.iter().any(content)
+            }
+        })
+        .map(|cue| format!("'{}'", cue.words))
+        .collect();
+    let reversed = !cues.is_empty();
+    if stance == Stance::Denies {
+        cues.push("stance denies".into());
+    }
+    (reversed != (stance == Stance::Denies), cues)
+}
+
+/// How much of the shorter text's content the other holds: shared concept weight over the
+/// smaller side's (names counting double, a class shared only through different words counting
+/// once with them).
+fn containment(a: &Analyzed, b: &Analyzed) -> f64 {
+    containment_of(a, b, false)
+}
+
+/// [`containment`], leaving numbers out when `without_numbers` (to ask whether two texts state
+/// amounts of the same thing).
+fn containment_of(a: &Analyzed, b: &Analyzed, without_numbers: bool) -> f64 {
+    let weight = |x: &Analyzed, c: &String| {
+        if without_numbers && c.chars().any(|ch| ch.is_ascii_digit()) {
+            0.0
+        } else if c.starts_with("class:") {
+            0.5
+        } else if x.entities.contains(c) {
+            2.0
+        } else {
+            1.0
+        }
+    };
+    let total = |x: &Analyzed, y: &Analyzed| -> (f64, f64) {
+        let mut shared = 0.0;
+        let mut all = 0.0;
+        for c in distinct(&x.concepts) {
+            let w = weight(x, c);
+            all += w;
+            if y.concepts.contains(c) {
+                shared += w;
+            }
+        }
+        (shared, all)
+    };
+    let (shared_a, all_a) = total(a, b);
+    let (shared_b, all_b) = total(b, a);
+    let of_a = if all_a == 0.0 { 0.0 } else { shared_a / all_a };
+    let of_b = if all_b == 0.0 { 0.0 } else { shared_b / all_b };
+    of_a.max(of_b)
+}
+
+/// Something one claim puts where the other puts something else: a different member of a
+/// category (drones / missiles), a different name on each side, different years.
+fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    for class in lexicon::CATEGORIES {
+        let key = format!("class:{class}");
+        if a.concepts.contains(&key) && b.concepts.contains(&key) {
+            let members = |x: &Analyzed| -> Vec<String> {
+                x.surface
+                    .iter()
+                    .filter(|(c, _)| !c.starts_with("class:"))
+                    .filter(|(_, w)| lexicon::classes(&w.to_lowercase()).any(|k| k == *class))
+                    .filter(|(_, w)| !lexicon::is_generic(&w.to_lowercase()))
+                    .map(|(c, _)| c.clone())
+                    .collect()
+            };
+            let (mine, theirs) = (members(a), members(b));
+            if !mine.is_empty() && !theirs.is_empty() && !mine.iter().any(|m| theirs.contains(m)) {
+                let shown = |x: &Analyzed, m: &[String]| x.surface[&m[0]].clone();
+                return Some(format!("{} / {}", shown(a, &mine), shown(b, &theirs)));
+            }
+        }
+    }
+    let years = |x: &Analyzed| -> Vec<i32> { x.reading.years.clone() };
+    let (ya, yb) = (years(a), years(b));
+    if !ya.is_empty() && !yb.is_empty() && !ya.iter().any(|y| yb.contains(y)) {
+        return Some(format!("{} / {}", ya[0], yb[0]));
+    }
+    let unmatched = |x: &Analyzed, y: &Analyzed| -> Vec<String> {
+        let mut names: Vec<String> = x
+            .entities
+            .iter()
+            .filter(|e| !y.concepts.contains(*e))
+            .filter(|e| !e.chars().any(|c| c.is_ascii_digit()))
+            .filter_map(|e| x.surface.get(e).cloned())
+            .collect();
+        names.sort();
+        names
+    };
+    let (na, nb) = (unmatched(a, b), unmatched(b, a));
+    if !na.is_empty() && !nb.is_empty() {
+        return Some(format!("{} / {}", na[0], nb[0]));
+    }
+    None
+}
+
+/// Words of an antonym pair, one in each text and neither text holding both sides
+/// ("alive" / "killed"), shown as the two.
+fn antonyms(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    let words = |x: &Analyzed| -> Vec<String> {
+        x.surface
+            .iter()
+            .filter(|(c, _)| !c.starts_with("class:"))
+            .map(|(_, w)| w.to_lowercase())
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    for (one, other) in lexicon::ANTONYMS {
+        let has =
+            |w: &[String], side: &[&str]| w.iter().find(|x| side.contains(&x.as_str())).cloned();
+        for (first, second) in [(one, other), (other, one)] {
+            if let (Some(x), Some(y)) = (has(&wa, first), has(&wb, second))
+                && has(&wa, second).is_none()
+                && has(&wb, first).is_none()
+            {
+                return Some(format!("{x} / {y}"));
+            }
+        }
+    }
+    None
+}
+
+/// Two amounts of the same thing that cannot both be right ("600 people" / "300 people"),
+/// shown as the two; none when the texts count different things or agree on a figure.
+fn quantity_conflict(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    let (qa, qb) = (&a.reading.quantities, &b.reading.quantities);
+    let close = |x: f64, y: f64| (x - y).abs() <= 0.05 * x.abs().max(y.abs());
+    for (va, ua) in qa {
+        for (vb, ub) in qb {
+            if ua == ub
+                && !close(*va, *vb)
+                && !qa
+                    .iter()
+                    .any(|(v, _)| qb.iter().any(|(w, _)| close(*v, *w)))
+            {
+                return Some(format!("{va} / {vb} {ua}"));
+            }
+        }
+    }
+    None
 }
 
 /// The words two texts share (as the other text writes them), names first, at most six.
@@ -624,7 +882,7 @@ mod tests {
         assert_eq!(relation, Relation::Contradicts);
         assert_eq!(
             reason,
-            "negation: 'has not provided' vs asserted; shared: Iran, Russia, provided ≈ supplied, weapons ≈ missiles"
+            "opposite sides: 'has not provided' vs asserted; shared: Iran, Russia, provided ≈ supplied, weapons ≈ missiles"
         );
     }
 
@@ -633,7 +891,7 @@ mod tests {
         let (relation, reason) = propose(ALLEGATION, Stance::Denies, ALLEGATION, Stance::Asserts);
         assert_eq!(relation, Relation::Contradicts);
         assert!(
-            reason.starts_with("negation: stance denies vs asserted; shared: Iran, Russia"),
+            reason.starts_with("opposite sides: stance denies vs asserted; shared: Iran, Russia"),
             "{reason}"
         );
     }
@@ -732,5 +990,114 @@ mod tests {
                 a.concepts
             );
         }
+    }
+
+    /// Tuning aid, not a test: `cargo test --lib dev_relations -- --ignored --nocapture` judges
+    /// every pair of `../shared/data/claim-relations/dev.jsonl` and prints the confusion matrix
+    /// and the mistakes. `cargo bench --bench relations` is the measurement.
+    #[test]
+    #[ignore]
+    fn debug_pair() {
+        let a = analyze(&std::env::var("A").unwrap());
+        let b = analyze(&std::env::var("B").unwrap());
+        println!("{:?}\n{:?}", a.reading, b.reading);
+        println!(
+            "containment {} overlap {} subst {:?} qty {:?}",
+            containment(&a, &b),
+            overlap(&a, &b),
+            substitution(&a, &b),
+            quantity_conflict(&a, &b)
+        );
+    }
+
+    #[test]
+    #[ignore]
+    fn dev_relations() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/claim-relations/dev.jsonl"
+        );
+        let Ok(data) = std::fs::read_to_string(path) else {
+            eprintln!("{path} is absent");
+            return;
+        };
+        let labels = [
+            "contradicts",
+            "duplicates",
+            "supports",
+            "related",
+            "unrelated",
+        ];
+        let mut matrix = [[0usize; 5]; 5];
+        let only = std::env::var("ONLY").ok();
+        for line in data.lines() {
+            let pair: serde_json::Value = serde_json::from_str(line).unwrap();
+            let s = |k: &str| pair[k].as_str().map(str::to_string);
+            let stance = |k: &str| s(k).unwrap().parse::<Stance>().unwrap();
+            let text = analyze(&s("a").unwrap());
+            let query = Query {
+                text: &text,
+                stance: stance("a_stance"),
+                claimant: pair["a_claimant"].as_str(),
+                date: None,
+            };
+            let candidate = Candidate {
+                id: "b".into(),
+                text: s("b").unwrap(),
+                context: None,
+                claimant: s("b_claimant"),
+                stance: stance("b_stance"),
+                date: None,
+                bm25: 0.0,
+            };
+            let judged = judge(&query, &candidate);
+            if std::env::var_os("DUMP").is_some() {
+                let other = analyze(&candidate.text);
+                println!(
+                    "DUMP {} {:.2} {:.2} {}",
+                    s("relation").unwrap(),
+                    containment(&text, &other),
+                    overlap(&text, &other),
+                    judged
+                        .relation
+                        .map_or("none".to_string(), |r| r.to_string())
+                );
+            }
+            let got = judged
+                .relation
+                .map_or("unrelated".to_string(), |r| r.to_string());
+            let gold = s("relation").unwrap();
+            let g = labels.iter().position(|l| *l == gold).unwrap();
+            let p = labels.iter().position(|l| *l == got).unwrap();
+            matrix[g][p] += 1;
+            if g != p && only.as_deref().is_none_or(|o| o == gold || o == got) {
+                println!(
+                    "{gold} → {got}  {}\n    a: {} <{}>\n    b: {} <{}>\n    {}",
+                    s("id").unwrap(),
+                    s("a").unwrap(),
+                    pair["a_stance"],
+                    s("b").unwrap(),
+                    pair["b_stance"],
+                    judged.reason
+                );
+            }
+        }
+        let total: usize = matrix.iter().flatten().sum();
+        let correct: usize = (0..5).map(|i| matrix[i][i]).sum();
+        println!("gold \\ got: {labels:?}");
+        for (i, row) in matrix.iter().enumerate() {
+            let predicted: usize = (0..5).map(|g| matrix[g][i]).sum();
+            let gold: usize = row.iter().sum();
+            println!(
+                "{:12} {row:?}  P {:.2} R {:.2}",
+                labels[i],
+                row[i] as f64 / predicted.max(1) as f64,
+                row[i] as f64 / gold.max(1) as f64
+            );
+        }
+        println!(
+            "accuracy {:.3} ({correct}/{total})",
+            correct as f64 / total as f64
+        );
     }
 }

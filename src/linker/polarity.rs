@@ -1,0 +1,578 @@
+//! How a claim holds what it says: whether it reverses it (a negation that scopes over the
+//! assertion, a denial verb aimed at a claim, a word that calls a claim false), only asks or
+//! hedges it, or offers evidence for something broader; and the quantities it states. Pure
+//! reading of one text's words: it knows nothing of the claim it will be compared with (that is
+//! [`super::relate`]'s job) and holds no lexicon of topics.
+//!
+//! The rules are about English news style, not about particular claims:
+//! - "no" or "not" inside a name, a hyphenated term or an idiom ("Tamamo-no-Mae", "no-fly zone",
+//!   "No 10", "Not My King", "no doubt") negates nothing;
+//! - "not only … but also" adds, it does not reverse; "no one has … less … than" is a superlative;
+//! - "not X but Y", "Y, not X", "Y rather than X" reverse only X: the words in scope are kept, so
+//!   the comparison can ask whether the shared assertion is X or Y;
+//! - "would not deny", "could not rule out", "too early to rule out" and questions hedge: they
+//!   neither assert nor deny;
+//! - "reject" and "dismiss" deny only when aimed at a claim ("rejected claims that …", "dismissed
+//!   reports", "rejected any role"), not at a call or a plan ("rejected calls for a no-fly zone").
+
+use std::collections::HashSet;
+
+/// A word (or phrase) that reverses what a text asserts, with the concepts it scopes over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cue {
+    /// The words as written ("has not provided", "denied", "a lie").
+    pub words: String,
+    /// Stemmed content words the reversal covers; empty when it covers the whole text (a
+    /// denial verb, "… are false").
+    pub scope: HashSet<String>,
+    /// A contrast ("not X but Y", "Y, not X", "Y rather than X"): only X is reversed, so the
+    /// cue counts only when what two claims share is in X.
+    pub contrast: bool,
+    /// Concepts of the text outside the scope, for telling whether a shared concept is only in
+    /// X.
+    pub outside: HashSet<String>,
+}
+
+/// What [`read`] finds in a text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// Cues that reverse the assertion (or the part of it they scope over).
+    pub cues: Vec<Cue>,
+    /// A question or a hedge: the text neither asserts nor denies.
+    pub hedge: Option<String>,
+    /// Words that present the text as evidence (a finding, a recording, a test).
+    pub evidence: Option<String>,
+    /// Quantities the text states: (value, the word that says what is counted).
+    pub quantities: Vec<(f64, String)>,
+    /// Years the text mentions.
+    pub years: Vec<i32>,
+}
+
+/// Words that reverse what follows them in their clause.
+const NOT_WORDS: &[&str] = &[
+    "not", "no", "never", "none", "nor", "neither", "nobody", "nothing", "cannot",
+];
+
+/// Verbs that deny whatever they are aimed at.
+const DENIAL_VERBS: &[&str] = &[
+    "deny", "denies", "denied", "denying", "denial", "denials", "refute", "refutes", "refuted",
+    "rebut", "rebuts", "rebutted", "disputes", "disputed",
+];
+
+/// Verbs that deny only when aimed at a claim ([`CLAIM_NOUNS`], "that", "any").
+const AIMED_DENIAL_VERBS: &[&str] = &[
+    "reject",
+    "rejects",
+    "rejected",
+    "rejecting",
+    "dismiss",
+    "dismisses",
+    "dismissed",
+    "dismissing",
+];
+
+/// What a denial verb can be aimed at for it to deny a claim.
+const CLAIM_NOUNS: &[&str] = &[
+    "claim",
+    "claims",
+    "allegation",
+    "allegations",
+    "accusation",
+    "accusations",
+    "report",
+    "reports",
+    "assessment",
+    "assessments",
+    "suggestion",
+    "suggestions",
+    "rumour",
+    "rumours",
+    "rumor",
+    "rumors",
+    "charge",
+    "charges",
+    "assertion",
+    "assertions",
+    "any",
+    "all",
+    "responsibility",
+    "involvement",
+    "role",
+    "findings",
+    "story",
+    "stories",
+];
+
+/// Words that call a claim false (or say there is nothing to it).
+const FALSITY_WORDS: &[&str] = &[
+    "false",
+    "untrue",
+    "lie",
+    "lies",
+    "baseless",
+    "groundless",
+    "unfounded",
+    "fake",
+    "hoax",
+    "debunked",
+    "fiction",
+    "fabricated",
+    "fabrication",
+    "staged",
+    "nonsense",
+    "myth",
+    "impossible",
+    "unlikely",
+    "misinformation",
+    "disinformation",
+];
+
+/// Idioms where a negation word negates nothing.
+const IDIOMS: &[&[&str]] = &[
+    &["no", "doubt"],
+    &["no", "wonder"],
+    &["no", "less", "than"],
+    &["no", "more", "than"],
+    &["no", "fewer", "than"],
+    &["not", "least"],
+    &["not", "only"],
+    &["nothing", "but"],
+    &["none", "other", "than"],
+    &["no", "sooner"],
+    &["not", "unlike"],
+];
+
+/// Phrases that hedge: the text neither asserts nor denies.
+const HEDGES: &[&[&str]] = &[
+    &["not", "deny"],
+    &["not", "denied"],
+    &["n't", "deny"],
+    &["rule", "out"],
+    &["ruled", "out"],
+    &["too", "early"],
+    &["not", "confirm"],
+    &["neither", "confirm"],
+    &["whether"],
+];
+
+/// Words that present a text as evidence for something broader.
+const EVIDENCE_WORDS: &[&str] = &[
+    "showed",
+    "shows",
+    "show",
+    "shown",
+    "found",
+    "finds",
+    "traced",
+    "recorded",
+    "records",
+    "recordings",
+    "testified",
+    "verified",
+    "confirmed",
+    "images",
+    "video",
+    "footage",
+    "photos",
+    "data",
+    "tests",
+    "audit",
+    "documents",
+    "indicted",
+    "captured",
+    "reported",
+];
+
+/// Words that begin a question.
+const QUESTION_WORDS: &[&str] = &[
+    "did", "does", "do", "is", "are", "was", "were", "has", "have", "could", "can", "will",
+    "would", "why", "how", "what", "who", "should",
+];
+
+/// A token of a text: its words lower-cased, compounds kept whole, punctuation on its own.
+#[derive(Debug, Clone)]
+struct Token {
+    lower: String,
+    capitalised: bool,
+    /// Part of a hyphenated compound ("no-fly").
+    compound: bool,
+    /// Punctuation that ends a clause (`,` `;` `:` `.` `?` `!` `—`).
+    boundary: bool,
+}
+
+fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<Token>| {
+        let w = word.trim_matches(|c: char| c == '\'' || c == '’' || c == '-');
+        if !w.is_empty() {
+            let compound = w.contains('-');
+            for part in w.split('-').filter(|p| !p.is_empty()) {
+                out.push(Token {
+                    lower: part.to_lowercase().replace('’', "'"),
+                    capitalised: part.chars().next().is_some_and(char::is_uppercase),
+                    compound,
+                    boundary: false,
+                });
+            }
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '%' | '£' | '$' | '€') {
+            word.push(c);
+        } else if c == '.' && word.chars().last().is_some_and(|l| l.is_ascii_digit()) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            if matches!(c, ',' | ';' | ':' | '.' | '?' | '!' | '—' | '(' | ')') {
+                out.push(Token {
+                    lower: c.to_string(),
+                    capitalised: false,
+                    compound: false,
+                    boundary: true,
+                });
+            }
+        }
+    }
+    flush(&mut word, &mut out);
+    // A number's trailing full stop ("in 2019.") is the sentence's.
+    for t in &mut out {
+        if t.lower.ends_with('.') && t.lower.len() > 1 {
+            t.lower.pop();
+        }
+    }
+    out
+}
+
+fn starts_with(tokens: &[Token], at: usize, phrase: &[&str]) -> bool {
+    phrase
+        .iter()
+        .enumerate()
+        .all(|(k, w)| tokens.get(at + k).is_some_and(|t| t.lower == *w))
+}
+
+/// Whether a negation word at `i` is a real one: not part of a name, a compound or an idiom.
+fn negates(tokens: &[Token], i: usize) -> bool {
+    let t = &tokens[i];
+    let first_of_sentence = i == 0 || tokens[i - 1].boundary && tokens[i - 1].lower != ",";
+    // In a name: capitalised mid-sentence, or followed by capitalised words ("Not My King").
+    let next_capitalised = tokens.get(i + 1).is_some_and(|n| n.capitalised)
+        && tokens
+            .get(i + 2)
+            .is_none_or(|n| n.capitalised || n.boundary);
+    if t.compound || (t.capitalised && (!first_of_sentence || next_capitalised)) {
+        return false;
+    }
+    if tokens
+        .get(i + 1)
+        .is_some_and(|n| n.lower.chars().all(|c| c.is_ascii_digit()))
+    {
+        return false; // "No 10"
+    }
+    if IDIOMS.iter().any(|idiom| starts_with(tokens, i, idiom)) {
+        return false;
+    }
+    // "No one has spent less time … than": a superlative, said the other way round.
+    let clause_end = clause_end(tokens, i);
+    let clause = &tokens[i + 1..clause_end];
+    let comparative = clause.iter().any(|w| {
+        matches!(
+            w.lower.as_str(),
+            "less" | "more" | "fewer" | "longer" | "shorter"
+        ) || (w.lower.ends_with("er") && w.lower.len() > 4 && w.lower.starts_with("bigg"))
+    });
+    if matches!(t.lower.as_str(), "no" | "nobody" | "none" | "nothing")
+        && comparative
+        && clause.iter().any(|w| w.lower == "than")
+    {
+        return false;
+    }
+    true
+}
+
+/// Where the clause holding token `i` ends (the next boundary, "but", or the end).
+fn clause_end(tokens: &[Token], i: usize) -> usize {
+    tokens[i + 1..]
+        .iter()
+        .position(|t| (t.boundary && t.lower != "(") || t.lower == "but")
+        .map(|p| i + 1 + p)
+        .unwrap_or(tokens.len())
+}
+
+/// Reads a text: its reversing cues with their scopes, hedges, evidence words and quantities.
+/// `concept` maps a lower-case word to the concepts the linker compares (its stem, its classes),
+/// none for a word that carries no content.
+pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
+    let tokens = tokens(text);
+    let mut reading = Reading::default();
+    let concepts = |range: &mut dyn Iterator<Item = &Token>| -> HashSet<String> {
+        range
+            .filter(|t| !t.boundary)
+            .flat_map(|t| concept(&t.lower))
+            .collect()
+    };
+    let cue = |words: String, from: usize, to: usize, contrast: bool| -> Cue {
+        let from = from.min(to);
+        Cue {
+            words,
+            scope: concepts(&mut tokens[from..to].iter()),
+            contrast,
+            outside: concepts(&mut tokens[..from].iter().chain(&tokens[to..])),
+        }
+    };
+    if text.trim_end().ends_with('?')
+        || tokens.first().is_some_and(|t| {
+            QUESTION_WORDS.contains(&t.lower.as_str()) && text.trim_end().ends_with('?')
+        })
+    {
+        reading.hedge = Some("a question".into());
+    }
+    let mut skip_until = 0;
+    for i in 0..tokens.len() {
+        let t = &tokens[i];
+        if reading.hedge.is_none()
+            && let Some(hedge) = HEDGES.iter().find(|h| starts_with(&tokens, i, h))
+        {
+            // "could not rule out", "would not deny": the negation belongs to the hedge.
+            let before = if i > 0 && tokens[i - 1].lower == "not" {
+                "not "
+            } else {
+                ""
+            };
+            if hedge.len() > 1 || hedge[0] == "whether" {
+                reading.hedge = Some(format!("{before}{}", hedge.join(" ")));
+                skip_until = i + hedge.len();
+                continue;
+            }
+        }
+        if i < skip_until || t.boundary {
+            continue;
+        }
+        if reading.evidence.is_none() && EVIDENCE_WORDS.contains(&t.lower.as_str()) {
+            reading.evidence = Some(t.lower.clone());
+        }
+        let word = t.lower.as_str();
+        let is_not = NOT_WORDS.contains(&word) || (word.ends_with("n't") && word.len() > 3);
+        // A hedge's own negation ("would not deny") is not a cue.
+        if is_not && HEDGES.iter().any(|h| starts_with(&tokens, i + 1, h)) {
+            continue;
+        }
+        if is_not && negates(&tokens, i) {
+            if starts_with(&tokens, i, &["not", "only"]) {
+                continue;
+            }
+            let end = clause_end(&tokens, i);
+            let shown_from = i.saturating_sub(1);
+            let shown = tokens[shown_from..(i + 2).min(tokens.len())]
+                .iter()
+                .filter(|t| !t.boundary)
+                .map(|t| t.lower.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            // "not X but Y", "Y, not X": a contrast; otherwise ("no evidence that X", "has not
+            // provided X") the negation reverses the assertion.
+            let contrast = tokens.get(end).is_some_and(|t| t.lower == "but")
+                || (i > 0 && tokens[i - 1].lower == ",");
+            reading.cues.push(cue(shown, i + 1, end, contrast));
+            continue;
+        }
+        if word == "rather" && tokens.get(i + 1).is_some_and(|n| n.lower == "than") {
+            let end = clause_end(&tokens, i + 1);
+            reading
+                .cues
+                .push(cue("rather than".into(), i + 2, end, true));
+            continue;
+        }
+        if word == "instead" && tokens.get(i + 1).is_some_and(|n| n.lower == "of") {
+            let end = clause_end(&tokens, i + 1);
+            reading
+                .cues
+                .push(cue("instead of".into(), i + 2, end, true));
+            continue;
+        }
+        if matches!(word, "fell" | "falls" | "fall" | "falling")
+            && tokens.get(i + 1).is_some_and(|n| n.lower == "short")
+        {
+            let end = clause_end(&tokens, i + 1);
+            reading
+                .cues
+                .push(cue(format!("{word} short"), i + 2, end, false));
+            continue;
+        }
+        let aimed = || {
+            tokens.get(i + 1).is_some_and(|t| t.lower == "that")
+                || tokens[i + 1..(i + 5).min(tokens.len())]
+                    .iter()
+                    .take_while(|t| !t.boundary)
+                    .any(|t| CLAIM_NOUNS.contains(&t.lower.as_str()))
+        };
+        if DENIAL_VERBS.contains(&word) || (AIMED_DENIAL_VERBS.contains(&word) && aimed()) {
+            reading.cues.push(cue(word.to_string(), i, i, false));
+            continue;
+        }
+        if FALSITY_WORDS.contains(&word) && !(word == "unlikely" && preceded_by_not(&tokens, i)) {
+            reading.cues.push(cue(word.to_string(), i, i, false));
+            continue;
+        }
+        if let Some(quantity) = quantity(&tokens, i) {
+            reading.quantities.push(quantity);
+        }
+        if let Ok(year) = word.parse::<i32>()
+            && (1900..=2100).contains(&year)
+        {
+            reading.years.push(year);
+        }
+    }
+    // A double negative in one clause ("not … no evidence") cancels out.
+    reading
+}
+
+fn preceded_by_not(tokens: &[Token], i: usize) -> bool {
+    i > 0 && tokens[i - 1].lower == "not"
+}
+
+/// A number at token `i` with the word that says what it counts ("600 people", "99.3%",
+/// "8 minutes"); years and ordinals are not quantities.
+fn quantity(tokens: &[Token], i: usize) -> Option<(f64, String)> {
+    let word = tokens[i].lower.as_str();
+    let digits: String = word
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    if digits.is_empty()
+        || !word
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || "£$€".contains(c))
+    {
+        return None;
+    }
+    let value: f64 = digits.trim_end_matches('.').parse().ok()?;
+    if word.ends_with('%') {
+        return Some((value, "%".into()));
+    }
+    if (1900.0..=2100.0).contains(&value) && !word.contains('.') {
+        return None; // a year
+    }
+    let unit = tokens[i + 1..]
+        .iter()
+        .take(3)
+        .take_while(|t| !t.boundary)
+        .find(|t| {
+            !matches!(
+                t.lower.as_str(),
+                "million" | "billion" | "bn" | "m" | "a" | "of" | "per"
+            )
+        })
+        .map(|t| t.lower.trim_end_matches('s').to_string())?;
+    Some((value, unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(word: &str) -> Vec<String> {
+        (word.len() > 2 && !matches!(word, "the" | "and" | "was" | "has" | "had"))
+            .then(|| word.to_string())
+            .into_iter()
+            .collect()
+    }
+
+    fn cues(text: &str) -> Vec<String> {
+        read(text, &plain)
+            .cues
+            .into_iter()
+            .map(|c| c.words)
+            .collect()
+    }
+
+    #[test]
+    fn negations_inside_names_terms_and_idioms_negate_nothing() {
+        for text in [
+            "Tamamo-no-Mae legend stone split in Japan",
+            "NATO rejected calls for a no-fly zone over Ukraine",
+            "All guidance was followed completely in No 10",
+            "Not My King protesters gathered near Trafalgar Square",
+            "MPs voted against a no-deal Brexit",
+            "There is no doubt that Iran supplied the drones",
+            "Musk not only bought Twitter but also fired its chief executive",
+            "No British premier has spent less time in office than Truss",
+        ] {
+            assert_eq!(cues(text), Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn real_negations_and_denials_are_cues_with_their_scope() {
+        let reading = read("Iran has not provided weapons to Russia", &plain);
+        assert_eq!(reading.cues.len(), 1);
+        assert_eq!(reading.cues[0].words, "has not provided");
+        assert!(
+            reading.cues[0].scope.contains("provided") && reading.cues[0].scope.contains("russia")
+        );
+        assert!(!reading.cues[0].scope.contains("iran"));
+        for text in [
+            "Moscow categorically denied that Russian troops killed civilians in Bucha",
+            "Claims that the Kremlin ordered Prigozhin's death are an absolute lie",
+            "Pyongyang dismissed reports that it had sent troops to Russia",
+            "India rejected the allegations as absurd",
+            "Pyongyang rejected any role in the death at Kuala Lumpur airport",
+            "There is no evidence that NGOs set the Amazon fires",
+            "Bankman-Fried says he never intended to defraud anyone",
+            "Iran didn't supply arms",
+            "The BJP fell short of a majority",
+            "Epstein's injuries point to homicide rather than suicide",
+        ] {
+            assert_eq!(cues(text).len(), 1, "{text}: {:?}", cues(text));
+        }
+    }
+
+    #[test]
+    fn a_contrast_reverses_only_the_part_it_scopes_over() {
+        let reading = read(
+            "The goal of the sanctions is not to punish ordinary Russians but to weaken the war machine",
+            &plain,
+        );
+        let scope = &reading.cues[0].scope;
+        assert!(
+            scope.contains("punish") && !scope.contains("weaken"),
+            "{scope:?}"
+        );
+        let reading = read(
+            "A larvicide, not the Zika virus, caused the rise in microcephaly",
+            &plain,
+        );
+        assert!(
+            reading.cues[0].scope.contains("zika") && !reading.cues[0].scope.contains("caused")
+        );
+    }
+
+    #[test]
+    fn questions_and_hedges_neither_assert_nor_deny() {
+        for text in [
+            "Did Russia blow up its own Nord Stream pipelines?",
+            "Putin would not deny that North Korean soldiers were in Russia",
+            "It is too early to rule out that the virus escaped from a laboratory",
+            "Officials could not rule out sabotage",
+        ] {
+            let reading = read(text, &plain);
+            assert!(reading.hedge.is_some(), "{text}");
+            assert!(reading.cues.is_empty(), "{text}: {:?}", reading.cues);
+        }
+    }
+
+    #[test]
+    fn quantities_carry_what_they_count() {
+        let reading = read(
+            "Close to 600 people were killed; turnout was 38%, in 2019",
+            &plain,
+        );
+        assert_eq!(
+            reading.quantities,
+            vec![(600.0, "people".to_string()), (38.0, "%".to_string())]
+        );
+        assert_eq!(reading.years, vec![2019]);
+    }
+}
