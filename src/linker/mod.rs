@@ -997,6 +997,7 @@ mod tests {
     /// and the mistakes. `cargo bench --bench relations` is the measurement.
     #[test]
     #[ignore]
+    #[allow(clippy::print_stdout)]
     fn debug_pair() {
         let a = analyze(&std::env::var("A").unwrap());
         let b = analyze(&std::env::var("B").unwrap());
@@ -1012,6 +1013,7 @@ mod tests {
 
     #[test]
     #[ignore]
+    #[allow(clippy::print_stdout, clippy::print_stderr)]
     fn dev_relations() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),

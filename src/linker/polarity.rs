@@ -219,9 +219,10 @@ fn tokens(text: &str) -> Vec<Token> {
         word.clear();
     };
     for c in text.chars() {
-        if c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '%' | '£' | '$' | '€') {
-            word.push(c);
-        } else if c == '.' && word.chars().last().is_some_and(|l| l.is_ascii_digit()) {
+        // A full stop after a digit may be a decimal point ("99.3%"); see below.
+        let decimal = c == '.' && word.chars().last().is_some_and(|l| l.is_ascii_digit());
+        if c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '%' | '£' | '$' | '€') || decimal
+        {
             word.push(c);
         } else {
             flush(&mut word, &mut out);
