@@ -510,7 +510,7 @@ fn score_all(
 pub const SAME_TOPIC: f64 = 0.25;
 /// The share of the shorter text's content the other must hold for two claims taking opposite
 /// sides to be about the same assertion (a denial rarely repeats all of the allegation).
-pub const SAME_MATTER: f64 = 0.34;
+pub const SAME_MATTER: f64 = 0.3;
 /// The share of the shorter text's content the other must hold for different amounts in them
 /// to be amounts of the same thing.
 pub const SAME_AMOUNT: f64 = 0.6;
@@ -762,10 +762,12 @@ fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
 /// Words of an antonym pair, one in each text and neither text holding both sides
 /// ("alive" / "killed"), shown as the two.
 fn antonyms(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    // A word under a negation says the opposite ("not an accident"): it takes no side here.
     let words = |x: &Analyzed| -> Vec<String> {
         x.surface
             .iter()
             .filter(|(c, _)| !c.starts_with("class:"))
+            .filter(|(c, _)| !x.reading.cues.iter().any(|cue| cue.scope.contains(*c)))
             .map(|(_, w)| w.to_lowercase())
             .collect()
     };
@@ -950,6 +952,207 @@ mod tests {
             Stance::Asserts,
         );
         assert_eq!(relation, Relation::Related);
+    }
+
+    /// The relation alone, or "none".
+    fn relation(query: &str, query_stance: Stance, other: &str, other_stance: Stance) -> String {
+        let text = analyze(query);
+        let query = Query {
+            text: &text,
+            stance: query_stance,
+            claimant: None,
+            date: None,
+        };
+        let candidate = Candidate {
+            id: "c".into(),
+            text: other.into(),
+            context: None,
+            claimant: None,
+            stance: other_stance,
+            date: None,
+            bm25: 0.0,
+        };
+        judge(&query, &candidate)
+            .relation
+            .map_or("none".into(), |r| r.to_string())
+    }
+
+    #[test]
+    fn a_denial_needs_no_shared_name_and_a_denying_stance_reverses_the_same_words() {
+        let text = "The government has cleared the legacy asylum backlog";
+        assert_eq!(
+            relation(text, Stance::Denies, text, Stance::Asserts),
+            "contradicts"
+        );
+        assert_eq!(
+            relation(
+                "The asylum backlog has not been cleared",
+                Stance::Asserts,
+                text,
+                Stance::Asserts
+            ),
+            "contradicts"
+        );
+        assert_eq!(
+            relation(
+                "the vaccine trials were rigged, campaigners claimed",
+                Stance::Asserts,
+                "it is false that the vaccine trials were rigged",
+                Stance::Asserts
+            ),
+            "contradicts"
+        );
+        // Two denials of the same allegation agree.
+        assert_eq!(
+            relation(
+                text,
+                Stance::Denies,
+                "The backlog has not been cleared",
+                Stance::Asserts
+            ),
+            "duplicates"
+        );
+    }
+
+    #[test]
+    fn negation_that_does_not_reverse_the_assertion_is_no_contradiction() {
+        for (a, b) in [
+            (
+                "Tamamo-no-Mae legend stone split in Japan",
+                "The legend stone of Tamamo split in two in Japan",
+            ),
+            (
+                "Musk not only bought Twitter but also fired its chief executive",
+                "Musk bought Twitter and fired its chief executive",
+            ),
+            (
+                "The aim of the league is not to destroy national leagues but to save football",
+                "The league's backers say it will save football",
+            ),
+            (
+                "No prime minister has spent less time in office than Truss",
+                "Truss is the shortest-serving prime minister",
+            ),
+        ] {
+            let got = relation(a, Stance::Asserts, b, Stance::Asserts);
+            assert_ne!(got, "contradicts", "{a} / {b}");
+        }
+        assert_eq!(
+            relation(
+                "Did Iran supply Russia with missiles?",
+                Stance::Asserts,
+                ALLEGATION,
+                Stance::Asserts
+            ),
+            "related"
+        );
+        assert_eq!(
+            relation(
+                "Putin would not deny that North Korean soldiers were in Russia",
+                Stance::Asserts,
+                "North Korean troops are fighting in Russia",
+                Stance::Asserts
+            ),
+            "related"
+        );
+    }
+
+    #[test]
+    fn a_different_assertion_about_the_same_actors_is_only_related() {
+        assert_eq!(
+            relation(
+                "Iran supplied Russia with drones",
+                Stance::Asserts,
+                "Iran supplied Russia with missiles",
+                Stance::Asserts
+            ),
+            "related"
+        );
+        assert_eq!(
+            relation(
+                "The WHO declared mpox a global health emergency in 2022",
+                Stance::Asserts,
+                "The WHO declared mpox a global health emergency in 2024",
+                Stance::Asserts
+            ),
+            "related"
+        );
+        assert_eq!(
+            relation(
+                "Denmark closed its Nord Stream investigation",
+                Stance::Asserts,
+                "Sweden closed its Nord Stream investigation",
+                Stance::Asserts
+            ),
+            "related"
+        );
+    }
+
+    #[test]
+    fn other_names_for_the_same_place_or_body_make_a_duplicate() {
+        assert_eq!(
+            relation(
+                "The Islamic Republic sent Moscow ballistic missiles",
+                Stance::Asserts,
+                ALLEGATION,
+                Stance::Asserts
+            ),
+            "duplicates"
+        );
+        assert_eq!(
+            relation(
+                "The World Health Organization declared a pandemic in March 2020",
+                Stance::Asserts,
+                "The WHO declared Covid-19 a pandemic in March 2020",
+                Stance::Asserts
+            ),
+            "duplicates"
+        );
+    }
+
+    #[test]
+    fn incompatible_amounts_and_opposite_facts_contradict_and_different_matters_relate_not() {
+        assert_eq!(
+            relation(
+                "Close to 600 people were killed in the strike on the theatre",
+                Stance::Asserts,
+                "About 300 people died in the strike on the theatre",
+                Stance::Asserts
+            ),
+            "contradicts"
+        );
+        assert_eq!(
+            relation(
+                "The island's defenders are alive",
+                Stance::Asserts,
+                "The island's defenders were killed",
+                Stance::Asserts
+            ),
+            "contradicts"
+        );
+        assert_eq!(
+            relation(
+                "Floods in Valencia killed more than 220 people after a storm in October",
+                Stance::Asserts,
+                "Valencia fans racially abused a Brazilian forward during a league match in May",
+                Stance::Asserts
+            ),
+            "none"
+        );
+    }
+
+    #[test]
+    fn evidence_supports_the_broader_claim_in_its_direction_only() {
+        let evidence =
+            "Satellite images showed launchers at a Russian base holding Iranian missiles";
+        assert_eq!(
+            relation(evidence, Stance::Asserts, ALLEGATION, Stance::Asserts),
+            "supports"
+        );
+        assert_ne!(
+            relation(ALLEGATION, Stance::Asserts, evidence, Stance::Asserts),
+            "supports"
+        );
     }
 
     #[test]

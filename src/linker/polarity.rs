@@ -359,7 +359,10 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         if is_not && HEDGES.iter().any(|h| starts_with(&tokens, i + 1, h)) {
             continue;
         }
-        if is_not && negates(&tokens, i) {
+        // "would not sell", "will not attend": a refusal or intent, not a denial of a fact.
+        let refusal = i > 0 && matches!(tokens[i - 1].lower.as_str(), "would" | "will")
+            || matches!(word, "won't" | "wouldn't");
+        if is_not && !refusal && negates(&tokens, i) {
             if starts_with(&tokens, i, &["not", "only"]) {
                 continue;
             }
