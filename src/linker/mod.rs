@@ -391,13 +391,13 @@ pub fn rank(query: &Query, candidates: &[Candidate], weights: Weights) -> Vec<Pr
     rank_analyzed(query, &analyzed, weights)
 }
 
-/// The relation, score and reason the linker gives one pair: `candidate` judged alone against
-/// the query, with its BM25 taken as the best.
+/// The relation, score and reason the linker gives one pair. Unlike [`rank`]'s, which ranks
+/// candidates against each other, the score is the pair's own: how much of the shorter claim's
+/// content the other holds (0 to 1, names counting double).
 pub fn judge(query: &Query, candidate: &Candidate) -> Judgement {
-    let analyzed = [AnalyzedCandidate::new(candidate)];
-    let (relation, score, reason) = score_all(query, &analyzed, WEIGHTS)
-        .pop()
-        .expect("one candidate, one judgement");
+    let other = analyze(&candidate.text);
+    let (relation, reason) = relate(query.text, query.stance, &other, candidate.stance);
+    let score = containment(query.text, &other);
     Judgement {
         relation,
         score: (score * 100.0).round() / 100.0,
