@@ -585,7 +585,7 @@ pub fn relate(
             }
         };
         let cue = format!(
-            "opposite sides: {} vs {}",
+            "negation: {} vs {}",
             describe(&my_cues),
             describe(&their_cues)
         );
@@ -884,7 +884,7 @@ mod tests {
         assert_eq!(relation, Relation::Contradicts);
         assert_eq!(
             reason,
-            "opposite sides: 'has not provided' vs asserted; shared: Iran, Russia, provided ≈ supplied, weapons ≈ missiles"
+            "negation: 'has not provided' vs asserted; shared: Iran, Russia, provided ≈ supplied, weapons ≈ missiles"
         );
     }
 
@@ -893,7 +893,7 @@ mod tests {
         let (relation, reason) = propose(ALLEGATION, Stance::Denies, ALLEGATION, Stance::Asserts);
         assert_eq!(relation, Relation::Contradicts);
         assert!(
-            reason.starts_with("opposite sides: stance denies vs asserted; shared: Iran, Russia"),
+            reason.starts_with("negation: stance denies vs asserted; shared: Iran, Russia"),
             "{reason}"
         );
     }
