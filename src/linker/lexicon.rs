@@ -455,6 +455,10 @@ const CLASSES: &[(&str, &[&str])] = &[
             "export",
             "exports",
             "exported",
+            "deploy",
+            "deployed",
+            "deploys",
+            "dispatched",
         ],
     ),
     (
@@ -493,6 +497,37 @@ const CLASSES: &[(&str, &[&str])] = &[
             "vaccinations",
             "jab",
             "jabs",
+        ],
+    ),
+    (
+        "declare",
+        &[
+            "declare",
+            "declared",
+            "declares",
+            "characterised",
+            "characterized",
+            "named",
+            "designated",
+            "proclaimed",
+        ],
+    ),
+    (
+        "choose",
+        &[
+            "vote", "voted", "votes", "opted", "chose", "chosen", "elected", "backed",
+        ],
+    ),
+    (
+        "collapse",
+        &[
+            "collapse",
+            "collapsed",
+            "failed",
+            "crashed",
+            "fell",
+            "sank",
+            "downed",
         ],
     ),
     (
@@ -574,6 +609,10 @@ const CLASSES: &[(&str, &[&str])] = &[
             "prohibited",
             "outlaw",
             "outlawed",
+            "suspend",
+            "suspended",
+            "halted",
+            "barred",
         ],
     ),
     (

@@ -519,7 +519,7 @@ pub const SAME_AMOUNT: f64 = 0.6;
 pub const DUPLICATE_OVERLAP: f64 = 0.5;
 /// Containment at or above which two claims on the same side, with no substitution between
 /// them, are the same assertion.
-pub const DUPLICATE_CONTAINMENT: f64 = 0.4;
+pub const DUPLICATE_CONTAINMENT: f64 = 0.35;
 /// Containment at or above which evidence (a finding, a recording) supports the other claim.
 pub const SUPPORT_CONTAINMENT: f64 = 0.3;
 
@@ -593,7 +593,7 @@ pub fn relate(
     }
     let substitution = substitution(query, other);
     if mine == theirs
-        && substitution.is_none()
+        && substitution_beside_the_verb(query, other).is_none()
         && containment >= SAME_MATTER
         && let Some(opposed) = antonyms(query, other)
     {
@@ -645,13 +645,13 @@ pub fn relate(
 
 /// The side a claim takes on the assertion two claims share: true when it reverses it — a
 /// `denies` stance, or cues: a denial or a falsity word (which cover the whole text), a
-/// negation whose scope holds a shared content word (not only a shared name: "LK-99 is not a
-/// superconductor" does not deny a finding about LK-99), a contrast whose reversed part holds a
+/// negation whose scope holds a shared concept ("LK-99 is not a superconductor" does not deny a
+/// finding about LK-99's resistance: the name is outside its scope), a contrast whose reversed part holds a
 /// shared concept found nowhere else in the text. Several cues in one text reinforce each
 /// other ("dismissed reports … as groundless"); a `denies` stance on a text that itself denies
 /// turns it back. Returns the side and the cues that count.
 fn side(text: &Analyzed, stance: Stance, shared: &HashSet<&String>) -> (bool, Vec<String>) {
-    let content = |c: &String| shared.contains(c) && !text.entities.contains(c);
+    let content = |c: &String| shared.contains(c);
     let mut cues: Vec<String> = text
         .reading
         .cues
@@ -714,9 +714,24 @@ fn containment_of(a: &Analyzed, b: &Analyzed, without_numbers: bool) -> f64 {
     of_a.max(of_b)
 }
 
-/// Something one claim puts where the other puts something else: a different member of a
-/// category (drones / missiles), a different name on each side, different years.
+/// Something one claim puts where the other puts something else: a different main verb
+/// (convicted / sentenced), or what [`substitution_beside_the_verb`] finds.
 fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    if let (Some((va, ca)), Some((vb, cb))) = (&a.reading.main_verb, &b.reading.main_verb)
+        && !ca.iter().any(|c| cb.contains(c))
+    {
+        return Some(format!("{va} / {vb}"));
+    }
+    substitution_beside_the_verb(a, b)
+}
+
+/// A different member of a category (drones / missiles), different years, or — with the same
+/// main verb — a different name on each side (Denmark / Sweden closed).
+fn substitution_beside_the_verb(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    let same_verb = matches!(
+        (&a.reading.main_verb, &b.reading.main_verb),
+        (Some((_, ca)), Some((_, cb))) if ca.iter().any(|c| cb.contains(c))
+    );
     for class in lexicon::CATEGORIES {
         let key = format!("class:{class}");
         if a.concepts.contains(&key) && b.concepts.contains(&key) {
@@ -753,7 +768,7 @@ fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
         names
     };
     let (na, nb) = (unmatched(a, b), unmatched(b, a));
-    if !na.is_empty() && !nb.is_empty() {
+    if same_verb && !na.is_empty() && !nb.is_empty() {
         return Some(format!("{} / {}", na[0], nb[0]));
     }
     None
@@ -772,6 +787,21 @@ fn antonyms(a: &Analyzed, b: &Analyzed) -> Option<String> {
             .collect()
     };
     let (wa, wb) = (words(a), words(b));
+    // A word with a negating prefix against its base: "infertility" / "fertility".
+    for (x, y) in [(&wa, b), (&wb, a)] {
+        for word in x {
+            let base = ["non", "in", "un", "il", "ir", "im", "dis"]
+                .iter()
+                .find_map(|p| word.strip_prefix(p))
+                .filter(|base| base.len() > 4);
+            if let Some(base) = base
+                && y.concepts.contains(&stem(base))
+                && !y.concepts.contains(&stem(word))
+            {
+                return Some(format!("{word} / {base}"));
+            }
+        }
+    }
     for (one, other) in lexicon::ANTONYMS {
         let has =
             |w: &[String], side: &[&str]| w.iter().find(|x| side.contains(&x.as_str())).cloned();

@@ -46,7 +46,25 @@ pub struct Reading {
     pub quantities: Vec<(f64, String)>,
     /// Years the text mentions.
     pub years: Vec<i32>,
+    /// The first word that reads as the text's main verb ("convicted", "won", "supplied"), as
+    /// its concepts, if one is found: two texts whose main verbs differ assert different things.
+    pub main_verb: Option<(String, Vec<String>)>,
 }
+
+/// Past tenses that do not end in "-ed", and verbs news claims are made of.
+const IRREGULAR_VERBS: &[&str] = &[
+    "won", "sent", "took", "made", "went", "became", "began", "sank", "shot", "fell", "left",
+    "gave", "sold", "got", "hit", "led", "ran", "met", "paid", "found", "held", "kept", "lost",
+    "struck", "brought", "bought", "fled", "fought", "beat", "knew", "grew", "rose", "stole",
+    "wrote", "caused", "causes", "wants", "owns", "contain", "contains", "has", "is", "was",
+    "were", "are",
+];
+
+/// Words that only help another verb.
+const AUXILIARIES: &[&str] = &[
+    "has", "have", "had", "is", "was", "were", "are", "be", "been", "being", "did", "does", "do",
+    "will", "would", "could", "can", "may", "might", "should", "must",
+];
 
 /// Words that reverse what follows them in their clause.
 const NOT_WORDS: &[&str] = &[
@@ -181,6 +199,12 @@ const EVIDENCE_WORDS: &[&str] = &[
     "indicted",
     "captured",
     "reported",
+];
+
+/// Verbs that, negated, deny the whole text ("the money does not exist").
+const EXISTENCE: &[&str] = &[
+    "exist", "exists", "existed", "happen", "happened", "happens", "occur", "occurred", "real",
+    "true",
 ];
 
 /// Words that begin a question.
@@ -359,9 +383,14 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         if is_not && HEDGES.iter().any(|h| starts_with(&tokens, i + 1, h)) {
             continue;
         }
-        // "would not sell", "will not attend": a refusal or intent, not a denial of a fact.
-        let refusal = i > 0 && matches!(tokens[i - 1].lower.as_str(), "would" | "will")
-            || matches!(word, "won't" | "wouldn't");
+        // "would not sell", "will not attend": a refusal or intent, not a denial of a fact;
+        // "could not verify", "cannot confirm": an inability, not a denial either.
+        let refusal = i > 0
+            && matches!(
+                tokens[i - 1].lower.as_str(),
+                "would" | "will" | "could" | "can"
+            )
+            || matches!(word, "won't" | "wouldn't" | "couldn't" | "can't" | "cannot");
         if is_not && !refusal && negates(&tokens, i) {
             if starts_with(&tokens, i, &["not", "only"]) {
                 continue;
@@ -378,7 +407,15 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             // provided X") the negation reverses the assertion.
             let contrast = tokens.get(end).is_some_and(|t| t.lower == "but")
                 || (i > 0 && tokens[i - 1].lower == ",");
-            reading.cues.push(cue(shown, i + 1, end, contrast));
+            // "X does not exist", "it never happened": the negation takes the whole text.
+            let whole = tokens[i + 1..end]
+                .iter()
+                .any(|t| EXISTENCE.contains(&t.lower.as_str()));
+            if whole && !contrast {
+                reading.cues.push(cue(shown, i, i, false));
+            } else {
+                reading.cues.push(cue(shown, i + 1, end, contrast));
+            }
             continue;
         }
         if word == "rather" && tokens.get(i + 1).is_some_and(|n| n.lower == "than") {
@@ -428,8 +465,40 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             reading.years.push(year);
         }
     }
-    // A double negative in one clause ("not … no evidence") cancels out.
+    reading.main_verb = main_verb(&tokens, concept);
     reading
+}
+
+/// The first verb-like word after the first word: a past tense ("-ed" or irregular) or a verb
+/// news claims are made of, skipping auxiliaries unless nothing follows them; reporting verbs
+/// and adjectives before a noun are not main verbs. Copulas ("was", "is") count as themselves.
+fn main_verb(
+    tokens: &[Token],
+    concept: &dyn Fn(&str) -> Vec<String>,
+) -> Option<(String, Vec<String>)> {
+    let mut copula = None;
+    for (i, t) in tokens.iter().enumerate().skip(1) {
+        if t.boundary || t.capitalised || t.compound {
+            continue;
+        }
+        let w = t.lower.as_str();
+        if AUXILIARIES.contains(&w) {
+            if copula.is_none() && matches!(w, "is" | "was" | "were" | "are") {
+                copula = Some(i);
+            }
+            continue;
+        }
+        let verb_like = (w.ends_with("ed") && w.len() > 4) || IRREGULAR_VERBS.contains(&w);
+        if !verb_like {
+            continue;
+        }
+        let concepts = concept(w);
+        if concepts.is_empty() {
+            continue; // a reporting verb ("said") or a word with no content
+        }
+        return Some((w.to_string(), concepts));
+    }
+    copula.map(|i| (tokens[i].lower.clone(), vec!["be".to_string()]))
 }
 
 fn preceded_by_not(tokens: &[Token], i: usize) -> bool {
