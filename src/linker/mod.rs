@@ -38,6 +38,9 @@ pub struct Analyzed {
     pub search_terms: BTreeSet<String>,
     /// How the text holds what it says: reversing cues, hedges, evidence words, quantities.
     pub reading: polarity::Reading,
+    /// For each name in a several-word name ("Boris Johnson", "Supreme Court"), that whole name
+    /// (its concepts joined by spaces).
+    pub name_of: HashMap<String, String>,
 }
 
 /// A word's stem (Porter 2).
@@ -101,6 +104,7 @@ pub fn analyze(text: &str) -> Analyzed {
         ..Analyzed::default()
     };
     let text = lexicon::with_phrase_aliases(text);
+    out.name_of = several_word_names(&text);
     let words = words(&text);
     let mut previous: Option<String> = None;
     for (i, word) in words.iter().enumerate() {
@@ -168,6 +172,54 @@ pub fn analyze(text: &str) -> Analyzed {
         }
     }
     out
+}
+
+/// Several-word names in a text — runs of capitalised words, the first word of the text only
+/// when the next is capitalised too, "The" left out — with each of their words' concepts
+/// pointing at the whole name.
+fn several_word_names(text: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let mut run: Vec<String> = Vec::new();
+    let mut flush = |run: &mut Vec<String>| {
+        if run.len() > 1 {
+            let whole = run.join(" ");
+            for word in run.iter() {
+                out.entry(word.clone()).or_insert_with(|| whole.clone());
+            }
+        }
+        run.clear();
+    };
+    for raw in text.split_whitespace() {
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric());
+        let capitalised = word.chars().next().is_some_and(char::is_uppercase);
+        let lower = word.to_lowercase();
+        if capitalised && !lexicon::is_stopword(&lower) {
+            if let Some(concept) = concepts_of(&lower).into_iter().next() {
+                run.push(concept);
+            }
+        } else {
+            flush(&mut run);
+        }
+        // A run ends at punctuation or a possessive ("Brazil's Supreme Court").
+        if raw.ends_with(|c: char| !c.is_alphanumeric())
+            || raw.ends_with("'s")
+            || raw.ends_with("’s")
+        {
+            flush(&mut run);
+        }
+    }
+    flush(&mut run);
+    out
+}
+
+/// Whether a concept both texts hold names different things in them: each has it inside a
+/// several-word name, and neither name holds the other ("Boris Johnson" / "Boris Becker", but
+/// not "Super League" / "European Super League").
+fn different_names(a: &Analyzed, b: &Analyzed, concept: &str) -> bool {
+    matches!(
+        (a.name_of.get(concept), b.name_of.get(concept)),
+        (Some(x), Some(y)) if !x.contains(y.as_str()) && !y.contains(x.as_str())
+    )
 }
 
 /// The concepts a lower-case word stands for: its stem (through its alias) and its classes;
@@ -521,7 +573,7 @@ pub const DUPLICATE_OVERLAP: f64 = 0.5;
 /// them, are the same assertion.
 pub const DUPLICATE_CONTAINMENT: f64 = 0.35;
 /// Containment at or above which evidence (a finding, a recording) supports the other claim.
-pub const SUPPORT_CONTAINMENT: f64 = 0.3;
+pub const SUPPORT_CONTAINMENT: f64 = 0.25;
 
 /// The relation a query proposes to another claim, and why. In order:
 /// 1. nothing, when they share too little of their content to be about the same matter;
@@ -615,7 +667,7 @@ pub fn relate(
     if mine == theirs
         && containment >= SUPPORT_CONTAINMENT
         && let Some(evidence) = &query.reading.evidence
-        && other.reading.evidence.is_none()
+        && other.reading.evidence.as_ref() != Some(evidence)
     {
         return (
             Some(Relation::Supports),
@@ -701,7 +753,7 @@ fn containment_of(a: &Analyzed, b: &Analyzed, without_numbers: bool) -> f64 {
         for c in distinct(&x.concepts) {
             let w = weight(x, c);
             all += w;
-            if y.concepts.contains(c) {
+            if y.concepts.contains(c) && !different_names(x, y, c) {
                 shared += w;
             }
         }
