@@ -4,7 +4,9 @@
 //! article's title and subtitle as context evidence — then runs
 //! `factdesk link suggest --text TWEET --limit 5` for every tweet of a split and scores the
 //! ranking as the lab does: MAP@5 (official), MRR and P@1, with the median and 95th-percentile
-//! time per query (each query a whole process).
+//! time per query (each query a whole process). For every gold claim the linker retrieves, it
+//! also counts the relation proposed for it: a tweet repeats the claim, so anything but
+//! `duplicates` or `supports` is a wrong judgement (`contradicts` the costly one).
 //!
 //! Run: `cargo bench --bench linker` (the data is read from `../shared/data/checkthat2022-2a-en`,
 //! or from `FACTDESK_CHECKTHAT`; without it the bench says so and stops). Splits:
@@ -208,6 +210,7 @@ fn bench() -> BenchResult<()> {
     )?;
 
     let wanted = std::env::var("FACTDESK_BENCH_SPLIT").ok();
+    let mut relation_lines = Vec::new();
     println!("| split | queries | ranking | MAP@5 | MRR | P@1 | median ms/query | p95 ms/query |");
     println!("|---|---:|---|---:|---:|---:|---:|---:|");
     for (name, queries_file, gold_file) in SPLITS {
@@ -218,6 +221,8 @@ fn bench() -> BenchResult<()> {
         let gold = gold(&data.join(gold_file))?;
         let (mut map, mut mrr, mut p1, mut times, mut count) = (0.0, 0.0, 0.0, Vec::new(), 0.0);
         let (mut base_map, mut base_mrr, mut base_p1) = (0.0, 0.0, 0.0);
+        // The relation proposed for a gold claim the linker retrieved (in its top 5).
+        let mut gold_relations: HashMap<String, usize> = HashMap::new();
         for (query, relevant) in &gold {
             let Some(text) = queries.get(query) else {
                 continue;
@@ -243,12 +248,23 @@ fn bench() -> BenchResult<()> {
             )?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
             let proposals: Value = serde_json::from_str(&out)?;
-            let ranked: Vec<String> = proposals
+            let proposals = proposals
                 .as_array()
-                .ok_or("link suggest did not print a list")?
+                .ok_or("link suggest did not print a list")?;
+            let ranked: Vec<String> = proposals
                 .iter()
                 .filter_map(|p| vclaim_of.get(p["id"].as_str()?).cloned())
                 .collect();
+            for p in proposals {
+                if p["id"]
+                    .as_str()
+                    .and_then(|id| vclaim_of.get(id))
+                    .is_some_and(|v| relevant.contains(v))
+                {
+                    let relation = p["relation"].as_str().unwrap_or("?").to_string();
+                    *gold_relations.entry(relation).or_default() += 1;
+                }
+            }
             map += average_precision_at_5(&ranked, relevant);
             mrr += reciprocal_rank(&ranked, relevant);
             p1 += f64::from(u8::from(
@@ -271,6 +287,21 @@ fn bench() -> BenchResult<()> {
             base_mrr / count,
             base_p1 / count
         );
+        let retrieved: usize = gold_relations.values().sum();
+        let share = |relations: &[&str]| {
+            let n: usize = relations
+                .iter()
+                .map(|r| gold_relations.get(*r).copied().unwrap_or(0))
+                .sum();
+            format!("{:.1}% ({n})", 100.0 * n as f64 / retrieved.max(1) as f64)
+        };
+        relation_lines.push(format!(
+            "| {name} | {retrieved} | {} | {} | {} | {} |",
+            share(&["duplicates", "supports"]),
+            share(&["contradicts"]),
+            share(&["related"]),
+            share(&["duplicates"]),
+        ));
     }
     Ok(())
 }

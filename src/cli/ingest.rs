@@ -89,7 +89,7 @@ fn proposals_between(found: &[Statement]) -> Vec<ProposedLink> {
     let mut out = Vec::new();
     for (i, (statement, candidate)) in found.iter().zip(&candidates).enumerate() {
         let query = AnalyzedCandidate::new(candidate);
-        let proposals = linker::rank_analyzed(
+        let proposals = linker::rank_related(
             &linker::Query {
                 text: &query.text,
                 stance: statement.stance,

@@ -436,25 +436,26 @@ pub struct Judgement {
     pub reason: String,
 }
 
-/// Ranks candidates for a query and proposes a relation for each, best first; candidates that
-/// nothing relates to the query are left out.
+/// Ranks candidates for a query and proposes a relation for each, best first; a candidate that
+/// shares too little with the query for any relation is proposed as `related` (it is what
+/// retrieval found, and a reader may still want it), scored as such.
 pub fn rank(query: &Query, candidates: &[Candidate], weights: Weights) -> Vec<Proposal> {
     let analyzed: Vec<AnalyzedCandidate> = candidates.iter().map(AnalyzedCandidate::new).collect();
     rank_analyzed(query, &analyzed, weights)
 }
 
-/// The relation, score and reason the linker gives one pair. Unlike [`rank`]'s, which ranks
-/// candidates against each other, the score is the pair's own: how much of the shorter claim's
-/// content the other holds (0 to 1, names counting double).
-pub fn judge(query: &Query, candidate: &Candidate) -> Judgement {
-    let other = analyze(&candidate.text);
-    let (relation, reason) = relate(query.text, query.stance, &other, candidate.stance);
-    let score = containment(query.text, &other);
-    Judgement {
+/// The relation, score and reason the linker gives `target` among `candidates` (which hold
+/// it): the same judgement and score [`rank`] would give it, kept even when nothing relates the
+/// two (`relation` is then `None`).
+pub fn judge(query: &Query, candidates: &[Candidate], target: &str) -> Option<Judgement> {
+    let analyzed: Vec<AnalyzedCandidate> = candidates.iter().map(AnalyzedCandidate::new).collect();
+    let at = candidates.iter().position(|c| c.id == target)?;
+    let (relation, score, reason) = score_all(query, &analyzed, WEIGHTS).swap_remove(at);
+    Some(Judgement {
         relation,
         score: (score * 100.0).round() / 100.0,
         reason,
-    }
+    })
 }
 
 /// [`rank`], on candidates analyzed beforehand.
@@ -463,18 +464,38 @@ pub fn rank_analyzed(
     analyzed: &[AnalyzedCandidate],
     weights: Weights,
 ) -> Vec<Proposal> {
+    ranked(query, analyzed, weights, true)
+}
+
+/// [`rank`], leaving out the candidates nothing relates to the query: what is worth proposing
+/// as a link (`link scan`, `ingest`), rather than what retrieval found (`link suggest`).
+pub fn rank_related(
+    query: &Query,
+    analyzed: &[AnalyzedCandidate],
+    weights: Weights,
+) -> Vec<Proposal> {
+    ranked(query, analyzed, weights, false)
+}
+
+fn ranked(
+    query: &Query,
+    analyzed: &[AnalyzedCandidate],
+    weights: Weights,
+    keep_unrelated: bool,
+) -> Vec<Proposal> {
     let mut proposals: Vec<Proposal> = score_all(query, analyzed, weights)
         .into_iter()
         .zip(analyzed)
-        .filter_map(|((relation, score, reason), a)| {
-            Some(Proposal {
-                id: a.candidate.id.clone(),
-                text: a.candidate.text.clone(),
-                claimant: a.candidate.claimant.clone(),
-                relation: relation?,
-                score,
-                reason,
-            })
+        .filter(|((relation, _, _), _)| keep_unrelated || relation.is_some())
+        .map(|((relation, score, reason), a)| Proposal {
+            id: a.candidate.id.clone(),
+            text: a.candidate.text.clone(),
+            claimant: a.candidate.claimant.clone(),
+            // Retrieval found it: below the bar for a relation of its own it is still shown,
+            // as the weakest match.
+            relation: relation.unwrap_or(Relation::Related),
+            score,
+            reason,
         })
         .collect();
     // Sort on the exact score; show it to two decimals.
@@ -539,7 +560,7 @@ fn score_all(
                 + weights.entities * entities)
                 / total;
             let (relation, mut reason) = relate(query.text, query.stance, text, candidate.stance);
-            if relation == Some(Relation::Related) {
+            if relation.is_none_or(|r| r == Relation::Related) {
                 // Sharing a topic but no assertion is the weakest kind of match.
                 score *= RELATED_FACTOR;
             }
@@ -949,7 +970,7 @@ mod tests {
             claimant: None,
             date: None,
         };
-        let judged = judge(&query, &candidate);
+        let judged = judge(&query, std::slice::from_ref(&candidate), &candidate.id).unwrap();
         (judged.relation.expect("related"), judged.reason)
     }
 
@@ -1054,7 +1075,8 @@ mod tests {
             date: None,
             bm25: 0.0,
         };
-        judge(&query, &candidate)
+        judge(&query, std::slice::from_ref(&candidate), "c")
+            .unwrap()
             .relation
             .map_or("none".into(), |r| r.to_string())
     }
@@ -1337,7 +1359,7 @@ mod tests {
                 date: None,
                 bm25: 0.0,
             };
-            let judged = judge(&query, &candidate);
+            let judged = judge(&query, std::slice::from_ref(&candidate), &candidate.id).unwrap();
             if std::env::var_os("DUMP").is_some() {
                 let other = analyze(&candidate.text);
                 println!(

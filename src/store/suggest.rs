@@ -286,10 +286,7 @@ impl Store {
             "SELECT {CANDIDATE_COLUMNS}, 0.0 FROM claims c
              LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1"
         );
-        let read = |pk: i64| {
-            self.conn()
-                .query_row(&sql, [pk], |r| candidate_from_row(r, 0))
-        };
+        let read = |pk: i64| self.conn().query_row(&sql, [pk], |r| candidate_from_row(r, 0));
         let (from, to) = (read(from_pk)?, read(to_pk)?);
         let analyzed = linker::analyze(&from.text);
         let query = linker::Query {
@@ -298,6 +295,13 @@ impl Store {
             claimant: from.claimant.as_deref(),
             date: from.date.as_deref(),
         };
-        Ok((from_id, to_id, linker::judge(&query, &to)))
+        // Scored among the candidates retrieval gives the first claim, as `link suggest` and
+        // `link scan` score it; with no BM25 when retrieval would not reach it.
+        let mut candidates = self.candidates(&analyzed, &HashSet::from([from_pk]))?;
+        if !candidates.iter().any(|c| c.id == to_id) {
+            candidates.push(to);
+        }
+        let judged = linker::judge(&query, &candidates, &to_id).expect("the target is a candidate");
+        Ok((from_id, to_id, judged))
     }
 }
