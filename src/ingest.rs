@@ -22,8 +22,9 @@
 //!
 //! Second references are resolved to the first mention: a shorter name ending in the same head
 //! noun ("the Iranian Mission", "the Mission") to the full one ("the Iranian Mission to the United
-//! Nations"); "he", "she", "they", "it" and "the statement" to the speaker just before, within two
-//! paragraphs. A statement made through a report ("a report cited …", "according to a report in
+//! Nations"); the words of an apposition to the name they described ("the charity" after "Full
+//! Fact, the fact-checking charity, said"); "he", "she", "they", "it" and "the statement" to the
+//! speaker just before, within two paragraphs. A statement made through a report ("a report cited …", "according to a report in
 //! X") is reported by the outlet the article names for that report — in the sentence, or in one
 //! of the nearest sentences around it ("The report, which first appeared Friday in The Wall Street
 //! Journal, …"). A candidate's text keeps its quotation marks balanced: it never ends with an
@@ -216,7 +217,7 @@ fn rules() -> &'static [Rule] {
             // Full Fact, the fact-checking charity, said …
             rule(
                 format!(
-                    r"(?:^|, )(?P<speaker>{NAME}), [a-z0-9][^,;“”\x22]{{0,100}}?,{BETWEEN} (?P<verb>{DENYING}|{TELLING} {TOLD}|{SAYING})\b{THAT}(?P<claim>[^;]+)"
+                    r"(?:^|, )(?P<speaker>{NAME}), (?P<apposition>[a-z0-9][^,;“”\x22]{{0,100}}?),{BETWEEN} (?P<verb>{DENYING}|{TELLING} {TOLD}|{SAYING})\b{THAT}(?P<claim>[^;]+)"
                 ),
                 Asserts,
                 Plain,
@@ -493,6 +494,23 @@ fn first_mention<'a>(earlier: &'a [String], name: &str) -> Option<&'a String> {
     })
 }
 
+/// Whom a description stands for: the latest speaker an apposition described in words that end
+/// with `name` ("the charity" after "Full Fact, the fact-checking charity, said").
+fn described_by(described: &[(String, String)], name: &str) -> Option<String> {
+    let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+    described
+        .iter()
+        .rev()
+        .find(|(description, _)| {
+            let description: Vec<String> = description
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect();
+            description.ends_with(&words)
+        })
+        .map(|(_, who)| who.clone())
+}
+
 /// An opening or closing quotation mark ('’' is an apostrophe far more often than a quote, so
 /// single quotes are left alone).
 fn opening(c: char) -> bool {
@@ -628,6 +646,9 @@ struct Found {
     via: Option<String>,
     /// Made through a report the sentence does not name the outlet of.
     through_report: bool,
+    /// How an apposition described the speaker ("the fact-checking charity"): a later "the
+    /// charity" is the same speaker.
+    described_as: Option<String>,
     quote: String,
 }
 
@@ -757,6 +778,14 @@ fn by_rule(rule: &Rule, captures: &Captures) -> Option<Found> {
         speaker,
         stance,
         through_report: via.is_none() && captures.name("report").is_some(),
+        described_as: captures
+            .name("apposition")
+            .and_then(|m| {
+                ["the ", "a ", "an "]
+                    .iter()
+                    .find_map(|d| m.as_str().strip_prefix(d))
+            })
+            .map(str::to_string),
         via,
         quote: String::new(),
     })
@@ -847,6 +876,7 @@ fn quotations(
                 stance: Stance::Asserts,
                 via: None,
                 through_report: false,
+                described_as: None,
                 quote: quote.to_string(),
             });
         }
@@ -876,6 +906,8 @@ fn resolve(found: Vec<Found>, outlets: &[(usize, String)]) -> Vec<Statement> {
     // The latest distinct claimants, the latest last.
     let mut claimants: Vec<String> = Vec::new();
     let mut last: Option<(String, usize)> = None;
+    // Descriptions given in appositions, and whom they describe.
+    let mut described: Vec<(String, String)> = Vec::new();
     for f in found {
         let claimant = match speaker(&f.speaker) {
             None => continue,
@@ -887,7 +919,10 @@ fn resolve(found: Vec<Found>, outlets: &[(usize, String)]) -> Vec<Statement> {
                 Some(outlet) => outlet,
                 None => continue,
             },
-            Some(Speaker::Named(name)) => first_mention(&claimants, &name).cloned().unwrap_or(name),
+            Some(Speaker::Named(name)) => first_mention(&claimants, &name)
+                .cloned()
+                .or_else(|| described_by(&described, &name))
+                .unwrap_or(name),
         };
         let reported_by = f
             .via
@@ -918,6 +953,12 @@ fn resolve(found: Vec<Found>, outlets: &[(usize, String)]) -> Vec<Statement> {
             claimants.remove(0);
         }
         claimants.push(claimant.clone());
+        if let Some(description) = f.described_as {
+            if described.len() == NAMES_REMEMBERED {
+                described.remove(0);
+            }
+            described.push((description, claimant.clone()));
+        }
         last = Some((claimant.clone(), f.paragraph));
         out.push(Statement {
             text,
@@ -1113,6 +1154,16 @@ mod tests {
             vec![says("Full Fact", "the chart was misleading")]
         );
         assert_eq!(found("Tehran, the capital, was quiet on Friday."), vec![]);
+        // Described once, the speaker is known by the description afterwards.
+        assert_eq!(
+            found(
+                "Full Fact, the fact-checking charity, said the figure was wrong.\n“The records show no such cargo,” the charity said."
+            ),
+            vec![
+                says("Full Fact", "the figure was wrong"),
+                says("Full Fact", "The records show no such cargo"),
+            ]
+        );
     }
 
     #[test]
