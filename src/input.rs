@@ -1,7 +1,8 @@
 //! Reading what people import within bounded memory: the one record limit every import format
-//! applies — a JSONL line, a CSV row, a ClaimReview item, an event bundle's line — and a line
-//! reader that holds at most that much of a line, so that a huge record is refused while it is
-//! read, not after it has been read whole.
+//! applies — a JSONL line, a CSV row, a ClaimReview item, an event bundle's line, an article for
+//! `ingest` — a line reader that holds at most that much of a line, and a reader of a whole
+//! one-record input (a file or standard input) that holds at most that much, so that a huge
+//! record is refused while it is read, not after it has been read whole.
 
 use std::io::{self, BufRead, Read};
 
@@ -57,9 +58,31 @@ pub fn read_line<R: BufRead + ?Sized>(input: &mut R, buffer: &mut Vec<u8>) -> io
     Ok(Line::TooLong)
 }
 
+/// Reads an input that is one record (an article) whole, holding at most [`MAX_RECORD_BYTES`]
+/// and one byte more: a longer input is refused (`None`) as soon as that much is read.
+pub fn read_record<R: Read>(input: R) -> io::Result<Option<Vec<u8>>> {
+    let mut buffer = Vec::new();
+    input
+        .take(MAX_RECORD_BYTES as u64 + 1)
+        .read_to_end(&mut buffer)?;
+    Ok((buffer.len() <= MAX_RECORD_BYTES).then_some(buffer))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_record_over_the_limit_is_refused_after_reading_one_byte_more() {
+        let exact = vec![b'a'; MAX_RECORD_BYTES];
+        assert_eq!(
+            read_record(&exact[..]).unwrap().map(|r| r.len()),
+            Some(MAX_RECORD_BYTES)
+        );
+        let mut reader = std::io::Cursor::new(vec![b'a'; MAX_RECORD_BYTES + 100]);
+        assert_eq!(read_record(&mut reader).unwrap(), None);
+        assert_eq!(reader.position(), MAX_RECORD_BYTES as u64 + 1);
+    }
 
     #[test]
     fn a_line_over_the_limit_is_skipped_without_being_kept() {

@@ -1,8 +1,11 @@
-//! `factdesk ingest FILE`: the attributed statements of an article as candidate claims, the links
-//! the linker proposes between them, and, with `--accept`, each logged as a claim (its quote
-//! kept, the article as its reporter) with the linker's proposals against the store.
+//! `factdesk ingest FILE`: the attributed statements of an article (a file, or `-` for standard
+//! input, at most 1 MiB) as numbered candidate claims, the links the linker proposes between
+//! them, and, with `--accept` (all of them) or `--accept 1,3` (those chosen), the candidates
+//! logged as claims in one transaction — each with its quote, the article's date and address,
+//! and as its reporter the outlet the article names for it, else `--reported-by`, else
+//! `--source` — followed by the linker's proposals against the store.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -13,26 +16,94 @@ use super::{Context, Ui};
 use crate::error::{Error, Result};
 use crate::ingest::{Statement, statements};
 use crate::linker::{self, AnalyzedCandidate, Candidate, WEIGHTS};
-use crate::model::{NewClaim, Relation};
+use crate::model::{ClaimRecord, NewClaim, Relation};
 use crate::report::{Table, View, proposal_line};
-use crate::store::LinkQuery;
+use crate::store::{ImportOptions, LinkQuery, Located};
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// The article, as plain text.
+    /// The article, as plain text ("-" for standard input; at most 1 MiB).
     file: PathBuf,
     /// Who published the article (the claims' reporter unless --reported-by says otherwise).
     #[arg(long, value_name = "NAME")]
     source: String,
-    /// Who reported the claims, when not the publisher.
+    /// Who reported the claims, when not the publisher (a candidate the article says another
+    /// outlet reported first keeps that outlet).
     #[arg(long, value_name = "NAME")]
     reported_by: Option<String>,
     /// The article's address, kept on every claim.
     #[arg(long)]
     url: Option<String>,
-    /// Log every statement found as a claim.
+    /// The article's date (YYYY-MM-DD), kept as the date of every claim.
     #[arg(long)]
-    accept: bool,
+    date: Option<String>,
+    /// Log the candidates as claims: all of them, or those numbered (as the preview shows them,
+    /// from 1), e.g. --accept 1,3.
+    #[arg(long, value_name = "N,N…", num_args = 0..=1)]
+    accept: Option<Option<String>>,
+}
+
+/// The candidates `--accept` chose, by their numbers from 1 (`None` for all of them): each a
+/// number of a candidate, each once, or a one-line error naming the problem.
+fn chosen(list: Option<&str>, count: usize) -> Result<Vec<usize>> {
+    let Some(list) = list else {
+        return Ok((0..count).collect());
+    };
+    let shown = crate::model::shown_value(list);
+    let bad = |why: String| Error::usage(format!("--accept '{shown}': {why}"));
+    if list.trim().is_empty() {
+        return Err(bad(
+            "expected candidate numbers as the preview shows them, like 1,3".into(),
+        ));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for item in list.split(',').map(str::trim) {
+        let n: usize = match item.parse() {
+            Ok(n) if !item.starts_with('+') => n,
+            _ if item.is_empty() => return Err(bad("an empty item between commas".into())),
+            _ => {
+                return Err(bad(format!(
+                    "'{}' is not a candidate number (give numbers as the preview shows them, like 1,3)",
+                    crate::model::shown_value(item)
+                )));
+            }
+        };
+        if n == 0 {
+            return Err(bad("candidates are numbered from 1".into()));
+        }
+        if n > count {
+            return Err(bad(match count {
+                0 => "the article has no candidates".into(),
+                1 => format!("there is no candidate {n}: the article has 1"),
+                _ => format!("there is no candidate {n}: the article has {count}"),
+            }));
+        }
+        if !seen.insert(n) {
+            return Err(bad(format!("candidate {n} is named twice")));
+        }
+        out.push(n - 1);
+    }
+    Ok(out)
+}
+
+/// Reads the article from its file, or from standard input for "-", holding at most 1 MiB.
+fn read_article(file: &std::path::Path) -> Result<String> {
+    let name = file.display();
+    let cannot = |why: String| Error::invalid(format!("cannot read '{name}': {why}"));
+    let read = if file.as_os_str() == "-" {
+        crate::input::read_record(io::stdin().lock())
+    } else {
+        let opened = std::fs::File::open(file).map_err(|e| cannot(e.to_string()))?;
+        crate::input::read_record(opened)
+    };
+    let bytes = read.map_err(|e| cannot(e.to_string()))?.ok_or_else(|| {
+        cannot(format!(
+            "the article is longer than {} MiB",
+            crate::input::MAX_RECORD_BYTES >> 20
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))
 }
 
 /// The score a link between two statements of one article needs to be proposed.
@@ -131,7 +202,7 @@ struct Preview {
 impl View for Preview {
     fn table(&self) -> Table {
         Table {
-            headers: vec!["#", "CLAIMANT", "STANCE", "CLAIM"],
+            headers: vec!["#", "CLAIMANT", "STANCE", "REPORTED BY", "CLAIM"],
             rows: self
                 .statements
                 .iter()
@@ -141,6 +212,7 @@ impl View for Preview {
                         (i + 1).to_string(),
                         s.claimant.clone(),
                         s.stance.to_string(),
+                        s.reported_by.clone().unwrap_or_default(),
                         s.text.clone(),
                     ]
                 })
@@ -165,11 +237,25 @@ impl View for Preview {
 
 pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     super::check_url_flag("--url", args.url.as_deref())?;
-    let article = std::fs::read_to_string(&args.file)
-        .map_err(|e| Error::invalid(format!("cannot read '{}': {e}", args.file.display())))?;
-    let found = statements(&article);
+    // The same date rule as `claim add --date`, checked before anything is read or written.
+    let date = crate::model::optional_text(args.date.clone())
+        .map(|d| crate::model::parse_date(&d))
+        .transpose()?;
+    let article = read_article(&args.file)?;
+    let mut found = statements(&article);
     drop(article);
-    if !args.accept {
+    // Each candidate's reporter: the outlet the article names for it, else the article's.
+    let reporter = args
+        .reported_by
+        .clone()
+        .and_then(|r| crate::model::optional_text(Some(r)))
+        .unwrap_or_else(|| args.source.clone());
+    for statement in &mut found {
+        statement
+            .reported_by
+            .get_or_insert_with(|| reporter.clone());
+    }
+    let Some(accept) = &args.accept else {
         let preview = Preview {
             proposed_links: proposals_between(&found),
             statements: found,
@@ -188,44 +274,77 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         if ui.format == crate::report::Format::Table && !preview.statements.is_empty() {
             writeln!(
                 ui.out,
-                "\n(nothing logged; run again with --accept to log them)"
+                "\n(nothing logged; run again with --accept to log them all, or --accept 1,3 to log those numbered)"
             )?;
         }
         return Ok(());
-    }
+    };
+    let chosen = chosen(accept.as_deref(), found.len())?;
     let mut store = ctx.open()?;
-    let reported_by = args
-        .reported_by
-        .clone()
-        .unwrap_or_else(|| args.source.clone());
-    let mut logged = Vec::new();
-    for statement in &found {
-        let claim = store.add_claim(&NewClaim {
-            text: statement.text.clone(),
-            claimant: Some(statement.claimant.clone()),
-            reported_by: Some(reported_by.clone()),
-            stance: Some(statement.stance),
-            url: crate::model::optional_text(args.url.clone()),
-            quote: Some(statement.quote.clone()),
-            ..NewClaim::default()
-        })?;
+    let from_stdin = args.file.as_os_str() == "-";
+    let origin = if from_stdin {
+        "-".to_string()
+    } else {
+        args.file
+            .file_name()
+            .map_or_else(|| "-".into(), |n| n.to_string_lossy().into_owned())
+    };
+    let ids: Vec<String> = chosen.iter().map(|_| crate::store::new_id()).collect();
+    let records = chosen.iter().zip(&ids).map(|(&i, id)| {
+        let statement = &found[i];
+        Ok(Located {
+            location: format!("candidate {}", i + 1),
+            value: ClaimRecord {
+                id: Some(id.clone()),
+                claim: NewClaim {
+                    text: statement.text.clone(),
+                    claimant: Some(statement.claimant.clone()),
+                    reported_by: statement.reported_by.clone(),
+                    stance: Some(statement.stance),
+                    url: crate::model::optional_text(args.url.clone()),
+                    quote: Some(statement.quote.clone()),
+                    date: date.clone(),
+                    tags: Vec::new(),
+                },
+                logged: None,
+                evidence: Vec::new(),
+                verdict: None,
+                links: Vec::new(),
+            },
+        })
+    });
+    // All the chosen candidates are logged in one transaction, or none is: the store's import,
+    // whose events name the article.
+    store.import(
+        records,
+        &ImportOptions {
+            origin,
+            dry_run: false,
+            skip_invalid: false,
+        },
+    )?;
+    for (id, &i) in ids.into_iter().zip(&chosen) {
+        let statement = &found[i];
         writeln!(
             ui.out,
-            "{}  {}  {}: {}",
-            claim.id, statement.stance, statement.claimant, statement.text
+            "{id}  {}  {}: {}",
+            statement.stance, statement.claimant, statement.text
         )?;
-        for proposal in store.suggest_links(&LinkQuery::Claim(claim.id.clone()), 3)? {
+        for proposal in store.suggest_links(&LinkQuery::Claim(id), 3)? {
             if proposal.score >= PROPOSAL_SCORE && proposal.relation != Relation::Related {
                 writeln!(ui.out, "    possibly: {}", proposal_line(&proposal))?;
             }
         }
-        logged.push(claim.id);
     }
+    let name = if from_stdin {
+        "standard input".to_string()
+    } else {
+        args.file.display().to_string()
+    };
     writeln!(
         ui.out,
-        "Logged {} from {}.",
-        crate::report::plural(logged.len() as u64, "claim", "claims"),
-        args.file.display()
+        "Logged {} from {name}.",
+        crate::report::plural(chosen.len() as u64, "claim", "claims"),
     )?;
     Ok(())
 }

@@ -212,10 +212,10 @@ pub enum Command {
         after_help = "Examples:\n  factdesk graph b03d --format mermaid\n  factdesk graph --format html --output disputes.html"
     )]
     Graph(graph::GraphArgs),
-    /// Find the attributed statements in an article (plain text) as candidate claims; --accept
-    /// logs them.
+    /// Find the attributed statements in an article (plain text, or "-" for standard input) as
+    /// numbered candidate claims; --accept logs them all, --accept 1,3 those numbered.
     #[command(
-        after_help = "Examples:\n  factdesk ingest article.txt --source Newsweek\n  factdesk ingest article.txt --source Newsweek --accept"
+        after_help = "Examples:\n  factdesk ingest article.txt --source Newsweek\n  factdesk ingest article.txt --source Newsweek --date 2024-09-06 --accept\n  factdesk ingest - --source Newsweek --accept 1,3 < article.txt"
     )]
     Ingest(ingest::IngestArgs),
     /// Find claims, evidence, sources and comments by their words (FTS5 syntax), each hit

@@ -339,8 +339,20 @@ fn ingesting_the_seed_article_finds_the_allegation_and_the_denial_and_links_them
         "--claimant",
         "Iranian Mission to the United Nations",
     ]));
-    let logged_denial = claims[0]["id"].as_str().unwrap().to_string();
-    assert_eq!(claims[0]["reported_by"], "Newsweek");
+    // The Mission's quoted statements are its claims too: the denial is the one that says so.
+    let denial = claims
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["text"]
+                .as_str()
+                .unwrap()
+                .contains("had not provided weapons")
+        })
+        .unwrap_or_else(|| panic!("no logged denial: {claims}"));
+    let logged_denial = denial["id"].as_str().unwrap().to_string();
+    assert_eq!(denial["reported_by"], "Newsweek");
     // Logged, the denial's proposals include the allegation, as a contradiction.
     let proposals = json(&desk.ok(&["--format", "json", "link", "suggest", &logged_denial]));
     let found = proposals.as_array().unwrap().iter().any(|p| {

@@ -14,6 +14,7 @@ mod config;
 mod datasette;
 mod exchange;
 mod hostile;
+mod ingest;
 mod judge;
 mod linker;
 mod output_file;
