@@ -303,5 +303,13 @@ fn bench() -> BenchResult<()> {
             share(&["duplicates"]),
         ));
     }
+    println!("\nThe relation proposed for the gold claim, when the linker retrieved it (top 5):\n");
+    println!(
+        "| split | gold claims retrieved | duplicates or supports | contradicts | related | of which duplicates |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    for line in relation_lines {
+        println!("{line}");
+    }
     Ok(())
 }

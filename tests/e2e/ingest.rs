@@ -61,6 +61,9 @@ fn the_preview_numbers_each_candidate_with_its_claimant_stance_and_reporter() {
 4  Full Fact               asserts  Wire         They show no such cargo
 5  Kremlin                 asserts  Wire         no missiles had arrived
 
+Proposed links between them:
+  #5 contradicts? #1  0.56  negation: 'no missiles' vs asserted; shared: missiles
+
 (nothing logged; run again with --accept to log them all, or --accept 1,3 to log those numbered)
 "
     );
