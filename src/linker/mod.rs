@@ -649,7 +649,15 @@ pub fn relate(
         .collect();
     let (mine, my_cues) = side(query, query_stance, &shared_concepts);
     let (theirs, their_cues) = side(other, other_stance, &shared_concepts);
-    if mine != theirs && containment >= SAME_MATTER {
+    // Opposite sides of the same matter: what they share must be more than names — unless one
+    // side denies outright (a denial verb or a falsity word: "denies any sexual contact with
+    // Virginia Giuffre", "India rejected the allegations"), which needs no predicate of its own.
+    let outright = |text: &Analyzed| text.reading.cues.iter().any(|cue| cue.scope.is_empty());
+    let same_matter = containment >= SAME_MATTER
+        && (shared_concepts.iter().any(|c| !query.entities.contains(*c))
+            || outright(query)
+            || outright(other));
+    if mine != theirs && same_matter {
         let describe = |cues: &[String]| {
             if cues.is_empty() {
                 "asserted".to_string()

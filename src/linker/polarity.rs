@@ -201,6 +201,25 @@ const EVIDENCE_WORDS: &[&str] = &[
     "reported",
 ];
 
+/// Verbs that mean not doing what follows them.
+const NEGATIVE_VERBS: &[&str] = &[
+    "abstain",
+    "abstains",
+    "abstained",
+    "refrain",
+    "refrains",
+    "refrained",
+    "cease",
+    "ceased",
+    "ceases",
+    "stop",
+    "stopped",
+    "stops",
+    "halt",
+    "halted",
+    "halts",
+];
+
 /// Verbs that, negated, deny the whole text ("the money does not exist").
 const EXISTENCE: &[&str] = &[
     "exist", "exists", "existed", "happen", "happened", "happens", "occur", "occurred", "real",
@@ -430,6 +449,12 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             reading
                 .cues
                 .push(cue("instead of".into(), i + 2, end, true));
+            continue;
+        }
+        // "abstain from X", "cease X", "refrain from X": verbs that mean not doing what follows.
+        if NEGATIVE_VERBS.contains(&word) {
+            let end = clause_end(&tokens, i);
+            reading.cues.push(cue(word.to_string(), i + 1, end, false));
             continue;
         }
         if matches!(word, "fell" | "falls" | "fall" | "falling")
