@@ -213,13 +213,14 @@ fn several_word_names(text: &str) -> HashMap<String, String> {
 }
 
 /// Whether a concept both texts hold names different things in them: each has it inside a
-/// several-word name, and neither name holds the other ("Boris Johnson" / "Boris Becker", but
-/// not "Super League" / "European Super League").
+/// several-word name, and each name has a word the other lacks ("Boris Johnson" / "Boris
+/// Becker"; but not "President Trump" / "President Donald Trump").
 fn different_names(a: &Analyzed, b: &Analyzed, concept: &str) -> bool {
-    matches!(
-        (a.name_of.get(concept), b.name_of.get(concept)),
-        (Some(x), Some(y)) if !x.contains(y.as_str()) && !y.contains(x.as_str())
-    )
+    let (Some(x), Some(y)) = (a.name_of.get(concept), b.name_of.get(concept)) else {
+        return false;
+    };
+    let lacks = |p: &str, q: &str| p.split(' ').any(|w| !q.split(' ').any(|v| v == w));
+    lacks(x, y) && lacks(y, x)
 }
 
 /// The concepts a lower-case word stands for: its stem (through its alias) and its classes;
@@ -652,7 +653,11 @@ pub fn relate(
     // Opposite sides of the same matter: what they share must be more than names — unless one
     // side denies outright (a denial verb or a falsity word: "denies any sexual contact with
     // Virginia Giuffre", "India rejected the allegations"), which needs no predicate of its own.
-    let outright = |text: &Analyzed| text.reading.cues.iter().any(|cue| cue.scope.is_empty());
+    let outright = |text: &Analyzed| {
+        text.reading.cues.iter().any(|cue| {
+            cue.scope.is_empty() && cue.sentence.iter().any(|c| shared_concepts.contains(c))
+        })
+    };
     let same_matter = containment >= SAME_MATTER
         && (shared_concepts.iter().any(|c| !query.entities.contains(*c))
             || outright(query)
@@ -672,7 +677,18 @@ pub fn relate(
         );
         return (Some(Relation::Contradicts), with(cue));
     }
-    let substitution = substitution(query, other);
+    // A text longer than the other (a tweet or a paragraph against a claim) asserts more than
+    // one thing: its first verb says little about whether it repeats the claim, so a different
+    // main verb does not count there.
+    let (len_a, len_b) = (
+        distinct(&query.concepts).count(),
+        distinct(&other.concepts).count(),
+    );
+    let substitution = if much_longer(len_a, len_b) || much_longer(len_b, len_a) {
+        substitution_beside_the_verb(query, other)
+    } else {
+        substitution(query, other)
+    };
     if mine == theirs
         && substitution_beside_the_verb(query, other).is_none()
         && containment >= SAME_MATTER
@@ -733,17 +749,32 @@ pub fn relate(
 /// turns it back. Returns the side and the cues that count.
 fn side(text: &Analyzed, stance: Stance, shared: &HashSet<&String>) -> (bool, Vec<String>) {
     let content = |c: &String| shared.contains(c);
+    // In a text of several sentences (a tweet, a paragraph), a cue counts only in a sentence
+    // that holds at least half of what the two texts share: "I really don't care" two
+    // sentences away denies nothing of the claim.
+    let names: Vec<&&String> = shared.iter().filter(|c| !c.starts_with("class:")).collect();
+    let central = |sentence: &HashSet<String>| {
+        text.reading.sentences < 2
+            || 2 * names
+                .iter()
+                .filter(|c| sentence.contains(c.as_str()))
+                .count()
+                >= names.len()
+    };
     let mut cues: Vec<String> = text
         .reading
         .cues
         .iter()
+        .filter(|cue| central(&cue.sentence))
         .filter(|cue| {
             if cue.contrast {
                 cue.scope
                     .iter()
                     .any(|c| shared.contains(c) && !cue.outside.contains(c))
+            } else if cue.scope.is_empty() {
+                cue.sentence.iter().any(content)
             } else {
-                cue.scope.is_empty() || cue.scope.iter().any(content)
+                cue.scope.iter().any(content)
             }
         })
         .map(|cue| format!("'{}'", cue.words))
@@ -795,6 +826,12 @@ fn containment_of(a: &Analyzed, b: &Analyzed, without_numbers: bool) -> f64 {
     of_a.max(of_b)
 }
 
+/// Whether a text of `a` concepts is much longer than one of `b`: it asserts more than one
+/// thing.
+fn much_longer(a: usize, b: usize) -> bool {
+    4 * a >= 5 * b.max(1)
+}
+
 /// Something one claim puts where the other puts something else: a different main verb
 /// (convicted / sentenced), or what [`substitution_beside_the_verb`] finds.
 fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
@@ -809,10 +846,33 @@ fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
 /// A different member of a category (drones / missiles), different years, or — with the same
 /// main verb — a different name on each side (Denmark / Sweden closed).
 fn substitution_beside_the_verb(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    if let Some(found) = category_or_year_substitution(a, b) {
+        return Some(found);
+    }
     let same_verb = matches!(
         (&a.reading.main_verb, &b.reading.main_verb),
         (Some((_, ca)), Some((_, cb))) if ca.iter().any(|c| cb.contains(c))
     );
+    let unmatched = |x: &Analyzed, y: &Analyzed| -> Vec<String> {
+        let mut names: Vec<String> = x
+            .entities
+            .iter()
+            .filter(|e| !y.concepts.contains(*e))
+            .filter(|e| !e.chars().any(|c| c.is_ascii_digit()))
+            .filter_map(|e| x.surface.get(e).cloned())
+            .collect();
+        names.sort();
+        names
+    };
+    let (na, nb) = (unmatched(a, b), unmatched(b, a));
+    if same_verb && !na.is_empty() && !nb.is_empty() {
+        return Some(format!("{} / {}", na[0], nb[0]));
+    }
+    None
+}
+
+/// A different kind in a category (drones / missiles) or different years (2022 / 2023).
+fn category_or_year_substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
     for class in lexicon::CATEGORIES {
         let key = format!("class:{class}");
         if a.concepts.contains(&key) && b.concepts.contains(&key) {
@@ -837,21 +897,6 @@ fn substitution_beside_the_verb(a: &Analyzed, b: &Analyzed) -> Option<String> {
     if !ya.is_empty() && !yb.is_empty() && !ya.iter().any(|y| yb.contains(y)) {
         return Some(format!("{} / {}", ya[0], yb[0]));
     }
-    let unmatched = |x: &Analyzed, y: &Analyzed| -> Vec<String> {
-        let mut names: Vec<String> = x
-            .entities
-            .iter()
-            .filter(|e| !y.concepts.contains(*e))
-            .filter(|e| !e.chars().any(|c| c.is_ascii_digit()))
-            .filter_map(|e| x.surface.get(e).cloned())
-            .collect();
-        names.sort();
-        names
-    };
-    let (na, nb) = (unmatched(a, b), unmatched(b, a));
-    if same_verb && !na.is_empty() && !nb.is_empty() {
-        return Some(format!("{} / {}", na[0], nb[0]));
-    }
     None
 }
 
@@ -871,10 +916,12 @@ fn antonyms(a: &Analyzed, b: &Analyzed) -> Option<String> {
     // A word with a negating prefix against its base: "infertility" / "fertility".
     for (x, y) in [(&wa, b), (&wb, a)] {
         for word in x {
-            let base = ["non", "in", "un", "il", "ir", "im", "dis"]
+            // "im-" only before p ("impossible"; "immigrants" is not "not migrants").
+            let base = ["non", "in", "un", "il", "ir", "imp", "dis"]
                 .iter()
-                .find_map(|p| word.strip_prefix(p))
-                .filter(|base| base.len() > 4);
+                .find_map(|p| word.strip_prefix(p).map(|rest| (p, rest)))
+                .map(|(p, rest)| if *p == "imp" { &word[2..] } else { rest })
+                .filter(|base| base.len() > 5);
             if let Some(base) = base
                 && y.concepts.contains(&stem(base))
                 && !y.concepts.contains(&stem(word))
@@ -1324,6 +1371,74 @@ mod tests {
             substitution(&a, &b),
             quantity_conflict(&a, &b)
         );
+    }
+
+    /// Tuning aid: the relation judged between each CheckThat! Train tweet and the claim it
+    /// repeats (`cargo test --lib checkthat_relations -- --ignored --nocapture`).
+    #[test]
+    #[ignore]
+    #[allow(clippy::print_stdout)]
+    fn checkthat_relations() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/checkthat2022-2a-en/"
+        );
+        let Ok(claims) = std::fs::read_to_string(format!("{dir}vclaims.jsonl")) else {
+            return;
+        };
+        let claims: HashMap<String, String> = claims
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                (
+                    v["vclaim_id"].as_str().unwrap().to_string(),
+                    v["vclaim"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let queries =
+            std::fs::read_to_string(format!("{dir}CT2022-Task2A-EN-Train-Dev_Queries.tsv"))
+                .unwrap();
+        let queries: HashMap<&str, &str> = queries
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once('\t'))
+            .collect();
+        let qrels =
+            std::fs::read_to_string(format!("{dir}CT2022-Task2A-EN-Train_QRELs.tsv")).unwrap();
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        let show = std::env::var("SHOW").ok();
+        for line in qrels.lines() {
+            let f: Vec<&str> = line.split('\t').collect();
+            let (Some(tweet), Some(claim)) = (queries.get(f[0]), claims.get(f[2])) else {
+                continue;
+            };
+            let text = analyze(tweet);
+            let query = Query {
+                text: &text,
+                stance: Stance::Asserts,
+                claimant: None,
+                date: None,
+            };
+            let candidate = Candidate {
+                id: "c".into(),
+                text: claim.clone(),
+                context: None,
+                claimant: None,
+                stance: Stance::Asserts,
+                date: None,
+                bm25: 0.0,
+            };
+            let judged = judge(&query, std::slice::from_ref(&candidate), "c").unwrap();
+            let got = judged
+                .relation
+                .map_or("none".to_string(), |r| r.to_string());
+            if show.as_deref() == Some(got.as_str()) {
+                println!("{tweet}\n  = {claim}\n  {}", judged.reason);
+            }
+            *counts.entry(got).or_default() += 1;
+        }
+        println!("{counts:?}");
     }
 
     #[test]

@@ -31,6 +31,12 @@ pub struct Cue {
     /// Concepts of the text outside the scope, for telling whether a shared concept is only in
     /// X.
     pub outside: HashSet<String>,
+    /// Concepts of the sentence the cue is in: a cue that covers the whole text counts only
+    /// when its sentence is about what the two texts share (a tweet's "fake news" in another
+    /// sentence denies nothing of the claim).
+    pub sentence: HashSet<String>,
+    /// The token the cue starts at.
+    at: usize,
 }
 
 /// What [`read`] finds in a text.
@@ -46,6 +52,8 @@ pub struct Reading {
     pub quantities: Vec<(f64, String)>,
     /// Years the text mentions.
     pub years: Vec<i32>,
+    /// How many sentences the text has.
+    pub sentences: usize,
     /// The first word that reads as the text's main verb ("convicted", "won", "supplied"), as
     /// its concepts, if one is found: two texts whose main verbs differ assert different things.
     pub main_verb: Option<(String, Vec<String>)>,
@@ -237,6 +245,8 @@ const QUESTION_WORDS: &[&str] = &[
 struct Token {
     lower: String,
     capitalised: bool,
+    /// Written in capitals ("NOT"): emphasis, not a name.
+    shouted: bool,
     /// Part of a hyphenated compound ("no-fly").
     compound: bool,
     /// Punctuation that ends a clause (`,` `;` `:` `.` `?` `!` `—`).
@@ -254,6 +264,9 @@ fn tokens(text: &str) -> Vec<Token> {
                 out.push(Token {
                     lower: part.to_lowercase().replace('’', "'"),
                     capitalised: part.chars().next().is_some_and(char::is_uppercase),
+                    shouted: part.chars().count() > 1
+                        && part.chars().all(|c| !c.is_lowercase())
+                        && part.chars().any(char::is_uppercase),
                     compound,
                     boundary: false,
                 });
@@ -273,6 +286,7 @@ fn tokens(text: &str) -> Vec<Token> {
                 out.push(Token {
                     lower: c.to_string(),
                     capitalised: false,
+                    shouted: false,
                     compound: false,
                     boundary: true,
                 });
@@ -305,7 +319,25 @@ fn negates(tokens: &[Token], i: usize) -> bool {
         && tokens
             .get(i + 2)
             .is_none_or(|n| n.capitalised || n.boundary);
-    if t.compound || (t.capitalised && (!first_of_sentence || next_capitalised)) {
+    if t.compound || (t.capitalised && !t.shouted && (!first_of_sentence || next_capitalised)) {
+        return false;
+    }
+    // "I didn't know", "you don't have to", "we never": about the writer or the reader, not
+    // the claim; "Don't forget", "Do not open": a command, which denies nothing.
+    let before = i.checked_sub(1).map(|b| tokens[b].lower.as_str());
+    let before2 = i.checked_sub(2).map(|b| tokens[b].lower.as_str());
+    let personal = |w: Option<&str>| matches!(w, Some("i" | "you" | "we" | "y'all" | "ya"));
+    if personal(before)
+        || (matches!(before, Some("do" | "did" | "have" | "am" | "are")) && personal(before2))
+    {
+        return false;
+    }
+    let imperative = (first_of_sentence && matches!(t.lower.as_str(), "don't" | "dont"))
+        || (t.lower == "not"
+            && i >= 1
+            && tokens[i - 1].lower == "do"
+            && (i == 1 || tokens[i - 2].boundary && tokens[i - 2].lower != ","));
+    if imperative {
         return false;
     }
     if tokens
@@ -335,11 +367,18 @@ fn negates(tokens: &[Token], i: usize) -> bool {
     true
 }
 
-/// Where the clause holding token `i` ends (the next boundary, "but", or the end).
+/// Words that begin a new clause.
+const CLAUSE_STARTS: &[&str] = &[
+    "but", "before", "after", "when", "while", "although", "though", "since", "until", "whereas",
+    "if", "because", "unless",
+];
+
+/// Where the clause holding token `i` ends (the next boundary, a word that begins another
+/// clause, or the end).
 fn clause_end(tokens: &[Token], i: usize) -> usize {
     tokens[i + 1..]
         .iter()
-        .position(|t| (t.boundary && t.lower != "(") || t.lower == "but")
+        .position(|t| (t.boundary && t.lower != "(") || CLAUSE_STARTS.contains(&t.lower.as_str()))
         .map(|p| i + 1 + p)
         .unwrap_or(tokens.len())
 }
@@ -348,7 +387,7 @@ fn clause_end(tokens: &[Token], i: usize) -> usize {
 /// `concept` maps a lower-case word to the concepts the linker compares (its stem, its classes),
 /// none for a word that carries no content.
 pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
-    let tokens = tokens(text);
+    let tokens = tokens(without_signature(text));
     let mut reading = Reading::default();
     let concepts = |range: &mut dyn Iterator<Item = &Token>| -> HashSet<String> {
         range
@@ -356,13 +395,24 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             .flat_map(|t| concept(&t.lower))
             .collect()
     };
+    let sentence_end = |t: &Token| t.boundary && matches!(t.lower.as_str(), "." | "?" | "!" | ";");
     let cue = |words: String, from: usize, to: usize, contrast: bool| -> Cue {
         let from = from.min(to);
+        let start = tokens[..from]
+            .iter()
+            .rposition(sentence_end)
+            .map_or(0, |p| p + 1);
+        let end = tokens[to..]
+            .iter()
+            .position(sentence_end)
+            .map_or(tokens.len(), |p| to + p);
         Cue {
             words,
             scope: concepts(&mut tokens[from..to].iter()),
             contrast,
             outside: concepts(&mut tokens[..from].iter().chain(&tokens[to..])),
+            sentence: concepts(&mut tokens[start..end].iter()),
+            at: from.saturating_sub(1),
         }
     };
     if text.trim_end().ends_with('?')
@@ -477,7 +527,15 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             reading.cues.push(cue(word.to_string(), i, i, false));
             continue;
         }
-        if FALSITY_WORDS.contains(&word) && !(word == "unlikely" && preceded_by_not(&tokens, i)) {
+        if FALSITY_WORDS.contains(&word) {
+            // "not fake", "not a lie", "not unlikely": the two cancel out.
+            let negated = (i.saturating_sub(2)..i).any(|b| {
+                NOT_WORDS.contains(&tokens[b].lower.as_str()) || tokens[b].lower.ends_with("n't")
+            });
+            if negated {
+                reading.cues.retain(|c| c.at + 3 < i);
+                continue;
+            }
             reading.cues.push(cue(word.to_string(), i, i, false));
             continue;
         }
@@ -491,6 +549,11 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         }
     }
     reading.main_verb = main_verb(&tokens, concept);
+    reading.sentences = 1 + tokens
+        .iter()
+        .enumerate()
+        .filter(|(k, t)| sentence_end(t) && *k + 1 < tokens.len())
+        .count();
     reading
 }
 
@@ -526,8 +589,13 @@ fn main_verb(
     copula.map(|i| (tokens[i].lower.clone(), vec!["be".to_string()]))
 }
 
-fn preceded_by_not(tokens: &[Token], i: usize) -> bool {
-    i > 0 && tokens[i - 1].lower == "not"
+/// The text without a tweet's trailing signature ("— Name (@handle) July 4, 2019"), whose
+/// display name may hold any word ("STRANGER THAN FICTION NEWS").
+fn without_signature(text: &str) -> &str {
+    match text.rfind(" — ") {
+        Some(at) if text[at..].contains("(@") => &text[..at],
+        _ => text,
+    }
 }
 
 /// A number at token `i` with the word that says what it counts ("600 people", "99.3%",
@@ -625,6 +693,32 @@ mod tests {
         ] {
             assert_eq!(cues(text).len(), 1, "{text}: {:?}", cues(text));
         }
+    }
+
+    #[test]
+    fn the_writer_the_reader_a_command_a_signature_and_a_denied_falsity_deny_nothing() {
+        for text in [
+            "I didn't know the Army could do that",
+            "You don't have to believe the teachers",
+            "Don't forget he was in the black book",
+            "Do not open a perfume bottle in a hot car",
+            "Crowds filled the streets. This is not fake news — Jane Doe (@jane) June 4, 2019",
+            "Ilhan Omar married her brother — STRANGER THAN FICTION (@stranger) February 1, 2019",
+        ] {
+            assert_eq!(cues(text), Vec::<String>::new(), "{text}");
+        }
+        // Capitals are emphasis, not a name.
+        assert_eq!(cues("Kamala Harris is NOT eligible").len(), 1);
+    }
+
+    #[test]
+    fn a_clause_ends_where_another_begins() {
+        let reading = read("She didn't want the flag before she stomped on it", &plain);
+        assert!(
+            !reading.cues[0].scope.contains("stomped"),
+            "{:?}",
+            reading.cues
+        );
     }
 
     #[test]
