@@ -13,7 +13,14 @@
 //! - "would not deny", "could not rule out", "too early to rule out" and questions hedge: they
 //!   neither assert nor deny;
 //! - "reject" and "dismiss" deny only when aimed at a claim ("rejected claims that …", "dismissed
-//!   reports", "rejected any role"), not at a call or a plan ("rejected calls for a no-fly zone").
+//!   reports", "rejected any role"), not at a call or a plan ("rejected calls for a no-fly zone");
+//! - a refusal or an inability ("would not sell", "could not verify") denies no fact; nor does a
+//!   negation about the writer or the reader ("I didn't know", "you don't have to") or a command
+//!   ("Don't forget …"); "not fake" and "not a lie" cancel out; "abstain from", "cease" and
+//!   "stop" negate what follows; a negated "exist" or "happen" takes the whole text;
+//! - a negation's scope ends with its clause (punctuation, "but", "before", "because", …); every
+//!   cue remembers its sentence, so that in a tweet or a paragraph only the sentences about what
+//!   two texts share can reverse it. A tweet's signature ("— Name (@handle) date") is not read.
 
 use std::collections::HashSet;
 
