@@ -637,6 +637,12 @@ const CLASSES: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// Classes used to judge the relation between two claims but not to rank candidates: they were
+/// added after retrieval was tuned on CheckThat! Train, and there they only add noise.
+pub const JUDGING_ONLY: &[&str] = &[
+    "declare", "choose", "collapse", "troops", "leave", "win", "admit", "fraud",
+];
+
 /// Classes whose members are different things of one kind, not words for the same thing: a
 /// claim about drones is not a claim about missiles, though both are weapons.
 pub const CATEGORIES: &[&str] = &["weapon"];

@@ -286,7 +286,10 @@ impl Store {
             "SELECT {CANDIDATE_COLUMNS}, 0.0 FROM claims c
              LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1"
         );
-        let read = |pk: i64| self.conn().query_row(&sql, [pk], |r| candidate_from_row(r, 0));
+        let read = |pk: i64| {
+            self.conn()
+                .query_row(&sql, [pk], |r| candidate_from_row(r, 0))
+        };
         let (from, to) = (read(from_pk)?, read(to_pk)?);
         let analyzed = linker::analyze(&from.text);
         let query = linker::Query {

@@ -73,7 +73,7 @@ fn claims_about_different_matters_are_judged_unrelated_with_a_null_relation() {
     assert_eq!(
         out,
         format!(
-            "{} and {}: no relation  score 0.39: different matters; shared: Valencia\n",
+            "{} and {}: no relation  score 0.43: different matters; shared: Valencia\n",
             short(&floods),
             short(&match_abuse)
         )
