@@ -443,7 +443,9 @@ impl Store {
                 .unwrap_or_default();
             exclude.insert(*pk);
             let query = &analyses[pk].text;
-            hits.push(self.scan_candidates(query, &exclude, retrieval)?);
+            let mut found = self.scan_candidates(query, &exclude, retrieval)?;
+            found.shrink_to_fit();
+            hits.push(found);
             advance(1);
         }
         let wanted: Vec<i64> = hits
@@ -460,27 +462,61 @@ impl Store {
                 .iter()
                 .map(|(pk, c)| (*pk, AnalyzedCandidate::new(c))),
         );
-        // Ranking is computation alone: the parts are ranked on as many threads as there are
-        // processors (at most four), a round of parts at a time.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let mut pairs = Vec::new();
-        let ranked: Vec<_> = queries.iter().zip(&hits).collect();
-        let parts: Vec<_> = ranked.chunks(RANKED_TOGETHER).collect();
-        for round in parts.chunks(threads) {
-            let analyses = &analyses;
-            let found: Vec<Vec<ScannedPair>> = std::thread::scope(|s| {
-                let running: Vec<_> = round
-                    .iter()
-                    .map(|part| s.spawn(move || rank_together(part, analyses, min_score)))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|t| t.join().expect("ranking does not panic"))
+        // Each query's candidates, with the BM25 each has for it, are copied before any is
+        // ranked; each claim's analysis is then lent to each ranking in turn, pointing at that
+        // query's copy, instead of being copied for it.
+        let copies: Vec<Vec<Candidate>> = hits
+            .iter()
+            .map(|hits| {
+                hits.iter()
+                    .map(|(pk, bm25)| Candidate {
+                        bm25: *bm25,
+                        // Its context is analyzed already, in the analysis lent with it.
+                        context: None,
+                        ..analyses[pk].candidate.clone()
+                    })
                     .collect()
-            });
-            pairs.extend(found.into_iter().flatten());
-            advance(round.iter().map(|part| part.len()).sum());
-        }
+            })
+            .collect();
+        // Ranking is computation alone: the claims are shared out between threads, each
+        // lending from its own copy of the analyses (the first takes the originals).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+        let share = queries.len().div_ceil(threads).max(1);
+        let workers = queries.len().div_ceil(share);
+        let ranked = std::sync::atomic::AtomicUsize::new(0);
+        let mut analyses = Some(analyses);
+        let pairs = std::thread::scope(|s| {
+            let workers: Vec<_> = queries
+                .chunks(share)
+                .zip(hits.chunks(share))
+                .zip(copies.chunks(share))
+                .enumerate()
+                .map(|(i, ((queries, hits), copies))| {
+                    let lendable = if i + 1 == workers {
+                        analyses.take().expect("taken by the last")
+                    } else {
+                        analyses.as_ref().expect("taken by the last").clone()
+                    };
+                    let ranked = &ranked;
+                    s.spawn(move || {
+                        rank_lending(queries, hits, copies, lendable, min_score, ranked)
+                    })
+                })
+                .collect();
+            // Progress, from here: the threads only count.
+            let mut told = 0;
+            while workers.iter().any(|w| !w.is_finished()) {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                let now = ranked.load(std::sync::atomic::Ordering::Relaxed);
+                advance(now - told);
+                told = now;
+            }
+            advance(ranked.load(std::sync::atomic::Ordering::Relaxed) - told);
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("ranking does not panic"))
+                .collect::<Vec<ScannedPair>>()
+        });
         Ok(pairs)
     }
 
@@ -601,40 +637,23 @@ impl Store {
     }
 }
 
-/// How many claims `link scan` ranks together: the candidates of these claims are copied with
-/// the BM25 each has for each claim, and the analyses of those candidates copied once.
-const RANKED_TOGETHER: usize = 1_000;
+/// The most threads `link scan` ranks on (each holds a copy of the analyses).
+const MAX_THREADS: usize = 2;
 
-/// Ranks each claim of `part` against its candidates (key and BM25), as `suggest_links` ranks
-/// them, keeping the proposals scoring at least `min_score`. Each query's candidates are copied
-/// with their BM25 for it before any is ranked; each candidate's analysis is copied once for
-/// the part and then lent to each ranking in turn, pointing at that query's copy.
-fn rank_together(
-    part: &[(&(i64, Candidate), &Vec<(i64, f64)>)],
-    analyses: &HashMap<i64, AnalyzedCandidate>,
+/// Ranks each claim of `queries` against its candidates (`hits`: key and BM25; `copies`: the
+/// candidates with that BM25), as `suggest_links` ranks them, keeping the proposals scoring at
+/// least `min_score`. Each candidate's analysis is lent from `lendable` to each ranking in turn,
+/// pointing at that query's copy, instead of being copied for it. Counts the claims ranked.
+fn rank_lending<'a>(
+    queries: &'a [(i64, Candidate)],
+    hits: &[Vec<(i64, f64)>],
+    copies: &'a [Vec<Candidate>],
+    mut lendable: HashMap<i64, AnalyzedCandidate<'a>>,
     min_score: f64,
+    ranked: &std::sync::atomic::AtomicUsize,
 ) -> Vec<ScannedPair> {
-    let copies: Vec<Vec<Candidate>> = part
-        .iter()
-        .map(|(_, hits)| {
-            hits.iter()
-                .map(|(pk, bm25)| Candidate {
-                    bm25: *bm25,
-                    // Its context is analyzed already, in the analysis lent with it.
-                    context: None,
-                    ..analyses[pk].candidate.clone()
-                })
-                .collect()
-        })
-        .collect();
-    let mut lendable: HashMap<i64, AnalyzedCandidate> = HashMap::new();
-    for (_, hits) in part {
-        for (pk, _) in hits.iter() {
-            lendable.entry(*pk).or_insert_with(|| analyses[pk].clone());
-        }
-    }
     let mut pairs = Vec::new();
-    for (((pk, query), hits), copies) in part.iter().copied().zip(&copies) {
+    for (((pk, query), hits), copies) in queries.iter().zip(hits).zip(copies) {
         let lent: Vec<AnalyzedCandidate> = hits
             .iter()
             .zip(copies)
@@ -644,32 +663,30 @@ fn rank_together(
                 analysis
             })
             .collect();
+        let own = &lendable[pk];
         let q = linker::Query {
-            text: &analyses[pk].text,
+            text: &own.text,
             stance: query.stance,
             claimant: query.claimant.as_deref(),
             date: query.date.as_deref(),
         };
-        let keys: HashMap<&str, i64> = copies
-            .iter()
-            .zip(hits.iter())
-            .map(|(c, (pk, _))| (c.id.as_str(), *pk))
-            .collect();
         for proposal in linker::rank_analyzed(&q, &lent, WEIGHTS) {
             if proposal.score < min_score {
                 continue;
             }
+            let at = copies.iter().position(|c| c.id == proposal.id);
             pairs.push(ScannedPair {
                 from_id: query.id.clone(),
                 from_text: query.text.clone(),
                 from_pk: *pk,
-                to_pk: keys[proposal.id.as_str()],
+                to_pk: hits[at.expect("a candidate ranked")].0,
                 proposal,
             });
         }
         for ((pk, _), analysis) in hits.iter().zip(lent) {
             lendable.insert(*pk, analysis);
         }
+        ranked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     }
     pairs
 }

@@ -257,9 +257,13 @@ impl TextIndex {
             found.truncate(limit);
         }
         found.sort_unstable_by(by_score);
-        found
-            .into_iter()
-            .map(|(score, row)| (self.keys[row as usize], score))
-            .collect()
+        // A new vector: collected in place, the best few would keep the room of all matches.
+        let mut best = Vec::with_capacity(found.len());
+        best.extend(
+            found
+                .iter()
+                .map(|&(score, row)| (self.keys[row as usize], score)),
+        );
+        best
     }
 }
