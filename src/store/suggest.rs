@@ -1,6 +1,10 @@
 //! The store's side of the linker: retrieving candidate claims from the full-text index for a
 //! text or a logged claim, handing them to [`crate::linker::rank`], and recording an accepted
 //! proposal as an ordinary link whose event says it came from the linker and at what score.
+//! `link scan` does the same for every claim of the store (or those logged since a time): each
+//! compared once with its candidates (retrieved from the index read into memory when much of the
+//! store is compared, see [`super::text_index`]), every pair above a score listed once, and all
+//! of them linked in one transaction when accepted.
 
 use std::collections::{HashMap, HashSet};
 
@@ -26,11 +30,8 @@ pub const KEPT_TERMS: usize = 3;
 /// candidates are kept while they are compared, so this bounds the memory a scan takes.
 pub const SCAN_CHUNK: usize = 20_000;
 
-/// `link scan` reads the full-text index into memory when it compares at least one claim in
-/// this many of the store's …
-const INDEX_SHARE: i64 = 10;
-/// … and at least this many claims.
-const INDEX_MIN_CLAIMS: usize = 200;
+/// `link scan` reads the full-text index into memory when it compares at least this many claims.
+const INDEX_MIN_CLAIMS: usize = 500;
 
 /// How `link scan` retrieves candidates: the live links (each claim's linked claims are left
 /// out of its candidates), the claims each search term is in, and the index in memory, if read.
@@ -328,15 +329,13 @@ impl Store {
             [&since],
             |r| r.get::<_, i64>(0),
         )? as usize;
-        let claims: i64 = self
-            .conn()
-            .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))?;
         let mut retrieval = Retrieval {
             linked: self.linked_pairs()?,
             terms: HashMap::new(),
-            // Comparing much of the store, reading its index once is cheaper than a query for
-            // each claim; for a few claims (after an import) it is the other way round.
-            index: if total as i64 * INDEX_SHARE >= claims && total >= INDEX_MIN_CLAIMS {
+            // Comparing many claims, reading the store's index once is cheaper than a query for
+            // each (on a large store some queries score a large share of it); for a few claims
+            // it is the other way round.
+            index: if total >= INDEX_MIN_CLAIMS {
                 Some(TextIndex::load(self.conn())?)
             } else {
                 None
