@@ -1,14 +1,17 @@
 //! `factdesk link …`: relate two claims, remove a relation, list a claim's links, and ask the
 //! linker (suggest, judge one pair, scan the store).
 
+use std::io::{self, IsTerminal};
+
 use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
 use crate::model::Relation;
 use crate::model::{Stance, validate_claim_text};
-use crate::report::{LinkList, ProposalList, TableView, View, short_id};
+use crate::report::{LinkList, ProposalList, TableView, View, plural, short_id};
 use crate::store::LinkQuery;
 
 #[derive(Debug, Subcommand)]
@@ -64,7 +67,8 @@ pub enum LinkCommand {
         /// The claim it would point to.
         to_id: String,
     },
-    /// Proposals across the store (e.g. after an import); with --accept, record them.
+    /// Every pair of claims the linker relates, across the store or from the claims logged
+    /// since a time (e.g. an import) to the whole store, best first; with --accept, link them.
     #[command(
         after_help = "Examples:\n  factdesk link scan --since 2024-09-06\n  factdesk link scan --min-score 0.6 --accept"
     )]
@@ -89,18 +93,17 @@ pub struct SuggestArgs {
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Only proposals scoring at least this much (0 to 1); required with --accept.
+    /// Only pairs scoring at least this much (0 to 1; default 0.5); required with --accept.
     #[arg(long, value_name = "X")]
     min_score: Option<f64>,
-    /// Record every proposal found (as links whose events keep the linker's score).
+    /// Link every pair found (as links whose events keep the linker's score), all in one
+    /// change: every one, or none if any fails.
     #[arg(long, requires = "min_score")]
     accept: bool,
-    /// Only look for links from claims logged on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
+    /// Compare only the claims logged at or after this day (YYYY-MM-DD) or time
+    /// (2024-09-07T12:00Z) — e.g. an import's — with the whole store.
+    #[arg(long, value_name = "TIME")]
     since: Option<String>,
-    /// How many proposals to consider per claim.
-    #[arg(long, value_name = "N", default_value_t = 3)]
-    per_claim: usize,
     #[command(flatten)]
     listing: ListingArgs,
 }
@@ -207,43 +210,62 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             });
             ui.confirm(&line, &json)
         }
-        LinkCommand::Scan(args) => {
-            let min_score = args.min_score.unwrap_or(SCAN_DEFAULT_MIN);
-            if !(0.0..=1.0).contains(&min_score) {
-                return Err(Error::invalid(format!(
-                    "--min-score {min_score} is not between 0 and 1"
-                )));
-            }
-            let mut store = ctx.open()?;
-            let found = store.scan_links(args.since.as_deref(), min_score, args.per_claim)?;
-            if args.accept {
-                for (from, _, proposal) in &found {
-                    store.record_proposal(from, &proposal.id, proposal, None)?;
-                }
-                writeln!(ui.err, "Recorded {} links.", found.len())?;
-            }
-            // Every proposal is recorded with --accept; the listing shows --limit of them.
-            let found = args.listing.limit.cut(ui, found, "proposals")?;
-            let proposals: Vec<Proposal> = found.iter().map(|(_, _, p)| p.clone()).collect();
-            let mut table = ProposalList(&proposals).table();
-            table.headers.insert(0, "FROM");
-            for (row, (from, _, _)) in table.rows.iter_mut().zip(&found) {
-                row.insert(0, short_id(from).to_string());
-            }
-            let json = found
-                .iter()
-                .map(|(from, _, p)| {
-                    serde_json::json!({"from": from, "to": p.id, "relation": p.relation, "score": p.score, "reason": p.reason})
-                })
-                .collect();
-            let view = TableView {
-                table,
-                json: serde_json::Value::Array(json),
-                empty: "No proposals at that score.",
-            };
-            ui.to_file(args.listing.output.output.as_deref(), |ui| {
-                ui.show("Proposed links", &view)
-            })
-        }
+        LinkCommand::Scan(args) => scan(args, ctx, ui),
     }
+}
+
+/// `link scan`: the pairs found, listed best first, and with --accept linked in one change.
+fn scan(args: ScanArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let min_score = args.min_score.unwrap_or(SCAN_DEFAULT_MIN);
+    if !(0.0..=1.0).contains(&min_score) {
+        return Err(Error::invalid(format!(
+            "--min-score {min_score} is not between 0 and 1"
+        )));
+    }
+    let mut store = ctx.open()?;
+    let bar = if io::stderr().is_terminal() {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {percent}% comparing claims ({eta} left)")
+            .expect("valid template"),
+    );
+    let found = store.scan_links(args.since.as_deref(), min_score, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let found = found?;
+    if args.accept {
+        let linked = store.accept_scanned(&found)?;
+        writeln!(ui.err, "Linked {}.", plural(linked as u64, "pair", "pairs"))?;
+    }
+    // With --accept every pair found is linked; the listing shows --limit of them.
+    let found = args.listing.limit.cut(ui, found, "pairs")?;
+    let proposals: Vec<Proposal> = found.iter().map(|p| p.proposal.clone()).collect();
+    let mut table = ProposalList(&proposals).table();
+    table.headers.insert(0, "FROM");
+    for (row, pair) in table.rows.iter_mut().zip(&found) {
+        row.insert(0, short_id(&pair.from_id).to_string());
+    }
+    let json = found
+        .iter()
+        .map(|pair| {
+            let p = &pair.proposal;
+            serde_json::json!({
+                "from": pair.from_id, "to": p.id, "relation": p.relation,
+                "score": p.score, "reason": p.reason,
+            })
+        })
+        .collect();
+    let view = TableView {
+        table,
+        json: serde_json::Value::Array(json),
+        empty: "No pairs at that score.",
+    };
+    ui.to_file(args.listing.output.output.as_deref(), |ui| {
+        ui.show("Proposed links", &view)
+    })
 }

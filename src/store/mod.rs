@@ -29,6 +29,7 @@ mod suggest;
 mod team;
 #[cfg(test)]
 mod testing;
+mod text_index;
 mod timeline;
 
 use std::path::Path;
@@ -51,7 +52,7 @@ pub use integrity::{AppendedEvent, EventContent, Verification, chain_hash, event
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use replay::StoredEvent;
 pub use search::SearchQuery;
-pub use suggest::{CANDIDATES, LinkQuery};
+pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{REVIEW_REQUIRED, SETTINGS};
 
 /// How long a writer waits for another process's transaction before giving up.

@@ -1,6 +1,7 @@
 //! The linker end to end: the seed pair comes out as `contradicts` at rank 1 whichever way the
 //! denial is written; proposals are only proposals until accepted; an accepted proposal is an
-//! ordinary link whose event keeps the linker's score; scanning finds pairs across the store.
+//! ordinary link whose event keeps the linker's score; scanning lists every pair across the store
+//! (or from the claims logged since a time), and links them all in one change.
 
 use serde_json::Value;
 
@@ -221,8 +222,9 @@ fn accepting_records_an_ordinary_link_that_remembers_the_linker() {
     );
 }
 
-#[test]
-fn scanning_lists_pairs_once_and_accepts_only_with_a_threshold() {
+/// The allegation and two word-for-word denials of it (two contradicting answers), logged at
+/// the desk's clock, and a claim on another subject.
+fn desk_with_two_denials() -> (Desk, [String; 3]) {
     let (desk, allegation) = desk_with_allegation();
     let denial = desk.claim(&[
         ALLEGATION,
@@ -232,36 +234,247 @@ fn scanning_lists_pairs_once_and_accepts_only_with_a_threshold() {
         "denies",
         "--quiet",
     ]);
-    let found = json(&desk.ok(&["--format", "json", "link", "scan", "--min-score", "0.6"]));
-    let pairs = found.as_array().unwrap();
-    assert_eq!(pairs.len(), 1, "{found}");
-    assert_eq!(pairs[0]["from"], allegation.as_str());
-    assert_eq!(pairs[0]["to"], denial.as_str());
-    assert_eq!(pairs[0]["relation"], "contradicts");
+    let again = desk.claim(&[
+        ALLEGATION,
+        "--claimant",
+        "Iran's foreign ministry",
+        "--stance",
+        "denies",
+        "--quiet",
+    ]);
+    (desk, [allegation, denial, again])
+}
+
+/// The pairs in `link scan --format json` output, each as its two ids (sorted) and relation.
+fn scanned(json_text: &str) -> Vec<([String; 2], String)> {
+    let mut pairs: Vec<([String; 2], String)> = json(json_text)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let mut ids = [
+                p["from"].as_str().unwrap().to_string(),
+                p["to"].as_str().unwrap().to_string(),
+            ];
+            ids.sort();
+            (ids, p["relation"].as_str().unwrap().to_string())
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+fn pair(a: &str, b: &str, relation: &str) -> ([String; 2], String) {
+    let mut ids = [a.to_string(), b.to_string()];
+    ids.sort();
+    (ids, relation.to_string())
+}
+
+#[test]
+fn scanning_lists_every_pair_above_the_threshold_each_once() {
+    let (desk, [allegation, denial, again]) = desk_with_two_denials();
+    let out = desk.run(&["--format", "json", "link", "scan", "--min-score", "0.6"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr, "",
+        "no progress bar when stderr is not a terminal"
+    );
+    // Both answers to the allegation, and the two answers repeating each other.
+    let mut expected = vec![
+        pair(&allegation, &denial, "contradicts"),
+        pair(&allegation, &again, "contradicts"),
+        pair(&denial, &again, "duplicates"),
+    ];
+    expected.sort();
+    assert_eq!(scanned(&out.stdout), expected);
+    let found = json(&out.stdout);
+    let keys: Vec<&String> = found[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["from", "to", "relation", "score", "reason"]);
+    let scores: Vec<f64> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["score"].as_f64().unwrap())
+        .collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+
+    // The table, exactly: best first, equal scores in the order of their ids.
+    let rows: Vec<(String, String, String, f64, String)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["from"].as_str().unwrap().to_string(),
+                p["to"].as_str().unwrap().to_string(),
+                p["relation"].as_str().unwrap().to_string(),
+                p["score"].as_f64().unwrap(),
+                p["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let table = desk.ok(&["link", "scan", "--min-score", "0.6", "--limit", "2"]);
+    let mut lines = table.lines();
+    let header = lines.next().unwrap();
+    assert!(
+        header.starts_with("FROM      ID        RELATION      SCORE  CLAIMANT"),
+        "{table}"
+    );
+    for (line, (from, to, relation, score, _)) in lines.zip(&rows) {
+        assert!(
+            line.starts_with(&format!(
+                "{}  {}  {:<12}  {score:.2}",
+                short(from),
+                short(to),
+                format!("{relation}?")
+            )),
+            "{line:?} in\n{table}"
+        );
+    }
+    assert_eq!(table.lines().count(), 3, "{table}");
+    let out = desk.run(&["link", "scan", "--min-score", "0.6", "--limit", "2"]);
+    assert_eq!(
+        out.stderr,
+        "(showing the first 2 pairs; use --limit N or --all for more)\n"
+    );
+    // Nothing at a score no pair reaches.
+    assert_eq!(
+        desk.ok(&["link", "scan", "--min-score", "1"]),
+        "No pairs at that score.\n"
+    );
+}
+
+#[test]
+fn since_compares_only_the_new_claims_with_the_whole_store() {
+    let (desk, allegation) = desk_with_allegation();
+    let repeat = desk.claim(&[ALLEGATION, "--claimant", "Newsweek", "--quiet"]);
+    // A day later, an import brings the denial.
+    let out = desk
+        .cmd(&[
+            "claim",
+            "add",
+            ALLEGATION,
+            "--claimant",
+            "Iranian Mission to the UN",
+            "--stance",
+            "denies",
+            "--quiet",
+        ])
+        .env("FACTDESK_NOW", "2024-09-08T09:00:00.000Z")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let denial = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let mut expected = vec![
+        pair(&denial, &allegation, "contradicts"),
+        pair(&denial, &repeat, "contradicts"),
+    ];
+    expected.sort();
+    for since in ["2024-09-08", "2024-09-08T09:00Z", "2024-09-08 09:00"] {
+        let found = desk.ok(&[
+            "--format",
+            "json",
+            "link",
+            "scan",
+            "--min-score",
+            "0.6",
+            "--since",
+            since,
+        ]);
+        assert_eq!(scanned(&found), expected, "--since {since}");
+    }
+    // Without --since the old pair (the allegation and its repeat) is found as well.
+    let all = scanned(&desk.ok(&["--format", "json", "link", "scan", "--min-score", "0.6"]));
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(
+        all.contains(&pair(&allegation, &repeat, "duplicates")),
+        "{all:?}"
+    );
+    assert_eq!(
+        desk.ok(&["link", "scan", "--since", "2024-09-09"]),
+        "No pairs at that score.\n"
+    );
+}
+
+#[test]
+fn accepting_a_scan_links_every_pair_in_one_change() {
+    let (desk, [allegation, denial, again]) = desk_with_two_denials();
     let out = desk.run(&["link", "scan", "--accept"]);
     assert_eq!(
         out.code, 2,
         "--accept needs an explicit --min-score: {}",
         out.stderr
     );
+    let listed = desk.ok(&["link", "scan", "--min-score", "0.6"]);
     let out = desk.run(&["link", "scan", "--min-score", "0.6", "--accept"]);
-    assert_eq!(out.code, 0);
-    assert_eq!(out.stderr, "Recorded 1 links.\n");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "Linked 3 pairs.\n");
+    assert_eq!(out.stdout, listed, "the pairs linked are the pairs listed");
+    // The history shows each link, with the linker's score, all at one time.
+    let events = json(&desk.ok(&["--format", "json", "history", "--action", "link", "--all"]));
+    let events = events.as_array().unwrap();
+    assert_eq!(events.len(), 3);
+    assert!(events.iter().all(|e| e["action"] == "link.add"
+        && e["change"]["linker"]["score"].as_f64().unwrap() >= 0.6
+        && e["at"] == events[0]["at"]));
     assert_eq!(
-        json(&desk.ok(&["--format", "json", "link", "list", &allegation]))
-            .as_array()
-            .unwrap()
-            .len(),
-        1
+        json(&desk.ok(&["--format", "json", "claim", "show", &allegation]))["status"],
+        "disputed"
     );
+    for claim in [&allegation, &denial, &again] {
+        let links = json(&desk.ok(&["--format", "json", "link", "list", claim]));
+        assert_eq!(links.as_array().unwrap().len(), 2, "{links}");
+    }
+    // A second scan lists nothing already linked.
     assert_eq!(
         desk.ok(&["link", "scan", "--min-score", "0.6"]),
-        "No proposals at that score.\n"
+        "No pairs at that score.\n"
     );
+    let out = desk.run(&["link", "scan", "--min-score", "0.6", "--accept"]);
     assert_eq!(
-        desk.fails(&["link", "scan", "--min-score", "2"], 1),
+        (out.stdout.as_str(), out.stderr.as_str()),
+        ("No pairs at that score.\n", "Linked 0 pairs.\n")
+    );
+}
+
+#[test]
+fn a_scan_refuses_bad_input_and_changes_nothing() {
+    let (desk, _) = desk_with_two_denials();
+    assert_eq!(
+        desk.fails(&["link", "scan", "--min-score", "2", "--accept"], 1),
         "factdesk: --min-score 2 is not between 0 and 1"
     );
+    assert_eq!(
+        desk.fails(&["link", "scan", "--min-score=-0.1"], 1),
+        "factdesk: --min-score -0.1 is not between 0 and 1"
+    );
+    assert_eq!(
+        desk.fails(
+            &[
+                "link",
+                "scan",
+                "--since",
+                "last week-ish",
+                "--min-score",
+                "0.5",
+                "--accept"
+            ],
+            1
+        ),
+        "factdesk: malformed time 'last week-ish' (expected a date like 2024-09-07, a time like \
+         2024-09-07T12:00Z, or yesterday, monday, 2 hours ago)"
+    );
+    // --per-claim is gone: every pair above the threshold is listed.
+    let before = desk.contents();
+    let out = desk.run(&["link", "scan", "--per-claim", "3"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .starts_with("error: unexpected argument '--per-claim' found"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(desk.contents(), before);
 }
 
 const SEED_ARTICLE: &str = concat!(
