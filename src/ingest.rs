@@ -56,6 +56,28 @@ pub struct Statement {
     /// The article's words it was found in, exactly: the sentence, or for a direct quote the
     /// whole quotation with the attribution in its sentences.
     pub quote: String,
+    /// The article says the statement was made before it ("have previously accused", "last
+    /// year"): it does not take the article's date.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub earlier: bool,
+}
+
+/// Words by which an article says a statement is older than the article.
+const EARLIER: &[&str] = &[
+    "previously",
+    "earlier this year",
+    "last year",
+    "last month",
+    "in the past",
+    "have long",
+    "has long",
+    "for years",
+];
+
+/// Whether the article's words say a statement is older than the article.
+fn said_earlier(quote: &str) -> bool {
+    let lower = quote.to_lowercase();
+    EARLIER.iter().any(|marker| lower.contains(marker))
 }
 
 /// Splits text into sentences: after `.`, `!` or `?` (and a closing quote) followed by a space
@@ -965,6 +987,7 @@ fn resolve(found: Vec<Found>, outlets: &[(usize, String)]) -> Vec<Statement> {
             claimant,
             stance: f.stance,
             reported_by,
+            earlier: said_earlier(&f.quote),
             quote: f.quote,
         });
     }
@@ -974,6 +997,19 @@ fn resolve(found: Vec<Found>, outlets: &[(usize, String)]) -> Vec<Statement> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_statement_the_article_dates_before_itself_is_marked_earlier() {
+        assert!(said_earlier(
+            "U.S. and European officials have previously accused Iran of providing drones."
+        ));
+        assert!(said_earlier(
+            "Last year the ministry said the figure was 200."
+        ));
+        assert!(!said_earlier(
+            "Officials said on Friday that Iran sent missiles."
+        ));
+    }
 
     #[test]
     fn sentences_end_at_stops_but_not_at_initials_or_titles() {

@@ -34,7 +34,8 @@ pub struct IngestArgs {
     /// The article's address, kept on every claim.
     #[arg(long)]
     url: Option<String>,
-    /// The article's date (YYYY-MM-DD), kept as the date of every claim.
+    /// The article's date (YYYY-MM-DD), kept as the date of every claim the article does not
+    /// say is older ("have previously accused").
     #[arg(long)]
     date: Option<String>,
     /// Log the candidates as claims: all of them, or those numbered (as the preview shows them,
@@ -303,7 +304,8 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     stance: Some(statement.stance),
                     url: crate::model::optional_text(args.url.clone()),
                     quote: Some(statement.quote.clone()),
-                    date: date.clone(),
+                    // A statement the article dates before itself keeps no date.
+                    date: date.clone().filter(|_| !statement.earlier),
                     tags: Vec::new(),
                 },
                 logged: None,

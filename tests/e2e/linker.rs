@@ -536,7 +536,15 @@ fn ingesting_the_seed_article_finds_the_allegation_and_the_denial_and_links_them
         "a preview logs nothing"
     );
 
-    let out = desk.ok(&["ingest", SEED_ARTICLE, "--source", "Newsweek", "--accept"]);
+    let out = desk.ok(&[
+        "ingest",
+        SEED_ARTICLE,
+        "--source",
+        "Newsweek",
+        "--date",
+        "2024-09-06",
+        "--accept",
+    ]);
     assert!(
         out.ends_with(&format!(
             "Logged {} claims from {SEED_ARTICLE}.\n",
@@ -576,4 +584,54 @@ fn ingesting_the_seed_article_finds_the_allegation_and_the_denial_and_links_them
                 .contains("short-range ballistic missiles")
     });
     assert!(found, "{proposals}");
+
+    // A scan of the store afterwards puts the allegation and a denial of it first, as a
+    // contradiction, and proposes the Mission's denial against it too. (The older drones
+    // accusation, which the article says was made "previously", does not take its date.)
+    let claims = json(&desk.ok(&["--format", "json", "claim", "list", "--all"]));
+    let text_of = |id: &str| {
+        claims
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| {
+                (
+                    c["text"].as_str().unwrap().to_string(),
+                    c["claimant"].clone(),
+                )
+            })
+            .unwrap()
+    };
+    let scan = json(&desk.ok(&["--format", "json", "link", "scan", "--min-score", "0.2"]));
+    let pairs = scan.as_array().unwrap();
+    let first = &pairs[0];
+    assert_eq!(first["relation"], "contradicts", "{scan}");
+    let (from, to) = (
+        text_of(first["from"].as_str().unwrap()),
+        text_of(first["to"].as_str().unwrap()),
+    );
+    let (allegation, answer) = if from.0.contains("ballistic missiles") {
+        (from, to)
+    } else {
+        (to, from)
+    };
+    assert!(
+        allegation.0.contains("short-range ballistic missiles"),
+        "{scan}"
+    );
+    assert_eq!(allegation.1, "U.S. and European officials");
+    assert_eq!(answer.1, "Iran", "{scan}");
+    let mission_answers = pairs.iter().any(|p| {
+        let texts = [
+            text_of(p["from"].as_str().unwrap()).0,
+            text_of(p["to"].as_str().unwrap()).0,
+        ];
+        p["relation"] == "contradicts"
+            && texts
+                .iter()
+                .any(|t| t.contains("short-range ballistic missiles"))
+            && texts.iter().any(|t| t.contains("had not provided weapons"))
+    });
+    assert!(mission_answers, "{scan}");
 }
