@@ -312,7 +312,7 @@ impl Store {
     /// exactly as `link suggest` compares it; pairs nothing relates are not proposed. Each
     /// unordered pair is listed once, in the direction that scored higher (from the smaller id
     /// when both score the same); pairs already linked (by any live link) are left out. The
-    /// pairs come in the order a desk reviews them (see [`review_order`]: contradictions first,
+    /// pairs come in the order a desk reviews them (see `review_order`: contradictions first,
     /// as they change a claim's status), best score first within a relation, ties by the two
     /// ids.
     ///
