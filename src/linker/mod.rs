@@ -12,6 +12,8 @@
 
 mod lexicon;
 mod polarity;
+#[cfg(feature = "semantic")]
+pub mod semantic;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
