@@ -797,14 +797,18 @@ mod tests {
         let mut want: Vec<_> = expected.iter().map(unordered).collect();
         want.sort();
         assert_eq!(got, want);
+        // Contradictions first, then by score, then by the two ids.
         for window in found.windows(2) {
             let (a, b) = (&window[0], &window[1]);
-            assert!(
-                a.proposal.score > b.proposal.score
-                    || (a.proposal.score == b.proposal.score
-                        && (&a.from_id, &a.proposal.id) < (&b.from_id, &b.proposal.id)),
-                "not ordered: {found:?}"
-            );
+            let key = |p: &ScannedPair| {
+                (
+                    review_order(p.proposal.relation),
+                    std::cmp::Reverse((p.proposal.score * 100.0).round() as i64),
+                    p.from_id.clone(),
+                    p.proposal.id.clone(),
+                )
+            };
+            assert!(key(a) < key(b), "not ordered: {found:?}");
         }
         assert!(found.iter().all(|p| p.proposal.score >= 0.5));
         // Nothing below the threshold asked for.
