@@ -290,15 +290,31 @@ fn scanning_lists_every_pair_above_the_threshold_each_once() {
     let found = json(&out.stdout);
     let keys: Vec<&String> = found[0].as_object().unwrap().keys().collect();
     assert_eq!(keys, ["from", "to", "relation", "score", "reason"]);
-    let scores: Vec<f64> = found
+    // Contradictions first (they change a claim's status), then the best score.
+    let order = |relation: &str| {
+        ["contradicts", "duplicates", "supports", "related"]
+            .iter()
+            .position(|r| *r == relation)
+            .unwrap()
+    };
+    let keys: Vec<(usize, f64)> = found
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["score"].as_f64().unwrap())
+        .map(|p| {
+            (
+                order(p["relation"].as_str().unwrap()),
+                p["score"].as_f64().unwrap(),
+            )
+        })
         .collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    assert!(
+        keys.windows(2)
+            .all(|w| w[0].0 < w[1].0 || (w[0].0 == w[1].0 && w[0].1 >= w[1].1)),
+        "{keys:?}"
+    );
 
-    // The table, exactly: best first, equal scores in the order of their ids.
+    // The table, exactly: in that order, equal scores in the order of their ids.
     let rows: Vec<(String, String, String, f64, String)> = found
         .as_array()
         .unwrap()
