@@ -884,21 +884,6 @@ fn parse_and_hash(bundle: &Path) -> BenchResult<(Duration, Duration)> {
     Ok((parsing, hashing))
 }
 
-/// `factdesk --db DB ARGS…`'s standard output; an error unless it exits 0.
-fn output(db: &Path, args: &[&str]) -> BenchResult<Vec<u8>> {
-    let out = factdesk(db).args(args).output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "`factdesk {}` failed ({}): {}",
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(out.stdout)
-}
-
 /// Times `factdesk verify`, which must exit 0; on failure, the problems it lists are shown.
 fn run_verify(meter: &Meter, db: &Path, dir: &Path) -> BenchResult<Measured> {
     let mut cmd = factdesk(db);

@@ -51,20 +51,9 @@ fn data_file() -> PathBuf {
     }
 }
 
-/// Runs factdesk on `db` and returns its stdout, failing on a non-zero exit.
+/// Runs factdesk on `db` as the bench's user; its stdout, or an error unless it exits 0.
 fn run(db: &Path, args: &[&str]) -> BenchResult<String> {
-    let out = common::factdesk(db)
-        .args(["--as", "bench"])
-        .args(args)
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "factdesk {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        )
-        .into());
-    }
-    Ok(String::from_utf8(out.stdout)?)
+    common::output_text(db, &[&["--as", "bench"], args].concat())
 }
 
 /// Logs one side of a pair and returns its id.

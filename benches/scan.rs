@@ -50,7 +50,7 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use factdesk::linker;
@@ -229,31 +229,14 @@ fn write_checkthat(data: &Path, out: &Path, wanted: usize) -> BenchResult<usize>
     Ok(written)
 }
 
-/// `factdesk ARGS` on `db`, which must succeed; returns its stdout.
-fn run_factdesk(db: &Path, args: &[&str]) -> BenchResult<String> {
-    let out = factdesk(db)
-        .args(args)
-        .stdin(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()?;
-    if !out.status.success() {
-        return Err(format!(
-            "factdesk {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8(out.stdout)?)
-}
-
 /// A store made by `factdesk init` and filled by `factdesk import` of each file in turn;
 /// returns how long each import took.
 fn build_store(db: &Path, files: &[&Path]) -> BenchResult<Vec<Duration>> {
-    run_factdesk(db, &["init"])?;
+    common::output_text(db, &["init"])?;
     let mut took = Vec::new();
     for file in files {
         let started = Instant::now();
-        run_factdesk(db, &["--as", "bench", "import", &file.to_string_lossy()])?;
+        common::output_text(db, &["--as", "bench", "import", &file.to_string_lossy()])?;
         took.push(started.elapsed());
     }
     Ok(took)
@@ -417,7 +400,7 @@ fn bench() -> BenchResult<()> {
             .to_string();
         std::thread::sleep(Duration::from_millis(5));
         let started_new = Instant::now();
-        run_factdesk(&db, &["--as", "bench", "import", &new.to_string_lossy()])?;
+        common::output_text(&db, &["--as", "bench", "import", &new.to_string_lossy()])?;
         eprintln!(
             "scan bench: large store built in {:.1} s (import of {} claims {:.1} s, then {} new \
              claims {:.1} s)",

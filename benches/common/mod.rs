@@ -27,6 +27,27 @@ pub fn factdesk(db: &Path) -> Command {
     cmd
 }
 
+/// Runs `factdesk --db DB ARGS`, which must exit 0; returns its standard output (a failure
+/// names the command and what it printed on stderr).
+pub fn output(db: &Path, args: &[&str]) -> BenchResult<Vec<u8>> {
+    let out = factdesk(db).args(args).output()?;
+    if !out.status.success() {
+        return Err(format!(
+            "`factdesk {}` failed ({}): {}",
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    Ok(out.stdout)
+}
+
+/// [`output`], as text.
+pub fn output_text(db: &Path, args: &[&str]) -> BenchResult<String> {
+    Ok(String::from_utf8(output(db, args)?)?)
+}
+
 /// 1234567 as "1,234,567".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

@@ -32,8 +32,6 @@ pub struct Analyzed {
     pub pairs: HashSet<(String, String)>,
     /// Names and numbers (lower-cased): proper nouns, figures, dates.
     pub entities: HashSet<String>,
-    /// The words that make the text a denial or a negation, if any ("has not", "denied").
-    pub negation: Option<String>,
     /// Content words as written, by their concept, to explain a match.
     pub surface: HashMap<String, String>,
     /// The words to look the text up with in the full-text index.
@@ -101,15 +99,15 @@ fn camel_case_parts(word: &str) -> Vec<&str> {
 
 /// Analyzes a text for the linker.
 pub fn analyze(text: &str) -> Analyzed {
+    let text = lexicon::with_phrase_aliases(text);
     let mut out = Analyzed {
-        reading: polarity::read(&lexicon::with_phrase_aliases(text), &concepts_of),
+        reading: polarity::read(&text, &concepts_of),
+        name_of: several_word_names(&text),
         ..Analyzed::default()
     };
-    let text = lexicon::with_phrase_aliases(text);
-    out.name_of = several_word_names(&text);
     let words = words(&text);
     let mut previous: Option<String> = None;
-    for (i, word) in words.iter().enumerate() {
+    for word in &words {
         let lower = word.to_lowercase();
         let lower = lower.replace('’', "'");
         // "WHO", "US": a name, though its lower case is a common word.
@@ -126,21 +124,8 @@ pub fn analyze(text: &str) -> Analyzed {
             previous = Some(name.to_string());
             continue;
         }
+        // Negations are content of no claim: how they turn it is `reading`'s.
         if lexicon::is_negation(&lower) {
-            let cue = &lower;
-            if out.negation.is_none() {
-                // Show the cue with the word it negates ("has not provided").
-                let before = if i > 0 {
-                    format!("{} ", words[i - 1])
-                } else {
-                    String::new()
-                };
-                let after = words
-                    .get(i + 1)
-                    .map(|w| format!(" {w}"))
-                    .unwrap_or_default();
-                out.negation = Some(format!("{before}{cue}{after}").trim().to_lowercase());
-            }
             previous = None;
             continue;
         }
@@ -454,7 +439,7 @@ pub struct Judgement {
 /// retrieval found, and a reader may still want it), scored as such.
 pub fn rank(query: &Query, candidates: &[Candidate], weights: Weights) -> Vec<Proposal> {
     let analyzed: Vec<AnalyzedCandidate> = candidates.iter().map(AnalyzedCandidate::new).collect();
-    rank_analyzed(query, &analyzed, weights)
+    ranked(query, &analyzed, weights, true)
 }
 
 /// The relation, score and reason the linker gives `target` among `candidates` (which hold
@@ -471,16 +456,7 @@ pub fn judge(query: &Query, candidates: &[Candidate], target: &str) -> Option<Ju
     })
 }
 
-/// [`rank`], on candidates analyzed beforehand.
-pub fn rank_analyzed(
-    query: &Query,
-    analyzed: &[AnalyzedCandidate],
-    weights: Weights,
-) -> Vec<Proposal> {
-    ranked(query, analyzed, weights, true)
-}
-
-/// [`rank`], leaving out the candidates nothing relates to the query: what is worth proposing
+/// [`rank`] on candidates analyzed beforehand, leaving out the candidates nothing relates to the query: what is worth proposing
 /// as a link (`link scan`, `ingest`), rather than what retrieval found (`link suggest`).
 pub fn rank_related(
     query: &Query,
@@ -697,13 +673,14 @@ pub fn relate(
         distinct(&query.concepts).count(),
         distinct(&other.concepts).count(),
     );
+    let beside_the_verb = substitution_beside_the_verb(query, other);
     let substitution = if much_longer(len_a, len_b) || much_longer(len_b, len_a) {
-        substitution_beside_the_verb(query, other)
+        beside_the_verb.clone()
     } else {
-        substitution(query, other)
+        verb_substitution(query, other).or_else(|| beside_the_verb.clone())
     };
     if mine == theirs
-        && substitution_beside_the_verb(query, other).is_none()
+        && beside_the_verb.is_none()
         && containment >= SAME_MATTER
         && let Some(opposed) = antonyms(query, other)
     {
@@ -845,15 +822,16 @@ fn much_longer(a: usize, b: usize) -> bool {
     4 * a >= 5 * b.max(1)
 }
 
-/// Something one claim puts where the other puts something else: a different main verb
-/// (convicted / sentenced), or what [`substitution_beside_the_verb`] finds.
-fn substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
-    if let (Some((va, ca)), Some((vb, cb))) = (&a.reading.main_verb, &b.reading.main_verb)
-        && !ca.iter().any(|c| cb.contains(c))
-    {
-        return Some(format!("{va} / {vb}"));
+/// A different main verb in each claim (convicted / sentenced), shown as the two; with what
+/// [`substitution_beside_the_verb`] finds, what one claim puts where the other puts something
+/// else.
+fn verb_substitution(a: &Analyzed, b: &Analyzed) -> Option<String> {
+    match (&a.reading.main_verb, &b.reading.main_verb) {
+        (Some((va, ca)), Some((vb, cb))) if !ca.iter().any(|c| cb.contains(c)) => {
+            Some(format!("{va} / {vb}"))
+        }
+        _ => None,
     }
-    substitution_beside_the_verb(a, b)
 }
 
 /// A different member of a category (drones / missiles), different years, or — with the same
@@ -1342,10 +1320,11 @@ mod tests {
             a.entities.contains("iran") && a.entities.contains("200"),
             "{a:?}"
         );
-        assert_eq!(a.negation, None);
+        assert!(a.reading.cues.is_empty(), "{a:?}");
+        let cues = analyze("Iran didn't supply arms").reading.cues;
         assert_eq!(
-            analyze("Iran didn't supply arms").negation.as_deref(),
-            Some("iran didn't supply")
+            cues.iter().map(|c| c.words.as_str()).collect::<Vec<_>>(),
+            ["iran didn't supply"]
         );
         let query = fts_query(&analyze("Iran supplied missiles")).unwrap();
         assert_eq!(query, "\"iran\" OR \"missiles\" OR \"supplied\"");
@@ -1365,184 +1344,5 @@ mod tests {
                 a.concepts
             );
         }
-    }
-
-    /// Tuning aid, not a test: `cargo test --lib dev_relations -- --ignored --nocapture` judges
-    /// every pair of `../shared/data/claim-relations/dev.jsonl` and prints the confusion matrix
-    /// and the mistakes. `cargo bench --bench relations` is the measurement.
-    #[test]
-    #[ignore]
-    #[allow(clippy::print_stdout)]
-    fn debug_pair() {
-        let a = analyze(&std::env::var("A").unwrap());
-        let b = analyze(&std::env::var("B").unwrap());
-        println!("{:?}\n{:?}", a.reading, b.reading);
-        println!(
-            "containment {} overlap {} subst {:?} qty {:?}",
-            containment(&a, &b),
-            overlap(&a, &b),
-            substitution(&a, &b),
-            quantity_conflict(&a, &b)
-        );
-    }
-
-    /// Tuning aid: the relation judged between each CheckThat! Train tweet and the claim it
-    /// repeats (`cargo test --lib checkthat_relations -- --ignored --nocapture`).
-    #[test]
-    #[ignore]
-    #[allow(clippy::print_stdout)]
-    fn checkthat_relations() {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/checkthat2022-2a-en/"
-        );
-        let Ok(claims) = std::fs::read_to_string(format!("{dir}vclaims.jsonl")) else {
-            return;
-        };
-        let claims: HashMap<String, String> = claims
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                (
-                    v["vclaim_id"].as_str().unwrap().to_string(),
-                    v["vclaim"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect();
-        let queries =
-            std::fs::read_to_string(format!("{dir}CT2022-Task2A-EN-Train-Dev_Queries.tsv"))
-                .unwrap();
-        let queries: HashMap<&str, &str> = queries
-            .lines()
-            .skip(1)
-            .filter_map(|l| l.split_once('\t'))
-            .collect();
-        let qrels =
-            std::fs::read_to_string(format!("{dir}CT2022-Task2A-EN-Train_QRELs.tsv")).unwrap();
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        let show = std::env::var("SHOW").ok();
-        for line in qrels.lines() {
-            let f: Vec<&str> = line.split('\t').collect();
-            let (Some(tweet), Some(claim)) = (queries.get(f[0]), claims.get(f[2])) else {
-                continue;
-            };
-            let text = analyze(tweet);
-            let query = Query {
-                text: &text,
-                stance: Stance::Asserts,
-                claimant: None,
-                date: None,
-            };
-            let candidate = Candidate {
-                id: "c".into(),
-                text: claim.clone(),
-                context: None,
-                claimant: None,
-                stance: Stance::Asserts,
-                date: None,
-                bm25: 0.0,
-            };
-            let judged = judge(&query, std::slice::from_ref(&candidate), "c").unwrap();
-            let got = judged
-                .relation
-                .map_or("none".to_string(), |r| r.to_string());
-            if show.as_deref() == Some(got.as_str()) {
-                println!("{tweet}\n  = {claim}\n  {}", judged.reason);
-            }
-            *counts.entry(got).or_default() += 1;
-        }
-        println!("{counts:?}");
-    }
-
-    #[test]
-    #[ignore]
-    #[allow(clippy::print_stdout, clippy::print_stderr)]
-    fn dev_relations() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/claim-relations/dev.jsonl"
-        );
-        let Ok(data) = std::fs::read_to_string(path) else {
-            eprintln!("{path} is absent");
-            return;
-        };
-        let labels = [
-            "contradicts",
-            "duplicates",
-            "supports",
-            "related",
-            "unrelated",
-        ];
-        let mut matrix = [[0usize; 5]; 5];
-        let only = std::env::var("ONLY").ok();
-        for line in data.lines() {
-            let pair: serde_json::Value = serde_json::from_str(line).unwrap();
-            let s = |k: &str| pair[k].as_str().map(str::to_string);
-            let stance = |k: &str| s(k).unwrap().parse::<Stance>().unwrap();
-            let text = analyze(&s("a").unwrap());
-            let query = Query {
-                text: &text,
-                stance: stance("a_stance"),
-                claimant: pair["a_claimant"].as_str(),
-                date: None,
-            };
-            let candidate = Candidate {
-                id: "b".into(),
-                text: s("b").unwrap(),
-                context: None,
-                claimant: s("b_claimant"),
-                stance: stance("b_stance"),
-                date: None,
-                bm25: 0.0,
-            };
-            let judged = judge(&query, std::slice::from_ref(&candidate), &candidate.id).unwrap();
-            if std::env::var_os("DUMP").is_some() {
-                let other = analyze(&candidate.text);
-                println!(
-                    "DUMP {} {:.2} {:.2} {}",
-                    s("relation").unwrap(),
-                    containment(&text, &other),
-                    overlap(&text, &other),
-                    judged
-                        .relation
-                        .map_or("none".to_string(), |r| r.to_string())
-                );
-            }
-            let got = judged
-                .relation
-                .map_or("unrelated".to_string(), |r| r.to_string());
-            let gold = s("relation").unwrap();
-            let g = labels.iter().position(|l| *l == gold).unwrap();
-            let p = labels.iter().position(|l| *l == got).unwrap();
-            matrix[g][p] += 1;
-            if g != p && only.as_deref().is_none_or(|o| o == gold || o == got) {
-                println!(
-                    "{gold} → {got}  {}\n    a: {} <{}>\n    b: {} <{}>\n    {}",
-                    s("id").unwrap(),
-                    s("a").unwrap(),
-                    pair["a_stance"],
-                    s("b").unwrap(),
-                    pair["b_stance"],
-                    judged.reason
-                );
-            }
-        }
-        let total: usize = matrix.iter().flatten().sum();
-        let correct: usize = (0..5).map(|i| matrix[i][i]).sum();
-        println!("gold \\ got: {labels:?}");
-        for (i, row) in matrix.iter().enumerate() {
-            let predicted: usize = (0..5).map(|g| matrix[g][i]).sum();
-            let gold: usize = row.iter().sum();
-            println!(
-                "{:12} {row:?}  P {:.2} R {:.2}",
-                labels[i],
-                row[i] as f64 / predicted.max(1) as f64,
-                row[i] as f64 / gold.max(1) as f64
-            );
-        }
-        println!(
-            "accuracy {:.3} ({correct}/{total})",
-            correct as f64 / total as f64
-        );
     }
 }

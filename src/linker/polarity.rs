@@ -241,12 +241,6 @@ const EXISTENCE: &[&str] = &[
     "true",
 ];
 
-/// Words that begin a question.
-const QUESTION_WORDS: &[&str] = &[
-    "did", "does", "do", "is", "are", "was", "were", "has", "have", "could", "can", "will",
-    "would", "why", "how", "what", "who", "should",
-];
-
 /// A token of a text: its words lower-cased, compounds kept whole, punctuation on its own.
 #[derive(Debug, Clone)]
 struct Token {
@@ -422,11 +416,7 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             at: from.saturating_sub(1),
         }
     };
-    if text.trim_end().ends_with('?')
-        || tokens.first().is_some_and(|t| {
-            QUESTION_WORDS.contains(&t.lower.as_str()) && text.trim_end().ends_with('?')
-        })
-    {
+    if text.trim_end().ends_with('?') {
         reading.hedge = Some("a question".into());
     }
     let mut skip_until = 0;

@@ -648,7 +648,7 @@ impl Store {
 
 /// Where a relation comes in `link scan`'s list: contradictions first (accepted, they make a
 /// claim disputed), then duplicates, support, and claims that only share a topic.
-pub fn review_order(relation: Relation) -> u8 {
+fn review_order(relation: Relation) -> u8 {
     match relation {
         Relation::Contradicts => 0,
         Relation::Duplicates => 1,
