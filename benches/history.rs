@@ -30,7 +30,7 @@
 //!    --claimant "Desk colleague" --quiet` runs every 0.5 s (start to start), each timed from
 //!    spawn to exit with its exit status; the count, median, max and failures are printed. For
 //!    reading the split, this process then parses every bundle line and recomputes its hash
-//!    with `factdesk::store::event_hash`. Then it checks the imported store: it holds every
+//!    with `factdesk::history::event_hash`. Then it checks the imported store: it holds every
 //!    bundle event (`via = 'bundle'`) and each claim the colleague added, `report disputed`
 //!    (the default table, and `--all --format json`) prints exactly what the original store
 //!    prints, and `verify` exits 0 (timed as well);
@@ -81,7 +81,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use factdesk::store::{BUNDLE_VERSION, BundleHeader, EventContent, StoredEvent, event_hash};
+use factdesk::history::{EventContent, WireEvent, event_hash};
+use factdesk::store::{BUNDLE_VERSION, BundleHeader};
 use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
@@ -136,8 +137,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// One event line of a bundle: factdesk's own `StoredEvent`, whose serde form is the line.
-type EventLine = StoredEvent;
+/// One event line of a bundle: factdesk's own `WireEvent`, whose serde form is the line.
+type EventLine = WireEvent;
 
 /// The export floor: every `events` row in `pk` order, one serde_json line each, then the file
 /// synced. Returns how many lines it wrote.
@@ -631,7 +632,7 @@ fn bench() -> BenchResult<()> {
     }
     println!(
         "For reading it, in this process: parsing every bundle line with serde_json takes \
-         {:.2} s, recomputing every hash with `factdesk::store::event_hash` {:.2} s.",
+         {:.2} s, recomputing every hash with `factdesk::history::event_hash` {:.2} s.",
         parse_time.as_secs_f64(),
         hash_time.as_secs_f64()
     );

@@ -8,8 +8,8 @@
 //!    reporter, increasing `created_at`), one `claim.add` event per claim, tags, evidence on ~2%
 //!    of claims, ~1% `contradicts` links and ~1% verdicts, each with its event, shaped as the real
 //!    code writes them; every event carries its hash, computed with the library's own
-//!    `factdesk::store::event_hash`, and (schema 5) its link of the store's chain
-//!    (`factdesk::store::chain_hash` over the events in `pk` order), `written_at` = its `at`
+//!    `factdesk::history::event_hash`, and (schema 5) its link of the store's chain
+//!    (`factdesk::history::chain_hash` over the events in `pk` order), `written_at` = its `at`
 //!    and `via` = 'here'. No `ANALYZE` is run: real stores have no statistics, so
 //!    neither does this one;
 //! 2. times `factdesk claim add` against a floor — this same executable re-run with
@@ -43,7 +43,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use factdesk::store::{EventContent, chain_hash, event_hash};
+use factdesk::history::{EventContent, chain_hash, event_hash};
 use rusqlite::{Connection, params};
 use serde_json::{Map, Value, json};
 

@@ -5,6 +5,8 @@
 //! The layers, one direction only (see `DESIGN.md`):
 //!
 //! - [`model`] — plain data and input validation; no SQL, no output.
+//! - [`history`] — the event vocabulary: one typed [`history::Change`] per action, the
+//!   canonical order of events, and their hashes; no SQL.
 //! - [`person`] — when two names are the same person (the key every comparison of people uses).
 //! - [`store`] — the SQLite file: schema migrations, transactions, the event log (hashed, and
 //!   replayable: it is the source of truth that `verify`, `--as-of` and event bundles rebuild
@@ -23,6 +25,7 @@
 pub mod bulk;
 pub mod cli;
 pub mod error;
+pub mod history;
 pub mod ingest;
 pub mod input;
 pub mod linker;

@@ -14,11 +14,12 @@ use serde::Serialize;
 use crate::error::Error;
 
 /// Defines a closed set of lowercase words (a stance, a relation, …) with parsing that names the
-/// allowed values in its error, `Display`, and serde serialisation as the word itself.
+/// allowed values in its error, `Display`, and serde (de)serialisation as the word itself,
+/// exactly as stored (deserialising accepts only the stored, lowercase word).
 macro_rules! word_enum {
     ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
         #[serde(rename_all = "lowercase")]
         pub enum $name { $($variant),+ }
 

@@ -26,10 +26,12 @@ use serde_json::Value;
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
-use super::integrity::{EventContent, event_hash};
-use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, StoredEvent};
+use super::projection::{SourceKeys, Upkeep, project, refresh_search_context};
+use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, wire_from_row};
 use super::{REVIEW_REQUIRED, Store, Tx};
 use crate::error::{Error, Result};
+use crate::history::WireEvent;
+use crate::history::{EventContent, event_hash};
 use crate::input::{Line, read_line, too_long};
 use crate::model::{DayEdge, RecordKind};
 
@@ -77,7 +79,7 @@ impl BundleDigest {
     }
 
     fn finish(self) -> String {
-        super::integrity::hex(&self.0.finalize())
+        crate::history::hex(&self.0.finalize())
     }
 }
 
@@ -144,7 +146,7 @@ impl Store {
         let mut rows = stmt.query([&since])?;
         let mut written = 0;
         while let Some(row) = rows.next()? {
-            let event = StoredEvent::from_row(row)?;
+            let event = wire_from_row(row, 0)?;
             serde_json::to_writer(&mut *out, &event)
                 .map_err(std::io::Error::from)
                 .map_err(io)?;
@@ -575,7 +577,7 @@ fn append_and_rebuild(
     while let Some(row) = rows.next()? {
         last_seq = Some(row.get::<_, i64>(0)?);
         let line: i64 = row.get(1)?;
-        let event = StoredEvent::from_row_at(row, 2)?;
+        let event = wire_from_row(row, 2)?;
         if tx.append_event(&event, replay::Via::Bundle)? {
             lines.push(line as u64);
         }
@@ -792,7 +794,7 @@ fn stage_lines(
                 "the last line is cut short (no line end): the bundle is truncated",
             ));
         }
-        let event: StoredEvent = serde_json::from_str(content)
+        let event: WireEvent = serde_json::from_str(content)
             .map_err(|e| at_line(line, format!("not a factdesk event: {e}")))?;
         check_event(&event).map_err(|reason| at_line(line, reason))?;
         if let Some(limit) = &future
@@ -876,7 +878,7 @@ fn stage_lines(
 
 /// Refuses an event this factdesk cannot apply, whose values the command line would refuse,
 /// or whose content does not match its hash.
-fn check_event(event: &StoredEvent) -> std::result::Result<(), String> {
+fn check_event(event: &WireEvent) -> std::result::Result<(), String> {
     if event.record_kind.parse::<RecordKind>().is_err() {
         return Err(format!(
             "event {} has record kind '{}', which this factdesk does not know (the bundle \
@@ -1120,10 +1122,14 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
     let sql = format!("SELECT pk, {EVENT_COLUMNS} FROM events {scope} ORDER BY {CANONICAL_ORDER}");
     let mut stmt = tx.prepare(&sql)?;
     let mut rows = stmt.query([])?;
+    let sources = SourceKeys::default();
     while let Some(row) = rows.next()? {
         let pk: i64 = row.get(0)?;
-        let event = StoredEvent::from_row_at(row, 1)?;
-        if let Err(e) = replay::apply(tx, &event) {
+        let wire = wire_from_row(row, 1)?;
+        let (id, action) = (wire.id.clone(), wire.action.clone());
+        let projected =
+            replay::typed(wire).and_then(|event| project(tx, &event, Upkeep::Deferred, &sources));
+        if let Err(e) = projected {
             // Name the bundle line when the event came in this bundle, in one line.
             return Err(match (line_of(pk), e) {
                 (Some(line), Error::Invalid(reason)) => at_line(line, reason),
@@ -1132,10 +1138,7 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
                     let reason = reason.lines().next().unwrap_or_default();
                     at_line(
                         line,
-                        format!(
-                            "event {} ({}) cannot be applied: {reason}",
-                            event.id, event.action
-                        ),
+                        format!("event {id} ({action}) cannot be applied: {reason}"),
                     )
                 }
                 (None, e) => e,
@@ -1150,7 +1153,7 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
     } else {
         "AND id IN (SELECT claim_id FROM temp.bundle_claims)"
     };
-    replay::refresh_search_context(tx, touched)?;
+    refresh_search_context(tx, touched)?;
     tx.execute_batch(&format!(
         "INSERT INTO claims_fts (rowid, text, search_context, quote)
              SELECT pk, text, search_context, quote FROM claims WHERE 1 {touched} ORDER BY pk;"
@@ -1468,8 +1471,8 @@ mod tests {
 
     /// A bundle line rewritten as an adversary would: the change edited and the hash
     /// recomputed, so only the checks of values and desk rules can catch it.
-    fn forged(line: &str, edit: impl FnOnce(&mut StoredEvent)) -> String {
-        let mut event: StoredEvent = serde_json::from_str(line).unwrap();
+    fn forged(line: &str, edit: impl FnOnce(&mut WireEvent)) -> String {
+        let mut event: WireEvent = serde_json::from_str(line).unwrap();
         edit(&mut event);
         event.hash = event_hash(&EventContent::of(&event));
         serde_json::to_string(&event).unwrap()
@@ -1492,7 +1495,7 @@ mod tests {
     fn bundle_values_are_checked_as_the_command_line_checks_them() {
         let good = sample_bundle();
         let lines: Vec<String> = good.lines().skip(1).map(str::to_string).collect();
-        let with = |k: usize, edit: &dyn Fn(&mut StoredEvent)| {
+        let with = |k: usize, edit: &dyn Fn(&mut WireEvent)| {
             let mut lines = lines.clone();
             lines[k] = forged(&lines[k], edit);
             bundle_v1(&lines)
@@ -1765,7 +1768,7 @@ mod tests {
             let mut line = 1;
             while let Some(row) = rows.next().unwrap() {
                 line += 1;
-                let e = StoredEvent::from_row_at(row, 0).unwrap();
+                let e = wire_from_row(row, 0).unwrap();
                 store
                     .conn()
                     .execute(

@@ -2,16 +2,15 @@
 //! back with their derived status — one claim, filtered lists, and the disputed and unresolved
 //! reports. The status itself always comes from the `claim_status` view; nothing here decides it.
 
-use rusqlite::{Connection, Row, ToSql, params};
-use serde_json::{Map, Value, json};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 
-use super::sources::optional_source_pk;
+use super::sources::ensure_optional_source;
 use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
+use crate::history::{ClaimAdded, ClaimEdited, Edit, GivenVerdict, VerdictCleared, VerdictSet};
 use crate::model::{
-    Claim, ClaimEdit, ExplainedClaim, ItemKind, Logged, NewClaim, RecordKind, Side, SideItem,
-    Stance, Status, VerdictKind, check_web_url, clean_tag, parse_date, validate_claim_text,
-    validate_rationale,
+    Claim, ClaimEdit, ExplainedClaim, ItemKind, Logged, NewClaim, Side, SideItem, Stance, Status,
+    VerdictKind, check_web_url, clean_tag, parse_date, validate_claim_text, validate_rationale,
 };
 
 /// Which claims a listing shows.
@@ -125,37 +124,6 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn insert_tags(tx: &Tx, claim_pk: i64, tags: &[String]) -> Result<()> {
-    if tags.is_empty() {
-        return Ok(());
-    }
-    let mut stmt =
-        tx.prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_pk, tag) VALUES (?1, ?2)")?;
-    for tag in tags {
-        stmt.execute(params![claim_pk, tag])?;
-    }
-    Ok(())
-}
-
-/// Keeps a claim's full-text entry in step with a change to its indexed columns (text, search
-/// context, quote): removes the entry for the current values, lets `change` update the row,
-/// and indexes the new values. The one place `claims_fts` is updated after a claim is first
-/// written.
-pub(super) fn reindex(tx: &Tx, pk: i64, change: impl FnOnce() -> Result<()>) -> Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
-         SELECT 'delete', pk, text, search_context, quote FROM claims WHERE pk = ?1",
-    )?
-    .execute([pk])?;
-    change()?;
-    tx.prepare_cached(
-        "INSERT INTO claims_fts (rowid, text, search_context, quote)
-         SELECT pk, text, search_context, quote FROM claims WHERE pk = ?1",
-    )?
-    .execute([pk])?;
-    Ok(())
-}
-
 /// The current stored values of a claim's editable fields, for building an edit's old/new diff.
 struct StoredClaim {
     text: String,
@@ -187,86 +155,42 @@ fn stored_claim(conn: &Connection, pk: i64) -> Result<StoredClaim> {
     )?)
 }
 
-/// Inserts a claim with its tags and its `claim.add` event (creating its claimant and reporter
-/// sources on first mention); returns its key. The one way a claim enters the store.
+/// Logs a claim (its `claim.add`, after the `source.add` of a claimant or reporter named for the
+/// first time). The one way a claim enters the store.
 pub(super) fn insert_claim(
     tx: &Tx,
     id: &str,
     claim: &NewClaim,
     logged: Option<&Logged>,
-) -> Result<i64> {
+) -> Result<()> {
     validate_claim_text(&claim.text)?;
     if let Some(url) = &claim.url {
         check_web_url(url)?;
     }
     let date = claim.date.as_deref().map(parse_date).transpose()?;
     let tags = clean_tags(&claim.tags)?;
-    let stance = claim.stance.unwrap_or(Stance::Asserts);
-    let claimant = optional_source_pk(tx, claim.claimant.as_deref(), logged)?;
-    let reported_by = optional_source_pk(tx, claim.reported_by.as_deref(), logged)?;
-    let (at, by) = tx.logged(logged);
-    tx.prepare_cached(
-        "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
-                             claim_date, created_at, created_by, logged_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-    )?
-    .execute(params![
-        id,
-        claim.text,
-        claimant,
-        reported_by,
-        stance.as_str(),
-        claim.url,
-        claim.quote,
-        date,
-        at,
-        by,
-        tx.now
-    ])?;
-    let pk = tx.last_insert_rowid();
-    tx.prepare_cached("INSERT INTO claims_fts (rowid, text, quote) VALUES (?1, ?2, ?3)")?
-        .execute(params![pk, claim.text, claim.quote])?;
-    insert_tags(tx, pk, &tags)?;
+    ensure_optional_source(tx, claim.claimant.as_deref(), logged)?;
+    ensure_optional_source(tx, claim.reported_by.as_deref(), logged)?;
+    // The names as given (trimmed); the projection finds their sources by matching key.
+    let named = |name: &Option<String>| name.as_deref().map(|n| n.trim().to_string());
     let change = ClaimAdded {
-        text: &claim.text,
-        claimant: claim.claimant.as_deref().map(str::trim),
-        reported_by: claim.reported_by.as_deref().map(str::trim),
-        stance,
-        url: claim.url.as_deref(),
-        quote: claim.quote.as_deref(),
-        date: date.as_deref(),
-        tags: &tags,
-        created_at: logged.map(|l| l.at.as_str()),
-        created_by: logged.map(|l| l.by.as_str()),
+        text: claim.text.clone(),
+        claimant: named(&claim.claimant),
+        reported_by: named(&claim.reported_by),
+        stance: claim.stance.unwrap_or(Stance::Asserts),
+        url: claim.url.clone(),
+        quote: claim.quote.clone(),
+        date,
+        tags,
+        created_at: logged.map(|l| l.at.clone()),
+        created_by: logged.map(|l| l.by.clone()),
     };
-    tx.record_event("claim.add", RecordKind::Claim, id, &change)?;
-    Ok(pk)
+    tx.commit(id, change)?;
+    Ok(())
 }
 
-/// The change a `claim.add` event records: the new claim's values (absent ones left out).
-#[derive(serde::Serialize)]
-struct ClaimAdded<'a> {
-    text: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    claimant: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reported_by: Option<&'a str>,
-    stance: Stance,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    url: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quote: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    date: Option<&'a str>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    tags: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    created_at: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    created_by: Option<&'a str>,
-}
-
-/// Gives (or replaces) a claim's verdict, with its `verdict.set` event.
+/// Gives (or replaces) a claim's verdict: its `verdict.set`. Private to the store: the desk's
+/// review rule is applied by [`Store::give_verdict`] (and an import's verdicts are the file's).
 pub(super) fn put_verdict(
     tx: &Tx,
     claim_pk: i64,
@@ -276,18 +200,15 @@ pub(super) fn put_verdict(
     logged: Option<&Logged>,
 ) -> Result<()> {
     validate_rationale(rationale)?;
-    let old = current_verdict(tx, claim_pk)?;
-    let (at, by) = tx.logged(logged);
-    super::replay::put_verdict(tx, claim_pk, verdict.as_str(), rationale, (at, by), None)?;
-    let mut change = json!({ "verdict": verdict, "rationale": rationale });
-    if let Some(old) = old {
-        change["old"] = old;
-    }
-    if let Some(logged) = logged {
-        change["given_at"] = json!(logged.at);
-        change["given_by"] = json!(logged.by);
-    }
-    tx.record_event("verdict.set", RecordKind::Claim, claim_id, &change)
+    let change = VerdictSet {
+        verdict,
+        rationale: rationale.to_string(),
+        old: current_verdict(tx, claim_pk)?,
+        given_at: logged.map(|l| l.at.clone()),
+        given_by: logged.map(|l| l.by.clone()),
+    };
+    tx.commit(claim_id, change)?;
+    Ok(())
 }
 
 impl Store {
@@ -301,8 +222,8 @@ impl Store {
 
     /// Logs a new claim (creating its claimant and reporter sources on first mention).
     pub fn add_claim(&mut self, claim: &NewClaim) -> Result<Claim> {
-        let pk = self.write(|tx| insert_claim(tx, &new_id(), claim, None))?;
-        claim_by_pk(self.conn(), pk)
+        let id = self.log_claim(claim)?;
+        self.claim(&id)
     }
 
     /// Changes a claim's fields and tags. Returns the claim and whether anything changed; an edit
@@ -323,44 +244,33 @@ impl Store {
         let (pk, changed) = self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
             let old = stored_claim(tx, pk)?;
-            let mut change = Map::new();
-            let mut diff = |field: &str, old: Option<&str>, new: Option<&str>| -> bool {
-                if old == new {
-                    return false;
-                }
-                change.insert(field.into(), json!({ "old": old, "new": new }));
-                true
+            /// The edit of one field, when the new value differs from the old.
+            fn edit_of<T: PartialEq>(old: Option<T>, new: Option<T>) -> Option<Edit<T>> {
+                (old != new).then_some(Edit { old, new })
+            }
+            let mut change = ClaimEdited {
+                text: edit
+                    .text
+                    .as_ref()
+                    .and_then(|t| edit_of(Some(old.text.clone()), Some(t.clone()))),
+                stance: match edit.stance {
+                    Some(stance) => edit_of(Some(old.stance.parse()?), Some(stance)),
+                    None => None,
+                },
+                url: edit
+                    .url
+                    .clone()
+                    .and_then(|new| edit_of(old.url.clone(), new)),
+                quote: edit
+                    .quote
+                    .clone()
+                    .and_then(|new| edit_of(old.quote.clone(), new)),
+                date: date.clone().and_then(|new| edit_of(old.date.clone(), new)),
+                ..ClaimEdited::default()
             };
-            let mut set: Vec<(&str, Box<dyn ToSql>)> = Vec::new();
-            if let Some(text) = &edit.text
-                && diff("text", Some(&old.text), Some(text))
-            {
-                set.push(("text", Box::new(text.clone())));
-            }
-            if let Some(stance) = edit.stance
-                && diff("stance", Some(&old.stance), Some(stance.as_str()))
-            {
-                set.push(("stance", Box::new(stance.as_str())));
-            }
-            for (field, column, old_value, new_value) in [
-                ("url", "url", &old.url, &edit.url),
-                ("quote", "quote", &old.quote, &edit.quote),
-                ("date", "claim_date", &old.date, &date),
-            ] {
-                if let Some(new_value) = new_value
-                    && diff(field, old_value.as_deref(), new_value.as_deref())
-                {
-                    set.push((column, Box::new(new_value.clone())));
-                }
-            }
-            for (field, column, old_name, new_name) in [
-                ("claimant", "claimant_pk", &old.claimant, &edit.claimant),
-                (
-                    "reported_by",
-                    "reported_by_pk",
-                    &old.reported_by,
-                    &edit.reported_by,
-                ),
+            for (field, old_name, new_name) in [
+                (&mut change.claimant, &old.claimant, &edit.claimant),
+                (&mut change.reported_by, &old.reported_by, &edit.reported_by),
             ] {
                 let Some(new_name) = new_name else { continue };
                 let new_name = new_name.as_deref().map(str::trim);
@@ -371,74 +281,43 @@ impl Store {
                     (a, b) => a == b,
                 };
                 if !same {
-                    diff(field, old_name.as_deref(), new_name);
-                    set.push((column, Box::new(optional_source_pk(tx, new_name, None)?)));
+                    ensure_optional_source(tx, new_name, None)?;
+                    *field = Some(Edit {
+                        old: old_name.clone(),
+                        new: new_name.map(str::to_string),
+                    });
                 }
             }
             let current_tags = tags_of(tx, pk)?;
-            let added: Vec<&String> = add_tags
-                .iter()
-                .filter(|t| !current_tags.contains(t))
-                .collect();
-            let removed: Vec<&String> = remove_tags
-                .iter()
-                .filter(|t| current_tags.contains(t))
-                .collect();
             if let Some(unknown) = remove_tags.iter().find(|t| !current_tags.contains(t)) {
                 return Err(Error::invalid(format!(
                     "claim has no tag '{unknown}' to remove"
                 )));
             }
-            if !added.is_empty() {
-                change.insert("tags_added".into(), json!(added));
-            }
-            if !removed.is_empty() {
-                change.insert("tags_removed".into(), json!(removed));
-            }
+            change.tags_added = add_tags
+                .iter()
+                .filter(|t| !current_tags.contains(t))
+                .cloned()
+                .collect();
+            change.tags_removed = remove_tags.clone();
             if change.is_empty() {
                 return Ok((pk, false));
             }
-            let write_columns = || -> Result<()> {
-                for (column, value) in &set {
-                    // Column names come from the fixed lists above, never from input.
-                    tx.execute(
-                        &format!("UPDATE claims SET {column} = ?1 WHERE pk = ?2"),
-                        params![value, pk],
-                    )?;
-                }
-                Ok(())
-            };
-            // The text and the quote are indexed: keep the full-text entry in step.
-            if set
-                .iter()
-                .any(|(column, _)| *column == "text" || *column == "quote")
-            {
-                reindex(tx, pk, write_columns)?;
-            } else {
-                write_columns()?;
-            }
-            let added: Vec<String> = added.into_iter().cloned().collect();
-            insert_tags(tx, pk, &added)?;
-            for tag in removed {
-                tx.execute(
-                    "DELETE FROM claim_tags WHERE claim_pk = ?1 AND tag = ?2",
-                    params![pk, tag],
-                )?;
-            }
-            tx.record_event("claim.edit", RecordKind::Claim, &id, &Value::Object(change))?;
+            tx.commit(&id, change)?;
             Ok((pk, true))
         })?;
         Ok((claim_by_pk(self.conn(), pk)?, changed))
     }
 
-    /// Gives (or replaces) a claim's verdict, with its rationale.
-    pub fn set_verdict(
+    /// Gives (or replaces) a claim's verdict, with its rationale, whatever the review rule (the
+    /// library's callers go through [`Store::give_verdict`]; tests set verdicts directly).
+    #[cfg(test)]
+    pub(crate) fn set_verdict(
         &mut self,
         id_prefix: &str,
         verdict: VerdictKind,
         rationale: &str,
     ) -> Result<Claim> {
-        validate_rationale(rationale)?;
         let pk = self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
             put_verdict(tx, pk, &id, verdict, rationale, None)?;
@@ -462,12 +341,12 @@ impl Store {
                     &id[..8]
                 )));
             };
-            tx.execute("DELETE FROM verdicts WHERE claim_pk = ?1", [pk])?;
-            tx.record_event(
-                "verdict.clear",
-                RecordKind::Claim,
+            tx.commit(
                 &id,
-                &json!({ "old": old, "note": why }),
+                VerdictCleared {
+                    old,
+                    note: why.to_string(),
+                },
             )?;
             Ok(pk)
         })?;
@@ -610,26 +489,27 @@ impl Store {
 }
 
 /// A claim's verdict as JSON (`verdict`, `rationale`, `given_at`, `given_by`), if it has one.
-fn current_verdict(conn: &Connection, claim_pk: i64) -> Result<Option<Value>> {
+fn current_verdict(conn: &Connection, claim_pk: i64) -> Result<Option<GivenVerdict>> {
     let mut stmt = conn.prepare_cached(
         "SELECT verdict, rationale, given_at, given_by FROM verdicts WHERE claim_pk = ?1",
     )?;
-    let mut rows = stmt.query([claim_pk])?;
-    let Some(row) = rows.next()? else {
-        return Ok(None);
-    };
-    Ok(Some(json!({
-        "verdict": row.get::<_, String>(0)?,
-        "rationale": row.get::<_, String>(1)?,
-        "given_at": row.get::<_, String>(2)?,
-        "given_by": row.get::<_, String>(3)?,
-    })))
+    Ok(stmt
+        .query_row([claim_pk], |row| {
+            Ok(GivenVerdict {
+                verdict: word(row, 0)?,
+                rationale: row.get(1)?,
+                given_at: row.get(2)?,
+                given_by: row.get(3)?,
+            })
+        })
+        .optional()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{EvidenceStance, NewEvidence, Relation};
+    use serde_json::json;
 
     fn store() -> Store {
         Store::open_in_memory().unwrap().with_author("ana")

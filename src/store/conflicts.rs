@@ -7,82 +7,106 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use super::Store;
-use super::replay::{CANONICAL_ORDER, EVENT_COLUMNS, StoredEvent};
+use super::replay::{CANONICAL_ORDER, EVENT_COLUMNS, event_from_row};
 use crate::error::Result;
-use crate::model::{Conflict, RecordKind};
-
-/// The claim fields a `claim.edit` records as `{"old": …, "new": …}`.
-const CLAIM_FIELDS: &[&str] = &[
-    "text",
-    "claimant",
-    "reported_by",
-    "stance",
-    "url",
-    "quote",
-    "date",
-];
+use crate::history::{Change, ClaimEdited, Edit, Event};
+use crate::model::{Conflict, VerdictKind};
 
 /// A verdict (given or proposed) as one comparable value.
-fn verdict_value(value: &Value) -> Option<String> {
-    let verdict = value.get("verdict")?.as_str()?;
-    let rationale = value.get("rationale").and_then(Value::as_str).unwrap_or("");
+fn verdict_value(verdict: VerdictKind, rationale: &str) -> Option<String> {
     Some(format!("{verdict}: {rationale}"))
-}
-
-fn text(value: &Value) -> Option<String> {
-    value.as_str().map(str::to_string)
 }
 
 /// One write to a field: (field, new value, the old value its author saw — `None` when the
 /// event does not say, which never conflicts).
 type Write = (String, Option<String>, Option<Option<String>>);
 
+/// The claim fields of an edit (each `{"old": …, "new": …}`), by name, as text.
+fn edited_fields(edit: &ClaimEdited) -> [(&'static str, Option<Edit<String>>); 7] {
+    let stance = edit.stance.as_ref().map(|s| Edit {
+        old: s.old.map(|v| v.to_string()),
+        new: s.new.map(|v| v.to_string()),
+    });
+    [
+        ("text", edit.text.clone()),
+        ("claimant", edit.claimant.clone()),
+        ("reported_by", edit.reported_by.clone()),
+        ("stance", stance),
+        ("url", edit.url.clone()),
+        ("quote", edit.quote.clone()),
+        ("date", edit.date.clone()),
+    ]
+}
+
 /// The single-valued fields an event writes.
-fn writes(event: &StoredEvent) -> Vec<Write> {
-    let c = &event.change;
-    let old_verdict = |key: &str| Some(c.get(key).and_then(verdict_value));
-    match event.action.as_str() {
-        "claim.add" => CLAIM_FIELDS
-            .iter()
-            .map(|f| (f.to_string(), c.get(*f).and_then(text), None))
-            .collect(),
-        "claim.edit" => CLAIM_FIELDS
-            .iter()
-            .filter_map(|f| {
-                let edit = c.get(*f)?;
-                Some((
-                    f.to_string(),
-                    edit.get("new").and_then(text),
-                    Some(edit.get("old").and_then(text)),
-                ))
+fn writes(event: &Event) -> Vec<Write> {
+    match &event.change {
+        Change::ClaimAdded(c) => vec![
+            ("text".into(), Some(c.text.clone()), None),
+            ("claimant".into(), c.claimant.clone(), None),
+            ("reported_by".into(), c.reported_by.clone(), None),
+            ("stance".into(), Some(c.stance.to_string()), None),
+            ("url".into(), c.url.clone(), None),
+            ("quote".into(), c.quote.clone(), None),
+            ("date".into(), c.date.clone(), None),
+        ],
+        Change::ClaimEdited(edit) => edited_fields(edit)
+            .into_iter()
+            .filter_map(|(field, edit)| {
+                let edit = edit?;
+                Some((field.to_string(), edit.new, Some(edit.old)))
             })
             .collect(),
-        "verdict.set" => vec![("verdict".into(), verdict_value(c), old_verdict("old"))],
-        "verdict.clear" => vec![("verdict".into(), None, old_verdict("old"))],
-        "review.approve" => vec![
-            ("verdict".into(), verdict_value(c), None),
-            ("proposed verdict".into(), None, Some(verdict_value(c))),
+        Change::VerdictSet(v) => vec![(
+            "verdict".into(),
+            verdict_value(v.verdict, &v.rationale),
+            Some(
+                v.old
+                    .as_ref()
+                    .and_then(|o| verdict_value(o.verdict, &o.rationale)),
+            ),
+        )],
+        Change::VerdictCleared(v) => vec![(
+            "verdict".into(),
+            None,
+            Some(verdict_value(v.old.verdict, &v.old.rationale)),
+        )],
+        Change::ReviewApproved(r) => vec![
+            (
+                "verdict".into(),
+                verdict_value(r.verdict, &r.rationale),
+                None,
+            ),
+            (
+                "proposed verdict".into(),
+                None,
+                Some(verdict_value(r.verdict, &r.rationale)),
+            ),
         ],
-        "verdict.propose" => vec![(
+        Change::VerdictProposed(p) => vec![(
             "proposed verdict".into(),
-            verdict_value(c),
-            old_verdict("old"),
+            verdict_value(p.verdict, &p.rationale),
+            Some(
+                p.old
+                    .as_ref()
+                    .and_then(|o| verdict_value(o.verdict, &o.rationale)),
+            ),
         )],
-        "review.reject" => vec![("proposed verdict".into(), None, Some(verdict_value(c)))],
-        "claim.assign" => vec![(
-            "assignee".into(),
-            c.get("assignee").and_then(text),
-            Some(c.get("old").and_then(text)),
+        Change::ReviewRejected(r) => vec![(
+            "proposed verdict".into(),
+            None,
+            Some(verdict_value(r.verdict, &r.rationale)),
         )],
-        "config.set" => vec![(
-            "value".into(),
-            c.get("value").and_then(text),
-            Some(c.get("old").and_then(text)),
-        )],
-        _ => Vec::new(),
+        Change::ClaimAssigned(a) => {
+            vec![("assignee".into(), a.assignee.clone(), Some(a.old.clone()))]
+        }
+        Change::SettingSet(s) => vec![("value".into(), Some(s.value.clone()), Some(s.old.clone()))],
+        Change::SourceAdded(_)
+        | Change::EvidenceAdded(_)
+        | Change::LinkAdded(_)
+        | Change::LinkRemoved(_)
+        | Change::ClaimCommented(_) => Vec::new(),
     }
 }
 
@@ -113,7 +137,7 @@ impl Store {
         let mut fields: HashMap<(String, String), Current> = HashMap::new();
         let mut found: Vec<Conflict> = Vec::new();
         while let Some(row) = rows.next()? {
-            let event = StoredEvent::from_row(row)?;
+            let event = event_from_row(row, 0)?;
             for (field, new, old) in writes(&event) {
                 let key = (event.record_id.clone(), field.clone());
                 let current = fields.entry(key).or_insert_with(|| Current {
@@ -125,7 +149,7 @@ impl Store {
                 let unseen = old.is_some_and(|old| old != current.value) && new != current.value;
                 if unseen {
                     found.push(Conflict {
-                        record_kind: event.record_kind.parse().unwrap_or(RecordKind::Claim),
+                        record_kind: event.record_kind(),
                         record_id: event.record_id.clone(),
                         field,
                         kept: new.clone(),

@@ -19,8 +19,9 @@
 
 use serde_json::{Map, Value};
 
-use super::replay::{StoredEvent, is_known_action, known_actions};
+use super::replay::known_actions;
 use crate::error::Error;
+use crate::history::{Action, WireEvent};
 use crate::model::{
     EvidenceStance, Relation, SourceKind, Stance, VerdictKind, check_web_url, clean_source_name,
     clean_tag, optional_text, parse_date, validate_claim_text, validate_rationale,
@@ -39,7 +40,7 @@ type SideCheck = fn(&Fields, &str) -> Check;
 
 /// Checks one event's values exactly as the command line checks the same change; the reason
 /// for a refusal is one line naming the event id, the action and the problem.
-pub(crate) fn check_event_values(event: &StoredEvent) -> Result<(), String> {
+pub(crate) fn check_event_values(event: &WireEvent) -> Result<(), String> {
     check(event).map_err(|problem| {
         one_line(&format!(
             "event {} ({}): {problem}",
@@ -68,38 +69,18 @@ pub(crate) fn check_stored_time(value: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The record kind each action changes; every action of `replay::ACTIONS` is here (a test
-/// holds the two lists together).
-fn record_kind_of(action: &str) -> Option<&'static str> {
-    Some(match action {
-        "source.add" => "source",
-        "claim.add" | "claim.edit" | "claim.assign" | "claim.comment" => "claim",
-        "verdict.set" | "verdict.clear" | "verdict.propose" => "claim",
-        "review.approve" | "review.reject" => "claim",
-        "evidence.add" => "evidence",
-        "link.add" | "link.remove" => "link",
-        "config.set" => "store",
-        _ => return None,
-    })
-}
-
-fn check(event: &StoredEvent) -> Check {
+fn check(event: &WireEvent) -> Check {
     stored_uuid(&event.id).map_err(|e| in_field("id", e))?;
     check_stored_time(&event.at).map_err(|e| in_field("at", e))?;
     person(&event.author).map_err(|e| in_field("author", e))?;
-    if !is_known_action(&event.action) {
+    let Some(action) = Action::from_name(&event.action) else {
         return Err(format!(
             "unknown action '{}' (expected one of: {})",
             shown(&event.action),
             known_actions().join(", ")
         ));
-    }
-    let Some(kind) = record_kind_of(&event.action) else {
-        return Err(format!(
-            "action '{}' has no record kind in this check (a factdesk bug)",
-            event.action
-        ));
     };
+    let kind = action.record_kind().as_str();
     if event.record_kind != kind {
         return Err(format!(
             "record kind '{}' does not match action {} (expected '{kind}')",
@@ -122,25 +103,24 @@ fn check(event: &StoredEvent) -> Check {
     if let Some(origin) = c.optional_text("import")? {
         c.field_check("import", nonempty(origin, "the file name is empty"))?;
     }
-    match event.action.as_str() {
-        "source.add" => source_add(&c),
-        "claim.add" => claim_add(&c),
-        "claim.edit" => claim_edit(&c),
-        "evidence.add" => evidence_add(&c),
-        "link.add" => link_add(&c),
-        "link.remove" => link_ends(&c),
-        "verdict.set" => verdict_set(&c),
-        "verdict.clear" => verdict_clear(&c),
-        "verdict.propose" => verdict_propose(&c),
-        "review.approve" => review_approve(&c),
-        "review.reject" => review_reject(&c),
-        "claim.assign" => claim_assign(&c),
-        "claim.comment" => {
+    match action {
+        Action::SourceAdded => source_add(&c),
+        Action::ClaimAdded => claim_add(&c),
+        Action::ClaimEdited => claim_edit(&c),
+        Action::EvidenceAdded => evidence_add(&c),
+        Action::LinkAdded => link_add(&c),
+        Action::LinkRemoved => link_ends(&c),
+        Action::VerdictSet => verdict_set(&c),
+        Action::VerdictCleared => verdict_clear(&c),
+        Action::VerdictProposed => verdict_propose(&c),
+        Action::ReviewApproved => review_approve(&c),
+        Action::ReviewRejected => review_reject(&c),
+        Action::ClaimAssigned => claim_assign(&c),
+        Action::ClaimCommented => {
             let text = c.text("text")?;
             c.named_check("text", nonempty(text, "comment is empty"))
         }
-        "config.set" => config_set(&c, &event.record_id),
-        other => Err(format!("action '{other}' has no check (a factdesk bug)")),
+        Action::SettingSet => config_set(&c, &event.record_id),
     }
 }
 
@@ -914,30 +894,30 @@ mod tests {
         store
     }
 
-    fn events(store: &Store) -> Vec<StoredEvent> {
+    fn events(store: &Store) -> Vec<WireEvent> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY pk");
         let mut stmt = store.conn().prepare(&sql).unwrap();
-        stmt.query_map([], StoredEvent::from_row)
+        stmt.query_map([], |r| crate::store::replay::wire_from_row(r, 0))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     }
 
     /// The first event of an action in the busy store whose change satisfies `pick`.
-    fn event_where(action: &str, pick: impl Fn(&Value) -> bool) -> StoredEvent {
+    fn event_where(action: &str, pick: impl Fn(&Value) -> bool) -> WireEvent {
         events(&busy_store())
             .into_iter()
             .find(|e| e.action == action && pick(&e.change))
             .unwrap_or_else(|| panic!("no {action} event as wanted"))
     }
 
-    fn event(action: &str) -> StoredEvent {
+    fn event(action: &str) -> WireEvent {
         event_where(action, |_| true)
     }
 
     /// Why the event, changed by `change`, is refused — without the `event … (action): `
     /// prefix, which is checked once here.
-    fn refused(mut event: StoredEvent, change: impl FnOnce(&mut StoredEvent)) -> String {
+    fn refused(mut event: WireEvent, change: impl FnOnce(&mut WireEvent)) -> String {
         change(&mut event);
         let err = check_event_values(&event).expect_err("the changed event should be refused");
         let prefix = format!("event {} ({}): ", event.id, event.action);
@@ -989,13 +969,6 @@ mod tests {
                 .iter()
                 .any(|e| e.action == "claim.assign" && e.change["assignee"].is_null())
         );
-    }
-
-    #[test]
-    fn every_action_has_its_record_kind() {
-        for action in known_actions() {
-            assert!(record_kind_of(action).is_some(), "{action}");
-        }
     }
 
     #[test]

@@ -1,13 +1,10 @@
 //! Evidence: adding material for or against a claim (with its event) and listing it.
 
-use rusqlite::params;
-use serde_json::{Value, json};
-
-use super::claims::reindex;
-use super::sources::optional_source_pk;
+use super::sources::ensure_optional_source;
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::Result;
-use crate::model::{Evidence, Logged, NewEvidence, RecordKind, check_web_url, optional_text};
+use crate::history::EvidenceAdded;
+use crate::model::{Evidence, Logged, NewEvidence, check_web_url, optional_text};
 
 const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quote, e.note,
         e.created_at, e.created_by
@@ -27,83 +24,45 @@ fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
     })
 }
 
-/// Inserts a piece of evidence on a claim with its `evidence.add` event (creating its source on
-/// first mention); returns its key. The one way evidence enters the store.
+/// Adds a piece of evidence to a claim (its `evidence.add`, after the `source.add` of a source
+/// named for the first time). The one way evidence enters the store.
 pub(super) fn insert_evidence(
     tx: &Tx,
-    claim: (i64, &str),
+    claim_id: &str,
     id: &str,
     evidence: &NewEvidence,
     logged: Option<&Logged>,
-) -> Result<i64> {
-    let (claim_pk, claim_id) = claim;
+) -> Result<()> {
     let url = optional_text(evidence.url.clone());
     if let Some(url) = &url {
         check_web_url(url)?;
     }
-    let quote = optional_text(evidence.quote.clone());
-    let note = optional_text(evidence.note.clone());
     let source = evidence.source.as_deref().filter(|s| !s.trim().is_empty());
-    let source_pk = optional_source_pk(tx, source, logged)?;
-    let (at, by) = tx.logged(logged);
-    tx.prepare_cached(
-        "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
-                               created_at, created_by, logged_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
-        id,
-        claim_pk,
-        evidence.stance.as_str(),
-        source_pk,
+    ensure_optional_source(tx, source, logged)?;
+    let change = EvidenceAdded {
+        claim: claim_id.to_string(),
+        stance: evidence.stance,
+        source: source.map(|s| s.trim().to_string()),
         url,
-        quote,
-        note,
-        at,
-        by,
-        tx.now
-    ])?;
-    let pk = tx.last_insert_rowid();
-    let mut change = json!({ "claim": claim_id, "stance": evidence.stance });
-    for (key, value) in [
-        ("source", source.map(str::trim)),
-        ("url", url.as_deref()),
-        ("quote", quote.as_deref()),
-        ("note", note.as_deref()),
-    ] {
-        if let Some(value) = value {
-            change[key] = Value::from(value);
-        }
-    }
-    if let Some(logged) = logged {
-        change["created_at"] = json!(logged.at);
-        change["created_by"] = json!(logged.by);
-    }
-    tx.record_event("evidence.add", RecordKind::Evidence, id, &change)?;
-    // The claim's search context is its evidence's notes and quotes (as schema/0002 builds it).
-    let context: Option<String> = tx
-        .prepare_cached(
-            "SELECT group_concat(coalesce(note, '') || ' ' || coalesce(quote, ''), char(10))
-             FROM evidence WHERE claim_pk = ?1",
-        )?
-        .query_row([claim_pk], |r| r.get(0))?;
-    reindex(tx, claim_pk, || {
-        tx.prepare_cached("UPDATE claims SET search_context = ?2 WHERE pk = ?1")?
-            .execute(params![claim_pk, context])?;
-        Ok(())
-    })?;
-    Ok(pk)
+        quote: optional_text(evidence.quote.clone()),
+        note: optional_text(evidence.note.clone()),
+        created_at: logged.map(|l| l.at.clone()),
+        created_by: logged.map(|l| l.by.clone()),
+    };
+    tx.commit(id, change)?;
+    Ok(())
 }
 
 impl Store {
     /// Adds a piece of evidence to a claim (creating its source on first mention).
     pub fn add_evidence(&mut self, claim_prefix: &str, evidence: &NewEvidence) -> Result<Evidence> {
-        let pk = self.write(|tx| {
-            let (claim_pk, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
-            insert_evidence(tx, (claim_pk, &claim_id), &new_id(), evidence, None)
+        let id = new_id();
+        self.write(|tx| {
+            let (_, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
+            insert_evidence(tx, &claim_id, &id, evidence, None)
         })?;
-        let sql = format!("{EVIDENCE_SELECT} WHERE e.pk = ?1");
-        Ok(self.conn().query_row(&sql, [pk], evidence_from_row)?)
+        let sql = format!("{EVIDENCE_SELECT} WHERE e.id = ?1");
+        Ok(self.conn().query_row(&sql, [id], evidence_from_row)?)
     }
 
     /// The evidence on one claim, in the order it was added.

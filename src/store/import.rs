@@ -217,7 +217,10 @@ fn import_record(
         return Ok(());
     }
     let id = record.id.clone().unwrap_or_else(new_id);
-    let pk = insert_claim(tx, &id, &record.claim, record.logged.as_ref())?;
+    insert_claim(tx, &id, &record.claim, record.logged.as_ref())?;
+    let pk: i64 = tx
+        .prepare_cached("SELECT pk FROM claims WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
     summary.claims_added += 1;
     for evidence in &record.evidence {
         let evidence_id = evidence.id.clone().unwrap_or_else(new_id);
@@ -228,7 +231,7 @@ fn import_record(
         }
         insert_evidence(
             tx,
-            (pk, &id),
+            &id,
             &evidence_id,
             &evidence.evidence,
             evidence.logged.as_ref(),

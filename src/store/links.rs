@@ -3,11 +3,11 @@
 //! history of both claims still finds it. Each change is written with its event.
 
 use rusqlite::{OptionalExtension, params};
-use serde_json::json;
 
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::{Error, Result};
-use crate::model::{Link, Logged, RecordKind, Relation, optional_text};
+use crate::history::{LinkAdded, LinkRemoved, LinkerProposal};
+use crate::model::{Link, Logged, Relation, optional_text};
 
 pub(super) const LINK_SELECT: &str = "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, l.note,
         l.created_at, l.created_by
@@ -46,10 +46,9 @@ pub(super) struct NewLinkRow<'a> {
     pub linker: Option<(f64, &'a str)>,
 }
 
-/// Inserts a link between two claims with its `link.add` event; refuses self-links and a live
-/// link that already exists (in either order for the symmetric relations). The one way a link
-/// enters the store.
-pub(super) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<i64> {
+/// Links two claims (its `link.add`); refuses self-links and a live link that already exists
+/// (in either order for the symmetric relations). The one way a link enters the store.
+pub(super) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<()> {
     let NewLinkRow {
         from: (from_pk, from_id),
         to: (to_pk, to_id),
@@ -84,36 +83,21 @@ pub(super) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<i64> {
             short(&existing)
         )));
     }
-    let (at, by) = tx.logged(logged);
-    tx.prepare_cached(
-        "INSERT INTO links (id, from_pk, to_pk, relation, note, created_at, created_by, logged_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        id,
-        from_pk,
-        to_pk,
-        relation.as_str(),
+    let change = LinkAdded {
+        from: from_id.to_string(),
+        relation,
+        to: to_id.to_string(),
         note,
-        at,
-        by,
-        tx.now
-    ])?;
-    let pk = tx.last_insert_rowid();
-    let mut change = json!({ "from": from_id, "relation": relation, "to": to_id });
-    if let Some(note) = &note {
-        change["note"] = json!(note);
-    }
-    if let Some(logged) = logged {
-        change["created_at"] = json!(logged.at);
-        change["created_by"] = json!(logged.by);
-    }
-    if let Some((score, reason)) = linker {
+        created_at: logged.map(|l| l.at.clone()),
+        created_by: logged.map(|l| l.by.clone()),
         // Accepted from the linker's proposal: say so, and how sure it was.
-        change["linker"] = json!({ "score": score, "reason": reason });
-    }
-    tx.record_event("link.add", RecordKind::Link, id, &change)?;
-    Ok(pk)
+        linker: linker.map(|(score, reason)| LinkerProposal {
+            score,
+            reason: reason.to_string(),
+        }),
+    };
+    tx.commit(id, change)?;
+    Ok(())
 }
 
 impl Store {
@@ -125,10 +109,10 @@ impl Store {
         relation: Relation,
         note: Option<&str>,
     ) -> Result<Link> {
-        let pk = self.write(|tx| {
+        let id = new_id();
+        self.write(|tx| {
             let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
             let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
-            let id = new_id();
             let row = NewLinkRow {
                 from: (from_pk, &from_id),
                 to: (to_pk, &to_id),
@@ -140,13 +124,13 @@ impl Store {
             };
             insert_link(tx, &row)
         })?;
-        self.link_by_pk(pk)
+        self.link_by_id(&id)
     }
 
-    /// The link with this key.
-    pub(super) fn link_by_pk(&self, pk: i64) -> Result<Link> {
-        let sql = format!("{LINK_SELECT} WHERE l.pk = ?1");
-        Ok(self.conn().query_row(&sql, [pk], link_from_row)?)
+    /// The link with this id.
+    pub(super) fn link_by_id(&self, id: &str) -> Result<Link> {
+        let sql = format!("{LINK_SELECT} WHERE l.id = ?1");
+        Ok(self.conn().query_row(&sql, [id], link_from_row)?)
     }
 
     /// Removes a live link; the removal is recorded and the row kept for history.
@@ -160,13 +144,12 @@ impl Store {
                     short(&id)
                 )));
             };
-            tx.execute(
-                "UPDATE links SET removed_at = ?1, removed_by = ?2 WHERE pk = ?3",
-                params![tx.now, tx.author, pk],
-            )?;
-            let change =
-                json!({ "from": link.from_id, "relation": link.relation, "to": link.to_id });
-            tx.record_event("link.remove", RecordKind::Link, &id, &change)?;
+            let change = LinkRemoved {
+                from: link.from_id.clone(),
+                relation: link.relation,
+                to: link.to_id.clone(),
+            };
+            tx.commit(&id, change)?;
             Ok(link)
         })
     }

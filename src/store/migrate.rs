@@ -147,16 +147,15 @@ mod tests {
             .query_row("SELECT hash FROM events WHERE id = 'e1'", [], |r| r.get(0))
             .unwrap();
         let change = serde_json::json!({"stance": "asserts", "text": "Iran supplied missiles"});
-        let expected =
-            super::super::integrity::event_hash(&super::super::integrity::EventContent {
-                id: "e1",
-                at: "2024-09-07T12:00:00.000Z",
-                author: "ana",
-                action: "claim.add",
-                record_kind: "claim",
-                record_id: "c1",
-                change: &change,
-            });
+        let expected = crate::history::event_hash(&crate::history::EventContent {
+            id: "e1",
+            at: "2024-09-07T12:00:00.000Z",
+            author: "ana",
+            action: "claim.add",
+            record_kind: "claim",
+            record_id: "c1",
+            change: &change,
+        });
         assert_eq!(hash, expected);
         let err = conn.execute("DELETE FROM events", []).unwrap_err();
         assert!(err.to_string().contains("append-only"), "{err}");

@@ -21,6 +21,7 @@ mod import;
 mod integrity;
 mod links;
 mod migrate;
+mod projection;
 mod replay;
 mod reports;
 mod search;
@@ -36,10 +37,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::model::{Logged, RecordKind};
+use crate::history::{Change, Event, WireEvent};
 
 pub use bundle::{
     BATCH_EVENTS, BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary,
@@ -48,9 +48,8 @@ pub use bundle::{
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
-pub use integrity::{AppendedEvent, EventContent, Verification, chain_hash, event_hash};
+pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
-pub use replay::StoredEvent;
 pub use search::SearchQuery;
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{REVIEW_REQUIRED, SETTINGS};
@@ -183,39 +182,29 @@ pub(crate) struct Tx<'s> {
     origin: Option<&'s str>,
     /// Sources looked up or created in this transaction, by matching key: a bulk import names
     /// the same few sources again and again (sources are never deleted, so it cannot go stale).
-    known_sources: std::cell::RefCell<std::collections::HashMap<String, i64>>,
+    known_sources: projection::SourceKeys,
 }
 
 impl<'s> Tx<'s> {
-    /// Appends one event to the history, in this transaction.
-    pub(crate) fn record_event(
-        &self,
-        action: &str,
-        kind: RecordKind,
-        record_id: &str,
-        change: &impl serde::Serialize,
-    ) -> Result<()> {
-        let event = self.new_event(action, kind, record_id, change)?;
-        self.append_new_event(&event, replay::Via::Here)
-    }
-
-    /// Records an event and makes its change by replaying it: the path of every change whose
-    /// effect on the tables is exactly what replaying its event does (settings, assignments,
-    /// comments, proposed and reviewed verdicts), so the two cannot disagree.
-    pub(crate) fn record_and_apply(
-        &self,
-        action: &str,
-        kind: RecordKind,
-        record_id: &str,
-        change: &impl serde::Serialize,
-    ) -> Result<()> {
-        let event = self.new_event(action, kind, record_id, change)?;
-        replay::apply(self, &event)?;
-        self.append_new_event(&event, replay::Via::Here)
+    /// Commits one decided change: records its event (by this transaction's author, at its
+    /// time, from its origin) and projects it into the tables, in this transaction. The one way
+    /// a change enters a store.
+    pub(crate) fn commit(&self, record_id: &str, change: impl Into<Change>) -> Result<Event> {
+        let event = Event::new(
+            new_event_id(),
+            self.now.clone(),
+            self.author.to_string(),
+            record_id.to_string(),
+            change.into(),
+            self.origin.map(str::to_string),
+        );
+        projection::project(self, &event, projection::Upkeep::Live, &self.known_sources)?;
+        self.append_new_event(&event.to_wire(), replay::Via::Here)?;
+        Ok(event)
     }
 
     /// Appends an event that must not be in the store yet.
-    fn append_new_event(&self, event: &replay::StoredEvent, via: replay::Via) -> Result<()> {
+    fn append_new_event(&self, event: &WireEvent, via: replay::Via) -> Result<()> {
         if self.append_event(event, via)? {
             Ok(())
         } else {
@@ -228,17 +217,13 @@ impl<'s> Tx<'s> {
 
     /// Appends an event to the log unless one with its id is there already (returns whether
     /// it was appended), extending the store's hash chain and recording when and how it came.
-    pub(crate) fn append_event(
-        &self,
-        event: &replay::StoredEvent,
-        via: replay::Via,
-    ) -> Result<bool> {
+    pub(crate) fn append_event(&self, event: &WireEvent, via: replay::Via) -> Result<bool> {
         let mut head = self.chain_head.borrow_mut();
         if head.is_none() {
             *head = Some(chain_head(self)?.unwrap_or_default());
         }
         let previous = head.as_deref().unwrap_or_default();
-        let chain = integrity::chain_hash(previous, &event.hash);
+        let chain = crate::history::chain_hash(previous, &event.hash);
         let appended = replay::insert_event_if_new(
             self,
             event,
@@ -252,46 +237,6 @@ impl<'s> Tx<'s> {
             *head = Some(chain);
         }
         Ok(appended)
-    }
-
-    /// A new event by this transaction's author, now, with its hash.
-    fn new_event(
-        &self,
-        action: &str,
-        kind: RecordKind,
-        record_id: &str,
-        change: &impl serde::Serialize,
-    ) -> Result<replay::StoredEvent> {
-        let mut change = serde_json::to_value(change)
-            .map_err(|e| Error::store(format!("cannot record a change: {e}")))?;
-        let Value::Object(members) = &mut change else {
-            return Err(Error::store(
-                "cannot record a change: it is not a JSON object",
-            ));
-        };
-        if let Some(origin) = self.origin {
-            members.insert("import".into(), Value::from(origin));
-        }
-        let mut event = replay::StoredEvent {
-            id: new_event_id(),
-            at: self.now.clone(),
-            author: self.author.to_string(),
-            action: action.to_string(),
-            record_kind: kind.as_str().to_string(),
-            record_id: record_id.to_string(),
-            change,
-            hash: String::new(),
-        };
-        event.hash = integrity::event_hash(&integrity::EventContent::of(&event));
-        Ok(event)
-    }
-
-    /// When and by whom a record was logged: as an imported file says, else now, by the author.
-    pub(crate) fn logged<'a>(&'a self, logged: Option<&'a Logged>) -> (&'a str, &'a str) {
-        match logged {
-            Some(l) => (&l.at, &l.by),
-            None => (&self.now, self.author),
-        }
     }
 }
 

@@ -1,13 +1,13 @@
 //! Sources: registering who says or publishes things, finding them by name or id, and creating
 //! one on first mention (each creation with its `source.add` event).
 
-use rusqlite::{Connection, Row, params};
-use serde_json::json;
+use rusqlite::{Connection, Row};
 
 use super::{IdTable, Store, Tx, find_source_pk, resolve_id, word};
 use crate::error::{Error, Result};
+use crate::history::SourceAdded;
 use crate::model::{
-    Logged, NewSource, RecordKind, Source, SourceKind, check_web_url, clean_source_name, source_key,
+    Logged, NewSource, Source, SourceKind, check_web_url, clean_source_name, source_key,
 };
 
 const SOURCE_COLUMNS: &str = "s.id, s.name, s.kind, s.url, s.note,
@@ -41,8 +41,8 @@ pub(crate) fn source_id(name: &str) -> String {
     uuid::Uuid::new_v5(&SOURCE_NAMESPACE, source_key(name).as_bytes()).to_string()
 }
 
-/// Inserts a source and its event; the name must be new.
-fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result<(i64, String)> {
+/// Registers a source (its `source.add`); the name must be new. Returns its id.
+fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result<String> {
     let name = clean_source_name(&source.name)?;
     if let Some(url) = &source.url {
         check_web_url(url)?;
@@ -51,70 +51,51 @@ fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result
         return Err(Error::invalid(format!("source '{name}' already exists")));
     }
     let id = source_id(&name);
-    let (at, by) = tx.logged(logged);
-    tx.prepare_cached(
-        "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by,
-                              logged_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        id,
+    let change = SourceAdded {
         name,
-        source_key(&name),
-        source.kind.as_str(),
-        source.url,
-        source.note,
-        at,
-        by,
-        tx.now
-    ])?;
-    let pk = tx.last_insert_rowid();
-    let mut change = json!({ "name": name, "kind": source.kind });
-    if let Some(url) = &source.url {
-        change["url"] = json!(url);
-    }
-    if let Some(note) = &source.note {
-        change["note"] = json!(note);
-    }
-    if let Some(logged) = logged {
-        change["created_at"] = json!(logged.at);
-        change["created_by"] = json!(logged.by);
-    }
-    tx.record_event("source.add", RecordKind::Source, &id, &change)?;
-    Ok((pk, id))
+        kind: source.kind,
+        url: source.url.clone(),
+        note: source.note.clone(),
+        created_at: logged.map(|l| l.at.clone()),
+        created_by: logged.map(|l| l.by.clone()),
+    };
+    tx.commit(&id, change)?;
+    Ok(id)
 }
 
-/// The key of the source called `name`, creating it (kind `other`) when it is new.
-pub(super) fn source_pk_or_create(tx: &Tx, name: &str, logged: Option<&Logged>) -> Result<i64> {
+/// Makes sure the source called `name` exists, creating it (kind `other`) when it is new;
+/// returns the name as the store keeps it (cleaned). A source created here is logged as of the
+/// record that first names it (`logged`, for imports of exported files), else now.
+pub(super) fn ensure_source(tx: &Tx, name: &str, logged: Option<&Logged>) -> Result<String> {
     let name = clean_source_name(name)?;
     let key = source_key(&name);
-    if let Some(pk) = tx.known_sources.borrow().get(&key) {
-        return Ok(*pk);
+    if tx.known_sources.borrow().contains_key(&key) {
+        return Ok(name);
     }
     let pk = match find_source_pk(tx, &name)? {
         Some(pk) => pk,
         None => {
             let new = NewSource {
-                name,
+                name: name.clone(),
                 kind: SourceKind::Other,
                 url: None,
                 note: None,
             };
-            insert_source(tx, &new, logged)?.0
+            insert_source(tx, &new, logged)?;
+            find_source_pk(tx, &name)?.expect("the source was just added")
         }
     };
     tx.known_sources.borrow_mut().insert(key, pk);
-    Ok(pk)
+    Ok(name)
 }
 
-/// Like [`source_pk_or_create`] for an optional name. A source created here is logged as of
-/// the record that first names it (`logged`, for imports of exported files), else now.
-pub(super) fn optional_source_pk(
+/// Like [`ensure_source`] for an optional name.
+pub(super) fn ensure_optional_source(
     tx: &Tx,
     name: Option<&str>,
     logged: Option<&Logged>,
-) -> Result<Option<i64>> {
-    name.map(|n| source_pk_or_create(tx, n, logged)).transpose()
+) -> Result<Option<String>> {
+    name.map(|n| ensure_source(tx, n, logged)).transpose()
 }
 
 fn source_by_pk(conn: &Connection, pk: i64) -> Result<Source> {
@@ -125,8 +106,8 @@ fn source_by_pk(conn: &Connection, pk: i64) -> Result<Source> {
 impl Store {
     /// Registers a new source; its name must not be taken (names match case-insensitively).
     pub fn add_source(&mut self, source: &NewSource) -> Result<Source> {
-        let pk = self.write(|tx| Ok(insert_source(tx, source, None)?.0))?;
-        source_by_pk(self.conn(), pk)
+        let id = self.write(|tx| insert_source(tx, source, None))?;
+        self.source(&id)
     }
 
     /// Every source, by name.

@@ -287,11 +287,11 @@ impl Store {
         proposal: &Proposal,
         note: Option<&str>,
     ) -> Result<Link> {
-        let pk = self.write(|tx| {
+        let id = new_id();
+        self.write(|tx| {
             let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
             let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
             let provenance = (proposal.score, proposal.reason.as_str());
-            let id = new_id();
             let row = NewLinkRow {
                 from: (from_pk, &from_id),
                 to: (to_pk, &to_id),
@@ -303,7 +303,7 @@ impl Store {
             };
             insert_link(tx, &row)
         })?;
-        self.link_by_pk(pk)
+        self.link_by_id(&id)
     }
 
     /// Every pair of claims the linker relates at `min_score` or more, best first: each claim

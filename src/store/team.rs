@@ -1,15 +1,18 @@
 //! Team work on one store: desk settings, review before a verdict stands, who is assigned to a
-//! claim, and comments. Each change here is written by recording its event and replaying it
-//! ([`Tx::record_and_apply`]), so the tables can never say something the event log does not.
-//! The rule that a verdict needs a second person lives here; nothing here prints or parses.
+//! claim, and comments. Each operation decides its change and commits it ([`Tx::commit`]).
+//! The rule that a verdict needs a second person lives here, decided inside the write
+//! transaction; nothing here prints or parses.
 
 use rusqlite::{OptionalExtension, params};
-use serde_json::json;
 
 use super::{IdTable, Store, Tx, resolve_id, word};
 use crate::error::{Error, Result};
+use crate::history::{
+    self, ClaimAssigned, ClaimCommented, ReviewApproved, ReviewRejected, SettingSet,
+    VerdictProposed,
+};
 use crate::model::{
-    Comment, ProposedVerdict, RecordKind, Setting, VerdictKind, VerdictOutcome, validate_rationale,
+    Comment, ProposedVerdict, Setting, VerdictKind, VerdictOutcome, validate_rationale,
 };
 use crate::person::{check_person_name, person_key, same_person};
 
@@ -54,14 +57,19 @@ fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-fn proposal(tx: &Tx, claim_pk: i64) -> Result<Option<(String, String, String, String)>> {
+fn proposal(tx: &Tx, claim_pk: i64) -> Result<Option<history::ProposedVerdict>> {
     Ok(tx
         .prepare_cached(
             "SELECT verdict, rationale, proposed_at, proposed_by FROM proposed_verdicts
              WHERE claim_pk = ?1",
         )?
         .query_row([claim_pk], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok(history::ProposedVerdict {
+                verdict: word(r, 0)?,
+                rationale: r.get(1)?,
+                proposed_at: r.get(2)?,
+                proposed_by: r.get(3)?,
+            })
         })
         .optional()?)
 }
@@ -73,23 +81,23 @@ fn proposal_for_review(
     claim_pk: i64,
     claim_id: &str,
     action: &str,
-) -> Result<(String, String, String, String)> {
+) -> Result<history::ProposedVerdict> {
     let proposal = proposal(tx, claim_pk)?.ok_or_else(|| {
         Error::invalid(format!(
             "claim {} has no verdict waiting for review",
             &claim_id[..8]
         ))
     })?;
-    if same_person(&proposal.3, tx.author) {
+    if same_person(&proposal.proposed_by, tx.author) {
         let hint = match action {
             "approve" => "",
             _ => " (propose a new one with `claim verdict` to replace it)",
         };
         // A look-alike spelling is told which name it matched.
-        let spelt = if proposal.3.trim() == tx.author.trim() {
+        let spelt = if proposal.proposed_by.trim() == tx.author.trim() {
             String::new()
         } else {
-            format!(" as '{}'", crate::person::shown_name(&proposal.3))
+            format!(" as '{}'", crate::person::shown_name(&proposal.proposed_by))
         };
         return Err(Error::invalid(format!(
             "you ({}) proposed this verdict{spelt}: a different person must {action} it{hint}",
@@ -150,8 +158,13 @@ impl Store {
             if old.as_deref() == Some(value.as_str()) {
                 return Ok(false);
             }
-            let change = json!({ "value": value, "old": old });
-            tx.record_and_apply("config.set", RecordKind::Store, key, &change)?;
+            tx.commit(
+                key,
+                SettingSet {
+                    value: value.clone(),
+                    old,
+                },
+            )?;
             Ok(true)
         })
     }
@@ -185,18 +198,20 @@ impl Store {
         verdict: VerdictKind,
         rationale: &str,
     ) -> Result<VerdictOutcome> {
-        if !self.review_required()? {
-            self.set_verdict(id_prefix, verdict, rationale)?;
-            return Ok(VerdictOutcome::Stands);
-        }
         validate_rationale(rationale)?;
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            let old = proposal(tx, pk)?.map(|(v, r, at, by)| {
-                json!({ "verdict": v, "rationale": r, "proposed_at": at, "proposed_by": by })
-            });
-            let change = json!({ "verdict": verdict, "rationale": rationale.trim(), "old": old });
-            tx.record_and_apply("verdict.propose", RecordKind::Claim, &id, &change)?;
+            // Decided holding the write lock: nobody can turn review on in between.
+            if setting(tx, REVIEW_REQUIRED)?.as_deref() != Some("true") {
+                super::claims::put_verdict(tx, pk, &id, verdict, rationale, None)?;
+                return Ok(VerdictOutcome::Stands);
+            }
+            let change = VerdictProposed {
+                verdict,
+                rationale: rationale.trim().to_string(),
+                old: proposal(tx, pk)?,
+            };
+            tx.commit(&id, change)?;
             Ok(VerdictOutcome::Proposed)
         })
     }
@@ -206,17 +221,20 @@ impl Store {
     pub fn approve_verdict(&mut self, id_prefix: &str, note: Option<&str>) -> Result<VerdictKind> {
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            let (verdict, rationale, proposed_at, proposed_by) =
-                proposal_for_review(tx, pk, &id, "approve")?;
-            let mut change = json!({
-                "verdict": verdict, "rationale": rationale,
-                "proposed_at": proposed_at, "proposed_by": proposed_by,
-            });
-            if let Some(note) = note.map(str::trim).filter(|n| !n.is_empty()) {
-                change["note"] = json!(note);
-            }
-            tx.record_and_apply("review.approve", RecordKind::Claim, &id, &change)?;
-            verdict.parse()
+            let proposal = proposal_for_review(tx, pk, &id, "approve")?;
+            let verdict = proposal.verdict;
+            let change = ReviewApproved {
+                verdict,
+                rationale: proposal.rationale,
+                proposed_at: proposal.proposed_at,
+                proposed_by: proposal.proposed_by,
+                note: note
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_string),
+            };
+            tx.commit(&id, change)?;
+            Ok(verdict)
         })
     }
 
@@ -230,12 +248,15 @@ impl Store {
         }
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            let (verdict, rationale, _, proposed_by) = proposal_for_review(tx, pk, &id, "review")?;
-            let change = json!({
-                "verdict": verdict, "rationale": rationale, "proposed_by": proposed_by,
-                "note": why.trim(),
-            });
-            tx.record_and_apply("review.reject", RecordKind::Claim, &id, &change)
+            let proposal = proposal_for_review(tx, pk, &id, "review")?;
+            let change = ReviewRejected {
+                verdict: proposal.verdict,
+                rationale: proposal.rationale,
+                proposed_by: proposal.proposed_by,
+                note: why.trim().to_string(),
+            };
+            tx.commit(&id, change)?;
+            Ok(())
         })
     }
 
@@ -280,8 +301,11 @@ impl Store {
             if old.as_deref() == assignee {
                 return Ok(false);
             }
-            let change = json!({ "assignee": assignee, "old": old });
-            tx.record_and_apply("claim.assign", RecordKind::Claim, &id, &change)?;
+            let change = ClaimAssigned {
+                assignee: assignee.map(str::to_string),
+                old,
+            };
+            tx.commit(&id, change)?;
             Ok(true)
         })
     }
@@ -304,12 +328,13 @@ impl Store {
         }
         self.write(|tx| {
             let (_, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            tx.record_and_apply(
-                "claim.comment",
-                RecordKind::Claim,
+            tx.commit(
                 &id,
-                &json!({ "text": text }),
-            )
+                ClaimCommented {
+                    text: text.to_string(),
+                },
+            )?;
+            Ok(())
         })
     }
 

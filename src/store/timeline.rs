@@ -17,9 +17,10 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::OptionalExtension;
 
 use super::Store;
-use super::replay::{EVENT_COLUMNS, StoredEvent};
+use super::replay::{EVENT_COLUMNS, event_from_row};
 use crate::error::{Error, Result};
-use crate::model::{Claim, ClaimChange, DayEdge};
+use crate::history::Event;
+use crate::model::{Claim, ClaimChange, DayEdge, RecordKind};
 
 /// The stored form of the instant just before `at` (one millisecond earlier).
 fn just_before(at: &str) -> String {
@@ -34,20 +35,16 @@ fn just_before(at: &str) -> String {
 }
 
 /// The claims an event bears on: its own record, or the claims its evidence or link is about.
-fn claims_of(event: &StoredEvent) -> Vec<String> {
-    let field = |key: &str| {
-        event
-            .change
-            .get(key)
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    match event.record_kind.as_str() {
-        "claim" => vec![event.record_id.clone()],
-        "evidence" => field("claim").into_iter().collect(),
-        "link" => field("from").into_iter().chain(field("to")).collect(),
-        _ => Vec::new(),
+fn claims_of(event: &Event) -> Vec<String> {
+    if event.record_kind() == RecordKind::Claim {
+        return vec![event.record_id.clone()];
     }
+    event
+        .change
+        .claims_referred_to()
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }
 
 /// The tables that records changed after the moment are rebuilt into: (table, the column the
@@ -321,7 +318,7 @@ impl Store {
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params![since, until])?;
         while let Some(row) = rows.next()? {
-            let event = StoredEvent::from_row(row)?;
+            let event = event_from_row(row, 0)?;
             for claim in claims_of(&event) {
                 let (by, at) = touched.entry(claim).or_default();
                 if !by.contains(&event.author) {

@@ -186,7 +186,7 @@ fn forged(line: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
     edit(&mut event);
     let text = |k: &str| event[k].as_str().unwrap().to_string();
-    let hash = factdesk::store::event_hash(&factdesk::store::EventContent {
+    let hash = factdesk::history::event_hash(&factdesk::history::EventContent {
         id: &text("id"),
         at: &text("at"),
         author: &text("author"),
@@ -256,7 +256,7 @@ fn large_bundle(path: &std::path::Path, claims: usize) {
     let mut event =
         |at: &str, action: &str, kind: &str, record: &str, change: serde_json::Value| {
             let id = uuid::Uuid::now_v7().to_string();
-            let hash = factdesk::store::event_hash(&factdesk::store::EventContent {
+            let hash = factdesk::history::event_hash(&factdesk::history::EventContent {
                 id: &id,
                 at,
                 author: "cy",
