@@ -10,6 +10,7 @@ mod bad_input;
 mod bounded;
 mod bulk;
 mod commands;
+mod compatibility;
 mod config;
 mod datasette;
 mod exchange;
