@@ -109,6 +109,19 @@ impl Store {
         relation: Relation,
         note: Option<&str>,
     ) -> Result<Link> {
+        self.link_claims(from_prefix, to_prefix, relation, note, None)
+    }
+
+    /// Links two claims named by id prefix, with the linker's score and reason when the link
+    /// was its proposal.
+    pub(super) fn link_claims(
+        &mut self,
+        from_prefix: &str,
+        to_prefix: &str,
+        relation: Relation,
+        note: Option<&str>,
+        linker: Option<(f64, &str)>,
+    ) -> Result<Link> {
         let id = new_id();
         self.write(|tx| {
             let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
@@ -120,7 +133,7 @@ impl Store {
                 note,
                 id: &id,
                 logged: None,
-                linker: None,
+                linker,
             };
             insert_link(tx, &row)
         })?;

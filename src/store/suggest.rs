@@ -287,23 +287,14 @@ impl Store {
         proposal: &Proposal,
         note: Option<&str>,
     ) -> Result<Link> {
-        let id = new_id();
-        self.write(|tx| {
-            let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
-            let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
-            let provenance = (proposal.score, proposal.reason.as_str());
-            let row = NewLinkRow {
-                from: (from_pk, &from_id),
-                to: (to_pk, &to_id),
-                relation: proposal.relation,
-                note,
-                id: &id,
-                logged: None,
-                linker: Some(provenance),
-            };
-            insert_link(tx, &row)
-        })?;
-        self.link_by_id(&id)
+        let provenance = (proposal.score, proposal.reason.as_str());
+        self.link_claims(
+            from_prefix,
+            to_prefix,
+            proposal.relation,
+            note,
+            Some(provenance),
+        )
     }
 
     /// Every pair of claims the linker relates at `min_score` or more, best first: each claim
