@@ -32,14 +32,22 @@ fn a_store_written_by_the_previous_release_verifies_and_reads_back_the_same() {
     let verified = desk.ok(&["verify"]);
     let first = verified.lines().next().unwrap_or_default().to_string();
     assert!(
-        first.starts_with(&format!("Verified: {events} events, hashes intact, guards in place")),
+        first.starts_with(&format!(
+            "Verified: {events} events, hashes intact, guards in place"
+        )),
         "{verified}"
     );
     assert_verified(&verified, &first);
     for (args, expected) in [
         (&["history", "--format", "json"][..], "history.json"),
-        (&["claim", "list", "--all", "--format", "json"], "claims.json"),
-        (&["report", "conflicts", "--format", "json"], "conflicts.json"),
+        (
+            &["claim", "list", "--all", "--format", "json"],
+            "claims.json",
+        ),
+        (
+            &["report", "conflicts", "--format", "json"],
+            "conflicts.json",
+        ),
     ] {
         let expected = std::fs::read_to_string(fixture(expected)).unwrap();
         assert_eq!(desk.ok(args), expected, "factdesk {}", args.join(" "));
@@ -61,5 +69,8 @@ fn a_bundle_written_by_the_previous_release_builds_the_same_store() {
         assert_eq!(desk.ok(args), old.ok(args), "factdesk {}", args.join(" "));
     }
     let out = desk.ok(&["verify"]);
-    assert!(out.starts_with("Verified: 33 events, hashes intact"), "{out}");
+    assert!(
+        out.starts_with("Verified: 33 events, hashes intact"),
+        "{out}"
+    );
 }

@@ -26,7 +26,7 @@ fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
 
 /// Adds a piece of evidence to a claim (its `evidence.add`, after the `source.add` of a source
 /// named for the first time). The one way evidence enters the store.
-pub(super) fn insert_evidence(
+pub(in crate::store) fn insert_evidence(
     tx: &Tx,
     claim_id: &str,
     id: &str,

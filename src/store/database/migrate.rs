@@ -11,23 +11,29 @@ use crate::error::{Error, Result};
 
 /// The schema files, in order; entry `n` upgrades a store from version `n` to `n + 1`.
 const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init.sql", include_str!("../../schema/0001_init.sql")),
+    (
+        "0001_init.sql",
+        include_str!("../../../schema/0001_init.sql"),
+    ),
     (
         "0002_search_and_import.sql",
-        include_str!("../../schema/0002_search_and_import.sql"),
+        include_str!("../../../schema/0002_search_and_import.sql"),
     ),
-    ("0003_team.sql", include_str!("../../schema/0003_team.sql")),
+    (
+        "0003_team.sql",
+        include_str!("../../../schema/0003_team.sql"),
+    ),
     (
         "0004_search_quotes.sql",
-        include_str!("../../schema/0004_search_quotes.sql"),
+        include_str!("../../../schema/0004_search_quotes.sql"),
     ),
     (
         "0005_record.sql",
-        include_str!("../../schema/0005_record.sql"),
+        include_str!("../../../schema/0005_record.sql"),
     ),
     (
         "0006_import_progress.sql",
-        include_str!("../../schema/0006_import_progress.sql"),
+        include_str!("../../../schema/0006_import_progress.sql"),
     ),
 ];
 
@@ -41,7 +47,11 @@ pub const APPLICATION_ID: i64 = 0x4644_534B;
 /// newer factdesk, or carries a schema version no factdesk writes. An empty file (or a new
 /// one) becomes a store only when `may_create` (`factdesk init`); otherwise it is refused and
 /// left exactly as it was.
-pub(super) fn check_identity(conn: &Connection, name: &str, may_create: bool) -> Result<()> {
+pub(in crate::store) fn check_identity(
+    conn: &Connection,
+    name: &str,
+    may_create: bool,
+) -> Result<()> {
     let read = |sql: &str| -> Result<i64> {
         conn.query_row(sql, [], |r| r.get(0))
             .map_err(|e| match e.sqlite_error_code() {
@@ -80,7 +90,7 @@ pub(super) fn check_identity(conn: &Connection, name: &str, may_create: bool) ->
 }
 
 /// Applies every pending migration in one transaction.
-pub(super) fn upgrade(conn: &mut Connection) -> Result<()> {
+pub(in crate::store) fn upgrade(conn: &mut Connection) -> Result<()> {
     // Migration 0003 hashes the existing events with it; `verify` uses it on every open store.
     super::integrity::register_functions(conn)?;
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

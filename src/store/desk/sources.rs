@@ -66,7 +66,11 @@ fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result
 /// Makes sure the source called `name` exists, creating it (kind `other`) when it is new;
 /// returns the name as the store keeps it (cleaned). A source created here is logged as of the
 /// record that first names it (`logged`, for imports of exported files), else now.
-pub(super) fn ensure_source(tx: &Tx, name: &str, logged: Option<&Logged>) -> Result<String> {
+pub(in crate::store) fn ensure_source(
+    tx: &Tx,
+    name: &str,
+    logged: Option<&Logged>,
+) -> Result<String> {
     let name = clean_source_name(name)?;
     let key = source_key(&name);
     if tx.known_sources.borrow().contains_key(&key) {
@@ -90,7 +94,7 @@ pub(super) fn ensure_source(tx: &Tx, name: &str, logged: Option<&Logged>) -> Res
 }
 
 /// Like [`ensure_source`] for an optional name.
-pub(super) fn ensure_optional_source(
+pub(in crate::store) fn ensure_optional_source(
     tx: &Tx,
     name: Option<&str>,
     logged: Option<&Logged>,

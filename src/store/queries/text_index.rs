@@ -32,7 +32,7 @@ struct Postings {
 }
 
 /// The claims' full-text index, in memory.
-pub(super) struct TextIndex {
+pub(in crate::store) struct TextIndex {
     /// Each row's claim key.
     keys: Vec<i64>,
     /// Each row's tokens, in all columns.

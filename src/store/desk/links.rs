@@ -9,11 +9,12 @@ use crate::error::{Error, Result};
 use crate::history::{LinkAdded, LinkRemoved, LinkerProposal};
 use crate::model::{Link, Logged, Relation, optional_text};
 
-pub(super) const LINK_SELECT: &str = "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, l.note,
+pub(in crate::store) const LINK_SELECT: &str =
+    "SELECT l.id, f.id, f.text, l.relation, t.id, t.text, l.note,
         l.created_at, l.created_by
     FROM links l JOIN claims f ON f.pk = l.from_pk JOIN claims t ON t.pk = l.to_pk";
 
-pub(super) fn link_from_row(row: &rusqlite::Row) -> rusqlite::Result<Link> {
+pub(in crate::store) fn link_from_row(row: &rusqlite::Row) -> rusqlite::Result<Link> {
     Ok(Link {
         id: row.get(0)?,
         from_id: row.get(1)?,
@@ -34,7 +35,7 @@ fn short(id: &str) -> &str {
 /// A link about to be written: the two claims (key and id), how they relate, and where the link
 /// comes from.
 #[derive(Clone, Copy)]
-pub(super) struct NewLinkRow<'a> {
+pub(in crate::store) struct NewLinkRow<'a> {
     pub from: (i64, &'a str),
     pub to: (i64, &'a str),
     pub relation: Relation,
@@ -48,7 +49,7 @@ pub(super) struct NewLinkRow<'a> {
 
 /// Links two claims (its `link.add`); refuses self-links and a live link that already exists
 /// (in either order for the symmetric relations). The one way a link enters the store.
-pub(super) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<()> {
+pub(in crate::store) fn insert_link(tx: &Tx, link: &NewLinkRow) -> Result<()> {
     let NewLinkRow {
         from: (from_pk, from_id),
         to: (to_pk, to_id),
@@ -114,7 +115,7 @@ impl Store {
 
     /// Links two claims named by id prefix, with the linker's score and reason when the link
     /// was its proposal.
-    pub(super) fn link_claims(
+    pub(in crate::store) fn link_claims(
         &mut self,
         from_prefix: &str,
         to_prefix: &str,
@@ -141,7 +142,7 @@ impl Store {
     }
 
     /// The link with this id.
-    pub(super) fn link_by_id(&self, id: &str) -> Result<Link> {
+    pub(in crate::store) fn link_by_id(&self, id: &str) -> Result<Link> {
         let sql = format!("{LINK_SELECT} WHERE l.id = ?1");
         Ok(self.conn().query_row(&sql, [id], link_from_row)?)
     }

@@ -129,7 +129,7 @@ impl Store {
 }
 
 /// The page cache during an import, in KiB (as a negative `cache_size`).
-pub(super) const IMPORT_CACHE_KIB: i64 = -128 * 1024;
+pub(in crate::store) const IMPORT_CACHE_KIB: i64 = -128 * 1024;
 
 /// Lists a bad record (with `skip_invalid`) or turns it into the error that aborts the import.
 fn reject(bad: RecordError, skip_invalid: bool, summary: &mut ImportSummary) -> Result<()> {

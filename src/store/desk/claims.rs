@@ -73,13 +73,13 @@ fn claim_from_row(row: &Row) -> rusqlite::Result<Claim> {
     })
 }
 
-pub(super) fn claim_by_pk(conn: &Connection, pk: i64) -> Result<Claim> {
+pub(in crate::store) fn claim_by_pk(conn: &Connection, pk: i64) -> Result<Claim> {
     let sql = format!("{CLAIM_SELECT} WHERE c.pk = ?1");
     Ok(conn.prepare_cached(&sql)?.query_row([pk], claim_from_row)?)
 }
 
 /// The items for and against one claim, claimant first, then evidence, then linked claims.
-pub(super) fn side_items(conn: &Connection, claim_pk: i64) -> Result<Vec<SideItem>> {
+pub(in crate::store) fn side_items(conn: &Connection, claim_pk: i64) -> Result<Vec<SideItem>> {
     let mut stmt = conn.prepare_cached(
         "SELECT side, kind, item_id, text FROM claim_sides WHERE claim_pk = ?1
          ORDER BY CASE kind WHEN 'claimant' THEN 0 WHEN 'evidence' THEN 1 ELSE 2 END, text, item_id",
@@ -157,7 +157,7 @@ fn stored_claim(conn: &Connection, pk: i64) -> Result<StoredClaim> {
 
 /// Logs a claim (its `claim.add`, after the `source.add` of a claimant or reporter named for the
 /// first time). The one way a claim enters the store.
-pub(super) fn insert_claim(
+pub(in crate::store) fn insert_claim(
     tx: &Tx,
     id: &str,
     claim: &NewClaim,
@@ -191,7 +191,7 @@ pub(super) fn insert_claim(
 
 /// Gives (or replaces) a claim's verdict: its `verdict.set`. Private to the store: the desk's
 /// review rule is applied by [`Store::give_verdict`] (and an import's verdicts are the file's).
-pub(super) fn put_verdict(
+pub(in crate::store) fn put_verdict(
     tx: &Tx,
     claim_pk: i64,
     claim_id: &str,
@@ -377,7 +377,10 @@ impl Store {
             .collect())
     }
 
-    pub(super) fn claims_with_pk(&self, filter: &ClaimFilter) -> Result<Vec<(i64, Claim)>> {
+    pub(in crate::store) fn claims_with_pk(
+        &self,
+        filter: &ClaimFilter,
+    ) -> Result<Vec<(i64, Claim)>> {
         let mut sql = format!("{CLAIM_SELECT} WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         match filter.status {
