@@ -2,9 +2,13 @@
 //! applies — a JSONL line, a CSV row, a ClaimReview item, an event bundle's line, an article for
 //! `ingest` — a line reader that holds at most that much of a line, and a reader of a whole
 //! one-record input (a file or standard input) that holds at most that much, so that a huge
-//! record is refused while it is read, not after it has been read whole.
+//! record is refused while it is read, not after it has been read whole. It also names where a
+//! record was found ([`Located`]) and why one could not be read ([`RecordError`]), which every
+//! bulk reader reports and the store's import uses.
 
 use std::io::{self, BufRead, Read};
+
+use serde::Serialize;
 
 /// The largest record an import reads: a bigger one is refused, never held in memory.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
@@ -12,6 +16,35 @@ pub const MAX_RECORD_BYTES: usize = 1 << 20;
 /// Why a record over [`MAX_RECORD_BYTES`] is refused.
 pub fn too_long() -> String {
     format!("the record is longer than {} MiB", MAX_RECORD_BYTES >> 20)
+}
+
+/// A value with where it was found in the input ("line 12", "record 3").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located<T> {
+    pub location: String,
+    pub value: T,
+}
+
+/// A record that could not be read or written, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordError {
+    pub location: String,
+    pub reason: String,
+    /// The input itself failed (an I/O error): nothing after it can be read, so even
+    /// `skip_invalid` stops the import.
+    #[serde(skip)]
+    pub fatal: bool,
+}
+
+impl RecordError {
+    /// A bad record: the import can go on past it with `skip_invalid`.
+    pub fn new(location: impl Into<String>, reason: impl Into<String>) -> Self {
+        RecordError {
+            location: location.into(),
+            reason: reason.into(),
+            fatal: false,
+        }
+    }
 }
 
 /// What [`read_line`] found.

@@ -16,7 +16,8 @@
 //! - [`linker`] — ranks the claims a claim may repeat or contradict and proposes the relation;
 //!   pure computation over what the store retrieves.
 //! - [`ingest`] — finds attributed statements in an article.
-//! - [`input`] — the record limit every import applies, and reading within it.
+//! - [`input`] — the record limit every import applies, reading within it, and where a record
+//!   was found and why it could not be read.
 //! - [`report`] — turns model values into tables, JSON, CSV, Markdown, HTML and graphs on any
 //!   writer; runs no queries.
 //! - [`cli`] — parses the command line, opens the store, calls one operation, renders it, and

@@ -26,7 +26,7 @@ use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, NewClaim, NewEvidence, VerdictKind, VerdictRecord,
     parse_date,
 };
-use crate::store::{Located, RecordError};
+use crate::input::{Located, RecordError};
 
 /// The factdesk verdict a publisher's textual rating means, for the common ratings (PolitiFact,
 /// Snopes, AFP, Full Fact, The Washington Post's Pinocchios, …); `None` when it is not one of them.

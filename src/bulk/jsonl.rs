@@ -25,7 +25,7 @@ use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, LinkRecord, NewClaim, NewEvidence, Relation,
     Stance, VerdictKind, VerdictRecord, parse_date, parse_record_id,
 };
-use crate::store::{Located, RecordError};
+use crate::input::{Located, RecordError};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

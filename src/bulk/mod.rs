@@ -19,7 +19,7 @@ use std::str::FromStr;
 use crate::error::Error;
 use crate::model::{Logged, check_web_url, parse_time};
 use crate::person::check_person_name;
-use crate::store::RecordError;
+use crate::input::RecordError;
 
 /// The file formats `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

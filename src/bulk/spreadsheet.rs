@@ -17,7 +17,7 @@ use crate::model::{
     ClaimRecord, NewClaim, Stance, VerdictKind, VerdictRecord, check_web_url, parse_date,
     parse_record_id,
 };
-use crate::store::{Located, RecordError};
+use crate::input::{Located, RecordError};
 
 /// The claim field a column fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,41 +11,14 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+pub use crate::input::{Located, RecordError};
+
 use super::claims::{insert_claim, put_verdict};
 use super::evidence::insert_evidence;
 use super::links::{NewLinkRow, insert_link};
 use super::{Store, Tx, find_source_pk, new_id};
 use crate::error::{Error, Result};
 use crate::model::{ClaimRecord, LinkRecord, validate_claim_text, validate_rationale};
-
-/// A value with where it was found in the input ("line 12", "record 3").
-#[derive(Debug, Clone, PartialEq)]
-pub struct Located<T> {
-    pub location: String,
-    pub value: T,
-}
-
-/// A record that could not be read or written, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RecordError {
-    pub location: String,
-    pub reason: String,
-    /// The input itself failed (an I/O error): nothing after it can be read, so even
-    /// `skip_invalid` stops the import.
-    #[serde(skip)]
-    pub fatal: bool,
-}
-
-impl RecordError {
-    /// A bad record: the import can go on past it with `skip_invalid`.
-    pub fn new(location: impl Into<String>, reason: impl Into<String>) -> Self {
-        RecordError {
-            location: location.into(),
-            reason: reason.into(),
-            fatal: false,
-        }
-    }
-}
 
 /// How to import.
 #[derive(Debug, Clone, PartialEq, Eq)]
