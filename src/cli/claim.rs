@@ -6,6 +6,7 @@ use std::io::Write;
 use super::{AsOfArgs, Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
+use crate::linker::thresholds::SHOWN_PROPOSAL_SCORE;
 use crate::model::{
     ClaimEdit, NewClaim, Stance, Status, VerdictKind, VerdictOutcome, optional_text,
 };
@@ -104,9 +105,9 @@ pub struct AddArgs {
     quiet: bool,
 }
 
-/// How many of the linker's proposals `claim add` shows, and the score they need.
+/// How many of the linker's proposals `claim add` shows (the score they need is the linker's
+/// [`SHOWN_PROPOSAL_SCORE`]).
 const SHOWN_PROPOSALS: usize = 3;
-const SHOWN_PROPOSAL_SCORE: f64 = 0.4;
 
 #[derive(Debug, Args)]
 pub struct ListArgs {

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::{Context, Ui};
 use crate::error::{Error, Result};
 use crate::ingest::{Statement, statements};
+use crate::linker::thresholds::{ALL_PAIRS_UP_TO, ARTICLE_PROPOSAL_SCORE, COMPARED_WITH_AT_LEAST};
 use crate::linker::{self, AnalyzedCandidate, Candidate, WEIGHTS};
 use crate::model::{ClaimRecord, NewClaim, Relation};
 use crate::report::{Table, View, proposal_line};
@@ -107,19 +108,6 @@ fn read_article(file: &std::path::Path) -> Result<String> {
     String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))
 }
 
-/// The score a link between two statements of one article needs to be proposed.
-const PROPOSAL_SCORE: f64 = 0.3;
-
-/// In an article with up to this many statements, every statement is compared with every one
-/// before it.
-const ALL_PAIRS_UP_TO: usize = 200;
-
-/// In a longer text, each statement is compared with the nearest ones before it, as many as
-/// keeps the comparisons within those of an article of [`ALL_PAIRS_UP_TO`] statements, but at
-/// least this many: finding the links takes time in proportion to the text's length, not to its
-/// square.
-const COMPARED_WITH_AT_LEAST: usize = 10;
-
 /// How many of the statements before it each of `count` statements is compared with.
 fn compared_with(count: usize) -> usize {
     if count <= ALL_PAIRS_UP_TO {
@@ -172,7 +160,7 @@ fn proposals_between(found: &[Statement]) -> Vec<ProposedLink> {
             WEIGHTS,
         )
         .into_iter()
-        .filter(|p| p.score >= PROPOSAL_SCORE && p.relation != Relation::Related);
+        .filter(|p| p.score >= ARTICLE_PROPOSAL_SCORE && p.relation != Relation::Related);
         for proposal in proposals {
             let j: usize = proposal.id.parse().expect("an index");
             out.push(ProposedLink {
@@ -333,7 +321,7 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             statement.stance, statement.claimant, statement.text
         )?;
         for proposal in store.suggest_links(&LinkQuery::Claim(id), 3)? {
-            if proposal.score >= PROPOSAL_SCORE && proposal.relation != Relation::Related {
+            if proposal.score >= ARTICLE_PROPOSAL_SCORE && proposal.relation != Relation::Related {
                 writeln!(ui.out, "    possibly: {}", proposal_line(&proposal))?;
             }
         }

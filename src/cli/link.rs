@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
+use crate::linker::thresholds::SCAN_DEFAULT_MIN;
 use crate::model::Relation;
 use crate::model::{Stance, validate_claim_text};
 use crate::report::{LinkList, ProposalList, TableView, View, plural, short_id};
@@ -107,9 +108,6 @@ pub struct ScanArgs {
     #[command(flatten)]
     listing: ListingArgs,
 }
-
-/// The score below which `scan` does not list a proposal unless told otherwise.
-const SCAN_DEFAULT_MIN: f64 = 0.5;
 
 #[derive(Debug, Args)]
 pub struct AddArgs {

@@ -14,6 +14,7 @@ mod lexicon;
 mod polarity;
 #[cfg(feature = "semantic")]
 pub mod semantic;
+pub mod thresholds;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 

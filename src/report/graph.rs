@@ -7,19 +7,7 @@ use std::fmt::Write as _;
 
 use crate::model::{Claim, LinkGraph, Relation, Status};
 
-use super::views::short_id;
-
-/// The colour a status is drawn in (fill), chosen to read on white and in print.
-pub fn status_colour(status: Status) -> &'static str {
-    match status {
-        Status::Supported => "#2e7d32",
-        Status::Refuted => "#c62828",
-        Status::Mixed => "#6a1b9a",
-        Status::Unverifiable => "#616161",
-        Status::Disputed => "#ef6c00",
-        Status::Unresolved => "#1565c0",
-    }
-}
+use super::common::{escape_html, short_id, status_colour};
 
 fn relation_style(relation: Relation) -> (&'static str, &'static str) {
     // (colour, dash pattern)
@@ -136,22 +124,6 @@ pub fn to_mermaid(graph: &LinkGraph) -> String {
                 status_colour(*status)
             );
             let _ = writeln!(out, "  class {} {status}", members.join(","));
-        }
-    }
-    out
-}
-
-/// Escapes text for HTML and SVG.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
         }
     }
     out

@@ -1,11 +1,11 @@
 //! Self-contained HTML pages for reports: one file with its style inline and its graph drawn
 //! as inline SVG, so it opens offline, prints cleanly and fetches nothing. Every piece of user
-//! text goes through [`escape_html`]; nothing from the store is ever written unescaped.
+//! text goes through `escape_html`; nothing from the store is ever written unescaped.
 
 use std::io::{self, Write};
 
 use super::Table;
-use super::graph::{escape_html, status_colour};
+use super::common::{escape_html, status_colour};
 use crate::model::Status;
 
 /// A part of a page.

@@ -6,6 +6,7 @@
 //! [`Format`]. Nothing here runs a query or decides a status: it only lays out what it is given,
 //! so every printer can be tested by rendering into a `Vec<u8>`.
 
+mod common;
 pub mod graph;
 pub mod html;
 mod summary;
@@ -21,11 +22,12 @@ use serde_json::Value;
 
 use crate::error::Error;
 
+pub use common::short_id;
 pub use summary::{ClaimantView, SummaryView};
 pub use views::{
     ChangeList, ClaimDetail, ClaimList, ConflictList, DisputedReport, EventList, EvidenceList,
     LinkList, PersonalSetting, ProposalList, ReviewQueue, SearchResults, SettingList, SourceDetail,
-    SourceList, describe_event, proposal_line, short_id,
+    SourceList, describe_event, proposal_line,
 };
 pub use visible::{Newlines, Visible, visible};
 
@@ -197,8 +199,8 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Json => view.write_json(out),
-        Format::Csv => write_csv(&views::with_full_values(|| view.table()), out),
-        Format::Markdown => write_markdown(&views::with_full_values(|| view.table()), out),
+        Format::Csv => write_csv(&common::with_full_values(|| view.table()), out),
+        Format::Markdown => write_markdown(&common::with_full_values(|| view.table()), out),
         // The CLI refuses the formats a listing does not offer before rendering.
         _ => view.text(out, terminal),
     }

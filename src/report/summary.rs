@@ -6,8 +6,9 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
+use super::common::short_id;
 use super::html::Section;
-use super::views::{ClaimList, short_id};
+use super::views::ClaimList;
 use super::{Table, Terminal, View, plural, write_aligned};
 use crate::model::{ClaimantRecord, Status, Summary};
 

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
+use super::common::{clip, short_id, when};
 use super::graph::to_svg;
 use super::html::Section;
 use super::{Newlines, Table, Terminal, View, visible, write_prepared};
@@ -15,57 +16,6 @@ use crate::model::{
     ProposedVerdict, RecordKind, SearchHit, SearchScope, Setting, SideItem, Source,
 };
 
-/// The short form of an id shown in tables: its first 8 characters, as git abbreviates hashes.
-pub fn short_id(id: &str) -> &str {
-    if full_values() {
-        return id;
-    }
-    &id[..id.len().min(8)]
-}
-
-thread_local! {
-    /// Whether the views are building rows for a faithful copy (CSV, Markdown) rather than a
-    /// table for the eye: see [`with_full_values`].
-    static FULL_VALUES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-fn full_values() -> bool {
-    FULL_VALUES.with(|full| full.get())
-}
-
-/// Runs `build` with every abbreviation off — whole ids, whole texts, stored UTC times — for
-/// the formats that are a faithful copy of the data (CSV, Markdown); only the table abbreviates.
-pub fn with_full_values<T>(build: impl FnOnce() -> T) -> T {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            FULL_VALUES.with(|full| full.set(self.0));
-        }
-    }
-    let _restore = Restore(FULL_VALUES.with(|full| full.replace(true)));
-    build()
-}
-
-/// A stored UTC time as people read it in tables: in their own time zone (`TZ`, else the
-/// system's), to the minute, `2024-09-06 14:00`. JSON and exports keep the stored UTC time.
-fn when(at: &str) -> String {
-    if full_values() {
-        return at.to_string();
-    }
-    when_in(at, &chrono::Local)
-}
-
-/// [`when`] in a given time zone; a value that is not a stored time is shown as it is.
-fn when_in<Z: chrono::TimeZone>(at: &str, zone: &Z) -> String
-where
-    Z::Offset: std::fmt::Display,
-{
-    match chrono::DateTime::parse_from_rfc3339(at) {
-        Ok(t) => t.with_timezone(zone).format("%Y-%m-%d %H:%M").to_string(),
-        Err(_) => at.get(..16).unwrap_or(at).replacen('T', " ", 1),
-    }
-}
-
 /// A missing value as a cell: empty (aligned tables and text layouts show it as `-`).
 fn or_empty(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
@@ -74,20 +24,6 @@ fn or_empty(value: &Option<String>) -> String {
 /// A value as the text layouts show it: `-` when empty.
 fn shown(value: &str) -> &str {
     if value.is_empty() { "-" } else { value }
-}
-
-/// Cuts text to `max` characters for a one-line summary, marking the cut with `…`.
-fn clip(text: &str, max: usize) -> String {
-    if full_values() {
-        return text.to_string();
-    }
-    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= max {
-        return one_line;
-    }
-    let mut cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
@@ -1101,21 +1037,6 @@ mod tests {
         assert_eq!(
             describe_event(&link),
             "aaaaaaaa contradicts bbbbbbbb (answer)"
-        );
-    }
-
-    #[test]
-    fn clipping_keeps_one_line_and_marks_the_cut() {
-        assert_eq!(clip("a\nb   c", 10), "a b c");
-        assert_eq!(clip("abcdefghij", 5), "abcd…");
-        assert_eq!(
-            when_in("2024-09-06T12:34:56.789Z", &chrono::Utc),
-            "2024-09-06 12:34"
-        );
-        let kolkata = chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
-        assert_eq!(
-            when_in("2024-09-06T22:34:56.789Z", &kolkata),
-            "2024-09-07 04:04"
         );
     }
 }

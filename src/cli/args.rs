@@ -1,0 +1,321 @@
+//! The clap tree: the top-level [`Cli`] and its [`Command`]s, the global options every command
+//! takes, and the argument types command groups share (`--as-of`, `--limit`/`--all`,
+//! `-o/--output`, the value parser that offers words to completion), with the whole
+//! command-line reference built from them.
+//!
+//! It owns what the command line accepts and what `--help` says, nothing else: it must not open
+//! the store, print, or decide anything a command does with its arguments (that is the command
+//! modules' job, run through `mod.rs`). A change here shows up in the reference snapshot.
+
+use std::path::PathBuf;
+
+use clap::builder::TypedValueParser as _;
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use super::ui::ColorChoice;
+use super::{
+    claim, config, evidence, export, graph, history, import, ingest, link, report, review, search,
+    shell, source, timeline,
+};
+use crate::error::{Error, Result};
+use crate::report::Format;
+
+/// factdesk — a fact-check workbench: log claims, the evidence for and against them and how
+/// they relate; see what is disputed or unresolved; review who changed what.
+#[derive(Debug, Parser)]
+#[command(
+    name = "factdesk",
+    version,
+    about,
+    long_about = None,
+    max_term_width = 100,
+    after_help = "Examples:\n  factdesk init\n  factdesk claim add \"Iran supplied Russia with ballistic missiles\" --claimant \"U.S. officials\"\n  factdesk report disputed\n\n`factdesk man` prints the manual, with the seed story as a walk-through."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes, shown under their own heading in every `--help`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// The store file.
+    #[arg(
+        long,
+        global = true,
+        env = "FACTDESK_DB",
+        hide_env_values = true,
+        default_value = "factdesk.db",
+        value_name = "PATH"
+    )]
+    pub db: PathBuf,
+    /// Who is making the changes (recorded in the history); defaults to the login name.
+    #[arg(
+        long = "as",
+        global = true,
+        env = "FACTDESK_USER",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
+    pub acting_as: Option<String>,
+    /// Output format: table (the default), json, csv or markdown; some commands offer more
+    /// (html for reports, jsonl and claimreview for import/export, dot and mermaid for graph).
+    #[arg(
+        long,
+        global = true,
+        value_parser = Offered::formats().try_map(|s| parse_format(&s)),
+        hide_possible_values = true,
+        value_name = "FORMAT"
+    )]
+    pub format: Option<Format>,
+    /// Colour statuses in tables: auto (on a terminal, unless NO_COLOR is set or TERM=dumb),
+    /// always, or never. JSON, CSV and the other formats are never coloured.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print straight to the terminal instead of through the pager ($PAGER, else `less -FRX`).
+    #[arg(long, global = true)]
+    pub no_pager: bool,
+    /// Open a store on a network filesystem (NFS, SMB/CIFS, …) anyway. SQLite's locking is not
+    /// safe there; use it only when no two machines ever open the store at once.
+    #[arg(long, global = true)]
+    pub allow_network_fs: bool,
+}
+
+fn parse_format(value: &str) -> Result<Format> {
+    value.parse()
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a store (or upgrade an existing one to this version's schema).
+    #[command(after_help = "Examples:\n  factdesk init\n  factdesk --db desk.db init")]
+    Init,
+    /// Register and look up sources: who says or publishes things.
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk source add \"The Wall Street Journal\" --kind outlet\n  factdesk source list"
+    )]
+    Source(source::SourceCommand),
+    /// Log, list, show, edit and judge claims.
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk claim add \"Iran has not provided weapons to either side\" --claimant \"Iranian Mission to the UN\"\n  factdesk claim show b03d"
+    )]
+    Claim(claim::ClaimCommand),
+    /// Add and list the evidence for and against a claim.
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk evidence add b03d --stance supports --source \"U.S. officials\" --note \"evidence shared with European allies\""
+    )]
+    Evidence(evidence::EvidenceCommand),
+    /// Relate two claims: contradicts, supports, duplicates, related.
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk link add 8b52 b03d --relation contradicts\n  factdesk link suggest b03d"
+    )]
+    Link(link::LinkCommand),
+    /// The reports a desk reads: disputed, unresolved, summary, one claimant's record, and the
+    /// conflicts left by exchanging work.
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk report disputed\n  factdesk report summary --format html --output desk.html"
+    )]
+    Report(report::ReportCommand),
+    /// Who changed what, and when: a claim's history, or the whole store's.
+    #[command(
+        after_help = "Examples:\n  factdesk history b03d\n  factdesk history --author ana --action verdict --since 2024-09-06 --format json"
+    )]
+    History(history::HistoryArgs),
+    /// Review proposed verdicts: the queue, approve, reject (when review is required).
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk review queue\n  factdesk --as bo review approve b03d"
+    )]
+    Review(review::ReviewCommand),
+    /// Desk settings kept in the store (review.required).
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk config set review.required true\n  factdesk config list"
+    )]
+    Config(config::ConfigCommand),
+    /// What changed between two moments: claims added, statuses that moved, verdicts given or
+    /// withdrawn, and by whom.
+    #[command(
+        after_help = "Examples:\n  factdesk diff --since 2024-09-07\n  factdesk diff --since 2024-09-07T09:00Z --until 2024-09-08"
+    )]
+    Diff(timeline::DiffArgs),
+    /// Check the store against its history: event hashes, the log's hash chain, the schema's
+    /// guards and views, the full-text index, and that the tables hold exactly what the events
+    /// say; print the chain's head. Exit 0 only when all hold.
+    #[command(
+        after_help = "Examples:\n  factdesk verify\n  factdesk verify --checkpoint \"$(cat desk-head.txt)\""
+    )]
+    Verify(timeline::VerifyArgs),
+    /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, or another store's work
+    /// from an event bundle (recognised by its header): all of it, or nothing.
+    #[command(
+        after_help = "Examples:\n  factdesk import claims.jsonl --dry-run\n  factdesk import bo.jsonl   # an event bundle from another store"
+    )]
+    Import(import::ImportArgs),
+    /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview),
+    /// or its history as an event bundle for another store (--events).
+    #[command(
+        after_help = "Examples:\n  factdesk export --format jsonl --output backup.jsonl\n  factdesk export --events --since 2024-09-07 --output ana.jsonl"
+    )]
+    Export(export::ExportArgs),
+    /// Draw the link graph around a claim, or around the disputed claims (--format dot, the
+    /// default, mermaid, json or html).
+    #[command(
+        after_help = "Examples:\n  factdesk graph b03d --format mermaid\n  factdesk graph --format html --output disputes.html"
+    )]
+    Graph(graph::GraphArgs),
+    /// Find the attributed statements in an article (plain text, or "-" for standard input) as
+    /// numbered candidate claims; --accept logs them all, --accept 1,3 those numbered.
+    #[command(
+        after_help = "Examples:\n  factdesk ingest article.txt --source Newsweek\n  factdesk ingest article.txt --source Newsweek --date 2024-09-06 --accept\n  factdesk ingest - --source Newsweek --accept 1,3 < article.txt"
+    )]
+    Ingest(ingest::IngestArgs),
+    /// Find claims, evidence, sources and comments by their words (FTS5 syntax), each hit
+    /// highlighted with the claim it belongs to.
+    #[command(
+        after_help = "Examples:\n  factdesk search 'ballistic missile*'\n  factdesk search '\"not provided\" OR denies' --in claims,comments --status disputed"
+    )]
+    Search(search::SearchArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  factdesk completions bash > ~/.local/share/bash-completion/completions/factdesk"
+    )]
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff): `factdesk man > factdesk.1`, or `factdesk man | man -l -`.
+    #[command(after_help = "Examples:\n  factdesk man | man -l -")]
+    Man,
+}
+
+/// `--as-of TIME`: read the store as it stood then, rebuilt from its history.
+#[derive(Debug, Args, Clone, Default)]
+pub struct AsOfArgs {
+    /// Show the store as it stood at this day's end (YYYY-MM-DD) or this time
+    /// (2024-09-07T12:00Z; UTC unless an offset is given), rebuilt from its history.
+    #[arg(long, value_name = "TIME")]
+    pub as_of: Option<String>,
+}
+
+/// A `--limit`/`--all` pair for listings that could run to a million rows.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Show at most N rows.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+    /// Show every row (overrides --limit).
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// A value parser that offers `words` to shell completion (and to `man`) while leaving their
+/// checking to factdesk, so a wrong word gets factdesk's message — naming every allowed value —
+/// and exit code.
+#[derive(Debug, Clone)]
+pub struct Offered(Vec<&'static str>);
+
+impl Offered {
+    /// Offers one of the model's closed sets of words (`Stance::WORDS`, …).
+    pub fn words(words: &'static [&'static str]) -> Self {
+        Offered(words.to_vec())
+    }
+
+    /// Offers every `--format` name.
+    pub fn formats() -> Self {
+        Offered(Format::names().collect())
+    }
+}
+
+impl clap::builder::TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|w| clap::builder::PossibleValue::new(*w)),
+        ))
+    }
+}
+
+/// `-o/--output FILE`: write the output to a file, whole or not at all.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutputArgs {
+    /// Write the output to FILE (whole, or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// What every listing takes: `--limit N`/`--all`, and `-o FILE`.
+#[derive(Debug, Args, Clone)]
+pub struct ListingArgs {
+    #[command(flatten)]
+    pub limit: LimitArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl LimitArgs {
+    /// The number of rows to fetch: one more than shown, to tell whether the list was cut.
+    pub fn fetch(self) -> Option<usize> {
+        (!self.all).then_some(self.limit.saturating_add(1))
+    }
+}
+
+/// Refuses a URL flag's value that is not a web address (`model::web_url_problem`), as a usage
+/// error naming the flag and the value. A blank value passes: it means "none" (or, in an edit,
+/// clears the field).
+pub(crate) fn check_url_flag(flag: &str, value: Option<&str>) -> Result<()> {
+    if let Some(value) = value.filter(|v| !v.trim().is_empty())
+        && let Some(problem) = crate::model::web_url_problem(value)
+    {
+        return Err(Error::usage(format!(
+            "{flag} '{}' {problem}",
+            crate::model::shown_value(value)
+        )));
+    }
+    Ok(())
+}
+
+/// The clap command, for completions, man pages and the definition check in tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// The whole command-line reference: the help of every command and subcommand, at a fixed
+/// width. A snapshot test keeps it under review.
+pub fn reference() -> String {
+    fn walk(cmd: &mut clap::Command, path: &str, out: &mut String) {
+        let name = if path.is_empty() {
+            cmd.get_name().to_string()
+        } else {
+            format!("{path} {}", cmd.get_name())
+        };
+        out.push_str(&format!("==== {name} ====\n"));
+        out.push_str(&cmd.render_long_help().to_string());
+        out.push('\n');
+        for sub in cmd.get_subcommands_mut() {
+            walk(sub, &name, out);
+        }
+    }
+    let mut cmd = Cli::command().term_width(100);
+    cmd.build();
+    let mut out = String::new();
+    walk(&mut cmd, "", &mut out);
+    out
+}
