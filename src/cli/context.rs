@@ -124,20 +124,32 @@ pub(super) fn within(
 /// SQLite's complaints about the file (full disk, read-only, locked) say "the store": name it,
 /// since `--db`, `FACTDESK_DB` or a config file may have chosen one the user did not expect.
 fn naming_the_store(e: Error, db: &Path) -> Error {
+    let named = |message: String| {
+        message
+            .replacen(
+                "the disk is full",
+                &format!("the disk holding '{}' is full", db.display()),
+                1,
+            )
+            .replacen(
+                "the store is ",
+                &format!("the store '{}' is ", db.display()),
+                1,
+            )
+    };
     match e {
-        Error::Store(message) => Error::Store(
-            message
-                .replacen(
-                    "the disk is full",
-                    &format!("the disk holding '{}' is full", db.display()),
-                    1,
-                )
-                .replacen(
-                    "the store is ",
-                    &format!("the store '{}' is ", db.display()),
-                    1,
-                ),
-        ),
+        Error::Store(message) => Error::Store(named(message)),
+        Error::Sqlite { message, source } => Error::Sqlite {
+            message: named(message),
+            source,
+        },
+        Error::Locked {
+            store: None,
+            source,
+        } => Error::Locked {
+            store: Some(db.display().to_string()),
+            source,
+        },
         other => other,
     }
 }

@@ -131,12 +131,7 @@ fn import_bundle(
                 accept_future: args.accept_future,
             },
         )
-        .map_err(|e| match e {
-            Error::Invalid(reason) => {
-                Error::invalid(format!("{name}: {reason}; nothing was imported"))
-            }
-            other => other,
-        })?;
+        .map_err(|e| e.in_context(|reason| format!("{name}: {reason}; nothing was imported")))?;
     let verb = if args.dry_run { "Would add" } else { "Added" };
     let line = format!(
         "{verb} {} of {} from {name} ({} already here); {} rebuilt",
@@ -198,10 +193,8 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         }
     };
     bar.finish_and_clear();
-    let summary = summary.map_err(|e| match e {
-        Error::Invalid(reason) => Error::invalid(format!("{name}: {reason}; nothing was imported")),
-        other => other,
-    })?;
+    let summary = summary
+        .map_err(|e| e.in_context(|reason| format!("{name}: {reason}; nothing was imported")))?;
     for skipped in &summary.skipped {
         writeln!(ui.err, "skipped {}: {}", skipped.location, skipped.reason)?;
     }

@@ -81,10 +81,11 @@ pub(in crate::store) fn check_identity(
         )));
     }
     if version > LATEST_VERSION {
-        return Err(Error::store(format!(
-            "store '{name}' was written by a newer factdesk (schema version {version}; this \
-             factdesk knows up to {LATEST_VERSION}): upgrade factdesk to open it"
-        )));
+        return Err(Error::TooNew {
+            store: name.to_string(),
+            version,
+            known: LATEST_VERSION,
+        });
     }
     Ok(())
 }
@@ -186,5 +187,13 @@ mod tests {
             .unwrap();
         let err = check_identity(&conn, "x.db", true).unwrap_err();
         assert!(err.to_string().contains("newer factdesk"), "{err}");
+        assert!(matches!(
+            err,
+            Error::TooNew {
+                version,
+                known: LATEST_VERSION,
+                ..
+            } if version == LATEST_VERSION + 1
+        ));
     }
 }

@@ -93,7 +93,7 @@ impl Store {
             // A store this user may only read (its file, or the directory where SQLite keeps
             // its write-ahead log, is read-only) still answers read commands; a change is then
             // refused by SQLite as "the store is read-only".
-            Err(Error::Store(message))
+            Err(Error::Store(message) | Error::Sqlite { message, .. })
                 if mode == OpenMode::MustExist && is_read_only_failure(&message) =>
             {
                 let mut store = Self::prepare_read_only(path, &name)?;
@@ -242,16 +242,16 @@ pub(crate) fn resolve_id(conn: &Connection, table: IdTable, prefix: &str) -> Res
         .query_map([&wanted], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     match found.len() {
-        0 => Err(Error::invalid(format!("no {noun} with id '{prefix}'"))),
+        0 => Err(Error::NotFound {
+            noun,
+            id: prefix.to_string(),
+        }),
         1 => Ok(found.into_iter().next().expect("one row")),
-        _ => {
-            let shown: Vec<&str> = found.iter().take(5).map(|(_, id)| id.as_str()).collect();
-            let more = if found.len() > 5 { ", …" } else { "" };
-            Err(Error::invalid(format!(
-                "{noun} id '{prefix}' is ambiguous: it starts {}{more}",
-                shown.join(", ")
-            )))
-        }
+        _ => Err(Error::AmbiguousId {
+            noun,
+            prefix: prefix.to_string(),
+            matches: found.into_iter().map(|(_, id)| id).collect(),
+        }),
     }
 }
 
@@ -294,5 +294,47 @@ mod tests {
         );
         let err = resolve_id(store.conn(), IdTable::Link, "abcd").unwrap_err();
         assert_eq!(err.to_string(), "no link with id 'abcd'");
+        assert!(matches!(err, Error::NotFound { noun: "link", .. }));
+        assert_eq!(err.exit_code(), 1);
+    }
+
+    #[test]
+    fn errors_callers_act_on_are_typed_and_keep_sqlites_error() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        for id in [
+            "abcd0000-0000-4000-8000-000000000001",
+            "abcd0000-0000-4000-8000-000000000002",
+        ] {
+            let claim = crate::model::NewClaim {
+                text: format!("Claim {id}"),
+                ..Default::default()
+            };
+            store
+                .write(|tx| super::claims::insert_claim(tx, id, &claim, None))
+                .unwrap();
+        }
+        let err = resolve_id(store.conn(), IdTable::Claim, "ABCD0000").unwrap_err();
+        assert!(
+            matches!(&err, Error::AmbiguousId { noun: "claim", prefix, matches }
+                if prefix == "ABCD0000" && matches.len() == 2),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "claim id 'ABCD0000' is ambiguous: it starts \
+             abcd0000-0000-4000-8000-000000000001, abcd0000-0000-4000-8000-000000000002"
+        );
+        let busy = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+            None,
+        );
+        let err = Error::from(busy);
+        assert!(matches!(err, Error::Locked { .. }));
+        assert_eq!(
+            err.to_string(),
+            "the store is locked by another factdesk process; try again in a moment"
+        );
+        assert!(std::error::Error::source(&err).is_some());
+        assert_eq!(err.exit_code(), 3);
     }
 }

@@ -116,7 +116,8 @@ fn reject(bad: RecordError, skip_invalid: bool, summary: &mut ImportSummary) -> 
 /// A data error in a record becomes a record error; a store error stays fatal.
 fn as_record_error(location: &str, error: Error) -> RecordError {
     match error {
-        Error::Invalid(reason) | Error::Usage(reason) => RecordError::new(location, reason),
+        Error::Usage(reason) => RecordError::new(location, reason),
+        e if e.is_invalid_input() => RecordError::new(location, e.to_string()),
         other => RecordError {
             location: location.to_string(),
             reason: other.to_string(),

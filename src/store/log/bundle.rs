@@ -694,7 +694,10 @@ impl Drop for Staging {
 }
 
 fn at_line(line: u64, reason: impl std::fmt::Display) -> Error {
-    Error::invalid(format!("line {line}: {reason}"))
+    Error::BundleLine {
+        line,
+        reason: reason.to_string(),
+    }
 }
 
 /// The latest moment an event may carry without `--accept-future`: a day past `wall`.
@@ -1249,6 +1252,11 @@ mod tests {
         let before = fingerprint(&store);
         let events = store.history(&Default::default()).unwrap().len();
         let err = import(&mut store, bundle).unwrap_err();
+        // Every refusal of a bundle's content names its line, as a typed error.
+        assert!(
+            matches!(err, Error::BundleLine { .. } | Error::Invalid(_)),
+            "{err:?}"
+        );
         assert_eq!(fingerprint(&store), before);
         assert_eq!(store.history(&Default::default()).unwrap().len(), events);
         err.to_string()

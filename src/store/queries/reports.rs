@@ -311,7 +311,7 @@ mod tests {
         );
         assert!(matches!(
             store.link_graph(Some("ffff"), 1, 10),
-            Err(crate::Error::Invalid(_))
+            Err(crate::Error::NotFound { noun: "claim", .. })
         ));
     }
 }

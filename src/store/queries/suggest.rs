@@ -588,10 +588,7 @@ impl Store {
             }
             Ok(pairs.len())
         })
-        .map_err(|e| match e {
-            Error::Invalid(reason) => Error::invalid(format!("{reason}; no link was recorded")),
-            other => other,
-        })
+        .map_err(|e| e.in_context(|reason| format!("{reason}; no link was recorded")))
     }
 
     /// The linker's judgement of one pair of logged claims (ids or unique prefixes): the
