@@ -262,18 +262,6 @@ pub struct Link {
     pub created_by: String,
 }
 
-/// One entry of the append-only history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Event {
-    pub id: String,
-    pub at: String,
-    pub author: String,
-    pub action: String,
-    pub record_kind: RecordKind,
-    pub record: String,
-    pub change: serde_json::Value,
-}
-
 /// A desk setting kept in the store (`factdesk config set`), with who set it last.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Setting {

@@ -10,9 +10,10 @@ use super::common::{clip, short_id, when};
 use super::graph::to_svg;
 use super::html::Section;
 use super::{Newlines, Table, Terminal, View, visible, write_prepared};
+use crate::history::{Change, Edit, Event};
 use crate::linker::Proposal;
 use crate::model::{
-    Claim, ClaimChange, Comment, Conflict, Event, Evidence, ExplainedClaim, Link, LinkGraph,
+    Claim, ClaimChange, Comment, Conflict, Evidence, ExplainedClaim, Link, LinkGraph,
     ProposedVerdict, RecordKind, SearchHit, SearchScope, Setting, SideItem, Source,
 };
 
@@ -511,10 +512,10 @@ impl View for EventList<'_> {
                     vec![
                         when(&e.at),
                         e.author.clone(),
-                        e.action.clone(),
-                        match e.record_kind {
-                            RecordKind::Store => format!("setting {}", e.record),
-                            kind => format!("{kind} {}", short_id(&e.record)),
+                        e.action().to_string(),
+                        match e.record_kind() {
+                            RecordKind::Store => format!("setting {}", e.record_id),
+                            kind => format!("{kind} {}", short_id(&e.record_id)),
                         },
                         describe_event(e),
                     ]
@@ -532,10 +533,10 @@ impl View for EventList<'_> {
                         "id": e.id,
                         "at": e.at,
                         "author": e.author,
-                        "action": e.action,
-                        "record_kind": e.record_kind,
-                        "record": e.record,
-                        "change": e.change,
+                        "action": e.action().as_str(),
+                        "record_kind": e.record_kind(),
+                        "record": e.record_id,
+                        "change": e.payload(),
                     })
                 })
                 .collect(),
@@ -594,110 +595,109 @@ pub fn proposal_line(p: &Proposal) -> String {
 
 /// A one-line, human summary of what an event changed.
 pub fn describe_event(event: &Event) -> String {
-    let c = &event.change;
-    let s = |key: &str| c[key].as_str().unwrap_or("").to_string();
-    let short = |key: &str| short_id(c[key].as_str().unwrap_or("")).to_string();
-    let with_note = |line: String, key: &str| match c[key].as_str() {
+    let short = |id: &str| short_id(id).to_string();
+    let with_note = |line: String, note: &Option<String>| match note {
         Some(note) => format!("{line} ({})", clip(note, 60)),
         None => line,
     };
-    match event.action.as_str() {
-        "source.add" => format!("{} ({})", s("name"), s("kind")),
-        "claim.add" => {
-            let who = c["claimant"]
-                .as_str()
-                .map(|n| format!(" — {n} {}", s("stance")))
+    match &event.change {
+        Change::SourceAdded(s) => format!("{} ({})", s.name, s.kind),
+        Change::ClaimAdded(c) => {
+            let who = c
+                .claimant
+                .as_ref()
+                .map(|n| format!(" — {n} {}", c.stance))
                 .unwrap_or_default();
-            format!("\"{}\"{who}", clip(&s("text"), 60))
+            format!("\"{}\"{who}", clip(&c.text, 60))
         }
-        "claim.edit" => {
-            let mut parts = Vec::new();
-            if let Some(fields) = c.as_object() {
-                for (field, diff) in fields {
-                    match field.as_str() {
-                        "tags_added" | "tags_removed" => {
-                            let sign = if field == "tags_added" { '+' } else { '-' };
-                            let tags: Vec<String> = diff
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .map(|t| format!("{sign}{}", t.as_str().unwrap_or("")))
-                                .collect();
-                            parts.push(format!("tags {}", tags.join(" ")));
-                        }
-                        _ => {
-                            let side = |v: &Value| {
-                                v.as_str()
-                                    .map(|t| clip(t, 40))
-                                    .unwrap_or_else(|| "-".into())
-                            };
-                            parts.push(format!(
-                                "{field}: {} → {}",
-                                side(&diff["old"]),
-                                side(&diff["new"])
-                            ));
-                        }
-                    }
+        Change::ClaimEdited(edit) => {
+            let side = |v: Option<&str>| v.map(|t| clip(t, 40)).unwrap_or_else(|| "-".into());
+            let stance = edit.stance.as_ref().map(|s| Edit {
+                old: s.old.map(|v| v.to_string()),
+                new: s.new.map(|v| v.to_string()),
+            });
+            let fields = [
+                ("text", &edit.text),
+                ("stance", &stance),
+                ("url", &edit.url),
+                ("quote", &edit.quote),
+                ("date", &edit.date),
+                ("claimant", &edit.claimant),
+                ("reported_by", &edit.reported_by),
+            ];
+            let mut parts: Vec<String> = fields
+                .into_iter()
+                .filter_map(|(field, diff)| {
+                    let diff = diff.as_ref()?;
+                    Some(format!(
+                        "{field}: {} → {}",
+                        side(diff.old.as_deref()),
+                        side(diff.new.as_deref())
+                    ))
+                })
+                .collect();
+            for (sign, tags) in [('+', &edit.tags_added), ('-', &edit.tags_removed)] {
+                if !tags.is_empty() {
+                    let tags: Vec<String> = tags.iter().map(|t| format!("{sign}{t}")).collect();
+                    parts.push(format!("tags {}", tags.join(" ")));
                 }
             }
             parts.join("; ")
         }
-        "verdict.set" => {
-            let was = c["old"]["verdict"]
-                .as_str()
-                .map(|v| format!(" (was {v})"))
+        Change::VerdictSet(v) => {
+            let was = v
+                .old
+                .as_ref()
+                .map(|old| format!(" (was {})", old.verdict))
                 .unwrap_or_default();
-            format!("{}{was}: {}", s("verdict"), clip(&s("rationale"), 60))
+            format!("{}{was}: {}", v.verdict, clip(&v.rationale, 60))
         }
-        "verdict.clear" => format!(
-            "withdrew {}: {}",
-            c["old"]["verdict"].as_str().unwrap_or(""),
-            clip(&s("note"), 60)
-        ),
-        "evidence.add" => {
-            let what = ["note", "quote", "url"]
-                .iter()
-                .find_map(|k| c[*k].as_str())
+        Change::VerdictCleared(v) => {
+            format!("withdrew {}: {}", v.old.verdict, clip(&v.note, 60))
+        }
+        Change::EvidenceAdded(e) => {
+            let what = [&e.note, &e.quote, &e.url]
+                .into_iter()
+                .find_map(|v| v.as_deref())
                 .unwrap_or("");
-            let source = c["source"]
-                .as_str()
+            let source = e
+                .source
+                .as_ref()
                 .map(|n| format!(" from {n}"))
                 .unwrap_or_default();
             format!(
                 "{} claim {}{source}: {}",
-                s("stance"),
-                short("claim"),
+                e.stance,
+                short(&e.claim),
                 clip(what, 50)
             )
         }
-        "link.add" => with_note(
-            format!("{} {} {}", short("from"), s("relation"), short("to")),
-            "note",
+        Change::LinkAdded(l) => with_note(
+            format!("{} {} {}", short(&l.from), l.relation, short(&l.to)),
+            &l.note,
         ),
-        "link.remove" => format!(
-            "removed {} {} {}",
-            short("from"),
-            s("relation"),
-            short("to")
-        ),
-        "claim.comment" => format!("\"{}\"", clip(&s("text"), 70)),
-        "claim.assign" => match c["assignee"].as_str() {
+        Change::LinkRemoved(l) => {
+            format!("removed {} {} {}", short(&l.from), l.relation, short(&l.to))
+        }
+        Change::ClaimCommented(c) => format!("\"{}\"", clip(&c.text, 70)),
+        Change::ClaimAssigned(a) => match &a.assignee {
             Some(name) => format!("assigned to {name}"),
-            None => format!("unassigned (was {})", s("old")),
+            None => format!("unassigned (was {})", a.old.as_deref().unwrap_or("")),
         },
-        "verdict.propose" => format!("proposed {}: {}", s("verdict"), clip(&s("rationale"), 60)),
-        "review.approve" => with_note(
-            format!("approved {} proposed by {}", s("verdict"), s("proposed_by")),
-            "note",
+        Change::VerdictProposed(p) => {
+            format!("proposed {}: {}", p.verdict, clip(&p.rationale, 60))
+        }
+        Change::ReviewApproved(r) => with_note(
+            format!("approved {} proposed by {}", r.verdict, r.proposed_by),
+            &r.note,
         ),
-        "review.reject" => format!(
+        Change::ReviewRejected(r) => format!(
             "sent back {} proposed by {}: {}",
-            s("verdict"),
-            s("proposed_by"),
-            clip(&s("note"), 60)
+            r.verdict,
+            r.proposed_by,
+            clip(&r.note, 60)
         ),
-        "config.set" => format!("{} = {}", event.record, s("value")),
-        _ => clip(&c.to_string(), 80),
+        Change::SettingSet(s) => format!("{} = {}", event.record_id, s.value),
     }
 }
 
@@ -1001,18 +1001,22 @@ impl View for ChangeList<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::RecordKind;
 
     fn event(action: &str, change: Value) -> Event {
-        Event {
+        let kind = crate::history::Action::from_name(action)
+            .unwrap()
+            .record_kind();
+        Event::from_wire(crate::history::WireEvent {
             id: "e".into(),
             at: "2024-09-06T12:00:00.000Z".into(),
             author: "ana".into(),
             action: action.into(),
-            record_kind: RecordKind::Claim,
-            record: "1a2b3c4d-0000".into(),
+            record_kind: kind.to_string(),
+            record_id: "1a2b3c4d-0000".into(),
             change,
-        }
+            hash: String::new(),
+        })
+        .unwrap()
     }
 
     #[test]
@@ -1027,7 +1031,8 @@ mod tests {
         );
         let verdict = event(
             "verdict.set",
-            json!({"verdict": "refuted", "rationale": "No", "old": {"verdict": "mixed"}}),
+            json!({"verdict": "refuted", "rationale": "No", "old": {"verdict": "mixed",
+                "rationale": "Partly", "given_at": "2024-09-05T12:00:00.000Z", "given_by": "bo"}}),
         );
         assert_eq!(describe_event(&verdict), "refuted (was mixed): No");
         let link = event(

@@ -609,7 +609,7 @@ mod tests {
             .history(&Default::default())
             .unwrap()
             .into_iter()
-            .map(|e| e.action)
+            .map(|e| e.action().to_string())
             .collect();
         assert_eq!(actions, vec!["claim.add", "source.add", "source.add"]);
     }
@@ -751,12 +751,12 @@ mod tests {
         assert_eq!(edited.claimant.as_deref(), Some("Y"));
         assert_eq!(edited.tags, vec!["t"]);
         let last = store.history(&Default::default()).unwrap().remove(0);
-        assert_eq!(last.action, "claim.edit");
+        assert_eq!(last.action().as_str(), "claim.edit");
         assert_eq!(
-            last.change["stance"],
+            last.payload()["stance"],
             json!({"old": "asserts", "new": "denies"})
         );
-        assert_eq!(last.change["claimant"], json!({"old": "x", "new": "Y"}));
+        assert_eq!(last.payload()["claimant"], json!({"old": "x", "new": "Y"}));
         let events = store.history(&Default::default()).unwrap().len();
         let (_, changed) = store.edit_claim(&a.id, &edit).unwrap();
         assert!(!changed);

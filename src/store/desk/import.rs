@@ -378,7 +378,9 @@ mod tests {
         );
         let events = store.history(&Default::default()).unwrap();
         assert!(
-            events.iter().all(|e| e.change["import"] == "claims.jsonl"),
+            events
+                .iter()
+                .all(|e| e.payload()["import"] == "claims.jsonl"),
             "{events:?}"
         );
 

@@ -4,9 +4,11 @@
 
 use rusqlite::ToSql;
 
+use super::replay::EVENT_COLUMNS;
 use super::{IdTable, Store, resolve_id};
 use crate::error::{Error, Result};
-use crate::model::{DayEdge, Event};
+use crate::history::Event;
+use crate::model::DayEdge;
 
 /// Which events a history listing shows; all of them, newest first, by default.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,9 +32,7 @@ pub struct HistoryFilter {
 impl Store {
     /// Events matching the filter, newest first.
     pub fn history(&self, filter: &HistoryFilter) -> Result<Vec<Event>> {
-        let mut sql = String::from(
-            "SELECT id, at, author, action, record_kind, record_id, change FROM events WHERE 1",
-        );
+        let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE 1");
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(prefix) = &filter.claim {
             let (pk, id) = resolve_id(self.conn(), IdTable::Claim, prefix)?;
@@ -101,30 +101,10 @@ impl Store {
             args.push(Box::new(limit as i64));
         }
         let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get::<_, String>(4)?,
-                r.get(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(args.iter()))?;
         let mut events = Vec::new();
-        for row in rows {
-            let (id, at, author, action, kind, record, change) = row?;
-            events.push(Event {
-                id,
-                at,
-                author,
-                action,
-                record_kind: kind.parse()?,
-                record,
-                change: serde_json::from_str(&change)
-                    .map_err(|e| Error::store(format!("event has a malformed change: {e}")))?,
-            });
+        while let Some(row) = rows.next()? {
+            events.push(super::replay::event_from_row(row, 0)?);
         }
         Ok(events)
     }
@@ -168,7 +148,7 @@ mod tests {
             .history(&filter)
             .unwrap()
             .into_iter()
-            .map(|e| e.action)
+            .map(|e| e.action().to_string())
             .collect();
         assert_eq!(actions, vec!["link.remove", "link.add", "claim.add"]);
         let filter = HistoryFilter {
@@ -176,7 +156,10 @@ mod tests {
             limit: Some(1),
             ..Default::default()
         };
-        assert_eq!(store.history(&filter).unwrap()[0].action, "evidence.add");
+        assert_eq!(
+            store.history(&filter).unwrap()[0].action(),
+            crate::history::Action::EvidenceAdded
+        );
     }
 
     #[test]
