@@ -29,6 +29,105 @@ pub(crate) enum Upkeep {
     Deferred,
 }
 
+/// Which rows of a projected table belong to a record: what rebuilding that record replaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rows {
+    /// The record's own row, found by its id (or key) in this column.
+    Own(&'static str),
+    /// Rows that hang off a claim (`claim_pk`), rebuilt with the claim.
+    OfClaim,
+}
+
+/// One table the projection writes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ProjectedTable {
+    pub name: &'static str,
+    pub rows: Rows,
+    /// Whether events after a record's creation change these rows (`--as-of` then rebuilds
+    /// them as they stood); rows only ever created are shown as of a moment by their time.
+    pub changed_later: bool,
+    /// Whether a rebuild resets the rows in place (they are upserted by id, since other rows
+    /// refer to them) instead of deleting them first.
+    pub upserted: bool,
+}
+
+/// Every table the projection writes (besides the full-text index): the one list that bundle
+/// rebuilds and `--as-of` read, and that `verify`'s comparison is held to by a test.
+pub(crate) const PROJECTED_TABLES: &[ProjectedTable] = &[
+    ProjectedTable {
+        name: "sources",
+        rows: Rows::Own("id"),
+        changed_later: false,
+        upserted: true,
+    },
+    ProjectedTable {
+        name: "claims",
+        rows: Rows::Own("id"),
+        changed_later: true,
+        upserted: true,
+    },
+    ProjectedTable {
+        name: "claim_tags",
+        rows: Rows::OfClaim,
+        changed_later: true,
+        upserted: false,
+    },
+    ProjectedTable {
+        name: "verdicts",
+        rows: Rows::OfClaim,
+        changed_later: true,
+        upserted: false,
+    },
+    ProjectedTable {
+        name: "proposed_verdicts",
+        rows: Rows::OfClaim,
+        changed_later: true,
+        upserted: false,
+    },
+    ProjectedTable {
+        name: "assignments",
+        rows: Rows::OfClaim,
+        changed_later: true,
+        upserted: false,
+    },
+    ProjectedTable {
+        name: "evidence",
+        rows: Rows::Own("id"),
+        changed_later: false,
+        upserted: false,
+    },
+    ProjectedTable {
+        name: "links",
+        rows: Rows::Own("id"),
+        changed_later: true,
+        upserted: false,
+    },
+    ProjectedTable {
+        name: "settings",
+        rows: Rows::Own("key"),
+        changed_later: true,
+        upserted: false,
+    },
+];
+
+/// SQL that deletes, from every projected table a rebuild does not upsert, the rows of the
+/// records whose ids the temporary table `scope` (a `record_id` column) holds.
+pub(crate) fn delete_rows_of(scope: &str) -> String {
+    let records = format!("SELECT record_id FROM temp.{scope}");
+    PROJECTED_TABLES
+        .iter()
+        .filter(|t| !t.upserted)
+        .map(|t| match t.rows {
+            Rows::Own(column) => format!("DELETE FROM {} WHERE {column} IN ({records});", t.name),
+            Rows::OfClaim => format!(
+                "DELETE FROM {} WHERE claim_pk IN (SELECT pk FROM claims WHERE id IN ({records}));",
+                t.name
+            ),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Source keys already looked up, by matching key: a bulk import or a replay names the same few
 /// sources again and again (sources are never deleted, so it cannot go stale).
 pub(crate) type SourceKeys = RefCell<HashMap<String, i64>>;

@@ -26,7 +26,7 @@ use serde_json::Value;
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 
-use super::projection::{SourceKeys, Upkeep, project, refresh_search_context};
+use super::projection::{SourceKeys, Upkeep, delete_rows_of, project, refresh_search_context};
 use super::replay::{self, CANONICAL_ORDER, EVENT_COLUMNS, wire_from_row};
 use super::{REVIEW_REQUIRED, Store, Tx};
 use crate::error::{Error, Result};
@@ -1108,17 +1108,8 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
              INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
                  SELECT 'delete', pk, text, search_context, quote FROM claims
                   WHERE id IN (SELECT claim_id FROM temp.bundle_claims) ORDER BY pk;
-             DELETE FROM claim_tags WHERE claim_pk IN
-                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-             DELETE FROM verdicts WHERE claim_pk IN
-                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-             DELETE FROM proposed_verdicts WHERE claim_pk IN
-                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-             DELETE FROM assignments WHERE claim_pk IN
-                 (SELECT pk FROM claims WHERE id IN (SELECT record_id FROM temp.bundle_records));
-             DELETE FROM evidence WHERE id IN (SELECT record_id FROM temp.bundle_records);
-             DELETE FROM links WHERE id IN (SELECT record_id FROM temp.bundle_records);
-             DELETE FROM settings WHERE key IN (SELECT record_id FROM temp.bundle_records);"
+             {}",
+            delete_rows_of("bundle_records")
         ))?;
         "WHERE record_id IN (SELECT record_id FROM temp.bundle_records)"
     };

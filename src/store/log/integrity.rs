@@ -567,6 +567,32 @@ impl super::Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verify_compares_every_table_the_projection_writes() {
+        // The tables each comparison reads: the word after each FROM or JOIN.
+        let read: Vec<&str> = REBUILT_TABLES
+            .iter()
+            .flat_map(|(_, sql, _)| {
+                let words: Vec<&str> = sql
+                    .split(|c: char| c.is_whitespace() || "(),".contains(c))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                words
+                    .windows(2)
+                    .filter(|w| w[0] == "FROM" || w[0] == "JOIN")
+                    .map(|w| w[1])
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        for table in super::super::projection::PROJECTED_TABLES {
+            assert!(
+                read.contains(&table.name),
+                "verify does not compare {}",
+                table.name
+            );
+        }
+    }
     use crate::store::LATEST_VERSION;
     use serde_json::json;
     use sha2::{Digest, Sha256};

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::OptionalExtension;
 
 use super::Store;
+use super::projection::{PROJECTED_TABLES, Rows};
 use super::replay::{EVENT_COLUMNS, event_from_row};
 use crate::error::{Error, Result};
 use crate::history::Event;
@@ -47,17 +48,17 @@ fn claims_of(event: &Event) -> Vec<String> {
         .collect()
 }
 
-/// The tables that records changed after the moment are rebuilt into: (table, the column the
-/// record is known by, how a rebuilt row's record is named in `asof_changed`).
-const SHADOWED: &[(&str, &str)] = &[
-    ("claims", "id"),
-    ("claim_tags", "claim_pk"),
-    ("verdicts", "claim_pk"),
-    ("proposed_verdicts", "claim_pk"),
-    ("assignments", "claim_pk"),
-    ("links", "id"),
-    ("settings", "key"),
-];
+/// The tables that records changed after the moment are rebuilt into — the projected tables
+/// whose rows change after a record's creation: (table, the column the record is known by).
+fn shadowed() -> impl Iterator<Item = (&'static str, &'static str)> {
+    PROJECTED_TABLES
+        .iter()
+        .filter(|t| t.changed_later)
+        .map(|t| match t.rows {
+            Rows::Own(column) => (t.name, column),
+            Rows::OfClaim => (t.name, "claim_pk"),
+        })
+}
 
 /// Copies the rebuilt rows of changed records from `rebuilt` into this connection's
 /// `temp.asof_*` tables, turning the rebuilt store's keys into this store's.
@@ -218,7 +219,7 @@ impl Store {
         )?;
         let changed: i64 =
             conn.query_row("SELECT count(*) FROM temp.asof_changed", [], |r| r.get(0))?;
-        for (table, _) in SHADOWED {
+        for (table, _) in shadowed() {
             conn.execute_batch(&format!(
                 "CREATE TEMP TABLE asof_{table} AS SELECT * FROM main.{table} WHERE 0;"
             ))?;
@@ -262,8 +263,8 @@ impl Store {
             ),
             format!("CREATE TEMP VIEW events AS SELECT * FROM main.events WHERE at <= {then}"),
         ];
-        for (table, key) in SHADOWED {
-            let current = match *key {
+        for (table, key) in shadowed() {
+            let current = match key {
                 "claim_pk" => format!("claim_pk NOT IN ({changed_claims}) AND {claim_existed}"),
                 "key" => "key NOT IN (SELECT record_id FROM temp.asof_changed)".to_string(),
                 _ => format!(
