@@ -925,7 +925,7 @@ fn creation_content(change: &str) -> Value {
 /// into this store: every record an event refers to exists (in the store or in the bundle), a
 /// record is created once (the same id with other content is refused), and nobody approves or
 /// rejects their own proposal. (A verdict given while the desk required review is kept but
-/// does not stand: the replay makes it a proposal, see [`replay::apply`].) Reads only.
+/// does not stand: the replay makes it a proposal, see the projection of `VerdictSet`.) Reads only.
 fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
     // The same record created twice with different content: against the store, then within
     // the bundle (reported at the later line).

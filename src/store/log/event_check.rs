@@ -3,9 +3,9 @@
 //!
 //! It owns the rules for what a stored event may hold: its id, time and author in their stored
 //! forms, an action this factdesk knows with the record kind that action changes, a record id
-//! of the right shape, and — per action — the fields its writers put in the change (in
-//! `sources.rs`, `claims.rs`, `evidence.rs`, `links.rs`, `team.rs` and `import.rs`), each
-//! checked with the same [`crate::model`] functions the commands use. Fields the writers always
+//! of the right shape, and — per action — the fields of its typed change
+//! (`crate::history::Change`; the operations in `store/desk/` decide them), each checked with
+//! the same [`crate::model`] functions the commands use, with messages naming the field. Fields the writers always
 //! write are required; fields they leave out when empty are optional, but a known field never
 //! has a value no command would accept. Unknown extra fields are allowed: another factdesk may
 //! add some, and the event's hash covers them.

@@ -1,6 +1,6 @@
 //! Reading the event log: a claim's history (its own events and those of its evidence and
 //! links) or the whole store's, filtered by author and time. Events are written only through
-//! [`super::Tx::record_event`], inside the transaction of the change they describe.
+//! `Tx::commit`, inside the transaction of the change they describe.
 
 use rusqlite::ToSql;
 
