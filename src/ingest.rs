@@ -47,7 +47,9 @@ use crate::model::Stance;
 pub struct Statement {
     /// What the speaker asserts (or denies).
     pub text: String,
+    /// Who made the statement, as the article names them.
     pub claimant: String,
+    /// `denies` when the attribution verb is a denial, else `asserts`.
     pub stance: Stance,
     /// The outlet that first reported the statement, when the article names one ("a report in
     /// The Wall Street Journal cited …"); when absent, whoever publishes the article.

@@ -21,14 +21,18 @@ pub fn too_long() -> String {
 /// A value with where it was found in the input ("line 12", "record 3").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Located<T> {
+    /// Where the value was found ("line 12", "record 3").
     pub location: String,
+    /// The value read there.
     pub value: T,
 }
 
 /// A record that could not be read or written, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RecordError {
+    /// Where the record is ("line 12", "record 3").
     pub location: String,
+    /// What is wrong with it, on one line.
     pub reason: String,
     /// The input itself failed (an I/O error): nothing after it can be read, so even
     /// `skip_invalid` stops the import.

@@ -17,11 +17,11 @@ use crate::error::Error;
 /// allowed values in its error, `Display`, and serde (de)serialisation as the word itself,
 /// exactly as stored (deserialising accepts only the stored, lowercase word).
 macro_rules! word_enum {
-    ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $word:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal, { $($(#[$vmeta:meta])* $variant:ident => $word:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
         #[serde(rename_all = "lowercase")]
-        pub enum $name { $($variant),+ }
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         impl $name {
             /// Every value, in the order the desk reads them.
@@ -67,9 +67,13 @@ macro_rules! word_enum {
 word_enum!(
     /// A claimant's stance toward the text of their claim.
     Stance, "stance", {
+        /// The claimant says the text is true.
         Asserts => "asserts",
+        /// The claimant says the text is false (the text is what they deny).
         Denies => "denies",
+        /// The claimant asks or doubts whether the text is true, taking no side.
         Questions => "questions",
+        /// The claimant states or relays the text without taking a side on it.
         Neutral => "neutral",
     }
 );
@@ -77,8 +81,11 @@ word_enum!(
 word_enum!(
     /// How a piece of evidence bears on its claim.
     EvidenceStance, "evidence stance", {
+        /// It bears the claim out: an item for it.
         Supports => "supports",
+        /// It goes against the claim: an item against it.
         Refutes => "refutes",
+        /// It informs the claim without taking a side: it counts neither way.
         Context => "context",
     }
 );
@@ -86,9 +93,13 @@ word_enum!(
 word_enum!(
     /// The typed relation of a link between two claims.
     Relation, "relation", {
+        /// The two claims cannot both hold (both ways): each is an item against the other.
         Contradicts => "contradicts",
+        /// The first claim backs the second (from → to): an item for the second only.
         Supports => "supports",
+        /// The two claims make the same assertion (both ways): each is an item for the other.
         Duplicates => "duplicates",
+        /// The two claims bear on the same matter, nothing more (both ways): it counts neither way.
         Related => "related",
     }
 );
@@ -96,9 +107,13 @@ word_enum!(
 word_enum!(
     /// A fact-checker's conclusion on a claim.
     VerdictKind, "verdict", {
+        /// The claim holds: the evidence bears it out.
         Supported => "supported",
+        /// The claim is false: the evidence goes against it.
         Refuted => "refuted",
+        /// Partly true and partly false, or true but misleading.
         Mixed => "mixed",
+        /// The claim cannot be checked with the evidence available.
         Unverifiable => "unverifiable",
     }
 );
@@ -106,12 +121,19 @@ word_enum!(
 word_enum!(
     /// What kind of speaker or publisher a source is.
     SourceKind, "source kind", {
+        /// A news organisation that publishes reports (a paper, broadcaster, agency or site).
         Outlet => "outlet",
+        /// A government, or one of its ministries, missions or agencies, speaking as such.
         Government => "government",
+        /// An official speaking for an institution.
         Official => "official",
+        /// A body that is neither a government nor an outlet: a company, NGO, party, institute.
         Organization => "organization",
+        /// A person speaking for themselves.
         Person => "person",
+        /// A source the reporting does not name.
         Anonymous => "anonymous",
+        /// Anything else; every source first named in a claim or evidence, rather than registered.
         Other => "other",
     }
 );
@@ -119,11 +141,17 @@ word_enum!(
 word_enum!(
     /// A claim's derived status: its verdict, else disputed or unresolved (see DESIGN.md).
     Status, "status", {
+        /// The verdict `supported` stands on the claim.
         Supported => "supported",
+        /// The verdict `refuted` stands on the claim.
         Refuted => "refuted",
+        /// The verdict `mixed` stands on the claim.
         Mixed => "mixed",
+        /// The verdict `unverifiable` stands on the claim.
         Unverifiable => "unverifiable",
+        /// No verdict, and at least one item stands for the claim and one against it.
         Disputed => "disputed",
+        /// No verdict, and not disputed: nothing stands for it, or nothing against it.
         Unresolved => "unresolved",
     }
 );
@@ -131,7 +159,9 @@ word_enum!(
 word_enum!(
     /// Which side of a claim an item stands on.
     Side, "side", {
+        /// The item stands for the claim.
         For => "for",
+        /// The item stands against the claim.
         Against => "against",
     }
 );
@@ -139,8 +169,11 @@ word_enum!(
 word_enum!(
     /// What kind of record an item for or against a claim is.
     ItemKind, "item kind", {
+        /// The claim's own claimant, asserting or denying it.
         Claimant => "claimant",
+        /// A piece of evidence that supports or refutes the claim.
         Evidence => "evidence",
+        /// Another claim, through a `contradicts`, `supports` or `duplicates` link.
         Claim => "claim",
     }
 );
@@ -148,10 +181,15 @@ word_enum!(
 word_enum!(
     /// The kinds of record the event log can touch.
     RecordKind, "record kind", {
+        /// A source: who says or publishes something.
         Source => "source",
+        /// A claim, with its edits, verdicts, proposals, reviews, assignments and comments.
         Claim => "claim",
+        /// A piece of evidence on a claim.
         Evidence => "evidence",
+        /// A link between two claims, and its removal.
         Link => "link",
+        /// The store itself: its desk settings (the record id is the setting's key).
         Store => "store",
     }
 );
@@ -166,10 +204,16 @@ impl Relation {
 /// A source as stored: who says or publishes something.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
+    /// The source's id: a lowercase hyphenated UUID (v5) of its matching key, so the same source
+    /// has the same id in every store.
     pub id: String,
+    /// The source's name as first given, trimmed; sources are matched on it case-insensitively.
     pub name: String,
+    /// What kind of source it is (`other` when it was first named in a claim or evidence).
     pub kind: SourceKind,
+    /// The source's web address (http or https); `None` when the desk recorded none.
     pub url: Option<String>,
+    /// What the desk noted about the source; `None` when nothing.
     pub note: Option<String>,
     /// How many claims this source made (as claimant).
     pub claims_made: i64,
@@ -177,47 +221,73 @@ pub struct Source {
     pub claims_reported: i64,
     /// How many evidence items cite this source.
     pub evidence_items: i64,
+    /// When the source was first logged, UTC, `YYYY-MM-DDTHH:MM:SS.sssZ` (an imported file's own
+    /// time when it gave one).
     pub created_at: String,
+    /// Who first logged the source (as an imported file says, when it does).
     pub created_by: String,
 }
 
 /// A claim as the desk sees it, with its derived status and its verdict, if any.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Claim {
+    /// The claim's id: a lowercase hyphenated UUID (tables show its first 8 characters).
     pub id: String,
+    /// The assertion, exactly as logged: never trimmed or normalised.
     pub text: String,
+    /// The name of the source who made the claim; `None` when nobody is named.
     pub claimant: Option<String>,
+    /// The name of the source who reported it (the outlet); `None` when not named.
     pub reported_by: Option<String>,
+    /// How the claimant holds the text: asserts, denies, questions or neutral.
     pub stance: Stance,
+    /// The derived status: the verdict if there is one, else disputed or unresolved. Never stored.
     pub status: Status,
+    /// The verdict that stands on the claim; `None` without one (a proposal awaiting review is not
+    /// one).
     pub verdict: Option<VerdictKind>,
+    /// Why the verdict was given; `None` when there is no verdict.
     pub verdict_rationale: Option<String>,
+    /// Where the claim appeared (an http or https address); `None` when not recorded.
     pub url: Option<String>,
+    /// The claimant's exact words; `None` when not recorded.
     pub quote: Option<String>,
+    /// When the claim was made (not logged), `YYYY-MM-DD`; `None` when not known.
     pub date: Option<String>,
+    /// The claim's tags, trimmed, in sorted order.
     pub tags: Vec<String>,
+    /// When the claim was first logged, UTC, `YYYY-MM-DDTHH:MM:SS.sssZ` (an imported file's own
+    /// time when it gave one).
     pub created_at: String,
+    /// Who first logged the claim (as an imported file says, when it does).
     pub created_by: String,
 }
 
 /// One item standing for or against a claim, as the status rule counts it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SideItem {
+    /// Which side of the claim the item stands on (not in the JSON: the list it is in says it).
     #[serde(skip)]
     pub side: Side,
+    /// What the item is: the claimant, a piece of evidence, or another claim through a link.
     pub kind: ItemKind,
     /// The evidence or claim id; for a claimant, the source's id.
     pub id: String,
+    /// What to show for it: the claimant's name; the evidence's source and note (else its quote,
+    /// else its URL); or the other claim's text.
     pub text: String,
 }
 
 /// A claim with the items for and against it: what explains its status.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExplainedClaim {
+    /// The claim itself (its fields sit at the top level of the JSON).
     #[serde(flatten)]
     pub claim: Claim,
+    /// The items standing for the claim (`for` in the JSON).
     #[serde(rename = "for")]
     pub for_items: Vec<SideItem>,
+    /// The items standing against the claim (`against` in the JSON).
     #[serde(rename = "against")]
     pub against_items: Vec<SideItem>,
 }
@@ -237,56 +307,89 @@ impl ExplainedClaim {
 /// A piece of evidence bearing on one claim.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
+    /// The evidence's id: a lowercase hyphenated UUID.
     pub id: String,
+    /// The id of the claim it bears on.
     pub claim_id: String,
+    /// How it bears on the claim: supports, refutes or context.
     pub stance: EvidenceStance,
+    /// The name of the source providing it; `None` when none is named.
     pub source: Option<String>,
+    /// Where the evidence can be found (http or https); `None` when not recorded.
     pub url: Option<String>,
+    /// The exact words relied on; `None` when not recorded.
     pub quote: Option<String>,
+    /// What the evidence shows, in the desk's words; `None` when not given.
     pub note: Option<String>,
+    /// When the evidence was first logged, UTC, `YYYY-MM-DDTHH:MM:SS.sssZ` (an imported file's own
+    /// time when it gave one).
     pub created_at: String,
+    /// Who first logged it (as an imported file says, when it does).
     pub created_by: String,
 }
 
 /// A typed relation between two claims, with both claims' texts for display.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Link {
+    /// The link's id: a lowercase hyphenated UUID.
     pub id: String,
+    /// The id of the claim the link starts from (for `supports`, the supporting claim).
     pub from_id: String,
+    /// That claim's text, exactly as logged.
     pub from_text: String,
+    /// How the claims relate: both ways, except `supports`, which reads from → to.
     pub relation: Relation,
+    /// The id of the claim the link points to.
     pub to_id: String,
+    /// That claim's text, exactly as logged.
     pub to_text: String,
+    /// Why the desk linked them; `None` when no note was given.
     pub note: Option<String>,
+    /// When the link was made, UTC, `YYYY-MM-DDTHH:MM:SS.sssZ` (an imported file's own time when it
+    /// gave one).
     pub created_at: String,
+    /// Who made it (as an imported file says, when it does).
     pub created_by: String,
 }
 
 /// A desk setting kept in the store (`factdesk config set`), with who set it last.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Setting {
+    /// The setting's name (`review.required`).
     pub key: String,
+    /// Its value, as text (`true`).
     pub value: String,
+    /// When it was last set: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub set_at: String,
+    /// Who last set it.
     pub set_by: String,
 }
 
 /// A verdict waiting for a second person's review.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProposedVerdict {
+    /// The id of the claim the verdict is proposed for.
     pub claim_id: String,
+    /// That claim's text, exactly as logged.
     pub text: String,
+    /// The verdict proposed.
     pub verdict: VerdictKind,
+    /// Why the proposer gives it.
     pub rationale: String,
+    /// Who proposed it (they cannot review it themselves).
     pub proposed_by: String,
+    /// When it was proposed: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub proposed_at: String,
 }
 
 /// A remark on a claim by someone on the desk.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comment {
+    /// When the comment was made: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub at: String,
+    /// Who made it.
     pub author: String,
+    /// The comment, exactly as written.
     pub text: String,
 }
 
@@ -294,18 +397,24 @@ pub struct Comment {
 /// later exchanged work): which one stands by the canonical order, and which it overwrote.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
+    /// The kind of record both changes touched: a claim, or the store for a setting.
     pub record_kind: RecordKind,
+    /// That record's id (a setting's key for a desk setting).
     pub record_id: String,
     /// The field both changed: a claim field (text, claimant, …), verdict, proposed verdict,
     /// assignee, or a setting's value.
     pub field: String,
     /// The value that stands (`None`: the field was cleared).
     pub kept: Option<String>,
+    /// Who made the change that stands.
     pub kept_by: String,
+    /// When it was made: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub kept_at: String,
     /// The value it overwrote, which its author had not seen.
     pub overwritten: Option<String>,
+    /// Who made the change that was overwritten.
     pub overwritten_by: String,
+    /// When it was made: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub overwritten_at: String,
     /// Who changed the field afterwards knowing both, settling it (`None`: still open).
     pub settled_by: Option<String>,
@@ -314,6 +423,7 @@ pub struct Conflict {
 /// One change between two moments, as `factdesk diff` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimChange {
+    /// The id of the claim that changed.
     pub claim_id: String,
     /// The claim's text at the later moment.
     pub text: String,
@@ -362,13 +472,20 @@ impl std::str::FromStr for SearchScope {
 /// fragment in parts telling the matched words from the rest, and the claim it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHit {
+    /// The kind of record that matched.
     pub scope: SearchScope,
     /// The matching record: a claim, source or comment event id.
     pub id: String,
+    /// The stored words around the match, exactly (nothing marks the matched words: see `parts`).
     pub fragment: String,
+    /// The same fragment split into matched words and the text between them.
     pub parts: Vec<FragmentPart>,
+    /// The claim the hit belongs to (the claim itself, the one the evidence bears on, the one
+    /// commented on); `None` for a source.
     pub claim_id: Option<String>,
+    /// That claim's text; `None` for a source.
     pub claim_text: Option<String>,
+    /// That claim's status; `None` for a source.
     pub status: Option<Status>,
 }
 
@@ -376,7 +493,9 @@ pub struct SearchHit {
 /// apart, not marked inside the text, so that no text can pass itself off as a match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FragmentPart {
+    /// A piece of the fragment, exactly as stored.
     pub text: String,
+    /// Whether the piece is matched words (shown bold on a terminal, else in `[…]`).
     pub hit: bool,
 }
 
@@ -423,7 +542,9 @@ pub enum VerdictOutcome {
 /// disputed claims.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LinkGraph {
+    /// The claims in the graph (its nodes), with their statuses.
     pub claims: Vec<Claim>,
+    /// The live links between those claims (its edges).
     pub links: Vec<Link>,
     /// True when the graph was cut at its size limit.
     pub truncated: bool,
@@ -432,60 +553,87 @@ pub struct LinkGraph {
 /// A claim with how many items stand for and against it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContestedClaim {
+    /// The claim (its fields sit at the top level of the JSON).
     #[serde(flatten)]
     pub claim: Claim,
+    /// How many items stand for it, as the status rule counts them.
     pub items_for: i64,
+    /// How many items stand against it.
     pub items_against: i64,
 }
 
 /// A claimant and how their claims stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClaimantTally {
+    /// The claimant's source name.
     pub claimant: String,
+    /// How many claims they made in all.
     pub claims: i64,
+    /// How many of those are disputed.
     pub disputed: i64,
 }
 
 /// What happened in one week (ISO week, `2024-W36`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WeekActivity {
+    /// The ISO week, `YYYY-Www` (`2024-W36`), of the events' UTC times.
     pub week: String,
+    /// Claims logged that week.
     pub claims_added: i64,
+    /// Pieces of evidence added that week.
     pub evidence_added: i64,
+    /// Links made that week.
     pub links_added: i64,
+    /// Verdicts given that week (`verdict.set`).
     pub verdicts_given: i64,
+    /// Every change recorded that week, those above included.
     pub changes: i64,
 }
 
 /// The desk at a glance.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Summary {
+    /// How many claims the store holds.
     pub claims: i64,
     /// Every status, with how many claims have it (zeros included).
     pub by_status: Vec<(Status, i64)>,
+    /// The disputed claims with the most items against them (then for), most first.
     pub most_contested: Vec<ContestedClaim>,
+    /// The claimants with the most disputed claims, most first.
     pub claimants_most_disputed: Vec<ClaimantTally>,
+    /// Each of the latest weeks that saw any change, oldest first.
     pub activity_by_week: Vec<WeekActivity>,
 }
 
 /// One claimant's record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClaimantRecord {
+    /// The claimant, as a source.
     pub source: Source,
+    /// Every status, with how many of their claims have it (zeros included).
     pub by_status: Vec<(Status, i64)>,
+    /// Their claims, newest first (as many as were asked for).
     pub claims: Vec<Claim>,
 }
 
 /// What a user gives to log a new claim.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewClaim {
+    /// The assertion as the claimant made it, kept exactly as given; it must not be blank.
     pub text: String,
+    /// Who made the claim: a source name, created on first mention.
     pub claimant: Option<String>,
+    /// Who reported it (an outlet): a source name, created on first mention.
     pub reported_by: Option<String>,
+    /// The claimant's stance; `None` means `asserts`.
     pub stance: Option<Stance>,
+    /// Where the claim appeared: an http or https address.
     pub url: Option<String>,
+    /// The claimant's exact words.
     pub quote: Option<String>,
+    /// When the claim was made, `YYYY-MM-DD`.
     pub date: Option<String>,
+    /// Tags to file the claim under.
     pub tags: Vec<String>,
 }
 
@@ -493,14 +641,23 @@ pub struct NewClaim {
 /// `Some(None)` clears it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClaimEdit {
+    /// The new text (`None`: unchanged; the text cannot be cleared).
     pub text: Option<String>,
+    /// The new claimant's name, or `Some(None)` to name nobody.
     pub claimant: Option<Option<String>>,
+    /// The new reporter's name, or `Some(None)` to name nobody.
     pub reported_by: Option<Option<String>>,
+    /// The new stance (`None`: unchanged).
     pub stance: Option<Stance>,
+    /// The new URL, or `Some(None)` to remove it.
     pub url: Option<Option<String>>,
+    /// The new exact quote, or `Some(None)` to remove it.
     pub quote: Option<Option<String>>,
+    /// The new date (`YYYY-MM-DD`), or `Some(None)` to remove it.
     pub date: Option<Option<String>>,
+    /// Tags to add to the claim.
     pub add_tags: Vec<String>,
+    /// Tags to take off the claim.
     pub remove_tags: Vec<String>,
 }
 
@@ -514,19 +671,28 @@ impl ClaimEdit {
 /// What a user gives to add a piece of evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvidence {
+    /// How the evidence bears on its claim: supports, refutes or context.
     pub stance: EvidenceStance,
+    /// Who provides the evidence: a source name, created on first mention.
     pub source: Option<String>,
+    /// Where the evidence can be found: an http or https address.
     pub url: Option<String>,
+    /// The exact words relied on.
     pub quote: Option<String>,
+    /// What the evidence shows, in the desk's words.
     pub note: Option<String>,
 }
 
 /// What a user gives to register a source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewSource {
+    /// The source's name, as it should be shown (trimmed when stored).
     pub name: String,
+    /// What kind of source it is.
     pub kind: SourceKind,
+    /// The source's web address: http or https.
     pub url: Option<String>,
+    /// Anything the desk should know about the source.
     pub note: Option<String>,
 }
 
@@ -536,6 +702,7 @@ pub struct NewSource {
 pub struct Logged {
     /// UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     pub at: String,
+    /// Who logged it, as the file names them.
     pub by: String,
 }
 
@@ -544,36 +711,55 @@ pub struct Logged {
 pub struct ClaimRecord {
     /// The claim's id, kept when given so a re-import matches the same record.
     pub id: Option<String>,
+    /// The claim's own fields.
     pub claim: NewClaim,
+    /// When and by whom the file says the claim was first logged; `None`: now, by whoever imports
+    /// it.
     pub logged: Option<Logged>,
+    /// The evidence on the claim.
     pub evidence: Vec<EvidenceRecord>,
+    /// The claim's verdict, when the file gives one.
     pub verdict: Option<VerdictRecord>,
+    /// Links from this claim to others.
     pub links: Vec<LinkRecord>,
 }
 
 /// A piece of evidence in a bulk file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvidenceRecord {
+    /// The evidence's id, kept when given, so a round trip keeps it.
     pub id: Option<String>,
+    /// The evidence's own fields.
     pub evidence: NewEvidence,
+    /// When and by whom the file says the evidence was first logged; `None`: now, by whoever
+    /// imports it.
     pub logged: Option<Logged>,
 }
 
 /// A verdict in a bulk file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VerdictRecord {
+    /// The verdict the file gives the claim.
     pub verdict: VerdictKind,
+    /// Why it was given; it must not be blank.
     pub rationale: String,
+    /// When and by whom the file says it was given (`given_at`/`given_by`); `None`: now, by whoever
+    /// imports it.
     pub logged: Option<Logged>,
 }
 
 /// A link from the record's claim to another claim (in the same file or already in the store).
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkRecord {
+    /// The link's id, kept when given, so re-importing the file finds the link already present.
     pub id: Option<String>,
+    /// How the record's claim relates to the other (from this claim to `to`).
     pub relation: Relation,
+    /// The other claim's full id.
     pub to: String,
+    /// Why the claims are linked.
     pub note: Option<String>,
+    /// When and by whom the file says the link was made; `None`: now, by whoever imports it.
     pub logged: Option<Logged>,
 }
 

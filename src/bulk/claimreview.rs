@@ -262,6 +262,8 @@ impl From<io::Error> for Stop {
 }
 
 impl<R: BufRead> ClaimReviewReader<R> {
+    /// Reads the claims of the ClaimReview document `input`; with `with_verdicts`, each review's
+    /// rating also becomes its claim's verdict.
     pub fn new(input: R, with_verdicts: bool) -> Self {
         ClaimReviewReader {
             input,
@@ -663,7 +665,9 @@ fn claim_review(item: &Value, with_verdicts: bool) -> Result<ClaimRecord, String
 /// Who publishes the reviews, and where each review lives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Publisher {
+    /// The publisher's name (`--publisher`): the reviews' `author`.
     pub name: Option<String>,
+    /// The publisher's web address (`--publisher-url`).
     pub url: Option<String>,
     /// The review's address, with `{id}` standing for the claim's id.
     pub review_url: Option<String>,

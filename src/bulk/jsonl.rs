@@ -119,6 +119,7 @@ pub struct JsonlReader<R> {
 }
 
 impl<R: BufRead> JsonlReader<R> {
+    /// Reads the JSONL records of `input`, from its first line.
     pub fn new(input: R) -> Self {
         JsonlReader {
             input,

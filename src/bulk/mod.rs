@@ -24,8 +24,12 @@ use crate::person::check_person_name;
 /// The file formats `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ImportFormat {
+    /// factdesk's bulk format, one claim a line (`.jsonl`, `.ndjson`).
     Jsonl,
+    /// CSV as spreadsheets export it: a header row, then one claim a row (`.csv`).
     Csv,
+    /// schema.org ClaimReview, as JSON or JSON-LD, or the Google Fact Check Tools API's shape
+    /// (`.json`).
     ClaimReview,
 }
 

@@ -22,17 +22,29 @@ use crate::model::{
 /// The claim field a column fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    /// `id`: the claim's full id, kept so a re-import matches the same claim.
     Id,
+    /// `text` or `claim`: the claim's text, kept exactly as the cell holds it.
     Text,
+    /// `claimant` or `speaker`: who made the claim.
     Claimant,
+    /// `reported by`: who reported the claim.
     ReportedBy,
+    /// `stance`: the claimant's stance word.
     Stance,
+    /// `date`: when the claim was made, `YYYY-MM-DD`.
     Date,
+    /// `url`: where the claim appeared (http or https).
     Url,
+    /// `quote`: the claimant's exact words.
     Quote,
+    /// `tags`: the claim's tags, separated by `;`.
     Tags,
+    /// `verdict`: a verdict word, given to the row's claim.
     Verdict,
+    /// `verdict note`: the verdict's rationale.
     VerdictNote,
+    /// A column whose cells are not read: `--map COLUMN=ignore`, or a header that names no field.
     Ignore,
 }
 

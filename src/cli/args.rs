@@ -32,8 +32,10 @@ use crate::report::Format;
     after_help = "Examples:\n  factdesk init\n  factdesk claim add \"Iran supplied Russia with ballistic missiles\" --claimant \"U.S. officials\"\n  factdesk report disputed\n\n`factdesk man` prints the manual, with the seed story as a walk-through."
 )]
 pub struct Cli {
+    /// The options every command takes.
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// The command to run.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -88,6 +90,7 @@ fn parse_format(value: &str) -> Result<Format> {
     value.parse()
 }
 
+/// Every command factdesk runs, one variant each.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create a store (or upgrade an existing one to this version's schema).
@@ -264,8 +267,10 @@ pub struct OutputArgs {
 /// What every listing takes: `--limit N`/`--all`, and `-o FILE`.
 #[derive(Debug, Args, Clone)]
 pub struct ListingArgs {
+    /// `--limit N` or `--all`: how many rows to show.
     #[command(flatten)]
     pub limit: LimitArgs,
+    /// `-o FILE`: where to write the listing instead of standard output.
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -16,12 +16,17 @@ use crate::store::{Clock, NetworkFs, OpenMode, Store};
 
 /// The environment a command runs in: who is acting, when, and on which store.
 pub struct Context {
+    /// The store file: `--db`, else `FACTDESK_DB`, else the user config's `store`, else
+    /// `factdesk.db`.
     pub db: PathBuf,
     /// `--format` exactly as given (`None` when left to the default), for commands where it
     /// chooses an input or file format rather than how to print.
     pub format: Option<Format>,
+    /// Who is acting: the name every change is recorded under.
     pub author: String,
+    /// Where change times come from: the system clock, or the time `FACTDESK_NOW` fixes.
     pub clock: Clock,
+    /// Whether a store on a network filesystem may be opened (`--allow-network-fs`).
     pub network_fs: NetworkFs,
     /// Where the store path came from (flag, environment, user config, default).
     pub db_from: String,

@@ -17,8 +17,16 @@ use crate::report::{Format, Terminal, View, Visible, render, render_html};
 /// When tables may use colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
+    // `help = None` keeps these docs out of `--help`, where clap would list them under every
+    // command: the `--color` help already says what each word does.
+    /// Colour on a terminal, unless `NO_COLOR` is set or `TERM=dumb`.
+    #[value(help = None)]
     Auto,
+    /// Colour whatever the output is (a pipe, a file), even with `NO_COLOR` set.
+    #[value(help = None)]
     Always,
+    /// Never colour, even on a terminal.
+    #[value(help = None)]
     Never,
 }
 
@@ -44,7 +52,9 @@ pub struct Ui<'a> {
     pub out: Visible<'a>,
     /// Notes and errors, shown [`Visible`] (no colour codes).
     pub err: &'a mut dyn Write,
+    /// The output format: `--format`, else table.
     pub format: Format,
+    /// How tables may use the terminal: its width, and whether to colour.
     pub terminal: Terminal,
     /// The line under an HTML page's title: which store, when, for whom.
     pub page_meta: String,

@@ -29,14 +29,21 @@ fn skip_none<T>(value: &Option<T>) -> bool {
 /// `source.add`: a source registered, by name (its id is the event's record id).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceAdded {
+    /// The source's name, as first given (trimmed).
     pub name: String,
+    /// What kind of source it is (`other` when it was first named in a claim or evidence).
     pub kind: SourceKind,
+    /// The source's web address; absent when none was given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub url: Option<String>,
+    /// What the desk noted about the source; absent when nothing.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub note: Option<String>,
+    /// When an imported file says the record that first named the source was logged; absent for
+    /// sources registered here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_at: Option<String>,
+    /// Who an imported file says logged that record; absent for sources registered here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_by: Option<String>,
 }
@@ -45,22 +52,32 @@ pub struct SourceAdded {
 /// by then (their own `source.add` comes first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimAdded {
+    /// The claim's text, exactly as logged.
     pub text: String,
+    /// The claimant's source name; absent when nobody is named.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub claimant: Option<String>,
+    /// The reporting source's name; absent when none is named.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub reported_by: Option<String>,
+    /// The claimant's stance toward the text.
     pub stance: Stance,
+    /// Where the claim appeared (http or https); absent when not given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub url: Option<String>,
+    /// The claimant's exact words; absent when not given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub quote: Option<String>,
+    /// When the claim was made, `YYYY-MM-DD`; absent when not known.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub date: Option<String>,
+    /// The claim's tags; absent when it has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// When an imported file says the claim was first logged; absent for claims logged here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_at: Option<String>,
+    /// Who an imported file says first logged the claim; absent for claims logged here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_by: Option<String>,
 }
@@ -68,7 +85,9 @@ pub struct ClaimAdded {
 /// One edited field: the value before and after (`None`: empty), both always written.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Edit<T> {
+    /// The value before the edit; `null` when the field was empty.
     pub old: Option<T>,
+    /// The value after the edit; `null` when the edit cleared the field.
     pub new: Option<T>,
 }
 
@@ -76,22 +95,31 @@ pub struct Edit<T> {
 /// and removed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClaimEdited {
+    /// The claim's text, before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub text: Option<Edit<String>>,
+    /// The claimant's stance, before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub stance: Option<Edit<Stance>>,
+    /// Where the claim appeared, before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub url: Option<Edit<String>>,
+    /// The claimant's exact words, before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub quote: Option<Edit<String>>,
+    /// When the claim was made (`YYYY-MM-DD`), before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub date: Option<Edit<String>>,
+    /// The claimant's source name, before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub claimant: Option<Edit<String>>,
+    /// The reporting source's name, before and after; absent when unchanged.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub reported_by: Option<Edit<String>>,
+    /// The tags the edit added; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags_added: Vec<String>,
+    /// The tags the edit removed; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags_removed: Vec<String>,
 }
@@ -113,17 +141,24 @@ impl ClaimEdited {
 pub struct EvidenceAdded {
     /// The claim's id.
     pub claim: String,
+    /// How the evidence bears on the claim: supports, refutes or context.
     pub stance: EvidenceStance,
+    /// The name of the source providing it; absent when none is named.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub source: Option<String>,
+    /// Where the evidence can be found; absent when not given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub url: Option<String>,
+    /// The exact words relied on; absent when not given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub quote: Option<String>,
+    /// What the evidence shows; absent when not given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub note: Option<String>,
+    /// When an imported file says the evidence was first logged; absent for evidence logged here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_at: Option<String>,
+    /// Who an imported file says first logged the evidence; absent for evidence logged here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_by: Option<String>,
 }
@@ -131,7 +166,9 @@ pub struct EvidenceAdded {
 /// How sure the linker was of a link it proposed, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkerProposal {
+    /// The linker's score for the pair, 0 to 1, as it was shown when accepted.
     pub score: f64,
+    /// The linker's reason for the relation, as it was shown.
     pub reason: String,
 }
 
@@ -140,13 +177,17 @@ pub struct LinkerProposal {
 pub struct LinkAdded {
     /// The first claim's id.
     pub from: String,
+    /// How the first claim relates to the second: both ways, except `supports` (from → to).
     pub relation: Relation,
     /// The second claim's id.
     pub to: String,
+    /// Why the desk linked them; absent when not given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub note: Option<String>,
+    /// When an imported file says the link was made; absent for links made here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_at: Option<String>,
+    /// Who an imported file says made the link; absent for links made here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub created_by: Option<String>,
     /// Present when the link was the linker's proposal, accepted.
@@ -157,38 +198,55 @@ pub struct LinkAdded {
 /// `link.remove`: a live link removed; it repeats what the link joined, for the history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LinkRemoved {
+    /// The id of the claim the link started from.
     pub from: String,
+    /// The relation the link held.
     pub relation: Relation,
+    /// The id of the claim the link pointed to.
     pub to: String,
 }
 
 /// A verdict as it stood: what, why, when and by whom it was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GivenVerdict {
+    /// The verdict that stood.
     pub verdict: VerdictKind,
+    /// Why it was given.
     pub rationale: String,
+    /// When it was given (UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`); for an approved proposal, when it was
+    /// proposed.
     pub given_at: String,
+    /// Who gave it; for an approved proposal, its proposer.
     pub given_by: String,
 }
 
 /// A verdict as proposed for review: what, why, when and by whom.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProposedVerdict {
+    /// The verdict proposed.
     pub verdict: VerdictKind,
+    /// Why the proposer gives it.
     pub rationale: String,
+    /// When it was proposed: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub proposed_at: String,
+    /// Who proposed it.
     pub proposed_by: String,
 }
 
 /// `verdict.set`: a verdict given to the claim (the event's record), replacing `old`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerdictSet {
+    /// The verdict given.
     pub verdict: VerdictKind,
+    /// Why it was given (every verdict has a rationale).
     pub rationale: String,
+    /// The verdict it replaced, if the claim had one; absent otherwise.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub old: Option<GivenVerdict>,
+    /// When an imported file says the verdict was given; absent for verdicts given here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub given_at: Option<String>,
+    /// Who an imported file says gave the verdict; absent for verdicts given here.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub given_by: Option<String>,
 }
@@ -196,15 +254,20 @@ pub struct VerdictSet {
 /// `verdict.clear`: the claim's verdict withdrawn, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerdictCleared {
+    /// The verdict withdrawn, as it stood.
     pub old: GivenVerdict,
+    /// Why it was withdrawn.
     pub note: String,
 }
 
 /// `verdict.propose`: a verdict proposed for review, replacing the proposal `old` (if any).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VerdictProposed {
+    /// The verdict proposed.
     pub verdict: VerdictKind,
+    /// Why the proposer gives it.
     pub rationale: String,
+    /// The proposal it replaced, if one was waiting; `null` otherwise.
     pub old: Option<ProposedVerdict>,
 }
 
@@ -212,10 +275,15 @@ pub struct VerdictProposed {
 /// approved, so it stands even where the proposal was since replaced.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewApproved {
+    /// The verdict approved, as it was proposed; it becomes the claim's verdict.
     pub verdict: VerdictKind,
+    /// The proposal's rationale, which becomes the verdict's.
     pub rationale: String,
+    /// When the approved proposal was made; the verdict counts as given then.
     pub proposed_at: String,
+    /// Who proposed it; the verdict counts as theirs, and the reviewer is someone else.
     pub proposed_by: String,
+    /// The reviewer's remark; absent when none was given.
     #[serde(default, skip_serializing_if = "skip_none")]
     pub note: Option<String>,
 }
@@ -223,29 +291,38 @@ pub struct ReviewApproved {
 /// `review.reject`: a proposed verdict sent back to its proposer, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReviewRejected {
+    /// The verdict the rejected proposal offered.
     pub verdict: VerdictKind,
+    /// The rejected proposal's rationale.
     pub rationale: String,
+    /// Who proposed it (the reviewer is someone else).
     pub proposed_by: String,
+    /// Why the reviewer sent it back.
     pub note: String,
 }
 
 /// `claim.assign`: the claim assigned to someone (`None`: unassigned), replacing `old`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimAssigned {
+    /// Who the claim is assigned to now; `null` when it was unassigned.
     pub assignee: Option<String>,
+    /// Who it was assigned to before; `null` when nobody was.
     pub old: Option<String>,
 }
 
 /// `claim.comment`: a comment on the claim (the event is the comment).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClaimCommented {
+    /// The comment, exactly as written.
     pub text: String,
 }
 
 /// `config.set`: a desk setting (the event's record id is its key) set, replacing `old`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SettingSet {
+    /// The setting's new value, as text (`true`).
     pub value: String,
+    /// The value it replaced; `null` when the setting had not been set in this store.
     pub old: Option<String>,
 }
 
@@ -277,7 +354,7 @@ macro_rules! changes {
     ($($variant:ident => $name:literal, $kind:ident, $phase:ident;)+) => {
         /// The name of an action, as the event log stores it (`claim.add`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Action { $($variant),+ }
+        pub enum Action { $(#[doc = concat!("The action stored as `", $name, "`; its payload is `", stringify!($variant), "`.")] $variant),+ }
 
         impl Action {
             /// Every action, in the order of their declaration.
@@ -306,7 +383,7 @@ macro_rules! changes {
 
         /// What one event changed, typed: one variant per action.
         #[derive(Debug, Clone, PartialEq)]
-        pub enum Change { $($variant($variant)),+ }
+        pub enum Change { $(#[doc = concat!("The change recorded by `", $name, "` events.")] $variant($variant)),+ }
 
         impl Change {
             /// The action this change is recorded as.

@@ -19,28 +19,41 @@ const ORIGIN: &str = "import";
 /// added; read it typed through [`Event::from_wire`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WireEvent {
+    /// The event's id: a lowercase hyphenated UUID, the same in every store that holds the event.
     pub id: String,
+    /// When the change was made: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`, from the store's hybrid logical
+    /// clock.
     pub at: String,
+    /// Who made the change, as their name was given.
     pub author: String,
+    /// The action's stored name (`claim.add`).
     pub action: String,
+    /// The kind of record the event touches (`claim`, `source`, …).
     pub record_kind: String,
+    /// The id of the record it touches (a setting's key for `config.set`).
     pub record_id: String,
+    /// The change as JSON, exactly as hashed: its action's members, and any a newer factdesk added.
     pub change: Value,
+    /// SHA-256 of the event's canonical content, 64 lowercase hex digits.
     pub hash: String,
 }
 
 /// One event, typed: who changed what and when, and the change itself.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
+    /// The event's id: a lowercase hyphenated UUID, the same in every store that holds the event.
     pub id: String,
     /// When it happened, in the stored form (`2024-09-06T12:00:00.000Z`).
     pub at: String,
+    /// Who made the change, as their name was given.
     pub author: String,
     /// The id of the record it touches (a setting's key for `config.set`).
     pub record_id: String,
+    /// What changed, typed by its action.
     pub change: Change,
     /// The file an imported change came from, when it did not come from a person typing it.
     pub origin: Option<String>,
+    /// The event's hash as written or received (64 lowercase hex digits); `verify` checks it.
     pub hash: String,
     /// The change exactly as hashed and stored.
     payload: Value,

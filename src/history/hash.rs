@@ -15,12 +15,19 @@ const HASH_FORMAT: &str = "factdesk.event/1";
 
 /// The parts of an event that its hash covers.
 pub struct EventContent<'a> {
+    /// The event's id.
     pub id: &'a str,
+    /// Its time, in the stored form.
     pub at: &'a str,
+    /// Who made the change.
     pub author: &'a str,
+    /// The action's stored name (`claim.add`).
     pub action: &'a str,
+    /// The kind of record it touches (`claim`).
     pub record_kind: &'a str,
+    /// The id of the record it touches.
     pub record_id: &'a str,
+    /// The change's JSON as stored; its keys are sorted when it is hashed.
     pub change: &'a Value,
 }
 

@@ -254,11 +254,15 @@ pub fn fts_query(analyzed: &Analyzed) -> Option<String> {
 /// A claim the store retrieved for a query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
+    /// The claim's id.
     pub id: String,
+    /// The claim's text, exactly as logged.
     pub text: String,
     /// What else the claim is known by (its evidence's notes and quotes).
     pub context: Option<String>,
+    /// The name of the source who made the claim, if known.
     pub claimant: Option<String>,
+    /// How its claimant holds it.
     pub stance: Stance,
     /// When the claim was made (`YYYY-MM-DD`), if known.
     pub date: Option<String>,
@@ -269,12 +273,19 @@ pub struct Candidate {
 /// A proposed link from the query to a candidate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Proposal {
+    /// The id of the claim proposed for a link.
     pub id: String,
+    /// That claim's text, exactly as logged.
     pub text: String,
+    /// The name of the source who made it, if known.
     pub claimant: Option<String>,
+    /// The relation proposed from the query to this claim (`related` when retrieval found it but
+    /// nothing stronger holds).
     pub relation: Relation,
     /// 0 to 1: how likely the two make the same assertion (or its denial).
     pub score: f64,
+    /// Why, in words a person can check: the words shared, the cue that turns one side around, the
+    /// same news cycle.
     pub reason: String,
 }
 
@@ -283,12 +294,18 @@ pub struct Proposal {
 /// shared names and numbers did not (they are still what `relate` asks two claims to share).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
+    /// The weight of the candidate's BM25, scaled so the best candidate's is 1.
     pub bm25: f64,
+    /// The weight of concept overlap: the cosine of concept counts weighted by rarity among the
+    /// candidates.
     pub concepts: f64,
+    /// The weight of the share of the query's adjacent word pairs the candidate holds.
     pub pairs: f64,
+    /// The weight of the share of the query's names and numbers the candidate holds.
     pub entities: f64,
 }
 
+/// The weights factdesk ranks and judges with, as tuned (see `Weights`).
 pub const WEIGHTS: Weights = Weights {
     bm25: 1.0,
     concepts: 1.0,
@@ -387,14 +404,18 @@ fn days_apart(a: Option<&str>, b: Option<&str>) -> Option<i64> {
 /// against many queries (`ingest` compares each statement with those before it).
 #[derive(Debug, Clone)]
 pub struct AnalyzedCandidate<'a> {
+    /// The candidate as the store retrieved it.
     pub candidate: &'a Candidate,
+    /// What the linker knows of its text.
     pub text: Analyzed,
+    /// What the linker knows of its context (its evidence's notes and quotes).
     pub context: Analyzed,
     /// The concepts of text and context, each once, with their damped counts.
     counts: Vec<(String, f64)>,
 }
 
 impl<'a> AnalyzedCandidate<'a> {
+    /// Analyzes a candidate's text and context, once for every query it is ranked against.
     pub fn new(candidate: &'a Candidate) -> Self {
         let text = analyze(&candidate.text);
         let context = analyze(candidate.context.as_deref().unwrap_or_default());
@@ -420,9 +441,14 @@ impl<'a> AnalyzedCandidate<'a> {
 /// it, who that is, and when it was made (`YYYY-MM-DD`), if known.
 #[derive(Debug, Clone, Copy)]
 pub struct Query<'a> {
+    /// What the linker knows of the claim's text.
     pub text: &'a Analyzed,
+    /// How its claimant holds it.
     pub stance: Stance,
+    /// The name of the source who made it, if known.
     pub claimant: Option<&'a str>,
+    /// When it was made (`YYYY-MM-DD`), if known: a candidate dated within `NEWS_CYCLE_DAYS` of it
+    /// scores higher.
     pub date: Option<&'a str>,
 }
 
@@ -430,8 +456,11 @@ pub struct Query<'a> {
 /// (none when nothing relates them), how strong the match is, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Judgement {
+    /// The relation proposed from the query to the other claim; `None` when nothing relates them.
     pub relation: Option<Relation>,
+    /// 0 to 1, to two decimals: how strong the match is, as `rank` would score it.
     pub score: f64,
+    /// Why, in words a person can check.
     pub reason: String,
 }
 

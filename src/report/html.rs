@@ -20,10 +20,15 @@ pub enum Section {
     Svg(String),
     /// A claim card: title line, a line about it, status, and the items for and against.
     Card {
+        /// The card's heading: the claim's short id and its text.
         title: String,
+        /// The line under the heading: claimant and stance, reporter, date.
         about: String,
+        /// The claim's status, shown as a badge and in the card's colour.
         status: Status,
+        /// The items standing for the claim, one line each.
         for_items: Vec<String>,
+        /// The items standing against the claim, one line each.
         against_items: Vec<String>,
     },
 }

@@ -129,7 +129,9 @@ impl fmt::Display for Format {
 /// Rows of text under named columns: what table, CSV and Markdown output share.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Table {
+    /// The column names (`ID`, `CLAIM`, …), the same in every format.
     pub headers: Vec<&'static str>,
+    /// One row of cells per record, a cell for each column.
     pub rows: Vec<Vec<String>>,
 }
 
@@ -208,8 +210,11 @@ pub fn render(
 
 /// A table and its JSON built by the caller, for one-off listings.
 pub struct TableView {
+    /// The rows, for table, CSV and Markdown output.
     pub table: Table,
+    /// The same listing as JSON.
     pub json: Value,
+    /// What to print instead of an empty table.
     pub empty: &'static str,
 }
 

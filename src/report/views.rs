@@ -80,13 +80,17 @@ fn item_lines(items: &[SideItem]) -> String {
 
 /// One claim with everything known about it: why it has its status, evidence, links.
 pub struct ClaimDetail<'a> {
+    /// The claim, with the items for and against it.
     pub claim: &'a ExplainedClaim,
+    /// The evidence on the claim.
     pub evidence: &'a [Evidence],
+    /// The claim's live links, to and from other claims.
     pub links: &'a [Link],
     /// Who is working on the claim.
     pub assignee: Option<&'a str>,
     /// A verdict waiting for review.
     pub proposal: Option<&'a ProposedVerdict>,
+    /// The discussion on the claim, oldest first.
     pub comments: &'a [Comment],
 }
 
@@ -233,7 +237,9 @@ impl View for ClaimDetail<'_> {
 /// Disputed claims, each with what stands for and against it, and (for HTML) the graph of the
 /// links between them.
 pub struct DisputedReport<'a> {
+    /// The disputed claims, oldest first, each with the items for and against it.
     pub claims: &'a [ExplainedClaim],
+    /// The links among them, drawn on the HTML page; `None` leaves the drawing out.
     pub graph: Option<&'a LinkGraph>,
 }
 
@@ -736,14 +742,20 @@ impl View for ReviewQueue<'_> {
 
 /// A person's own setting (the store path, the user name) with where its value came from.
 pub struct PersonalSetting {
+    /// The setting's name (`store`, `user`).
     pub key: &'static str,
+    /// Its effective value.
     pub value: String,
+    /// Where that value came from (`flag --db`, `environment FACTDESK_USER`, the user config,
+    /// `default`, …).
     pub from: String,
+    /// What the setting is, in a few words.
     pub meaning: &'static str,
 }
 
 /// Every effective setting and where it comes from: the person's own, then the desk's.
 pub struct SettingList<'a> {
+    /// The person's own settings: the store file and the user name.
     pub personal: &'a [PersonalSetting],
     /// Each known desk setting with its default and what it means.
     pub known: &'a [(&'a str, &'a str, &'a str)],

@@ -77,6 +77,7 @@ pub struct Visible<'a> {
 const LONGEST_SGR: usize = 32;
 
 impl<'a> Visible<'a> {
+    /// Writes to `inner` visibly, letting colour codes through only when `colour` is on.
     pub fn new(inner: &'a mut dyn Write, colour: bool) -> Self {
         Visible {
             inner,

@@ -67,7 +67,10 @@ pub const MIN_ID_PREFIX: usize = 4;
 /// Where timestamps come from: the system clock, or a fixed instant (tests, reproducible demos).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Clock {
+    /// The system clock, read at every change.
     System,
+    /// Always this instant, in the stored form (UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`): what
+    /// `FACTDESK_NOW` sets, for tests and demos.
     Fixed(String),
 }
 

@@ -38,13 +38,17 @@ pub const NOW: &str = "2024-09-07T12:00:00.000Z";
 /// A temporary store and a way to run factdesk on it.
 pub struct Desk {
     _dir: TempDir,
+    /// The store file, in the temporary directory (absent until `init`).
     pub db: PathBuf,
 }
 
 /// What a finished command left behind.
 pub struct Outcome {
+    /// The exit code (-1 when the process was killed by a signal).
     pub code: i32,
+    /// Everything written to standard output.
     pub stdout: String,
+    /// Everything written to standard error.
     pub stderr: String,
 }
 
@@ -228,12 +232,16 @@ pub fn short(id: &str) -> &str {
 
 /// The seed story: the WSJ-reported allegation and the Iranian Mission's denial, linked.
 pub struct Seed {
+    /// The id of the WSJ-reported claim that Iran supplied Russia with ballistic missiles.
     pub allegation: String,
+    /// The id of the Iranian Mission's denial.
     pub denial: String,
+    /// The id of the `contradicts` link from the denial to the allegation.
     pub link: String,
 }
 
 impl Seed {
+    /// Logs the seed story on `desk` and returns the new ids.
     pub fn log(desk: &Desk) -> Seed {
         let allegation = desk.claim(&[
             "Iran supplied Russia with short-range ballistic missiles",

@@ -16,14 +16,18 @@ use crate::model::{
 /// Which claims a listing shows.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ClaimFilter {
+    /// Only claims with this status.
     pub status: Option<Status>,
     /// Only claims without a verdict (whatever their status).
     pub without_verdict: bool,
+    /// Only claims made by this source, its name matched as sources are (trimmed, any case).
     pub claimant: Option<String>,
+    /// Only claims with this tag (trimmed, matched exactly).
     pub tag: Option<String>,
     /// Only claims assigned to this person, however their name was spelt
     /// (see [`crate::person::person_key`]).
     pub assignee: Option<String>,
+    /// Newest or oldest logged first.
     pub order: ClaimOrder,
     /// At most this many claims; `None` for all.
     pub limit: Option<usize>,
@@ -32,8 +36,10 @@ pub struct ClaimFilter {
 /// The order of a claim listing, by when the claims were logged.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ClaimOrder {
+    /// The latest logged first (`claim list`).
     #[default]
     NewestFirst,
+    /// The earliest logged first (the reports).
     OldestFirst,
 }
 

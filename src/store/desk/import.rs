@@ -34,14 +34,24 @@ pub struct ImportOptions {
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ImportSummary {
+    /// Records read, bad ones included.
     pub records: u64,
+    /// Claims logged.
     pub claims_added: u64,
+    /// Records whose claim the store already held (matched by id, else by claimant and exact text),
+    /// left as they were.
     pub claims_already_present: u64,
+    /// Pieces of evidence added.
     pub evidence_added: u64,
+    /// Verdicts given.
     pub verdicts_set: u64,
+    /// Links made.
     pub links_added: u64,
+    /// Links the store already held (the same id, or the same live link), not made again.
     pub links_already_present: u64,
+    /// The bad records left out under `skip_invalid`, each with where it is and why.
     pub skipped: Vec<RecordError>,
+    /// True when nothing was written: the counts say what the import would do.
     pub dry_run: bool,
 }
 

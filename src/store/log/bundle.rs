@@ -50,7 +50,9 @@ pub struct BundleHeader {
     pub factdesk_bundle: u64,
     /// How many event lines follow: fewer means the bundle was cut short.
     pub events: u64,
+    /// When the bundle was written: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub exported_at: String,
+    /// Who exported it, by the name their changes are recorded under.
     pub exported_by: String,
     /// Only events at or after this time were exported (absent: all of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,9 +95,13 @@ pub fn is_bundle_header(first_line: &str) -> bool {
 /// What importing a bundle did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BundleSummary {
+    /// How many events the bundle holds.
     pub events_in_bundle: u64,
+    /// The events this store lacked, now in its log.
     pub events_added: u64,
+    /// The events it already held (matched by id), left as they were.
     pub events_already_present: u64,
+    /// How many records the new events touch, each rebuilt from its whole history.
     pub records_rebuilt: u64,
 }
 

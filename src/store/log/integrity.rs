@@ -57,13 +57,17 @@ pub(crate) fn register_functions(conn: &Connection) -> Result<()> {
 /// problem (empty when all holds).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Verification {
+    /// How many events were checked (hash and chain).
     pub events: u64,
+    /// How many table rows were compared with what replaying the history gives.
     pub records: u64,
     /// The last link of the log's hash chain: keep it elsewhere, and `verify --checkpoint` with
     /// it later shows whether the log still holds everything up to it unchanged.
     pub head: Option<String>,
     /// How many problems were found (more than are spelled out when the tables differ a lot).
     pub problem_count: u64,
+    /// Each problem on one line, naming the event or record; differences past a limit are summed up
+    /// in one line.
     pub problems: Vec<String>,
     /// With a checkpoint: the events appended since it.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,10 +77,15 @@ pub struct Verification {
 /// An event appended to the log after a checkpoint.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AppendedEvent {
+    /// The event's id.
     pub id: String,
+    /// When it is dated: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub at: String,
+    /// Who made the change.
     pub author: String,
+    /// The action's stored name (`claim.edit`).
     pub action: String,
+    /// The id of the record it touches (a setting's key for `config.set`).
     pub record_id: String,
     /// `here` or `bundle` (empty for events written before schema version 5).
     pub via: Option<String>,

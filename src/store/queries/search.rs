@@ -15,8 +15,12 @@ use crate::model::{DayEdge, FragmentPart, SearchHit, SearchScope, Status};
 /// What to search for, where, and among which claims.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchQuery {
+    /// What to find, in FTS5 syntax (phrases, `AND`/`OR`/`NOT`, `prefix*`), or plain words with
+    /// `literal`.
     pub query: String,
+    /// Which kinds of record to search, in the order their hits are listed.
     pub scopes: Vec<SearchScope>,
+    /// Only hits whose claim has this status (which leaves sources out).
     pub status: Option<Status>,
     /// Only claims logged (comments made) at or after this moment.
     pub since: Option<String>,

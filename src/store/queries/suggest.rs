@@ -46,6 +46,7 @@ struct Retrieval {
 pub struct ScannedPair {
     /// The claim the proposal starts from.
     pub from_id: String,
+    /// That claim's text, exactly as logged.
     pub from_text: String,
     /// The other claim (`id`), the relation proposed, the score and the reason.
     pub proposal: Proposal,
