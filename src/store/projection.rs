@@ -174,11 +174,14 @@ pub(crate) fn project(
             let claimant = source_pk(conn, sources, e, c.claimant.as_deref())?;
             let reported_by = source_pk(conn, sources, e, c.reported_by.as_deref())?;
             let (at, by) = e.logged(c.created_at.as_ref(), c.created_by.as_ref());
-            // Logged here, the claim is new; replayed, it resets the claim's fields.
+            // Logged here, the claim is new; replayed, it resets the claim's fields. (No
+            // `RETURNING`: a statement with it opens a statement savepoint, at which FTS5
+            // flushes its pending terms to disk, a segment per claim, which halved the speed
+            // of a bulk import.)
             let sql = if live {
                 "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
                                      claim_date, created_at, created_by, logged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING pk"
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
             } else {
                 "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
                                      claim_date, created_at, created_by, logged_at)
@@ -187,25 +190,27 @@ pub(crate) fn project(
                     claimant_pk = excluded.claimant_pk, reported_by_pk = excluded.reported_by_pk,
                     stance = excluded.stance, url = excluded.url, quote = excluded.quote,
                     claim_date = excluded.claim_date, created_at = excluded.created_at,
-                    created_by = excluded.created_by, logged_at = excluded.logged_at
-                 RETURNING pk"
+                    created_by = excluded.created_by, logged_at = excluded.logged_at"
             };
-            let pk: i64 = conn.prepare_cached(sql)?.query_row(
-                params![
-                    e.record_id,
-                    c.text,
-                    claimant,
-                    reported_by,
-                    c.stance.as_str(),
-                    c.url,
-                    c.quote,
-                    c.date,
-                    at,
-                    by,
-                    e.at
-                ],
-                |r| r.get(0),
-            )?;
+            conn.prepare_cached(sql)?.execute(params![
+                e.record_id,
+                c.text,
+                claimant,
+                reported_by,
+                c.stance.as_str(),
+                c.url,
+                c.quote,
+                c.date,
+                at,
+                by,
+                e.at
+            ])?;
+            // A new row's key is the last inserted; an upserted one's must be looked up.
+            let pk = if live {
+                conn.last_insert_rowid()
+            } else {
+                claim_pk(conn, e, &e.record_id)?
+            };
             if live {
                 conn.prepare_cached(
                     "INSERT INTO claims_fts (rowid, text, quote) VALUES (?1, ?2, ?3)",
@@ -503,23 +508,35 @@ fn add_tags(conn: &Connection, claim_pk: i64, tags: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// A claim's indexed columns as they stand: text, search context, quote.
+fn indexed_values(conn: &Connection, pk: i64) -> Result<(String, Option<String>, Option<String>)> {
+    Ok(conn
+        .prepare_cached("SELECT text, search_context, quote FROM claims WHERE pk = ?1")?
+        .query_row([pk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?)
+}
+
+// The two below read the values first and write them with `VALUES`: an `INSERT … SELECT`
+// opens a statement savepoint, at which FTS5 flushes its pending terms to disk (a new segment,
+// and its merging, for every claim).
+
 /// Removes a claim's full-text entry (for its current values), before they change.
 fn unindex(conn: &Connection, pk: i64) -> Result<()> {
+    let (text, context, quote) = indexed_values(conn, pk)?;
     conn.prepare_cached(
         "INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
-         SELECT 'delete', pk, text, search_context, quote FROM claims WHERE pk = ?1",
+         VALUES ('delete', ?1, ?2, ?3, ?4)",
     )?
-    .execute([pk])?;
+    .execute(params![pk, text, context, quote])?;
     Ok(())
 }
 
 /// Indexes a claim's current values in the full-text index.
 fn index(conn: &Connection, pk: i64) -> Result<()> {
+    let (text, context, quote) = indexed_values(conn, pk)?;
     conn.prepare_cached(
-        "INSERT INTO claims_fts (rowid, text, search_context, quote)
-         SELECT pk, text, search_context, quote FROM claims WHERE pk = ?1",
+        "INSERT INTO claims_fts (rowid, text, search_context, quote) VALUES (?1, ?2, ?3, ?4)",
     )?
-    .execute([pk])?;
+    .execute(params![pk, text, context, quote])?;
     Ok(())
 }
 
