@@ -132,7 +132,7 @@ pub struct Store {
 }
 
 /// The open write transaction of one operation; dropping it without commit rolls back.
-pub(crate) struct Tx<'s> {
+pub(in crate::store) struct Tx<'s> {
     tx: rusqlite::Transaction<'s>,
     author: &'s str,
     /// The time of this transaction's events: read after the write lock was taken, and later
@@ -154,7 +154,7 @@ impl<'s> Tx<'s> {
     /// Commits one decided change: records its event (by this transaction's author, at its
     /// time, from its origin) and projects it into the tables, in this transaction. The one way
     /// a change enters a store.
-    pub(crate) fn commit(&self, record_id: &str, change: impl Into<Change>) -> Result<Event> {
+    pub(in crate::store) fn commit(&self, record_id: &str, change: impl Into<Change>) -> Result<Event> {
         let event = Event::new(
             new_event_id(),
             self.now.clone(),
@@ -182,7 +182,7 @@ impl<'s> Tx<'s> {
 
     /// Appends an event to the log unless one with its id is there already (returns whether
     /// it was appended), extending the store's hash chain and recording when and how it came.
-    pub(crate) fn append_event(&self, event: &WireEvent, via: replay::Via) -> Result<bool> {
+    pub(in crate::store) fn append_event(&self, event: &WireEvent, via: replay::Via) -> Result<bool> {
         let mut head = self.chain_head.borrow_mut();
         if head.is_none() {
             *head = Some(chain_head(self)?.unwrap_or_default());
@@ -270,13 +270,13 @@ impl Store {
 
     /// Runs one operation in an `IMMEDIATE` write transaction: its rows and its events are
     /// committed together, or — on any error — not at all.
-    pub(crate) fn write<T>(&mut self, op: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
+    pub(in crate::store) fn write<T>(&mut self, op: impl FnOnce(&Tx) -> Result<T>) -> Result<T> {
         self.write_from(None, true, op)
     }
 
     /// [`Store::write`] for changes that come from somewhere (`origin`, recorded in every event),
     /// and that may be rehearsed: with `commit` false the transaction is rolled back at the end.
-    pub(crate) fn write_from<T>(
+    pub(in crate::store) fn write_from<T>(
         &mut self,
         origin: Option<&str>,
         commit: bool,
