@@ -21,12 +21,12 @@ use std::io::{self, BufRead};
 use serde_json::{Map, Value, json};
 
 use super::bad;
+use crate::input::{Located, RecordError};
 use crate::input::{MAX_RECORD_BYTES, too_long};
 use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, NewClaim, NewEvidence, VerdictKind, VerdictRecord,
     parse_date,
 };
-use crate::input::{Located, RecordError};
 
 /// The factdesk verdict a publisher's textual rating means, for the common ratings (PolitiFact,
 /// Snopes, AFP, Full Fact, The Washington Post's Pinocchios, …); `None` when it is not one of them.

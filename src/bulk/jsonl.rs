@@ -21,11 +21,11 @@ use serde::{Deserialize, Serialize};
 use super::{bad, in_field, logged_pair, url_field};
 use crate::error::Error;
 use crate::input::{Line, read_line, too_long};
+use crate::input::{Located, RecordError};
 use crate::model::{
     ClaimRecord, EvidenceRecord, EvidenceStance, LinkRecord, NewClaim, NewEvidence, Relation,
     Stance, VerdictKind, VerdictRecord, parse_date, parse_record_id,
 };
-use crate::input::{Located, RecordError};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -17,9 +17,9 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::error::Error;
+use crate::input::RecordError;
 use crate::model::{Logged, check_web_url, parse_time};
 use crate::person::check_person_name;
-use crate::input::RecordError;
 
 /// The file formats `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

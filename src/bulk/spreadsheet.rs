@@ -12,12 +12,12 @@ use std::io::{self, BufRead};
 
 use super::{bad, in_field};
 use crate::error::Error;
+use crate::input::{Located, RecordError};
 use crate::input::{MAX_RECORD_BYTES, too_long};
 use crate::model::{
     ClaimRecord, NewClaim, Stance, VerdictKind, VerdictRecord, check_web_url, parse_date,
     parse_record_id,
 };
-use crate::input::{Located, RecordError};
 
 /// The claim field a column fills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

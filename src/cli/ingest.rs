@@ -1,5 +1,5 @@
 //! `factdesk ingest FILE`: the attributed statements of an article (a file, or `-` for standard
-//! input, at most 1 MiB) as numbered candidate claims, the links the linker proposes between
+//! input, at most 16 MiB) as numbered candidate claims, the links the linker proposes between
 //! them, and, with `--accept` (all of them) or `--accept 1,3` (those chosen), the candidates
 //! logged as claims in one transaction — each with its quote, the article's date and address,
 //! and as its reporter the outlet the article names for it, else `--reported-by`, else
@@ -23,7 +23,7 @@ use crate::store::{ImportOptions, LinkQuery, Located};
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// The article, as plain text ("-" for standard input; at most 1 MiB).
+    /// The article, as plain text ("-" for standard input; at most 16 MiB).
     file: PathBuf,
     /// Who published the article (the claims' reporter unless --reported-by says otherwise).
     #[arg(long, value_name = "NAME")]
@@ -89,20 +89,21 @@ fn chosen(list: Option<&str>, count: usize) -> Result<Vec<usize>> {
     Ok(out)
 }
 
-/// Reads the article from its file, or from standard input for "-", holding at most 1 MiB.
+/// Reads the article from its file, or from standard input for "-", holding at most
+/// [`MAX_ARTICLE_BYTES`](crate::input::MAX_ARTICLE_BYTES) (16 MiB).
 fn read_article(file: &std::path::Path) -> Result<String> {
     let name = file.display();
     let cannot = |why: String| Error::invalid(format!("cannot read '{name}': {why}"));
     let read = if file.as_os_str() == "-" {
-        crate::input::read_record(io::stdin().lock())
+        crate::input::read_article(io::stdin().lock())
     } else {
         let opened = std::fs::File::open(file).map_err(|e| cannot(e.to_string()))?;
-        crate::input::read_record(opened)
+        crate::input::read_article(opened)
     };
     let bytes = read.map_err(|e| cannot(e.to_string()))?.ok_or_else(|| {
         cannot(format!(
             "the article is longer than {} MiB",
-            crate::input::MAX_RECORD_BYTES >> 20
+            crate::input::MAX_ARTICLE_BYTES >> 20
         ))
     })?;
     String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))
@@ -269,6 +270,18 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         return Ok(());
     };
     let chosen = chosen(accept.as_deref(), found.len())?;
+    // A logged statement is a record like an imported one, held to the same limit (an article
+    // is allowed more, being many statements).
+    if let Some(&i) = chosen
+        .iter()
+        .find(|&&i| found[i].text.len() + found[i].quote.len() > crate::input::MAX_RECORD_BYTES)
+    {
+        return Err(Error::invalid(format!(
+            "candidate {}: {}; nothing was logged",
+            i + 1,
+            crate::input::too_long()
+        )));
+    }
     let mut store = ctx.open()?;
     let from_stdin = args.file.as_os_str() == "-";
     let origin = if from_stdin {

@@ -119,6 +119,45 @@ fn ingesting_a_long_article_stays_linear_in_memory() {
     );
 }
 
+#[test]
+fn ingesting_a_five_megabyte_article_stays_linear_in_memory() {
+    let desk = Desk::new();
+    // About 5.1 MB and 54,000 statements: the target is a 5 MB article in 200 MB. An
+    // article is a whole text, not one record of a bulk format: it is read within its own limit
+    // (16 MiB), not refused at the 1 MiB record limit.
+    let text = article(72_000);
+    assert!(text.len() > 5_000_000, "{} bytes", text.len());
+    let path = write(&desk, "five-megabytes.txt", text.as_bytes());
+    let out = desk.run_capped(
+        200,
+        &[
+            "--format",
+            "json",
+            "ingest",
+            path.to_str().unwrap(),
+            "--source",
+            "Wire",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let preview: Value = serde_json::from_str(&out.stdout).unwrap();
+    let statements = preview["statements"].as_array().unwrap();
+    assert_eq!(statements.len(), 54_000);
+    let last = statements.last().unwrap();
+    assert!(
+        last["text"].as_str().unwrap().ends_with("in week 71999"),
+        "{last}"
+    );
+    let links = preview["proposed_links"].as_array().unwrap();
+    assert!(
+        links
+            .iter()
+            .all(|l| l["from"].as_u64().unwrap() - l["to"].as_u64().unwrap() <= 20),
+        "a link between distant statements"
+    );
+}
+
 /// The size of the oversized records below: far over the 1 MiB record limit, and more than the
 /// cap they are imported under, so that reading one whole (as the old CSV and bundle readers
 /// did) dies of it.
