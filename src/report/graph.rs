@@ -201,8 +201,8 @@ pub fn to_svg(graph: &LinkGraph) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"100%\" style=\"max-width: {width:.0}px; height: auto\" role=\"img\" aria-label=\"Link graph of {} claims\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">",
-        graph.claims.len()
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"100%\" style=\"max-width: {width:.0}px; height: auto\" role=\"img\" aria-label=\"Link graph of {}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">",
+        super::plural(graph.claims.len() as u64, "claim", "claims")
     );
     out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#2e7d32\"/></marker></defs>\n");
     let mut edge_labels = String::new();
