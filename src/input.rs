@@ -1,8 +1,9 @@
 //! Reading what people import within bounded memory: the one record limit every import format
-//! applies — a JSONL line, a CSV row, a ClaimReview item, an event bundle's line, an article for
-//! `ingest` — a line reader that holds at most that much of a line, and a reader of a whole
-//! one-record input (a file or standard input) that holds at most that much, so that a huge
-//! record is refused while it is read, not after it has been read whole. It also names where a
+//! applies — a JSONL line, a CSV row, a ClaimReview item, an event bundle's line — and a line
+//! reader that holds at most that much of a line, so that a huge record is refused while it is
+//! read, not after it has been read whole; and the limit of an article for `ingest`, which is a
+//! whole text rather than one record (16 MiB: a long report with room to spare), with a reader
+//! of a whole input (a file or standard input) that holds at most that much. It also names where a
 //! record was found ([`Located`]) and why one could not be read ([`RecordError`]), which every
 //! bulk reader reports and the store's import uses.
 
@@ -95,14 +96,23 @@ pub fn read_line<R: BufRead + ?Sized>(input: &mut R, buffer: &mut Vec<u8>) -> io
     Ok(Line::TooLong)
 }
 
-/// Reads an input that is one record (an article) whole, holding at most [`MAX_RECORD_BYTES`]
-/// and one byte more: a longer input is refused (`None`) as soon as that much is read.
-pub fn read_record<R: Read>(input: R) -> io::Result<Option<Vec<u8>>> {
+/// The largest article `ingest` reads: a bigger one is refused, never held in memory. An
+/// article is not one record of a bulk format but a whole text of many statements (a 5 MB
+/// report is read in seconds), so its limit is its own; each statement found in it is far
+/// shorter.
+pub const MAX_ARTICLE_BYTES: usize = 16 << 20;
+
+/// Reads an article whole, holding at most [`MAX_ARTICLE_BYTES`] and one byte more: a longer
+/// input is refused (`None`) as soon as that much is read.
+pub fn read_article<R: Read>(input: R) -> io::Result<Option<Vec<u8>>> {
+    read_at_most(input, MAX_ARTICLE_BYTES)
+}
+
+/// Reads an input whole, holding at most `limit` bytes and one more: `None` if it is longer.
+fn read_at_most<R: Read>(input: R, limit: usize) -> io::Result<Option<Vec<u8>>> {
     let mut buffer = Vec::new();
-    input
-        .take(MAX_RECORD_BYTES as u64 + 1)
-        .read_to_end(&mut buffer)?;
-    Ok((buffer.len() <= MAX_RECORD_BYTES).then_some(buffer))
+    input.take(limit as u64 + 1).read_to_end(&mut buffer)?;
+    Ok((buffer.len() <= limit).then_some(buffer))
 }
 
 #[cfg(test)]
@@ -110,15 +120,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_record_over_the_limit_is_refused_after_reading_one_byte_more() {
-        let exact = vec![b'a'; MAX_RECORD_BYTES];
+    fn an_article_over_the_limit_is_refused_after_reading_one_byte_more() {
+        let exact = vec![b'a'; MAX_ARTICLE_BYTES];
         assert_eq!(
-            read_record(&exact[..]).unwrap().map(|r| r.len()),
-            Some(MAX_RECORD_BYTES)
+            read_article(&exact[..]).unwrap().map(|r| r.len()),
+            Some(MAX_ARTICLE_BYTES)
         );
-        let mut reader = std::io::Cursor::new(vec![b'a'; MAX_RECORD_BYTES + 100]);
-        assert_eq!(read_record(&mut reader).unwrap(), None);
-        assert_eq!(reader.position(), MAX_RECORD_BYTES as u64 + 1);
+        let mut reader = std::io::Cursor::new(vec![b'a'; MAX_ARTICLE_BYTES + 100]);
+        assert_eq!(read_article(&mut reader).unwrap(), None);
+        assert_eq!(reader.position(), MAX_ARTICLE_BYTES as u64 + 1);
+    }
+
+    #[test]
+    fn an_article_is_not_held_to_the_record_limit() {
+        // A 5 MB article is a long report, not an oversized record.
+        let five_megabytes = vec![b'a'; 5_000_000];
+        assert!(five_megabytes.len() > MAX_RECORD_BYTES);
+        assert_eq!(
+            read_article(&five_megabytes[..]).unwrap().map(|r| r.len()),
+            Some(5_000_000)
+        );
     }
 
     #[test]

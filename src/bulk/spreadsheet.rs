@@ -6,7 +6,11 @@
 //! column (or `ignore`). RFC 4180 quoting, newlines inside quoted fields, and a UTF-8 byte-order
 //! mark are handled by the `csv` crate's parser; a cell a spreadsheet neutralised with a leading
 //! `'` (as factdesk's own CSV output does) gets it back. A row longer than the record limit
-//! ([`crate::input::MAX_RECORD_BYTES`]) is refused as it is read.
+//! ([`crate::input::MAX_RECORD_BYTES`]) is refused as it is read. Factdesk's own `STATUS`
+//! column (in capitals, as its CSV output writes it) is derived from verdicts and links, so it is
+//! ignored without being named among the ignored columns: re-importing factdesk's own CSV says
+//! nothing about it, while a spreadsheet's own "Status" column is still named (and can be read
+//! with `--map`).
 
 use std::io::{self, BufRead};
 
@@ -93,6 +97,10 @@ pub fn parse_map(option: &str) -> Result<(String, Field), Error> {
     Ok((normalise(column), field))
 }
 
+/// The header of the column factdesk's CSV output derives from verdicts and links: nothing to
+/// import, and nothing to note when it is left out.
+const DERIVED_STATUS: &str = "STATUS";
+
 /// Reads spreadsheet rows as claim records, each row within the record limit.
 pub struct CsvReader<R: BufRead> {
     rows: Rows<R>,
@@ -139,6 +147,7 @@ impl<R: BufRead> CsvReader<R> {
                     )));
                 }
                 Some(_) => {}
+                None if header == DERIVED_STATUS => {}
                 None => ignored.push(header.to_string()),
             }
             fields.push(field.unwrap_or(Field::Ignore));
@@ -393,6 +402,27 @@ mod tests {
         assert_eq!(records[1].claim.text, "=1+1");
         let (_, ignored) = CsvReader::new(input.as_bytes(), &[]).unwrap();
         assert_eq!(ignored, vec!["Notes"]);
+    }
+
+    #[test]
+    fn factdesks_own_status_column_is_ignored_without_a_note() {
+        // What `claim list --format csv` writes: STATUS is derived, nothing to import.
+        let own = "ID,STATUS,CLAIMANT,STANCE,CLAIM,DATE,TAGS\n";
+        let (_, ignored) = CsvReader::new(own.as_bytes(), &[]).unwrap();
+        assert_eq!(ignored, Vec::<String>::new());
+        // A spreadsheet's own "Status" column may be anything: it is still named, and it can
+        // still be read with --map.
+        let (_, ignored) = CsvReader::new("Claim,Status\n".as_bytes(), &[]).unwrap();
+        assert_eq!(ignored, vec!["Status"]);
+        let maps = vec![
+            parse_map("STATUS=verdict").unwrap(),
+            parse_map("NOTE=verdict_note").unwrap(),
+        ];
+        let sheet = "CLAIM,STATUS,NOTE\nX,refuted,checked\n";
+        let (mut reader, ignored) = CsvReader::new(sheet.as_bytes(), &maps).unwrap();
+        assert_eq!(ignored, Vec::<String>::new());
+        let record = reader.next().unwrap().unwrap().value;
+        assert_eq!(record.verdict.unwrap().verdict, VerdictKind::Refuted);
     }
 
     #[test]

@@ -246,7 +246,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 ..ClaimFilter::default()
             };
             let claims = ctx.open_as_of(&args.as_of)?.claims(&filter)?;
-            ui.listing(&args.listing, claims, "claims", |ui, rows| {
+            ui.listing(&args.listing, claims, ("claim", "claims"), |ui, rows| {
                 ui.show("Claims", &ClaimList(rows))
             })
         }

@@ -116,7 +116,7 @@ pub(super) fn within(
     if ctx.network_fs == NetworkFs::Refuse
         && let Some(why) = crate::store::why_filesystem_unknown()
     {
-        writeln!(ui.err, "note: {why}")?;
+        writeln!(ui.err, "factdesk: note: {why}")?;
     }
     note_mixed_scripts(ui, &ctx.author)?;
     let result = command(&ctx, ui);

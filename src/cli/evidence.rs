@@ -62,7 +62,7 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         EvidenceCommand::List { claim_id, listing } => ui.listing(
             &listing,
             ctx.open()?.evidence_for(&claim_id)?,
-            "evidence items",
+            ("evidence item", "evidence items"),
             |ui, rows| ui.show("Evidence", &EvidenceList(rows)),
         ),
     }

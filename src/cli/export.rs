@@ -52,7 +52,12 @@ pub fn run(args: ExportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             Ok(())
         })?;
         if let Some(path) = &args.output {
-            writeln!(ui.err, "Wrote {written} events to {}", path.display())?;
+            writeln!(
+                ui.err,
+                "Wrote {} to {}",
+                crate::report::plural(written, "event", "events"),
+                path.display()
+            )?;
         }
         return Ok(());
     }

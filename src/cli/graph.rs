@@ -42,8 +42,8 @@ pub fn run(args: GraphArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     if graph.truncated {
         writeln!(
             ui.err,
-            "(the graph was cut at {} claims; use --limit N for more)",
-            args.limit
+            "(the graph was cut at {}; use --limit N for more)",
+            crate::report::plural(args.limit as u64, "claim", "claims")
         )?;
     }
     ui.to_file(args.output.output.as_deref(), |ui| {

@@ -41,7 +41,7 @@ pub fn run(args: HistoryArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         limit: args.listing.limit.fetch(),
     };
     let events = ctx.open()?.history(&filter)?;
-    ui.listing(&args.listing, events, "events", |ui, rows| {
+    ui.listing(&args.listing, events, ("event", "events"), |ui, rows| {
         ui.show("History", &EventList(rows))
     })
 }

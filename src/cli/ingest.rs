@@ -1,11 +1,13 @@
 //! `factdesk ingest FILE`: the attributed statements of an article (a file, or `-` for standard
-//! input, at most 1 MiB) as numbered candidate claims, the links the linker proposes between
+//! input, at most 16 MiB) as numbered candidate claims, the links the linker proposes between
 //! them, and, with `--accept` (all of them) or `--accept 1,3` (those chosen), the candidates
 //! logged as claims in one transaction — each with its quote, the article's date and address,
 //! and as its reporter the outlet the article names for it, else `--reported-by`, else
-//! `--source` — followed by the linker's proposals against the store.
+//! `--source` — followed by the linker's proposals for each: against the claims the store held
+//! before the article, and against the statements before it in the article as the preview
+//! compares them, so that logging takes time in proportion to the article's length.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -16,14 +18,14 @@ use super::{Context, Ui};
 use crate::error::{Error, Result};
 use crate::ingest::{Statement, statements};
 use crate::linker::thresholds::{ALL_PAIRS_UP_TO, ARTICLE_PROPOSAL_SCORE, COMPARED_WITH_AT_LEAST};
-use crate::linker::{self, AnalyzedCandidate, Candidate, WEIGHTS};
+use crate::linker::{self, AnalyzedCandidate, Candidate, Proposal, WEIGHTS};
 use crate::model::{ClaimRecord, NewClaim, Relation};
 use crate::report::{Table, View, proposal_line};
 use crate::store::{ImportOptions, LinkQuery, Located};
 
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// The article, as plain text ("-" for standard input; at most 1 MiB).
+    /// The article, as plain text ("-" for standard input; at most 16 MiB).
     file: PathBuf,
     /// Who published the article (the claims' reporter unless --reported-by says otherwise).
     #[arg(long, value_name = "NAME")]
@@ -89,20 +91,21 @@ fn chosen(list: Option<&str>, count: usize) -> Result<Vec<usize>> {
     Ok(out)
 }
 
-/// Reads the article from its file, or from standard input for "-", holding at most 1 MiB.
+/// Reads the article from its file, or from standard input for "-", holding at most
+/// [`MAX_ARTICLE_BYTES`](crate::input::MAX_ARTICLE_BYTES) (16 MiB).
 fn read_article(file: &std::path::Path) -> Result<String> {
     let name = file.display();
     let cannot = |why: String| Error::invalid(format!("cannot read '{name}': {why}"));
     let read = if file.as_os_str() == "-" {
-        crate::input::read_record(io::stdin().lock())
+        crate::input::read_article(io::stdin().lock())
     } else {
         let opened = std::fs::File::open(file).map_err(|e| cannot(e.to_string()))?;
-        crate::input::read_record(opened)
+        crate::input::read_article(opened)
     };
     let bytes = read.map_err(|e| cannot(e.to_string()))?.ok_or_else(|| {
         cannot(format!(
             "the article is longer than {} MiB",
-            crate::input::MAX_RECORD_BYTES >> 20
+            crate::input::MAX_ARTICLE_BYTES >> 20
         ))
     })?;
     String::from_utf8(bytes).map_err(|_| cannot("it is not UTF-8 text".into()))
@@ -179,6 +182,64 @@ fn proposals_between(found: &[Statement]) -> Vec<ProposedLink> {
         }
     }
     out
+}
+
+/// How many proposals `--accept` shows under each claim it logs.
+const SHOWN_PER_CLAIM: usize = 3;
+
+/// The links `--accept` proposes for each chosen statement (logged as `ids`), best first: the
+/// store's claims as they were before the article, as `link suggest` finds them for the
+/// statement's text, stance and date; and the statements before it in the article, as the
+/// preview compares them (in a long article the nearest ones, see [`compared_with`]). Asking
+/// the store after logging would have had each statement's full-text query rank every other
+/// statement of the article sharing a word with it: time growing with the square of the
+/// article. This way each statement costs one query on the store it was added to, and a
+/// bounded number of comparisons.
+fn proposals_for(
+    store: &crate::store::Store,
+    found: &[Statement],
+    chosen: &[usize],
+    ids: &[String],
+    date: Option<&str>,
+) -> Result<Vec<Vec<Proposal>>> {
+    let shown = |p: &Proposal| p.score >= ARTICLE_PROPOSAL_SCORE && p.relation != Relation::Related;
+    let mut out = Vec::with_capacity(chosen.len());
+    for &i in chosen {
+        let statement = &found[i];
+        let query = LinkQuery::Dated(
+            statement.text.clone(),
+            statement.stance,
+            date.filter(|_| !statement.earlier).map(str::to_string),
+        );
+        let mut proposals = store.suggest_links(&query, SHOWN_PER_CLAIM)?;
+        proposals.retain(shown);
+        out.push(proposals);
+    }
+    // Where each chosen statement is among the logged ones.
+    let logged_as: HashMap<usize, usize> =
+        chosen.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    for link in proposals_between(found) {
+        let (Some(&from), Some(&to)) = (
+            logged_as.get(&(link.from - 1)),
+            logged_as.get(&(link.to - 1)),
+        ) else {
+            continue;
+        };
+        let other = &found[link.to - 1];
+        out[from].push(Proposal {
+            id: ids[to].clone(),
+            text: other.text.clone(),
+            claimant: Some(other.claimant.clone()),
+            relation: link.relation,
+            score: link.score,
+            reason: link.reason,
+        });
+    }
+    for proposals in &mut out {
+        proposals.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        proposals.truncate(SHOWN_PER_CLAIM);
+    }
+    Ok(out)
 }
 
 /// What `ingest` found, before anything is logged.
@@ -269,7 +330,21 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         return Ok(());
     };
     let chosen = chosen(accept.as_deref(), found.len())?;
+    // A logged statement is a record like an imported one, held to the same limit (an article
+    // is allowed more, being many statements).
+    if let Some(&i) = chosen
+        .iter()
+        .find(|&&i| found[i].text.len() + found[i].quote.len() > crate::input::MAX_RECORD_BYTES)
+    {
+        return Err(Error::invalid(format!(
+            "candidate {}: {}; nothing was logged",
+            i + 1,
+            crate::input::too_long()
+        )));
+    }
     let mut store = ctx.open()?;
+    let ids: Vec<String> = chosen.iter().map(|_| crate::store::new_id()).collect();
+    let proposals = proposals_for(&store, &found, &chosen, &ids, date.as_deref())?;
     let from_stdin = args.file.as_os_str() == "-";
     let origin = if from_stdin {
         "-".to_string()
@@ -278,7 +353,6 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             .file_name()
             .map_or_else(|| "-".into(), |n| n.to_string_lossy().into_owned())
     };
-    let ids: Vec<String> = chosen.iter().map(|_| crate::store::new_id()).collect();
     let records = chosen.iter().zip(&ids).map(|(&i, id)| {
         let statement = &found[i];
         Ok(Located {
@@ -313,17 +387,15 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             skip_invalid: false,
         },
     )?;
-    for (id, &i) in ids.into_iter().zip(&chosen) {
+    for ((id, &i), proposals) in ids.iter().zip(&chosen).zip(&proposals) {
         let statement = &found[i];
         writeln!(
             ui.out,
             "{id}  {}  {}: {}",
             statement.stance, statement.claimant, statement.text
         )?;
-        for proposal in store.suggest_links(&LinkQuery::Claim(id), 3)? {
-            if proposal.score >= ARTICLE_PROPOSAL_SCORE && proposal.relation != Relation::Related {
-                writeln!(ui.out, "    possibly: {}", proposal_line(&proposal))?;
-            }
+        for proposal in proposals {
+            writeln!(ui.out, "    possibly: {}", proposal_line(proposal))?;
         }
     }
     let name = if from_stdin {

@@ -146,7 +146,7 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         LinkCommand::List { claim_id, listing } => ui.listing(
             &listing,
             ctx.open()?.links_of(&claim_id)?,
-            "links",
+            ("link", "links"),
             |ui, rows| ui.show("Links", &LinkList(rows)),
         ),
         LinkCommand::Suggest(args) => {
@@ -241,7 +241,7 @@ fn scan(args: ScanArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         writeln!(ui.err, "Linked {}.", plural(linked as u64, "pair", "pairs"))?;
     }
     // With --accept every pair found is linked; the listing shows --limit of them.
-    let found = args.listing.limit.cut(ui, found, "pairs")?;
+    let found = args.listing.limit.cut(ui, found, ("pair", "pairs"))?;
     let proposals: Vec<Proposal> = found.iter().map(|p| p.proposal.clone()).collect();
     let mut table = ProposalList(&proposals).table();
     table.headers.insert(0, "FROM");

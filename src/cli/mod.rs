@@ -138,10 +138,33 @@ where
     context::exit_code(result, ui.err)
 }
 
+/// Answers a shell's completion request — `COMPLETE=bash factdesk` (the script a shell sources)
+/// and the shell's calls back while completing — and exits; returns when this run is not one.
+/// A reader that goes away (`COMPLETE=bash factdesk | true`) ends it quietly, as it ends every
+/// command; clap's `CompleteEnv::complete` would print "error: Broken pipe" and exit 2.
+fn complete() {
+    let current_dir = std::env::current_dir().ok();
+    match clap_complete::CompleteEnv::with_factory(shell::completing_command)
+        .try_complete(std::env::args_os(), current_dir.as_deref())
+    {
+        Ok(false) => {}
+        Ok(true) => std::process::exit(0),
+        Err(e) if reader_gone(&e) => std::process::exit(0),
+        Err(e) => e.exit(),
+    }
+}
+
+/// Whether completing failed because standard output's reader went away. Completion writes to
+/// standard output only, and clap keeps only the message of an I/O error ("Broken pipe (os
+/// error 32)"), not its kind.
+fn reader_gone(e: &clap::Error) -> bool {
+    e.kind() == clap::error::ErrorKind::Io
+        && e.to_string().to_ascii_lowercase().contains("broken pipe")
+}
+
 /// The binary's entry point.
 pub fn main() -> ExitCode {
-    // `COMPLETE=bash factdesk` (and the shells' calls back while completing) end here.
-    clap_complete::CompleteEnv::with_factory(shell::completing_command).complete();
+    complete();
     let args: Vec<OsString> = std::env::args_os().collect();
     let mut err = io::stderr();
     // Like git: output meant for a terminal goes through the pager (`less -FRX` by default,

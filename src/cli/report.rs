@@ -92,7 +92,7 @@ pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             })
         }
         ReportCommand::Disputed { limit, output, .. } => {
-            let claims = limit.cut(ui, store.disputed(limit.fetch())?, "claims")?;
+            let claims = limit.cut(ui, store.disputed(limit.fetch())?, ("claim", "claims"))?;
             let graph = match ui.format {
                 Format::Html => Some(store.link_graph(None, 1, GRAPH_LIMIT)?),
                 _ => None,
@@ -106,7 +106,7 @@ pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             })
         }
         ReportCommand::Unresolved { limit, output, .. } => {
-            let claims = limit.cut(ui, store.unresolved(limit.fetch())?, "claims")?;
+            let claims = limit.cut(ui, store.unresolved(limit.fetch())?, ("claim", "claims"))?;
             ui.to_file(output.output.as_deref(), |ui| {
                 ui.show("Unresolved claims (no verdict yet)", &ClaimList(&claims))
             })
@@ -126,7 +126,7 @@ pub fn run(cmd: ReportCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             ..
         } => {
             let mut record = store.claimant_record(&name, limit.fetch())?;
-            record.claims = limit.cut(ui, record.claims, "claims")?;
+            record.claims = limit.cut(ui, record.claims, ("claim", "claims"))?;
             let title = format!("Claims by {}", record.source.name);
             ui.to_file(output.output.as_deref(), |ui| {
                 ui.show(&title, &ClaimantView(&record))

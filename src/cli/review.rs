@@ -41,9 +41,12 @@ pub fn run(cmd: ReviewCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         ReviewCommand::Queue(listing) => {
             let queue = ctx.open()?.review_queue()?;
-            ui.listing(&listing, queue, "proposed verdicts", |ui, rows| {
-                ui.show("Review queue", &ReviewQueue(rows))
-            })
+            ui.listing(
+                &listing,
+                queue,
+                ("proposed verdict", "proposed verdicts"),
+                |ui, rows| ui.show("Review queue", &ReviewQueue(rows)),
+            )
         }
         ReviewCommand::Approve { id, note } => {
             let mut store = ctx.open()?;

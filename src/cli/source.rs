@@ -56,7 +56,7 @@ pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         }
         SourceCommand::List(listing) => {
             let sources = ctx.open()?.sources()?;
-            ui.listing(&listing, sources, "sources", |ui, rows| {
+            ui.listing(&listing, sources, ("source", "sources"), |ui, rows| {
                 ui.show("Sources", &SourceList(rows))
             })
         }

@@ -22,7 +22,7 @@ pub struct DiffArgs {
 
 pub fn diff(args: DiffArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     let changes = ctx.open()?.diff(&args.since, args.until.as_deref())?;
-    ui.listing(&args.listing, changes, "claims", |ui, rows| {
+    ui.listing(&args.listing, changes, ("claim", "claims"), |ui, rows| {
         ui.show("Changes", &ChangeList(rows))
     })
 }

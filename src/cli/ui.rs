@@ -109,12 +109,12 @@ impl Ui<'_> {
     }
 
     /// Shows a listing's `rows` by `listing`'s rules: at most `--limit` of them (saying on stderr
-    /// that the rest, the `what`, were left out), to `-o FILE` when given.
+    /// that the rest were left out; `what` names one row and many), to `-o FILE` when given.
     pub fn listing<T>(
         &mut self,
         listing: &ListingArgs,
         rows: Vec<T>,
-        what: &str,
+        what: (&str, &str),
         show: impl FnOnce(&mut Ui, &[T]) -> Result<()>,
     ) -> Result<()> {
         let rows = listing.limit.cut(self, rows, what)?;
@@ -137,14 +137,17 @@ impl Ui<'_> {
 // Cutting a listing to `--limit` says so on stderr: output, so it sits here beside `Ui::listing`
 // rather than with the argument type in `args`.
 impl LimitArgs {
-    /// Drops the extra row fetched by [`LimitArgs::fetch`], saying on stderr that rows were left out.
-    pub fn cut<T>(self, ui: &mut Ui, mut rows: Vec<T>, what: &str) -> Result<Vec<T>> {
+    /// Drops the extra row fetched by [`LimitArgs::fetch`], saying on stderr that rows were left
+    /// out: "the first 1 claim", "the first 50 claims" (`what` is the noun for one row and for
+    /// many).
+    pub fn cut<T>(self, ui: &mut Ui, mut rows: Vec<T>, what: (&str, &str)) -> Result<Vec<T>> {
         if !self.all && rows.len() > self.limit {
             rows.truncate(self.limit);
+            let (one, many) = what;
             writeln!(
                 ui.err,
-                "(showing the first {} {what}; use --limit N or --all for more)",
-                self.limit
+                "(showing the first {}; use --limit N or --all for more)",
+                crate::report::plural(self.limit as u64, one, many)
             )?;
         }
         Ok(rows)

@@ -16,7 +16,8 @@ pub const SHOWN_PROPOSAL_SCORE: f64 = 0.4;
 pub const ARTICLE_PROPOSAL_SCORE: f64 = 0.3;
 
 /// In an article with up to this many statements, `ingest` compares every statement with every
-/// one before it.
+/// one before it (in its preview, and for the proposals `--accept` shows; the store's claims are
+/// compared with each statement apart from these).
 pub const ALL_PAIRS_UP_TO: usize = 200;
 
 /// In a longer text, each statement is compared with the nearest ones before it, as many as

@@ -1,13 +1,17 @@
 //! The link graph drawn three ways: Graphviz DOT, Mermaid, and an inline SVG for HTML reports.
 //! Nodes are claims coloured by status; edges are links labelled by relation (`supports` is the
 //! only directed relation, so it is the only one drawn with an arrow). All user text is escaped
-//! for the language it lands in.
+//! for the language it lands in. DOT and Mermaid are also text people read on a terminal (`graph`
+//! prints them), so their user text is first made [`visible`] — control, bidi and invisible
+//! characters shown as `\e`, `\u{202e}` — and then quoted by the language's rules: the file
+//! stays valid, and what it draws shows the escapes as text.
 
 use std::fmt::Write as _;
 
 use crate::model::{Claim, LinkGraph, Relation, Status};
 
 use super::common::{escape_html, short_id, status_colour};
+use super::visible::{Newlines, visible};
 
 fn relation_style(relation: Relation) -> (&'static str, &'static str) {
     // (colour, dash pattern)
@@ -19,16 +23,17 @@ fn relation_style(relation: Relation) -> (&'static str, &'static str) {
     }
 }
 
-/// A node's label: its short id and the start of its text.
+/// A node's label: its short id and the start of its text, made [`visible`] (cut first, so
+/// that no escape is cut in two).
 fn label(claim: &Claim, max: usize) -> String {
     let text: String = claim.text.split_whitespace().collect::<Vec<_>>().join(" ");
     let cut: String = text.chars().take(max).collect();
-    let cut = if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut
-    };
-    format!("{} {cut}", short_id(&claim.id))
+    let more = if cut.len() < text.len() { "…" } else { "" };
+    format!(
+        "{} {}{more}",
+        short_id(&claim.id),
+        visible(&cut, Newlines::Escape)
+    )
 }
 
 fn dot_string(text: &str) -> String {
@@ -52,7 +57,7 @@ pub fn to_dot(graph: &LinkGraph) -> String {
             dot_string(short_id(&claim.id)),
             dot_string(&format!("{}\n{}", label(claim, 40), claim.status)),
             status_colour(claim.status),
-            dot_string(&claim.text)
+            dot_string(&visible(&claim.text, Newlines::Keep))
         );
     }
     for link in &graph.links {
@@ -201,8 +206,8 @@ pub fn to_svg(graph: &LinkGraph) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"100%\" style=\"max-width: {width:.0}px; height: auto\" role=\"img\" aria-label=\"Link graph of {} claims\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">",
-        graph.claims.len()
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"100%\" style=\"max-width: {width:.0}px; height: auto\" role=\"img\" aria-label=\"Link graph of {}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">",
+        super::plural(graph.claims.len() as u64, "claim", "claims")
     );
     out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#2e7d32\"/></marker></defs>\n");
     let mut edge_labels = String::new();

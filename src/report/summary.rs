@@ -210,9 +210,10 @@ impl ClaimantView<'_> {
             format!("{} ({}): no claims", self.0.source.name, self.0.source.kind)
         } else {
             format!(
-                "{} ({}): {total} claims — {}",
+                "{} ({}): {} — {}",
                 self.0.source.name,
                 self.0.source.kind,
+                plural(total as u64, "claim", "claims"),
                 counts.join(", ")
             )
         }

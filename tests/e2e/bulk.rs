@@ -558,7 +558,10 @@ fn csv_is_a_faithful_copy_and_text_starting_with_an_apostrophe_round_trips() {
     // Imported back, the text is exactly as logged.
     let other = Desk::new();
     let path = file(&other, "claims.csv", csv.as_bytes());
-    other.ok(&["import", arg(&path)]);
+    let imported = other.run(&["import", arg(&path)]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    // The STATUS column is factdesk's own, derived from verdicts and links: nothing to note.
+    assert_eq!(imported.stderr, "");
     let listed: serde_json::Value =
         serde_json::from_str(&other.ok(&["claim", "list", "--format", "json"])).unwrap();
     assert_eq!(listed[0]["text"], text);

@@ -329,7 +329,7 @@ fn claims_are_listed_newest_first_and_filtered() {
     assert_eq!(out.code, 0);
     assert_eq!(
         out.stderr,
-        "(showing the first 1 claims; use --limit N or --all for more)\n"
+        "(showing the first 1 claim; use --limit N or --all for more)\n"
     );
     assert_eq!(
         out.stdout,
@@ -645,7 +645,8 @@ fn every_listing_takes_limit_all_and_output() {
         );
         if listing[0] != "search" {
             assert!(
-                one.stderr.starts_with("(showing the first 1 "),
+                one.stderr.starts_with("(showing the first 1 ")
+                    && !one.stderr.contains("s; use --limit"),
                 "{listing:?}: {}",
                 one.stderr
             );
@@ -699,4 +700,35 @@ fn tables_on_an_80_column_terminal_wrap_at_spaces_and_squeeze_the_claim_last() {
             );
         }
     }
+}
+
+#[test]
+fn one_of_a_thing_is_counted_in_the_singular() {
+    let desk = Desk::new();
+    desk.ok(&["source", "add", "Reuters"]);
+    let bundle = desk.db.with_file_name("e1.jsonl");
+    let bundle = bundle.to_str().unwrap();
+    let out = desk.run(&["export", "--events", "-o", bundle]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, format!("Wrote 1 event to {bundle}\n"));
+    desk.ok(&["source", "add", "AP"]);
+    let out = desk.run(&["source", "list", "--limit", "1"]);
+    assert_eq!(
+        out.stderr,
+        "(showing the first 1 source; use --limit N or --all for more)\n"
+    );
+    let first = desk.claim(&["Iran sent drones to Russia", "--claimant", "Reuters"]);
+    let second = desk.claim(&["Iran sent drones to Russia in May", "--claimant", "AP"]);
+    desk.ok(&["link", "add", &first, &second, "--relation", "supports"]);
+    let out = desk.run(&["graph", &first, "--limit", "1"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "(the graph was cut at 1 claim; use --limit N for more)\n"
+    );
+    let record = desk.ok(&["report", "claimant", "Reuters"]);
+    assert!(
+        record.starts_with("Reuters (other): 1 claim — "),
+        "{record}"
+    );
 }

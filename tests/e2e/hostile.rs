@@ -155,6 +155,43 @@ fn hostile_text_is_shown_escaped_everywhere_people_read_and_kept_exact_in_json()
 }
 
 #[test]
+fn the_dot_and_mermaid_graphs_show_hostile_text_escaped_and_stay_valid() {
+    let (desk, id) = hostile_desk();
+    let other = desk.claim(&[&format!("Second {HOSTILE} claim"), "--claimant", "X"]);
+    desk.ok(&["link", "add", &id, &other, "--relation", "contradicts"]);
+    for args in [
+        vec!["graph", id.as_str()],
+        vec!["graph"],
+        vec!["graph", id.as_str(), "--format", "mermaid"],
+        vec!["graph", "--format", "mermaid"],
+    ] {
+        let out = desk.run(&args);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        if let Some(found) = interpretable(&out.stdout, false) {
+            panic!("factdesk {args:?} printed {found}");
+        }
+    }
+    // DOT: the escapes are shown as text ("\e" in the label, written "\\e" in the quoted
+    // string), and every line holds whole quoted strings.
+    let dot = desk.ok(&["graph", &id]);
+    assert!(
+        dot.contains("Missile shipment \\\\e[2J\\\\e]0;pwned\\\\u{7}"),
+        "{dot}"
+    );
+    for line in dot.lines() {
+        let unescaped_quotes = line
+            .replace("\\\\", "")
+            .replace("\\\"", "")
+            .matches('"')
+            .count();
+        assert_eq!(unescaped_quotes % 2, 0, "{line}");
+    }
+    let mermaid = desk.ok(&["graph", &id, "--format", "mermaid"]);
+    assert!(mermaid.contains("Missile shipment \\e[2J"), "{mermaid}");
+    assert!(mermaid.contains("Second \\e[2J"), "{mermaid}");
+}
+
+#[test]
 fn other_peoples_claims_in_the_linkers_notes_and_echoed_input_in_errors_are_escaped() {
     let (desk, _) = hostile_desk();
     // `claim add` prints the related claims of others on stderr.

@@ -243,8 +243,8 @@ fn a_bad_accept_list_or_date_logs_nothing_and_says_why_in_one_line() {
 fn an_article_on_standard_input_is_bounded_like_a_file() {
     let desk = Desk::new();
     let before = desk.contents();
-    let huge = "Officials said the convoy had crossed the border. ".repeat(30_000);
-    assert!(huge.len() > 1 << 20);
+    let huge = "Officials said the convoy had crossed the border. ".repeat(340_000);
+    assert!(huge.len() > 16 << 20);
     let out = desk
         .cmd(&["ingest", "-", "--source", "Wire", "--accept"])
         .write_stdin(huge.clone())
@@ -254,14 +254,41 @@ fn an_article_on_standard_input_is_bounded_like_a_file() {
     assert_eq!(out.stdout, b"");
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
-        "factdesk: cannot read '-': the article is longer than 1 MiB\n"
+        "factdesk: cannot read '-': the article is longer than 16 MiB\n"
     );
     let path = desk.db.with_file_name("huge.txt");
     std::fs::write(&path, &huge).unwrap();
     let name = path.to_str().unwrap();
     assert_eq!(
         desk.fails(&["ingest", name, "--source", "Wire"], 1),
-        format!("factdesk: cannot read '{name}': the article is longer than 1 MiB")
+        format!("factdesk: cannot read '{name}': the article is longer than 16 MiB")
+    );
+    assert_eq!(desk.contents(), before);
+}
+
+#[test]
+fn a_statement_longer_than_the_record_limit_is_not_logged() {
+    // An article may hold 16 MiB, but a statement logged from it is a claim like an imported
+    // one, held to the 1 MiB record limit: one sentence of 1.1 MB is shown, not logged.
+    let desk = Desk::new();
+    let before = desk.contents();
+    let sentence = format!(
+        "Officials said that {}stopped.",
+        "the convoy crossed the border and ".repeat(33_000)
+    );
+    assert!(sentence.len() > 1 << 20);
+    let path = desk.db.with_file_name("one-sentence.txt");
+    std::fs::write(&path, &sentence).unwrap();
+    let name = path.to_str().unwrap();
+    let preview = desk.ok(&["--format", "json", "ingest", name, "--source", "Wire"]);
+    assert!(
+        preview.contains("\"claimant\": \"Officials\""),
+        "{}",
+        &preview[..200]
+    );
+    assert_eq!(
+        desk.fails(&["ingest", name, "--source", "Wire", "--accept"], 1),
+        "factdesk: candidate 1: the record is longer than 1 MiB; nothing was logged"
     );
     assert_eq!(desk.contents(), before);
 }

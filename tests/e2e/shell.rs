@@ -523,3 +523,41 @@ fn every_printing_command_ends_quietly_when_its_reader_goes_away() {
         assert_quiet_into_a_closed_pipe(&desk, args);
     }
 }
+
+#[test]
+fn dynamic_completion_ends_quietly_when_its_reader_goes_away() {
+    let desk = Desk::new();
+    desk.claim(&["Iran supplied Russia with missiles"]);
+    let run = |env: &[(&str, &str)], args: &[&str]| {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut cmd = desk.std_cmd(args);
+        cmd.envs(env.iter().copied());
+        let output = cmd
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    // The script a shell sources (`COMPLETE=bash factdesk | true`), and the shell's call back
+    // asking for the claim ids, each into a pipe whose reader is gone.
+    for shell in ["bash", "zsh", "fish"] {
+        assert_eq!(
+            run(&[("COMPLETE", shell)], &[]),
+            (Some(0), String::new()),
+            "COMPLETE={shell} factdesk"
+        );
+    }
+    assert_eq!(
+        run(
+            &[("COMPLETE", "bash"), ("_CLAP_COMPLETE_INDEX", "3")],
+            &["--", "factdesk", "claim", "show", ""]
+        ),
+        (Some(0), String::new()),
+        "completing a claim id"
+    );
+}

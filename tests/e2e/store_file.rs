@@ -392,7 +392,7 @@ fn an_unreadable_mount_table_is_said_on_stderr() {
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         format!(
-            "note: cannot read the mount table '{}' (No such file or directory (os error 2)), so \
+            "factdesk: note: cannot read the mount table '{}' (No such file or directory (os error 2)), so \
              factdesk cannot tell whether the store is on a network filesystem, where SQLite's \
              locking is unreliable\n",
             missing.display()

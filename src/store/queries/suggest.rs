@@ -73,6 +73,9 @@ pub enum LinkQuery {
     Claim(String),
     /// Text not logged yet, with the stance its claimant would take.
     Text(String, Stance),
+    /// Text not logged yet, with its stance and the date it was made (`YYYY-MM-DD`), if known:
+    /// compared as the claim it would be (`ingest --accept`, before logging an article).
+    Dated(String, Stance, Option<String>),
 }
 
 /// The columns a candidate is read from (claims `c`, claimant `cl`), followed by its BM25.
@@ -202,6 +205,9 @@ impl Store {
     pub fn suggest_links(&self, query: &LinkQuery, limit: usize) -> Result<Vec<Proposal>> {
         let (text, stance, claimant, date, exclude) = match query {
             LinkQuery::Text(text, stance) => (text.clone(), *stance, None, None, HashSet::new()),
+            LinkQuery::Dated(text, stance, date) => {
+                (text.clone(), *stance, None, date.clone(), HashSet::new())
+            }
             LinkQuery::Claim(prefix) => {
                 let (pk, _) = resolve_id(self.conn(), IdTable::Claim, prefix)?;
                 let claim = self.conn().query_row(
