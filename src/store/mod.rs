@@ -154,7 +154,11 @@ impl<'s> Tx<'s> {
     /// Commits one decided change: records its event (by this transaction's author, at its
     /// time, from its origin) and projects it into the tables, in this transaction. The one way
     /// a change enters a store.
-    pub(in crate::store) fn commit(&self, record_id: &str, change: impl Into<Change>) -> Result<Event> {
+    pub(in crate::store) fn commit(
+        &self,
+        record_id: &str,
+        change: impl Into<Change>,
+    ) -> Result<Event> {
         let event = Event::new(
             new_event_id(),
             self.now.clone(),
@@ -182,7 +186,11 @@ impl<'s> Tx<'s> {
 
     /// Appends an event to the log unless one with its id is there already (returns whether
     /// it was appended), extending the store's hash chain and recording when and how it came.
-    pub(in crate::store) fn append_event(&self, event: &WireEvent, via: replay::Via) -> Result<bool> {
+    pub(in crate::store) fn append_event(
+        &self,
+        event: &WireEvent,
+        via: replay::Via,
+    ) -> Result<bool> {
         let mut head = self.chain_head.borrow_mut();
         if head.is_none() {
             *head = Some(chain_head(self)?.unwrap_or_default());
