@@ -203,26 +203,15 @@ fn store_for_completion() -> Option<crate::store::Store> {
 }
 
 /// How many candidates completion offers at most.
-const COMPLETION_CANDIDATES: i64 = 50;
+const COMPLETION_CANDIDATES: usize = 50;
 
 fn claim_ids(typed: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
     let typed = typed.to_string_lossy();
     let Some(store) = store_for_completion() else {
         return Vec::new();
     };
-    let found: rusqlite::Result<Vec<(String, String)>> = store
-        .conn()
-        .prepare(
-            "SELECT id, text FROM claims WHERE substr(id, 1, length(?1)) = ?1
-              ORDER BY created_at DESC LIMIT ?2",
-        )
-        .and_then(|mut stmt| {
-            stmt.query_map(rusqlite::params![typed, COMPLETION_CANDIDATES], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect()
-        });
-    found
+    store
+        .claims_with_id_prefix(&typed, COMPLETION_CANDIDATES)
         .unwrap_or_default()
         .into_iter()
         .map(|(id, text)| {
@@ -241,19 +230,8 @@ fn source_names(typed: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandida
     let Some(store) = store_for_completion() else {
         return Vec::new();
     };
-    let found: rusqlite::Result<Vec<String>> = store
-        .conn()
-        .prepare(
-            "SELECT name FROM sources WHERE substr(lower(name), 1, length(?1)) = lower(?1)
-              ORDER BY name LIMIT ?2",
-        )
-        .and_then(|mut stmt| {
-            stmt.query_map(rusqlite::params![typed, COMPLETION_CANDIDATES], |r| {
-                r.get(0)
-            })?
-            .collect()
-        });
-    found
+    store
+        .sources_with_name_prefix(&typed, COMPLETION_CANDIDATES)
         .unwrap_or_default()
         .into_iter()
         .map(clap_complete::CompletionCandidate::new)

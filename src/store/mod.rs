@@ -341,7 +341,7 @@ impl Store {
     }
 
     /// The connection, for read-only queries.
-    pub(crate) fn conn(&self) -> &Connection {
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.conn
     }
 }
