@@ -85,8 +85,12 @@ pub fn status_colour(status: Status) -> &'static str {
     }
 }
 
-/// Escapes text for HTML and SVG.
+/// Escapes text for HTML and SVG: control, bidi and invisible characters shown (as
+/// `report::visible` shows them), then the markup escaped.
 pub fn escape_html(text: &str) -> String {
+    // Control, bidi and invisible characters are shown, as everywhere people read (a reversed
+    // name in a page misleads as much as in a terminal); then the markup is escaped.
+    let text = super::visible::visible(text, super::visible::Newlines::Keep);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -103,6 +107,14 @@ pub fn escape_html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn html_shows_control_and_bidi_characters_and_escapes_markup() {
+        assert_eq!(
+            super::escape_html("<b>\u{202e}ana\u{1b}[2J</b>\nnext"),
+            "&lt;b&gt;\\u{202e}ana\\e[2J&lt;/b&gt;\nnext"
+        );
+    }
+
     use super::*;
 
     #[test]
