@@ -85,8 +85,12 @@ pub(in crate::store) fn ensure_source(
                 url: None,
                 note: None,
             };
-            insert_source(tx, &new, logged)?;
-            find_source_pk(tx, &name)?.expect("the source was just added")
+            let id = insert_source(tx, &new, logged)?;
+            find_source_pk(tx, &name)?.ok_or_else(|| {
+                Error::store(format!(
+                    "source '{name}' was added as {id} but cannot be found by its name"
+                ))
+            })?
         }
     };
     tx.known_sources.borrow_mut().insert(key, pk);
