@@ -15,9 +15,12 @@
 // This is a benchmark's `main` (harness = false): printing the results is its whole job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod common;
+
+use common::checkthat::{data_dir, vclaim_record};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
@@ -35,13 +38,6 @@ fn main() -> ExitCode {
             eprintln!("linker bench: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn data_dir() -> PathBuf {
-    match std::env::var_os("FACTDESK_CHECKTHAT") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/checkthat2022-2a-en"),
     }
 }
 
@@ -88,19 +84,11 @@ fn write_claims(data: &Path, out: &Path) -> BenchResult<usize> {
     let mut n = 0;
     for line in input.lines() {
         let v: Value = serde_json::from_str(&line?)?;
-        let text = |k: &str| v[k].as_str().unwrap_or_default().trim().to_string();
-        let context = [text("title"), text("subtitle")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" — ");
-        let mut record = json!({ "text": text("vclaim"), "tags": [text("vclaim_id")] });
-        if !context.is_empty() {
-            let mut evidence = json!({ "stance": "context", "source": "Snopes", "note": context });
-            if let Some(url) = v["page_url"].as_str() {
-                evidence["url"] = json!(url);
-            }
-            record["evidence"] = json!([evidence]);
+        let mut record = vclaim_record(&v);
+        // The fact-check's page is the context note's source.
+        if let (Some(evidence), Some(url)) = (record["evidence"].get_mut(0), v["page_url"].as_str())
+        {
+            evidence["url"] = json!(url);
         }
         writeln!(file, "{record}")?;
         n += 1;

@@ -49,7 +49,7 @@ use common::*;
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -152,13 +152,6 @@ fn floor_fts(db: &Path, since: Option<&str>) -> BenchResult<u64> {
     Ok(rows)
 }
 
-fn data_dir() -> PathBuf {
-    match std::env::var_os("FACTDESK_CHECKTHAT") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/checkthat2022-2a-en"),
-    }
-}
-
 /// The query files' tweets, in file order (the header line skipped).
 const QUERY_FILES: &[&str] = &[
     "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
@@ -186,18 +179,9 @@ fn write_checkthat(data: &Path, out: &Path, wanted: usize) -> BenchResult<usize>
     for line in BufReader::new(std::fs::File::open(data.join("vclaims.jsonl"))?).lines() {
         let v: Value = serde_json::from_str(&line?)?;
         let text = |k: &str| v[k].as_str().unwrap_or_default().trim().to_string();
-        let context = [text("title"), text("subtitle")]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" — ");
-        let mut record = json!({ "text": text("vclaim"), "tags": [text("vclaim_id")] });
+        let mut record = common::checkthat::vclaim_record(&v);
         if let Ok(date) = chrono::NaiveDate::parse_from_str(&text("date"), "%d %B %Y") {
             record["date"] = json!(date.format("%Y-%m-%d").to_string());
-        }
-        if !context.is_empty() {
-            record["evidence"] =
-                json!([{ "stance": "context", "source": "Snopes", "note": context }]);
         }
         if !text("subtitle").is_empty() && text("subtitle") != text("vclaim") {
             subtitles.push((text("subtitle"), text("vclaim_id")));
@@ -336,7 +320,7 @@ fn measure(
 }
 
 fn bench() -> BenchResult<()> {
-    let data = data_dir();
+    let data = common::checkthat::data_dir();
     if !data.join("vclaims.jsonl").exists() {
         println!(
             "scan bench: the CheckThat! data is not at {} (set FACTDESK_CHECKTHAT to its folder); \

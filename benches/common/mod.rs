@@ -1,11 +1,12 @@
 //! What the benchmarks share: a small deterministic random generator (xorshift), the
 //! news-like words their generated claims are made of, and a few helpers (running the binary,
-//! temporary directories, formatting). [`jsonl`] writes the claims file the import and history
+//! temporary directories, formatting). [`checkthat`] reads the CheckThat! data; [`jsonl`] writes the claims file the import and history
 //! benches load; [`meter`] measures one whole process (wall clock, peak RSS, CPU time). Not a
 //! bench target itself: each bench includes it with `mod common;`.
 
 #![allow(dead_code)]
 
+pub mod checkthat;
 pub mod jsonl;
 pub mod meter;
 

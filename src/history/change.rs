@@ -340,13 +340,6 @@ pub enum Phase {
     Changes,
 }
 
-impl Phase {
-    /// The phase's number in the SQL form of the canonical order (`CANONICAL_ORDER`).
-    pub fn rank(self) -> u8 {
-        self as u8
-    }
-}
-
 /// Declares every action once: its variant, payload, action name, record kind and phase.
 /// Everything that lists actions (parsing, names, the SQL order, the checks' dispatch) is
 /// derived from this list.

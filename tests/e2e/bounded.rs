@@ -3,80 +3,47 @@
 //! factdesk under an address-space cap (`Desk::run_capped`) well below what the old quadratic
 //! or read-it-all code needed, so a regression dies of it instead of passing slowly.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::Desk;
-
-/// A text of `sentences` varied sentences, three of every four a statement attributed to
-/// someone ("Iran denied that NATO had sent 4711 drones to Ukraine in week 12."), in paragraphs
-/// of six; the same on every run.
-fn article(sentences: usize) -> String {
-    const WHO: &[&str] = &[
-        "Iran",
-        "Russia",
-        "Ukraine",
-        "The ministry",
-        "U.S. officials",
-        "Sen. Smith",
-        "The Pentagon",
-        "Analysts",
-        "Mr. Jones",
-        "The Kremlin",
-        "NATO",
-        "The Iranian Mission",
-    ];
-    const SAYS: &[&str] = &[
-        "said", "denied", "stated", "claimed", "warned", "insisted", "reported",
-    ];
-    const WHAT: &[&str] = &[
-        "missiles",
-        "drones",
-        "weapons",
-        "troops",
-        "fuel",
-        "grain",
-        "money",
-        "artillery shells",
-        "tanks",
-    ];
-    const ASIDES: &[&str] = &[
-        "The weather was cold that week.",
-        "Markets fell on Tuesday.",
-        "Nobody answered the phone.",
-    ];
-    let mut seed: u64 = 0x2024_0906;
-    let mut pick = |n: usize| {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 33) as usize % n
-    };
-    let mut text = String::new();
-    for i in 1..=sentences {
-        if i % 4 == 0 {
-            text.push_str(ASIDES[pick(ASIDES.len())]);
-        } else {
-            text.push_str(&format!(
-                "{} {} that {} had sent {} {} to {} in week {i}.",
-                WHO[pick(WHO.len())],
-                SAYS[pick(SAYS.len())],
-                WHO[pick(WHO.len())],
-                2 + pick(99_998),
-                WHAT[pick(WHAT.len())],
-                WHO[pick(WHO.len())],
-            ));
-        }
-        text.push_str(if i % 6 == 0 { "\n\n" } else { " " });
-    }
-    text
-}
+use crate::article::article;
 
 fn write(desk: &Desk, name: &str, bytes: &[u8]) -> PathBuf {
     let path = desk.db.with_file_name(name);
     std::fs::write(&path, bytes).unwrap();
     path
+}
+
+/// `ingest --format json` of the article at `path` under a cap of `cap_mib` MiB of address
+/// space, which must succeed with nothing on stderr: the preview.
+fn preview_capped(desk: &Desk, path: &Path, cap_mib: u64) -> Value {
+    let out = desk.run_capped(
+        cap_mib,
+        &[
+            "--format",
+            "json",
+            "ingest",
+            path.to_str().unwrap(),
+            "--source",
+            "Wire",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+/// Far apart in a long text, statements are not compared: each proposed link joins a statement
+/// to one of the nearest before it.
+fn assert_nearby(links: &[Value]) {
+    assert!(
+        links
+            .iter()
+            .all(|l| l["from"].as_u64().unwrap() - l["to"].as_u64().unwrap() <= 20),
+        "a link between distant statements"
+    );
 }
 
 #[test]
@@ -88,20 +55,7 @@ fn ingesting_a_long_article_stays_linear_in_memory() {
     let text = article(3000);
     assert!(text.len() > 200_000, "{} bytes", text.len());
     let path = write(&desk, "long.txt", text.as_bytes());
-    let out = desk.run_capped(
-        48,
-        &[
-            "--format",
-            "json",
-            "ingest",
-            path.to_str().unwrap(),
-            "--source",
-            "Wire",
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stderr, "");
-    let preview: Value = serde_json::from_str(&out.stdout).unwrap();
+    let preview = preview_capped(&desk, &path, 48);
     let statements = preview["statements"].as_array().unwrap();
     assert_eq!(statements.len(), 2250);
     assert_eq!(
@@ -110,13 +64,7 @@ fn ingesting_a_long_article_stays_linear_in_memory() {
     );
     let links = preview["proposed_links"].as_array().unwrap();
     assert!(!links.is_empty());
-    // Far apart in a long text, statements are not compared: each is with the nearest before it.
-    assert!(
-        links
-            .iter()
-            .all(|l| l["from"].as_u64().unwrap() - l["to"].as_u64().unwrap() <= 20),
-        "a link between distant statements"
-    );
+    assert_nearby(links);
 }
 
 #[test]
@@ -128,20 +76,7 @@ fn ingesting_a_five_megabyte_article_stays_linear_in_memory() {
     let text = article(72_000);
     assert!(text.len() > 5_000_000, "{} bytes", text.len());
     let path = write(&desk, "five-megabytes.txt", text.as_bytes());
-    let out = desk.run_capped(
-        200,
-        &[
-            "--format",
-            "json",
-            "ingest",
-            path.to_str().unwrap(),
-            "--source",
-            "Wire",
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(out.stderr, "");
-    let preview: Value = serde_json::from_str(&out.stdout).unwrap();
+    let preview = preview_capped(&desk, &path, 200);
     let statements = preview["statements"].as_array().unwrap();
     assert_eq!(statements.len(), 54_000);
     let last = statements.last().unwrap();
@@ -150,12 +85,7 @@ fn ingesting_a_five_megabyte_article_stays_linear_in_memory() {
         "{last}"
     );
     let links = preview["proposed_links"].as_array().unwrap();
-    assert!(
-        links
-            .iter()
-            .all(|l| l["from"].as_u64().unwrap() - l["to"].as_u64().unwrap() <= 20),
-        "a link between distant statements"
-    );
+    assert_nearby(links);
 }
 
 #[test]

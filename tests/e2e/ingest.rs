@@ -5,13 +5,7 @@
 
 use serde_json::Value;
 
-use crate::Desk;
-
-/// The desk's copy of the seed story, beside the repository (absent on some machines).
-const SEED_ARTICLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seed/iran-missiles-article.txt"
-);
+use crate::{Desk, SEED_ARTICLE, seed_preview, statement_by};
 
 /// A short wire story with one attribution of each common kind.
 const ARTICLE: &str =
@@ -295,26 +289,12 @@ fn a_statement_longer_than_the_record_limit_is_not_logged() {
 
 #[test]
 fn the_seed_article_yields_the_wsj_allegation_and_the_missions_denial() {
-    if !std::path::Path::new(SEED_ARTICLE).exists() {
-        eprintln!("skipping: the seed article is not at {SEED_ARTICLE}");
-        return;
-    }
     let desk = Desk::new();
-    let preview = json(&desk.ok(&[
-        "--format",
-        "json",
-        "ingest",
-        SEED_ARTICLE,
-        "--source",
-        "Newsweek",
-    ]));
-    let statements = preview["statements"].as_array().unwrap();
-    let find = |claimant: &str, words: &str| {
-        statements
-            .iter()
-            .position(|s| s["claimant"] == claimant && s["text"].as_str().unwrap().contains(words))
-            .unwrap_or_else(|| panic!("no statement by {claimant} with {words:?}: {preview}"))
+    let Some(preview) = seed_preview(&desk) else {
+        return;
     };
+    let statements = preview["statements"].as_array().unwrap();
+    let find = |claimant: &str, words: &str| statement_by(&preview, claimant, words);
     let allegation = &statements[find(
         "U.S. and European officials",
         "had provided Moscow with short-range ballistic missiles",

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::{Desk, short};
+use crate::{Desk, SEED_ARTICLE, seed_preview, short, statement_by};
 
 const ALLEGATION: &str = "Iran supplied Russia with short-range ballistic missiles";
 
@@ -493,33 +493,14 @@ fn a_scan_refuses_bad_input_and_changes_nothing() {
     assert_eq!(desk.contents(), before);
 }
 
-const SEED_ARTICLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../shared/seed/iran-missiles-article.txt"
-);
-
 #[test]
 fn ingesting_the_seed_article_finds_the_allegation_and_the_denial_and_links_them() {
-    if !std::path::Path::new(SEED_ARTICLE).exists() {
-        eprintln!("skipping: the seed article is not at {SEED_ARTICLE}");
-        return;
-    }
     let desk = Desk::new();
-    let preview = json(&desk.ok(&[
-        "--format",
-        "json",
-        "ingest",
-        SEED_ARTICLE,
-        "--source",
-        "Newsweek",
-    ]));
-    let statements = preview["statements"].as_array().unwrap();
-    let find = |claimant: &str, words: &str| {
-        statements
-            .iter()
-            .position(|s| s["claimant"] == claimant && s["text"].as_str().unwrap().contains(words))
-            .unwrap_or_else(|| panic!("no statement by {claimant} with {words:?}: {preview}"))
+    let Some(preview) = seed_preview(&desk) else {
+        return;
     };
+    let statements = preview["statements"].as_array().unwrap();
+    let find = |claimant: &str, words: &str| statement_by(&preview, claimant, words);
     let allegation = find(
         "U.S. and European officials",
         "short-range ballistic missiles",

@@ -6,6 +6,7 @@
 // skipped, and where they left something for a person to look at.
 #![allow(clippy::print_stderr)]
 
+mod article;
 mod bad_input;
 mod bounded;
 mod bulk;
@@ -223,6 +224,41 @@ pub fn contents_of(db: &Path) -> String {
         }
     }
     out
+}
+
+/// The desk's copy of the seed story, beside the repository (absent on some machines).
+pub const SEED_ARTICLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/seed/iran-missiles-article.txt"
+);
+
+/// What `ingest --format json` previews of the seed article on `desk`, or `None` (said on
+/// stderr, so the calling test can skip) when the article is not on this machine.
+pub fn seed_preview(desk: &Desk) -> Option<serde_json::Value> {
+    if !Path::new(SEED_ARTICLE).exists() {
+        eprintln!("skipping: the seed article is not at {SEED_ARTICLE}");
+        return None;
+    }
+    let out = desk.ok(&[
+        "--format",
+        "json",
+        "ingest",
+        SEED_ARTICLE,
+        "--source",
+        "Newsweek",
+    ]);
+    Some(serde_json::from_str(&out).expect("valid JSON"))
+}
+
+/// The index, in a preview's `statements`, of the statement by `claimant` whose text holds
+/// `words`.
+pub fn statement_by(preview: &serde_json::Value, claimant: &str, words: &str) -> usize {
+    preview["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["claimant"] == claimant && s["text"].as_str().unwrap().contains(words))
+        .unwrap_or_else(|| panic!("no statement by {claimant} with {words:?}: {preview}"))
 }
 
 /// The first 8 characters of an id, as tables show it.
