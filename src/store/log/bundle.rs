@@ -9,8 +9,9 @@
 //! the proposer. Up to [`ONE_TRANSACTION_EVENTS`] new events are then applied in one
 //! transaction; more are applied from the staging file in batches ([`BATCH_EVENTS`]), each one
 //! transaction, once the import is recorded in `bundle_import`. Applying appends the events to
-//! the log and rebuilds every record they touch from that record's whole history, in the
-//! canonical order of [`super::replay`]. A crash during the batches is finished by the next
+//! the log and brings every record they touch up to date: a record new to the store is
+//! projected from its events, one with earlier history is rebuilt from its whole history, both
+//! in the canonical order of [`super::replay`]. A crash during the batches is finished by the next
 //! open ([`Store::finish_interrupted_import`]). So importing is all or nothing, idempotent (a
 //! second import finds nothing new), order-independent (A's work into B and B's into A leave
 //! the same tables), and loses nothing (every event is kept; where two people changed the same
@@ -209,7 +210,7 @@ impl Store {
         };
         // Like a bulk import, a large bundle inserts random UUIDs into several indexes, and its
         // bookkeeping tables live in the temporary database: give both a large page cache.
-        for schema in ["main", "temp"] {
+        for schema in ["main", "temp", "staging"] {
             self.conn().pragma_update(
                 Some(schema),
                 "cache_size",
@@ -390,6 +391,57 @@ impl Store {
     /// Applies the pending events of a bundle import in batches, each one transaction, until
     /// none is left; returns how many were appended.
     fn apply_batches(&mut self, pending: PendingEvents) -> Result<u64> {
+        // Each batch commits whole, but it need not reach the disk on its own: a crash that
+        // loses the last batches leaves the log at an earlier batch, which knows how far the
+        // import got (`applied_through`), and the next open goes on from there. So the batches
+        // skip the sync of every commit, and copy the log into the store (checkpoint) every
+        // few batches rather than after each, since a batch rewrites many of the same index
+        // pages; the end of the import syncs everything once.
+        let settings = [
+            ("synchronous", 1), // NORMAL
+            ("wal_autocheckpoint", BATCH_CHECKPOINT_PAGES),
+            ("journal_size_limit", WAL_KEPT_BYTES),
+        ];
+        let mut before = Vec::new();
+        for (pragma, value) in settings {
+            let was: i64 = self
+                .conn()
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))?;
+            before.push((pragma, was));
+            self.conn().pragma_update(None, pragma, value)?;
+        }
+        let applied = self.apply_batches_unsynced(pending);
+        for (pragma, was) in before {
+            self.conn().pragma_update(None, pragma, was)?;
+        }
+        self.sync_files()?;
+        applied
+    }
+
+    /// Makes everything committed to a store file durable: its write-ahead log (and the file
+    /// itself, for what a checkpoint copied into it).
+    fn sync_files(&self) -> Result<()> {
+        let Some(path) = self.path.as_deref() else {
+            return Ok(());
+        };
+        let wal = ImportLock::beside(path, "-wal");
+        for file in [wal.as_path(), path] {
+            match std::fs::File::open(file).and_then(|f| f.sync_all()) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::store(format!(
+                        "cannot sync '{}' after the import: {e}",
+                        file.display()
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Store::apply_batches`], each batch committed without waiting for the disk.
+    fn apply_batches_unsynced(&mut self, pending: PendingEvents) -> Result<u64> {
         let mut appended = 0;
         loop {
             let importing: bool =
@@ -514,6 +566,14 @@ pub const BATCH_EVENTS: i64 = 10_000;
 /// a batch of 10,000 takes about a tenth of this; on a slow or busy one the batch gets smaller
 /// instead of the colleague's wait longer.
 const BATCH_APPEND_BUDGET: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// How large the write-ahead log may grow during a batched import before it is copied into the
+/// store (SQLite's default is 1,000 pages, which a batch of a large import exceeds, so every
+/// batch would copy all the index pages it touched): 100,000 pages of 4 KiB, about 400 MB.
+const BATCH_CHECKPOINT_PAGES: i64 = 100_000;
+
+/// What is left of the write-ahead log file once the import has been copied into the store.
+const WAL_KEPT_BYTES: i64 = 64 * 1024 * 1024;
 
 /// The fewest events a batch applies, however slow the machine.
 const MIN_BATCH_EVENTS: usize = 500;
@@ -1073,8 +1133,15 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
     Ok(())
 }
 
-/// Rebuilds every record the new events (those with a key above `before`) touch from its
-/// whole history; returns how many. `lines` holds the bundle line of each new event, in order.
+/// Brings the tables up to date with the new events (those with a key above `before`); returns
+/// how many records they touch. A record the store had never heard of before them (most of a
+/// large bundle) is projected straight from its new events, in the canonical order. Only a
+/// record with earlier history — and a claim whose verdict may stand or wait for review
+/// differently under a newly learnt review setting — is rebuilt from its whole history: its
+/// rows deleted and all its events replayed in the canonical order, so that an event from
+/// another store dated between two of this store's lands where it belongs. Either way the
+/// tables end as a replay of the whole log would leave them. `line_of` gives the bundle line
+/// of each new event, for naming it in an error.
 fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -> Result<u64> {
     let added: i64 = tx.query_row("SELECT count(*) FROM events WHERE pk > ?1", [before], |r| {
         r.get(0)
@@ -1082,53 +1149,117 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
     if added == 0 {
         return Ok(0);
     }
-    // A store that had no history takes the bundle as it is: nothing to reset, every event to
-    // replay, every claim to index. Otherwise only the touched records are rebuilt.
-    let fresh = before == 0;
-    let scope = if fresh {
-        ""
-    } else {
-        tx.execute_batch(&format!(
-            "CREATE TEMP TABLE IF NOT EXISTS bundle_records (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
-             CREATE TEMP TABLE IF NOT EXISTS bundle_claims (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
-             DELETE FROM temp.bundle_records; DELETE FROM temp.bundle_claims;
-             INSERT OR IGNORE INTO temp.bundle_records
-                 SELECT record_id FROM events WHERE pk > {before};
-             -- A newly learnt review setting decides whether the verdicts given after it
-             -- stand or wait for review: their claims are rebuilt too.
-             INSERT OR IGNORE INTO temp.bundle_records
-                 SELECT record_id FROM events WHERE action = 'verdict.set' AND at >= (
-                     SELECT min(at) FROM events WHERE pk > {before} AND action = 'config.set'
-                        AND record_id = '{REVIEW_REQUIRED}');
-             -- The claims whose full-text entry changes: those touched, and those given evidence.
-             -- (Two statements, not a UNION: SQLite merges a UNION in sorted order, which it
-             -- gets by scanning the whole of `events_record`, however few events are new.)
-             INSERT OR IGNORE INTO temp.bundle_claims
-                 SELECT record_id FROM events WHERE pk > {before} AND record_kind = 'claim';
-             INSERT OR IGNORE INTO temp.bundle_claims
-                 SELECT json_extract(change, '$.claim') FROM events
-                  WHERE pk > {before} AND action = 'evidence.add';
-             -- In rowid order, here and below: FTS5 flushes its pending terms to a new segment
-             -- whenever the rowid it is given goes down, so claims taken in id (UUID) order
-             -- cost a segment, and its merging, each.
-             INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
-                 SELECT 'delete', pk, text, search_context, quote FROM claims
-                  WHERE id IN (SELECT claim_id FROM temp.bundle_claims) ORDER BY pk;
-             {}",
-            delete_rows_of("bundle_records")
-        ))?;
-        "WHERE record_id IN (SELECT record_id FROM temp.bundle_records)"
-    };
-    let sql = format!("SELECT pk, {EVENT_COLUMNS} FROM events {scope} ORDER BY {CANONICAL_ORDER}");
-    let mut stmt = tx.prepare(&sql)?;
-    let mut rows = stmt.query([])?;
+    tx.execute_batch(&format!(
+        "CREATE TEMP TABLE IF NOT EXISTS bundle_records (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS bundle_claims (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
+         DELETE FROM temp.bundle_records; DELETE FROM temp.bundle_claims;
+         -- The records to rebuild: those with history before the new events.
+         INSERT OR IGNORE INTO temp.bundle_records
+             SELECT n.record_id FROM events n
+              WHERE n.pk > {before}
+                AND EXISTS (SELECT 1 FROM events o WHERE o.record_id = n.record_id
+                                                     AND o.pk <= {before});"
+    ))?;
+    // A newly learnt review setting decides whether the verdicts given after it stand or wait
+    // for review: the claims of those projected before it came are rebuilt too. (Looked up
+    // first: as one statement, SQLite would read the whole log for it.)
+    let setting_learnt: Option<String> = tx.query_row(
+        "SELECT min(at) FROM events WHERE pk > ?1 AND action = 'config.set' AND record_id = ?2",
+        rusqlite::params![before, REVIEW_REQUIRED],
+        |r| r.get(0),
+    )?;
+    if let Some(at) = setting_learnt {
+        tx.execute(
+            "INSERT OR IGNORE INTO temp.bundle_records
+                 SELECT record_id FROM events
+                  WHERE at >= ?1 AND action = 'verdict.set' AND +pk <= ?2",
+            rusqlite::params![at, before],
+        )?;
+    }
+    tx.execute_batch(&format!(
+        "-- The claims whose full-text entry changes: those touched, those given evidence, and
+         -- those rebuilt. (Separate statements, not a UNION: SQLite merges a UNION in sorted
+         -- order, which it gets by scanning the whole of `events_record`, however few events
+         -- are new.)
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT record_id FROM events WHERE pk > {before} AND record_kind = 'claim';
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT json_extract(change, '$.claim') FROM events
+              WHERE pk > {before} AND action = 'evidence.add';
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT record_id FROM temp.bundle_records r
+              WHERE EXISTS (SELECT 1 FROM claims c WHERE c.id = r.record_id);
+         -- Their entries go before anything changes (FTS5 deletes an entry by its old
+         -- values). In rowid order, here and below: FTS5 flushes its pending terms to a new
+         -- segment whenever the rowid it is given goes down, so claims taken in id (UUID)
+         -- order cost a segment, and its merging, each.
+         INSERT INTO claims_fts (claims_fts, rowid, text, search_context, quote)
+             SELECT 'delete', pk, text, search_context, quote FROM claims
+              WHERE id IN (SELECT claim_id FROM temp.bundle_claims) ORDER BY pk;"
+    ))?;
     let sources = SourceKeys::default();
+    // New records, from their new events.
+    replay_events(
+        tx,
+        &format!(
+            "SELECT pk, {EVENT_COLUMNS} FROM events
+              WHERE pk > {before}
+                AND record_id NOT IN (SELECT record_id FROM temp.bundle_records)
+              ORDER BY {CANONICAL_ORDER}"
+        ),
+        &sources,
+        line_of,
+    )?;
+    // Records with history, from all of it.
+    let rebuilt: i64 =
+        tx.query_row("SELECT count(*) FROM temp.bundle_records", [], |r| r.get(0))?;
+    if rebuilt > 0 {
+        tx.execute_batch(&delete_rows_of("bundle_records"))?;
+        replay_events(
+            tx,
+            &format!(
+                "SELECT pk, {EVENT_COLUMNS} FROM events
+                  WHERE record_id IN (SELECT record_id FROM temp.bundle_records)
+                  ORDER BY {CANONICAL_ORDER}"
+            ),
+            &sources,
+            line_of,
+        )?;
+    }
+    // The claims' search context (their evidence's notes and quotes) and full-text entries.
+    let touched = "AND id IN (SELECT claim_id FROM temp.bundle_claims)";
+    refresh_search_context(tx, touched)?;
+    tx.execute_batch(&format!(
+        "INSERT INTO claims_fts (rowid, text, search_context, quote)
+             SELECT pk, text, search_context, quote FROM claims WHERE 1 {touched} ORDER BY pk;"
+    ))?;
+    let touched_records: i64 = tx.query_row(
+        &format!(
+            "SELECT count(DISTINCT record_id) FROM events
+              WHERE pk > {before} AND record_id NOT IN (SELECT record_id FROM temp.bundle_records)"
+        ),
+        [],
+        |r| r.get(0),
+    )?;
+    Ok((touched_records + rebuilt) as u64)
+}
+
+/// Projects the events `select` yields (`pk`, then [`EVENT_COLUMNS`]), naming the bundle line
+/// of the first that cannot be applied.
+fn replay_events(
+    tx: &Tx,
+    select: &str,
+    sources: &SourceKeys,
+    line_of: &dyn Fn(i64) -> Option<u64>,
+) -> Result<()> {
+    let mut stmt = tx.prepare(select)?;
+    let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let pk: i64 = row.get(0)?;
         let wire = wire_from_row(row, 1)?;
         let (id, action) = (wire.id.clone(), wire.action.clone());
         let projected =
-            replay::typed(wire).and_then(|event| project(tx, &event, Upkeep::Deferred, &sources));
+            replay::typed(wire).and_then(|event| project(tx, &event, Upkeep::Deferred, sources));
         if let Err(e) = projected {
             // Name the bundle line when the event came in this bundle, in one line.
             return Err(match (line_of(pk), e) {
@@ -1145,25 +1276,7 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
             });
         }
     }
-    drop(rows);
-    drop(stmt);
-    // The claims' search context (their evidence's notes and quotes) and full-text entries.
-    let touched = if fresh {
-        ""
-    } else {
-        "AND id IN (SELECT claim_id FROM temp.bundle_claims)"
-    };
-    refresh_search_context(tx, touched)?;
-    tx.execute_batch(&format!(
-        "INSERT INTO claims_fts (rowid, text, search_context, quote)
-             SELECT pk, text, search_context, quote FROM claims WHERE 1 {touched} ORDER BY pk;"
-    ))?;
-    let counted = if fresh {
-        "SELECT count(*) FROM (SELECT DISTINCT record_id FROM events)"
-    } else {
-        "SELECT count(*) FROM temp.bundle_records"
-    };
-    Ok(tx.query_row(counted, [], |r| r.get::<_, i64>(0))? as u64)
+    Ok(())
 }
 
 #[cfg(test)]
