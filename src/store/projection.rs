@@ -27,6 +27,10 @@ pub(crate) enum Upkeep {
     /// A replay of many events (a bundle, a rebuild): the caller rebuilds the index and the
     /// search context of the claims touched once at the end ([`refresh_search_context`]).
     Deferred,
+    /// [`Upkeep::Deferred`], replaying records the tables do not hold yet (a rebuild from
+    /// nothing, the new records of a bundle): a claim is inserted rather than reset, which
+    /// spares looking it up and clearing its tags — and is reset after all if it is there.
+    DeferredNew,
 }
 
 /// Which rows of a projected table belong to a record: what rebuilding that record replaces.
@@ -178,21 +182,18 @@ pub(crate) fn project(
             // `RETURNING`: a statement with it opens a statement savepoint, at which FTS5
             // flushes its pending terms to disk, a segment per claim, which halved the speed
             // of a bulk import.)
-            let sql = if live {
-                "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
-                                     claim_date, created_at, created_by, logged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-            } else {
-                "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url, quote,
-                                     claim_date, created_at, created_by, logged_at)
+            let insert = "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url,
+                                              quote, claim_date, created_at, created_by, logged_at)
+                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+            let reset = "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url,
+                                             quote, claim_date, created_at, created_by, logged_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (id) DO UPDATE SET text = excluded.text,
                     claimant_pk = excluded.claimant_pk, reported_by_pk = excluded.reported_by_pk,
                     stance = excluded.stance, url = excluded.url, quote = excluded.quote,
                     claim_date = excluded.claim_date, created_at = excluded.created_at,
-                    created_by = excluded.created_by, logged_at = excluded.logged_at"
-            };
-            conn.prepare_cached(sql)?.execute(params![
+                    created_by = excluded.created_by, logged_at = excluded.logged_at";
+            let values = params![
                 e.record_id,
                 c.text,
                 claimant,
@@ -204,21 +205,39 @@ pub(crate) fn project(
                 at,
                 by,
                 e.at
-            ])?;
-            // A new row's key is the last inserted; an upserted one's must be looked up.
-            let pk = if live {
+            ];
+            let inserted = match upkeep {
+                Upkeep::Live => {
+                    conn.prepare_cached(insert)?.execute(values)?;
+                    true
+                }
+                Upkeep::DeferredNew => match conn.prepare_cached(insert)?.execute(values) {
+                    Ok(_) => true,
+                    Err(rusqlite::Error::SqliteFailure(failure, _))
+                        if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        false
+                    }
+                    Err(other) => return Err(other.into()),
+                },
+                Upkeep::Deferred => false,
+            };
+            // A new row's key is the last inserted; a reset one's must be looked up, and its
+            // tags cleared.
+            let pk = if inserted {
                 conn.last_insert_rowid()
             } else {
-                claim_pk(conn, e, &e.record_id)?
+                conn.prepare_cached(reset)?.execute(values)?;
+                let pk = claim_pk(conn, e, &e.record_id)?;
+                conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1")?
+                    .execute([pk])?;
+                pk
             };
             if live {
                 conn.prepare_cached(
                     "INSERT INTO claims_fts (rowid, text, quote) VALUES (?1, ?2, ?3)",
                 )?
                 .execute(params![pk, c.text, c.quote])?;
-            } else {
-                conn.prepare_cached("DELETE FROM claim_tags WHERE claim_pk = ?1")?
-                    .execute([pk])?;
             }
             add_tags(conn, pk, &c.tags)?;
         }

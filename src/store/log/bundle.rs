@@ -1207,6 +1207,7 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
                 AND record_id NOT IN (SELECT record_id FROM temp.bundle_records)
               ORDER BY {CANONICAL_ORDER}"
         ),
+        Upkeep::DeferredNew,
         &sources,
         line_of,
     )?;
@@ -1222,6 +1223,7 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
                   WHERE record_id IN (SELECT record_id FROM temp.bundle_records)
                   ORDER BY {CANONICAL_ORDER}"
             ),
+            Upkeep::Deferred,
             &sources,
             line_of,
         )?;
@@ -1244,11 +1246,12 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
     Ok((touched_records + rebuilt) as u64)
 }
 
-/// Projects the events `select` yields (`pk`, then [`EVENT_COLUMNS`]), naming the bundle line
-/// of the first that cannot be applied.
+/// Projects the events `select` yields (`pk`, then [`EVENT_COLUMNS`]) with `upkeep`, naming the
+/// bundle line of the first that cannot be applied.
 fn replay_events(
     tx: &Tx,
     select: &str,
+    upkeep: Upkeep,
     sources: &SourceKeys,
     line_of: &dyn Fn(i64) -> Option<u64>,
 ) -> Result<()> {
@@ -1258,8 +1261,7 @@ fn replay_events(
         let pk: i64 = row.get(0)?;
         let wire = wire_from_row(row, 1)?;
         let (id, action) = (wire.id.clone(), wire.action.clone());
-        let projected =
-            replay::typed(wire).and_then(|event| project(tx, &event, Upkeep::Deferred, sources));
+        let projected = replay::typed(wire).and_then(|event| project(tx, &event, upkeep, sources));
         if let Err(e) = projected {
             // Name the bundle line when the event came in this bundle, in one line.
             return Err(match (line_of(pk), e) {

@@ -12,12 +12,15 @@
 //! in the order this store wrote its events (so chains are local; hashes travel). This module
 //! computes and checks; it never changes the store.
 
+use std::sync::mpsc::{Receiver, SyncSender};
+
 use rusqlite::Connection;
 use rusqlite::functions::FunctionFlags;
 use serde_json::Value;
 
+use super::replay::{CANONICAL_ORDER, EVENT_COLUMNS, typed, wire_from_row};
 use crate::error::{Error, Result};
-use crate::history::{EventContent, chain_hash, event_hash};
+use crate::history::{Event, EventContent, chain_hash, event_hash};
 
 /// Registers `factdesk_event_hash(id, at, author, action, record_kind, record_id, change)` on a
 /// connection: the migration that added hashes computes them with it, and `verify` rechecks
@@ -257,18 +260,67 @@ fn sorted_lines(value: &Option<String>) -> Option<Vec<&str>> {
     })
 }
 
-/// Compares every rebuilt table of `store` with `rebuilt`, row by row in id order; returns how
-/// many rows it compared and the differences.
-fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<String>)> {
+/// What [`stream_rows`] sends: the next rows of the table being read (none at its end), or
+/// the failure that stopped it.
+type StreamedRows = Result<Vec<Row>>;
+
+/// Reads every table of [`REBUILT_TABLES`] from `rebuilt` in turn and sends its rows in chunks
+/// of [`CHUNK`], each table's followed by an empty chunk, until all are sent or nobody listens.
+fn stream_rows(rebuilt: &Connection, rows: &SyncSender<StreamedRows>) {
+    let sent = (|| -> Result<bool> {
+        for (_, sql, _) in REBUILT_TABLES {
+            let mut stmt = rebuilt.prepare(sql)?;
+            let mut chunk = Vec::with_capacity(CHUNK);
+            for row in read_rows(&mut stmt)? {
+                chunk.push(row?);
+                if chunk.len() == CHUNK
+                    && rows
+                        .send(Ok(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))))
+                        .is_err()
+                {
+                    return Ok(false);
+                }
+            }
+            if !chunk.is_empty() && rows.send(Ok(chunk)).is_err() {
+                return Ok(false);
+            }
+            if rows.send(Ok(Vec::new())).is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    })();
+    if let Err(e) = sent {
+        let _ = rows.send(Err(e));
+    }
+}
+
+/// Compares every rebuilt table of `store` with the rows of its rebuild, which another thread
+/// reads and sends ([`stream_rows`]), row by row in id order; returns how many rows it
+/// compared and the differences.
+fn compare_tables(
+    store: &Connection,
+    rebuilt: &Receiver<StreamedRows>,
+) -> Result<(u64, Vec<String>)> {
     let mut compared = 0;
     let mut found = Vec::new();
+    // The rows received and not yet compared, in reverse order (the next one last).
+    let mut pending: Vec<Row> = Vec::new();
+    let mut next_rebuilt = || -> Result<Option<Row>> {
+        if pending.is_empty() {
+            let mut chunk = rebuilt.recv().map_err(|_| {
+                Error::store("the rebuilt store stopped before all its rows were read")
+            })??;
+            chunk.reverse();
+            pending = chunk;
+        }
+        Ok(pending.pop())
+    };
     for (what, sql, fields) in REBUILT_TABLES {
         let mut stored_stmt = store.prepare(sql)?;
-        let mut rebuilt_stmt = rebuilt.prepare(sql)?;
         let mut stored_rows = read_rows(&mut stored_stmt)?;
-        let mut replayed_rows = read_rows(&mut rebuilt_stmt)?;
         let mut stored = stored_rows.next().transpose()?;
-        let mut replayed = replayed_rows.next().transpose()?;
+        let mut replayed = next_rebuilt()?;
         loop {
             let order = match (&stored, &replayed) {
                 (None, None) => break,
@@ -290,7 +342,7 @@ fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<
                     found.push(format!(
                         "{what} {id} is missing from the tables, but the events make it"
                     ));
-                    replayed = replayed_rows.next().transpose()?;
+                    replayed = next_rebuilt()?;
                 }
                 std::cmp::Ordering::Equal => {
                     let (id, have) = stored.take().expect("compared");
@@ -311,7 +363,7 @@ fn compare_tables(store: &Connection, rebuilt: &Connection) -> Result<(u64, Vec<
                         }
                     }
                     stored = stored_rows.next().transpose()?;
-                    replayed = replayed_rows.next().transpose()?;
+                    replayed = next_rebuilt()?;
                 }
             }
         }
@@ -517,35 +569,62 @@ impl super::Store {
     }
 
     /// [`super::Store::verify`], also checking the log against a head kept from an earlier run.
+    ///
+    /// The work is shared between threads, all reading the same moment: this one reads the
+    /// events (checking each hash as it goes) and hands them to a second, which rebuilds the
+    /// tables from them in a scratch store; the checks of the file, the chain and the
+    /// full-text index run meanwhile on a third, through a second connection that sees the
+    /// same moment (else on this one, afterwards); the stored and the rebuilt tables are then
+    /// read side by side, one on each thread.
     pub fn verify_against(&self, checkpoint: Option<&str>) -> Result<Verification> {
         let conn = self.conn();
         // One read transaction: every check below sees the same moment of the store.
         let snapshot = conn.unchecked_transaction()?;
-        let mut problems = Vec::new();
-        check_pages(&snapshot, &mut problems)?;
-        check_schema(&snapshot, &mut problems)?;
+        let log_end = log_end(&snapshot)?;
         let events: i64 = snapshot.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
-        let mut stmt = snapshot.prepare(
-            "SELECT id, action FROM events
-              WHERE hash IS NOT factdesk_event_hash(id, at, author, action, record_kind, record_id, change)
-              ORDER BY pk",
-        )?;
-        let tampered =
-            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for event in tampered {
-            let (id, action) = event?;
-            problems.push(format!(
-                "event {id} ({action}) was changed after it was written: its hash does not match its content"
-            ));
-        }
-        drop(stmt);
-        let chain = check_chain(&snapshot, checkpoint, &mut problems)?;
-        check_full_text(&snapshot, &mut problems)?;
-        let (records, mut differences) = match self.replayed_for_comparison() {
-            Ok(rebuilt) => compare_tables(&snapshot, rebuilt.conn())?,
+        let beside = self
+            .path
+            .as_deref()
+            .and_then(|path| connection_at(path, &log_end));
+        let mut tampered = Vec::new();
+        let (side, replayed) = std::thread::scope(|scope| -> Result<_> {
+            let side = beside.map(|other| scope.spawn(move || SideChecks::run(&other, checkpoint)));
+            let (events_out, events_in) = std::sync::mpsc::sync_channel(REPLAY_QUEUE);
+            let replay = scope.spawn(move || {
+                super::Store::rebuilt_for_comparison(events_in.into_iter().flatten())
+            });
+            let unreadable = feed_replay(&snapshot, &events_out, &mut tampered)?;
+            drop(events_out);
+            let side = match side {
+                Some(thread) => thread
+                    .join()
+                    .expect("the checks beside the replay panicked")?,
+                None => SideChecks::run(&snapshot, checkpoint)?,
+            };
+            let replayed = match (unreadable, replay.join().expect("the replay panicked")) {
+                (Some(e), _) | (None, Err(e)) => Err(e),
+                (None, Ok(rebuilt)) => Ok(rebuilt),
+            };
+            Ok((side, replayed))
+        })?;
+        let (records, mut differences) = match replayed {
+            Ok(rebuilt) => std::thread::scope(|scope| {
+                let (rows_out, rows_in) = std::sync::mpsc::sync_channel(ROW_QUEUE);
+                scope.spawn(move || stream_rows(rebuilt.conn(), &rows_out));
+                compare_tables(&snapshot, &rows_in)
+            })?,
             Err(e) => (0, vec![format!("the event log cannot be replayed: {e}")]),
         };
         snapshot.finish()?;
+        tampered.sort();
+        let mut problems = side.file;
+        problems.extend(tampered.into_iter().map(|(_, id, action)| {
+            format!(
+                "event {id} ({action}) was changed after it was written: its hash does not match its content"
+            )
+        }));
+        problems.extend(side.chain);
+        problems.extend(side.full_text);
         let total = differences.len();
         let problem_count = (problems.len() + total) as u64;
         if total > SHOWN_DIFFERENCES {
@@ -565,12 +644,130 @@ impl super::Store {
         Ok(Verification {
             events: events as u64,
             records,
-            head: chain.head,
+            head: side.head,
             problem_count,
             problems,
-            since_checkpoint: chain.appended,
+            since_checkpoint: side.appended,
         })
     }
+}
+
+/// Events, and rows, are handed between the threads in chunks of this many: one at a time,
+/// the threads would spend more time waking each other than working.
+const CHUNK: usize = 1024;
+
+/// Chunks of events read ahead of the replay thread.
+const REPLAY_QUEUE: usize = 8;
+
+/// Chunks of rows of the rebuilt tables read ahead of the comparison.
+const ROW_QUEUE: usize = 8;
+
+/// The last event of the log (its key and chain link): two connections that see the same one
+/// see the same moment of the store, since every change appends an event in its transaction.
+fn log_end(conn: &Connection) -> Result<Option<(i64, Option<String>)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT pk, chain FROM events ORDER BY pk DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// A second read-only connection to the store file at `path`, inside a read transaction that
+/// sees the moment whose log ends at `end` — or none, if it cannot be had (someone keeps
+/// writing, or the file cannot be opened again).
+fn connection_at(
+    path: &std::path::Path,
+    end: &Option<(i64, Option<String>)>,
+) -> Option<Connection> {
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).ok()?;
+    conn.busy_timeout(std::time::Duration::from_secs(1)).ok()?;
+    for _ in 0..3 {
+        conn.execute_batch("BEGIN").ok()?;
+        if log_end(&conn).ok()?.as_ref() == end.as_ref() {
+            return Some(conn);
+        }
+        conn.execute_batch("ROLLBACK").ok()?;
+    }
+    None
+}
+
+/// The checks that need no replay: the file's pages and schema, the hash chain (with a
+/// checkpoint), and the full-text index, each one's problems kept apart so they are reported in
+/// a fixed order.
+struct SideChecks {
+    file: Vec<String>,
+    chain: Vec<String>,
+    full_text: Vec<String>,
+    head: Option<String>,
+    appended: Option<Vec<AppendedEvent>>,
+}
+
+impl SideChecks {
+    fn run(conn: &Connection, checkpoint: Option<&str>) -> Result<SideChecks> {
+        let mut file = Vec::new();
+        check_pages(conn, &mut file)?;
+        check_schema(conn, &mut file)?;
+        let mut chain = Vec::new();
+        let report = check_chain(conn, checkpoint, &mut chain)?;
+        let mut full_text = Vec::new();
+        check_full_text(conn, &mut full_text)?;
+        Ok(SideChecks {
+            file,
+            chain,
+            full_text,
+            head: report.head,
+            appended: report.appended,
+        })
+    }
+}
+
+/// Reads every event in the canonical order, checks its hash (noting each that does not match,
+/// by key) and sends it to the replay; returns why the log cannot be replayed, if an event
+/// cannot be read as one (the events after it are still checked, not sent).
+fn feed_replay(
+    snapshot: &Connection,
+    replay: &SyncSender<Vec<Event>>,
+    tampered: &mut Vec<(i64, String, String)>,
+) -> Result<Option<Error>> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut stmt = snapshot.prepare(&format!(
+        "SELECT pk, {EVENT_COLUMNS} FROM events ORDER BY {CANONICAL_ORDER}"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut unreadable = None;
+    let mut sending = true;
+    while let Some(row) = rows.next()? {
+        let pk: i64 = row.get(0)?;
+        let wire = wire_from_row(row, 1)?;
+        if event_hash(&EventContent::of(&wire)) != wire.hash {
+            tampered.push((pk, wire.id.clone(), wire.action.clone()));
+        }
+        if !sending {
+            continue;
+        }
+        match typed(wire) {
+            Ok(event) => chunk.push(event),
+            Err(e) => {
+                unreadable = Some(e);
+                sending = false;
+            }
+        }
+        // A replay that stopped early reports why when it is joined.
+        if chunk.len() == CHUNK {
+            sending = replay
+                .send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))
+                .is_ok();
+        }
+    }
+    if sending && !chunk.is_empty() {
+        let _ = replay.send(chunk);
+    }
+    Ok(unreadable)
 }
 
 #[cfg(test)]

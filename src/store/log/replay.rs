@@ -93,11 +93,14 @@ impl super::Store {
         self.replay_into(rebuilt, until, scope, keep_events)
     }
 
-    /// The whole store rebuilt from its history, for comparing with its tables row by row
-    /// (`verify`): without the secondary indexes that only the reports need, which would
-    /// otherwise cost most of the time of rebuilding a large store.
-    pub(crate) fn replayed_for_comparison(&self) -> Result<super::Store> {
-        let rebuilt = super::Store::open_scratch()?;
+    /// A store rebuilt from `events`, given in the canonical order, for comparing with a
+    /// store's tables row by row (`verify`, which reads the events on another thread): a
+    /// private temporary file without the secondary indexes that only the reports need, which
+    /// would otherwise cost most of the time of rebuilding a large store.
+    pub(crate) fn rebuilt_for_comparison(
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<super::Store> {
+        let mut rebuilt = super::Store::open_scratch()?;
         let secondary: Vec<String> = rebuilt
             .conn
             .prepare(
@@ -110,7 +113,12 @@ impl super::Store {
         for index in secondary {
             rebuilt.conn.execute_batch(&format!("DROP INDEX {index}"))?;
         }
-        let rebuilt = self.replay_into(rebuilt, None, None, false)?;
+        let tx = rebuilt.conn.transaction()?;
+        let sources = SourceKeys::default();
+        for event in events {
+            replay_one(&tx, &event, Upkeep::DeferredNew, false, &sources)?;
+        }
+        tx.commit()?;
         super::projection::refresh_search_context(rebuilt.conn(), "")?;
         Ok(rebuilt)
     }
@@ -139,15 +147,34 @@ impl super::Store {
         let mut rows = stmt.query([until])?;
         let sources = SourceKeys::default();
         while let Some(row) = rows.next()? {
-            let event = event_from_row(row, 0)?;
-            project(&tx, &event, Upkeep::Deferred, &sources)?;
-            if keep_events || event.action() == Action::SettingSet {
-                insert_event_if_new(&tx, &event.to_wire(), None)?;
-            }
+            replay_one(
+                &tx,
+                &event_from_row(row, 0)?,
+                Upkeep::DeferredNew,
+                keep_events,
+                &sources,
+            )?;
         }
         tx.commit()?;
         Ok(rebuilt)
     }
+}
+
+/// Projects one event of a replay into `conn`, keeping the event itself when `keep_event` — and
+/// always a `config.set`: whether a later verdict stood or waited for review is read from the
+/// settings events before it.
+fn replay_one(
+    conn: &Connection,
+    event: &Event,
+    upkeep: Upkeep,
+    keep_event: bool,
+    sources: &SourceKeys,
+) -> Result<()> {
+    project(conn, event, upkeep, sources)?;
+    if keep_event || event.action() == Action::SettingSet {
+        insert_event_if_new(conn, &event.to_wire(), None)?;
+    }
+    Ok(())
 }
 
 /// How an event reached this store.
