@@ -10,7 +10,12 @@
 //!
 //! Run: `cargo bench --bench linker` (the data is read from `../shared/data/checkthat2022-2a-en`,
 //! or from `FACTDESK_CHECKTHAT`; without it the bench says so and stops). Splits:
-//! `FACTDESK_BENCH_SPLIT=dev-test` (default: every split).
+//! `FACTDESK_BENCH_SPLIT=dev-test` (default: every split). With `FACTDESK_MODEL` naming a
+//! sentence-embedding model directory, in a build with the model (`cargo bench --features
+//! semantic --bench linker`), the store is given the model (`config set linker.model`) and its
+//! claims their vectors (`linker index`, timed, with the store's size before and after), and
+//! every query runs with it; each query's process then loads the model too, and the peak
+//! resident memory of the first query of each split is printed.
 
 // This is a benchmark's `main` (harness = false): printing the results is its whole job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -173,6 +178,32 @@ fn bench() -> BenchResult<()> {
         "imported {n} claims in {:.1} s",
         started.elapsed().as_secs_f64()
     );
+    let model = std::env::var_os("FACTDESK_MODEL");
+    if let Some(model) = &model {
+        let model = model.to_str().ok_or("a model path that is not UTF-8")?;
+        factdesk(&db, &["config", "set", "linker.model", model])?;
+        let size = |db: &Path| -> BenchResult<u64> {
+            // The write-ahead log is folded in by the next checkpoint: count both.
+            let wal = db.with_extension("db-wal");
+            Ok(std::fs::metadata(db)?.len() + std::fs::metadata(&wal).map_or(0, |m| m.len()))
+        };
+        let before = size(&db)?;
+        let started = Instant::now();
+        let out = factdesk(&db, &["linker", "index"])?;
+        let seconds = started.elapsed().as_secs_f64();
+        factdesk(&db, &["verify"])?;
+        let after = size(&db)?;
+        eprintln!(
+            "{} in {seconds:.1} s ({:.0} claims/s); store {:.1} MB before, {:.1} MB after \
+             (+{:.1} MB, {:.0} bytes a claim)",
+            out.trim(),
+            n as f64 / seconds,
+            before as f64 / 1e6,
+            after as f64 / 1e6,
+            (after as f64 - before as f64) / 1e6,
+            (after as f64 - before as f64) / n as f64
+        );
+    }
     let claims: Value = serde_json::from_str(&factdesk(
         &db,
         &["--format", "json", "claim", "list", "--all"],
@@ -199,6 +230,16 @@ fn bench() -> BenchResult<()> {
 
     let wanted = std::env::var("FACTDESK_BENCH_SPLIT").ok();
     let mut relation_lines = Vec::new();
+    println!(
+        "linker: {}\n",
+        model
+            .as_ref()
+            .map_or("without a model".to_string(), |m| format!(
+                "with the model in {}",
+                Path::new(m).display()
+            ))
+    );
+    let meter = common::meter::Meter::detect(dir.path());
     println!("| split | queries | ranking | MAP@5 | MRR | P@1 | median ms/query | p95 ms/query |");
     println!("|---|---:|---|---:|---:|---:|---:|---:|");
     for (name, queries_file, gold_file) in SPLITS {
@@ -211,6 +252,8 @@ fn bench() -> BenchResult<()> {
         let (mut base_map, mut base_mrr, mut base_p1) = (0.0, 0.0, 0.0);
         // The relation proposed for a gold claim the linker retrieved (in its top 5).
         let mut gold_relations: HashMap<String, usize> = HashMap::new();
+        // The peak resident memory of the split's first query.
+        let mut peak_mb: Option<f64> = None;
         for (query, relevant) in &gold {
             let Some(text) = queries.get(query) else {
                 continue;
@@ -227,14 +270,22 @@ fn bench() -> BenchResult<()> {
             base_p1 += f64::from(u8::from(
                 baseline.first().is_some_and(|id| relevant.contains(id)),
             ));
-            let started = Instant::now();
             // `--text=…`, so a tweet starting with '-' is not read as an option.
             let text = format!("--text={text}");
-            let out = factdesk(
-                &db,
-                &["--format", "json", "link", "suggest", &text, "--limit", "5"],
-            )?;
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
+            let args = ["--format", "json", "link", "suggest", &text, "--limit", "5"];
+            let out = if peak_mb.is_none() {
+                let mut cmd = common::factdesk(&db);
+                cmd.args(args);
+                let measured = meter.run(cmd, dir.path())?;
+                peak_mb = measured.peak_mb().or(Some(f64::NAN));
+                times.push(measured.wall.as_secs_f64() * 1000.0);
+                measured.stdout
+            } else {
+                let started = Instant::now();
+                let out = factdesk(&db, &args)?;
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                out
+            };
             let proposals: Value = serde_json::from_str(&out)?;
             let proposals = proposals
                 .as_array()
@@ -274,6 +325,10 @@ fn bench() -> BenchResult<()> {
             base_map / count,
             base_mrr / count,
             base_p1 / count
+        );
+        eprintln!(
+            "{name}: the first query's peak resident memory {:.0} MB",
+            peak_mb.unwrap_or(f64::NAN)
         );
         let retrieved: usize = gold_relations.values().sum();
         let share = |relations: &[&str]| {

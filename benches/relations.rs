@@ -9,8 +9,11 @@
 //! only in the a → b direction.
 //!
 //! Run: `cargo bench --bench relations` (the data is read from `../shared/data/claim-relations`
-//! or from `FACTDESK_RELATIONS`; without it the bench says so and stops). Only the word-based
-//! linker exists: there is no model to measure with yet.
+//! or from `FACTDESK_RELATIONS`; without it the bench says so and stops). It measures the linker
+//! without a model; with `FACTDESK_MODEL` naming a sentence-embedding model directory, in a build
+//! with the model (`cargo bench --features semantic --bench relations`), it measures it a second
+//! time with the model set in each store (`factdesk config set linker.model DIR`, so both
+//! claims are logged with their vectors).
 
 // This is a benchmark's `main` (harness = false): printing the results is its whole job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -80,6 +83,20 @@ fn bench() -> BenchResult<()> {
         );
         return Ok(());
     };
+    measure(&file, &data, None)?;
+    match std::env::var_os("FACTDESK_MODEL") {
+        Some(model) => measure(&file, &data, Some(Path::new(&model)))?,
+        None => println!(
+            "\nrelations bench: set FACTDESK_MODEL to a model directory (and build with \
+             --features semantic) to measure with a model too"
+        ),
+    }
+    Ok(())
+}
+
+/// Judges every pair, with the model in `model` set in each store or without one, and prints
+/// the tables.
+fn measure(file: &Path, data: &str, model: Option<&Path>) -> BenchResult<()> {
     let dir = tempfile::tempdir()?;
     let mut matrix = [[0usize; 5]; 5];
     let started = std::time::Instant::now();
@@ -87,6 +104,10 @@ fn bench() -> BenchResult<()> {
         let pair: Value = serde_json::from_str(line)?;
         let db = dir.path().join(format!("pair-{n}.db"));
         run(&db, &["init"])?;
+        if let Some(model) = model {
+            let model = model.to_str().ok_or("a model path that is not UTF-8")?;
+            run(&db, &["config", "set", "linker.model", model])?;
+        }
         let a = add(&db, &pair, "a")?;
         let b = add(&db, &pair, "b")?;
         let judged: Value =
@@ -105,8 +126,12 @@ fn bench() -> BenchResult<()> {
         std::fs::remove_file(&db)?;
     }
     let total: usize = matrix.iter().flatten().sum();
+    let with = match model {
+        Some(dir) => format!("with the model in {}", dir.display()),
+        None => "without a model".to_string(),
+    };
     println!(
-        "claim relations, {} ({total} pairs, {:.1} s; without a model)\n",
+        "claim relations, {} ({total} pairs, {:.1} s; {with})\n",
         file.display(),
         started.elapsed().as_secs_f64()
     );

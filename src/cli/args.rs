@@ -14,8 +14,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use super::ui::ColorChoice;
 use super::{
-    claim, config, evidence, export, graph, history, import, ingest, link, report, review, search,
-    shell, source, timeline,
+    claim, config, evidence, export, graph, history, import, ingest, link, linker, report, review,
+    search, shell, source, timeline,
 };
 use crate::error::{Error, Result};
 use crate::report::Format;
@@ -120,6 +120,13 @@ pub enum Command {
         after_help = "Examples:\n  factdesk link add 8b52 b03d --relation contradicts\n  factdesk link suggest b03d"
     )]
     Link(link::LinkCommand),
+    /// The linker's own data: `linker index` embeds the claims with the model `linker.model`
+    /// names (a build with the `semantic` feature).
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk config set linker.model ~/models/all-MiniLM-L6-v2\n  factdesk linker index"
+    )]
+    Linker(linker::LinkerCommand),
     /// The reports a desk reads: disputed, unresolved, summary, one claimant's record, and the
     /// conflicts left by exchanging work.
     #[command(subcommand)]
@@ -138,7 +145,7 @@ pub enum Command {
         after_help = "Examples:\n  factdesk review queue\n  factdesk --as bo review approve b03d"
     )]
     Review(review::ReviewCommand),
-    /// Desk settings kept in the store (review.required).
+    /// Desk settings kept in the store (review.required, linker.model).
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk config set review.required true\n  factdesk config list"

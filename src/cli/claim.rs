@@ -200,7 +200,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 date: optional_text(args.date),
                 tags: args.tags,
             };
-            let mut store = ctx.open()?;
+            let mut store = ctx.open_linking(ui)?;
             // Logging a claim is the desk's hot path: the claim is read back only for JSON.
             let id = store.log_claim(&claim)?;
             let proposals: Vec<Proposal> = if args.quiet {
@@ -329,7 +329,12 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     "claim edit needs at least one change (--text, --claimant, --stance, --add-tag, …)",
                 ));
             }
-            let (claim, changed) = ctx.open()?.edit_claim(&args.id, &edit)?;
+            let mut store = if edit.text.is_some() {
+                ctx.open_linking(ui)?
+            } else {
+                ctx.open()?
+            };
+            let (claim, changed) = store.edit_claim(&args.id, &edit)?;
             let line = if changed {
                 format!("Edited claim {}", short_id(&claim.id))
             } else {

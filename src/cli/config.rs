@@ -6,12 +6,15 @@ use clap::Subcommand;
 use super::{Context, Ui};
 use crate::error::{Error, Result};
 use crate::report::{PersonalSetting, SettingList};
-use crate::store::SETTINGS;
+use crate::store::{LINKER_MODEL, SETTINGS};
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
-    /// Set a desk setting, e.g. `config set review.required true`.
-    #[command(after_help = "Examples:\n  factdesk config set review.required true")]
+    /// Set a desk setting, e.g. `config set review.required true`, or `config set linker.model
+    /// DIR` (a sentence-embedding model directory, checked to load; '' clears it).
+    #[command(
+        after_help = "Examples:\n  factdesk config set review.required true\n  factdesk config set linker.model ~/models/all-MiniLM-L6-v2"
+    )]
     Set {
         /// The setting (see `config list`).
         key: String,
@@ -31,10 +34,46 @@ pub enum ConfigCommand {
     Path,
 }
 
+/// The directory `config set linker.model` records: empty (no model), or the absolute path of
+/// a directory this build loads a model from. Anything else is refused, the store untouched.
+fn checked_model_dir(value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let dir = std::path::Path::new(value);
+    match super::context::load_model(dir) {
+        Ok(_) => {}
+        Err(super::context::ModelProblem::NotBuiltIn) => {
+            return Err(Error::invalid(format!(
+                "linker.model: {}",
+                super::context::NOT_BUILT_IN
+            )));
+        }
+        Err(super::context::ModelProblem::Unusable(e)) => {
+            return Err(Error::invalid(format!("linker.model: {e}")));
+        }
+    }
+    let absolute = dir
+        .canonicalize()
+        .map_err(|e| Error::invalid(format!("linker.model: {}: {e}", dir.display())))?;
+    absolute.to_str().map(str::to_string).ok_or_else(|| {
+        Error::invalid(format!(
+            "linker.model: {} is not a UTF-8 path",
+            absolute.display()
+        ))
+    })
+}
+
 pub fn run(cmd: ConfigCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         ConfigCommand::Set { key, value } => {
             let mut store = ctx.open()?;
+            let value = if key.trim() == LINKER_MODEL {
+                checked_model_dir(&value)?
+            } else {
+                value
+            };
             let changed = store.set_setting(&key, &value)?;
             let setting = store
                 .settings()?
@@ -49,7 +88,20 @@ pub fn run(cmd: ConfigCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     setting.key, setting.value
                 )
             };
-            ui.confirm(&line, &setting)
+            ui.confirm(&line, &setting)?;
+            if setting.key == LINKER_MODEL && !setting.value.is_empty() {
+                let mut store = ctx.open_linking(ui)?;
+                let (_, missing) = store.embedding_counts()?;
+                if missing > 0 {
+                    writeln!(
+                        ui.err,
+                        "factdesk: note: {} no vector of this model yet: run `factdesk linker index`",
+                        crate::report::plural(missing as u64, "claim has", "claims have")
+                    )?;
+                }
+                store.set_embedder(None);
+            }
+            Ok(())
         }
         ConfigCommand::List => {
             let personal = [

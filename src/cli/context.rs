@@ -83,7 +83,99 @@ impl Context {
             .with_author(self.author.clone())
             .with_clock(self.clock.clone()))
     }
+
+    /// The linker's model directory and where it was named: the store's `linker.model`, else
+    /// `linker.model` in the user config (a relative path there is read from the config
+    /// file's directory); `None` when neither names one.
+    pub fn linker_model(&self, store: &Store) -> Result<Option<(PathBuf, String)>> {
+        if let Some(dir) = store.linker_model_setting()? {
+            return Ok(Some((
+                PathBuf::from(dir),
+                "the store's linker.model".into(),
+            )));
+        }
+        let Some(path) = &self.config_path else {
+            return Ok(None);
+        };
+        // A config file this process may not read is another person's (a command run as
+        // another user with the same $HOME): it names no model for this one.
+        if std::fs::File::open(path)
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+        {
+            return Ok(None);
+        }
+        let model = settings::read_user_config(path)?
+            .linker
+            .and_then(|l| l.model)
+            .filter(|m| !m.as_os_str().is_empty());
+        Ok(model.map(|m| {
+            let dir = path
+                .parent()
+                .map_or_else(|| m.clone(), |base| base.join(&m));
+            (dir, format!("linker.model in {}", path.display()))
+        }))
+    }
+
+    /// Opens the existing store as [`Context::open`] does, with the linker's model set on it
+    /// when one is named ([`Context::linker_model`]), so that claims are logged with their
+    /// vectors and the linker compares them by meaning too. A model that does not load is an
+    /// error naming where it was set. A build without the `semantic` feature cannot use one:
+    /// it says so once on stderr, and the store is opened without it (claims are then logged
+    /// and compared by their words only; `factdesk linker index` embeds them later).
+    pub fn open_linking(&self, ui: &mut Ui) -> Result<Store> {
+        let mut store = self.open()?;
+        let Some((dir, from)) = self.linker_model(&store)? else {
+            return Ok(store);
+        };
+        match load_model(&dir) {
+            Ok(model) => store.set_embedder(Some(model)),
+            Err(ModelProblem::NotBuiltIn) => writeln!(
+                ui.err,
+                "factdesk: note: {from} names a model ({}), but this factdesk was built without \
+                 the `semantic` feature: the linker compares claims by their words only",
+                dir.display()
+            )?,
+            Err(ModelProblem::Unusable(e)) => {
+                return Err(Error::invalid(format!(
+                    "{from}: {e} (fix it, or clear it with `factdesk config set linker.model ''`)"
+                )));
+            }
+        }
+        Ok(store)
+    }
 }
+
+/// Why a model cannot be used.
+pub enum ModelProblem {
+    /// This build has no semantic layer (cargo feature `semantic`).
+    #[cfg_attr(feature = "semantic", allow(dead_code))]
+    NotBuiltIn,
+    /// The directory does not hold a model this build can load (the message says why).
+    #[cfg_attr(not(feature = "semantic"), allow(dead_code))]
+    Unusable(Error),
+}
+
+/// Loads the sentence-embedding model in `dir`.
+#[cfg(feature = "semantic")]
+pub fn load_model(
+    dir: &Path,
+) -> std::result::Result<Box<dyn crate::linker::vectors::Embed>, ModelProblem> {
+    crate::linker::semantic::Embedder::load(dir)
+        .map(|m| Box::new(m) as Box<dyn crate::linker::vectors::Embed>)
+        .map_err(ModelProblem::Unusable)
+}
+
+/// Loads the sentence-embedding model in `dir`: this build cannot.
+#[cfg(not(feature = "semantic"))]
+pub fn load_model(
+    _dir: &Path,
+) -> std::result::Result<Box<dyn crate::linker::vectors::Embed>, ModelProblem> {
+    Err(ModelProblem::NotBuiltIn)
+}
+
+/// What to say when a build without the `semantic` feature is asked to use a model.
+pub const NOT_BUILT_IN: &str = "this factdesk was built without the `semantic` feature, so it \
+     cannot use a sentence-embedding model (build it with `cargo build --release --features semantic`)";
 
 /// Runs `command` in the context the global options give — the store, the acting person, the
 /// clock — after telling `ui` which store it writes beside and what an HTML page's meta line

@@ -164,7 +164,7 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             "--with-verdicts applies to ClaimReview imports only",
         ));
     }
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_linking(ui)?;
     let name = args
         .file
         .file_name()

@@ -143,6 +143,8 @@ fn proposals_between(found: &[Statement]) -> Vec<ProposedLink> {
             stance: s.stance,
             date: None,
             bm25: 1.0,
+            // Statements not logged yet have no vectors: they are compared by their words.
+            similarity: None,
         })
         .collect();
     // Each statement is analyzed once, and only the analyses of the statements it is compared
@@ -342,7 +344,7 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             crate::input::too_long()
         )));
     }
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_linking(ui)?;
     let ids: Vec<String> = chosen.iter().map(|_| crate::store::new_id()).collect();
     let proposals = proposals_for(&store, &found, &chosen, &ids, date.as_deref())?;
     let from_stdin = args.file.as_os_str() == "-";

@@ -163,7 +163,7 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 }
                 (None, None) => return Err(Error::usage("give a claim id or --text")),
             };
-            let proposals = ctx.open()?.suggest_links(&query, args.limit)?;
+            let proposals = ctx.open_linking(ui)?.suggest_links(&query, args.limit)?;
             ui.show("Possibly related claims", &ProposalList(&proposals))
         }
         LinkCommand::Accept {
@@ -177,7 +177,7 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 .map(str::parse::<Relation>)
                 .transpose()?;
             let (link, proposal) =
-                ctx.open()?
+                ctx.open_linking(ui)?
                     .accept_link(&from_id, &to_id, relation, note.as_deref())?;
             let line = format!(
                 "Linked {} {} {} (linker score {:.2}: {})",
@@ -190,7 +190,7 @@ pub fn run(cmd: LinkCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             ui.confirm(&line, &link)
         }
         LinkCommand::Judge { from_id, to_id } => {
-            let (from, to, judged) = ctx.open()?.judge_pair(&from_id, &to_id)?;
+            let (from, to, judged) = ctx.open_linking(ui)?.judge_pair(&from_id, &to_id)?;
             let (from_short, to_short) = (short_id(&from), short_id(&to));
             let line = match judged.relation {
                 Some(relation) => format!(
@@ -220,7 +220,7 @@ fn scan(args: ScanArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             "--min-score {min_score} is not between 0 and 1"
         )));
     }
-    let mut store = ctx.open()?;
+    let mut store = ctx.open_linking(ui)?;
     let bar = if io::stderr().is_terminal() {
         ProgressBar::new(0)
     } else {

@@ -23,6 +23,7 @@ mod history;
 mod import;
 mod ingest;
 mod link;
+mod linker;
 mod output_file;
 mod report;
 mod review;
@@ -86,6 +87,7 @@ fn run_on(command: Command, ctx: &Context, ui: &mut Ui) -> Result<()> {
         Command::Claim(cmd) => claim::run(cmd, ctx, ui),
         Command::Evidence(cmd) => evidence::run(cmd, ctx, ui),
         Command::Link(cmd) => link::run(cmd, ctx, ui),
+        Command::Linker(cmd) => linker::run(cmd, ctx, ui),
         Command::Report(cmd) => report::run(cmd, ctx, ui),
         Command::History(args) => history::run(args, ctx, ui),
         Command::Review(cmd) => review::run(cmd, ctx, ui),

@@ -22,6 +22,16 @@ pub struct UserConfig {
     pub store: Option<PathBuf>,
     /// Who the person is, as recorded in the history.
     pub user: Option<String>,
+    /// The linker's settings (`[linker]`, or `linker.model = "DIR"`).
+    pub linker: Option<LinkerConfig>,
+}
+
+/// The `[linker]` table of the user config file.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkerConfig {
+    /// The sentence-embedding model directory, used when the store does not name one.
+    pub model: Option<PathBuf>,
 }
 
 /// Where the user config file lives: `factdesk/config.toml` in the platform's configuration
@@ -214,9 +224,20 @@ mod tests {
             read_user_config(&path).unwrap(),
             UserConfig {
                 store: Some("/desk/factdesk.db".into()),
-                user: Some("ana".into())
+                user: Some("ana".into()),
+                linker: None,
             }
         );
+        std::fs::write(&path, "linker.model = \"/models/minilm\"\n").unwrap();
+        assert_eq!(
+            read_user_config(&path).unwrap().linker,
+            Some(LinkerConfig {
+                model: Some("/models/minilm".into())
+            })
+        );
+        std::fs::write(&path, "[linker]\nmodle = \"/models/minilm\"\n").unwrap();
+        let err = read_user_config(&path).unwrap_err().to_string();
+        assert!(err.contains("line 2: unknown field `modle`"), "{err}");
         std::fs::write(&path, "user = \"ana\"\nstor = \"x.db\"\n").unwrap();
         let err = read_user_config(&path).unwrap_err().to_string();
         assert!(

@@ -15,6 +15,7 @@ mod polarity;
 #[cfg(feature = "semantic")]
 pub mod semantic;
 pub mod thresholds;
+pub mod vectors;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -266,8 +267,12 @@ pub struct Candidate {
     pub stance: Stance,
     /// When the claim was made (`YYYY-MM-DD`), if known.
     pub date: Option<String>,
-    /// FTS5's BM25 (higher is better here: the store negates SQLite's rank).
+    /// FTS5's BM25 (higher is better here: the store negates SQLite's rank); 0 for a claim
+    /// only the model's vectors found.
     pub bm25: f64,
+    /// The cosine of the query's and the claim's sentence vectors, when a model is set and both
+    /// have one (see [`vectors`]).
+    pub similarity: Option<f64>,
 }
 
 /// A proposed link from the query to a candidate.
@@ -303,6 +308,9 @@ pub struct Weights {
     pub pairs: f64,
     /// The weight of the share of the query's names and numbers the candidate holds.
     pub entities: f64,
+    /// The weight of the cosine of the two claims' sentence vectors, counted only when the query
+    /// has one (a model is set).
+    pub semantic: f64,
 }
 
 /// The weights factdesk ranks and judges with, as tuned (see `Weights`).
@@ -311,7 +319,12 @@ pub const WEIGHTS: Weights = Weights {
     concepts: 1.0,
     pairs: 0.5,
     entities: 0.0,
+    semantic: SEMANTIC_WEIGHT,
 };
+
+/// The weight of the sentence vectors' cosine in ranking, tuned on CheckThat! Train with
+/// all-MiniLM-L6-v2 (see `docs/BENCHMARKS.md`).
+pub const SEMANTIC_WEIGHT: f64 = 2.0;
 
 /// How much of two texts' concepts they share: a weighted Jaccard index, names counting double.
 pub fn overlap(a: &Analyzed, b: &Analyzed) -> f64 {
@@ -555,7 +568,14 @@ fn score_all(
         .map(|a| a.candidate.bm25)
         .fold(f64::MIN, f64::max)
         .max(f64::EPSILON);
-    let total = weights.bm25 + weights.concepts + weights.pairs + weights.entities;
+    // With a model, every candidate is also scored by its vector's cosine (a candidate without
+    // a vector, not indexed yet, counts none).
+    let semantic = analyzed.iter().any(|a| a.candidate.similarity.is_some());
+    let total = weights.bm25
+        + weights.concepts
+        + weights.pairs
+        + weights.entities
+        + if semantic { weights.semantic } else { 0.0 };
     analyzed
         .iter()
         .map(|a| {
@@ -576,14 +596,27 @@ fn score_all(
                 .count() as f64;
             let entities = shared_entities / (1.0 + query.text.entities.len() as f64);
             let bm25 = (candidate.bm25 / best_bm25).clamp(0.0, 1.0);
+            let similarity = candidate.similarity.unwrap_or(0.0).max(0.0);
             let mut score = (weights.bm25 * bm25
                 + weights.concepts * concepts
                 + weights.pairs * pairs
-                + weights.entities * entities)
+                + weights.entities * entities
+                + if semantic {
+                    weights.semantic * similarity
+                } else {
+                    0.0
+                })
                 / total;
             // The relation does not move the score: ranking by it (a `related` candidate
             // scored lower) cost MAP@5 on CheckThat! Train once relations got finer.
-            let (relation, mut reason) = relate(query.text, query.stance, text, candidate.stance);
+            let (relation, mut reason) = relate_with(
+                query.text,
+                query.stance,
+                text,
+                candidate.stance,
+                candidate.similarity,
+                &SIMILARITY,
+            );
             if days_apart(query.date, candidate.date.as_deref())
                 .is_some_and(|d| d <= NEWS_CYCLE_DAYS)
             {
@@ -632,14 +665,55 @@ pub fn relate(
     other: &Analyzed,
     other_stance: Stance,
 ) -> (Option<Relation>, String) {
+    relate_with(query, query_stance, other, other_stance, None, &SIMILARITY)
+}
+
+/// How the cosine of two claims' sentence vectors moves [`relate`]'s decisions. The values
+/// are all-MiniLM-L6-v2's, tuned on the claim relations' development pairs by what each part
+/// gains there (see `docs/BENCHMARKS.md`); a cosine says little about whether two claims on one
+/// topic make the same assertion (that model gives paraphrases and mere topic matches about the
+/// same cosines), so it never makes a pair `duplicates` on its own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimilarityThresholds {
+    /// At or above it, two claims that share few words are still about the same matter (a
+    /// paraphrase: "the Islamic Republic sent Moscow missiles" / "Iran supplied Russia …"), so
+    /// opposite sides contradict.
+    pub same_matter: f64,
+    /// Below it, two claims that share words are about different matters (one name for two
+    /// things, the same actors in another event): no relation.
+    pub different_matters: f64,
+}
+
+/// The similarity thresholds factdesk judges with (see [`SimilarityThresholds`]).
+pub const SIMILARITY: SimilarityThresholds = SimilarityThresholds {
+    same_matter: 0.55,
+    different_matters: 0.4,
+};
+
+/// [`relate`], told the cosine of the two claims' sentence vectors when a model gave them
+/// (`similarity`), and the thresholds that say what a cosine means: below
+/// `different_matters` the pair has no relation whatever words it shares; at `same_matter` or
+/// more it is about the same matter whatever words it lacks (so opposite sides contradict).
+/// The reason then ends with the cosine ("similarity 0.83").
+pub fn relate_with(
+    query: &Analyzed,
+    query_stance: Stance,
+    other: &Analyzed,
+    other_stance: Stance,
+    similarity: Option<f64>,
+    thresholds: &SimilarityThresholds,
+) -> (Option<Relation>, String) {
+    let similar = |at_least: f64| similarity.is_some_and(|s| s >= at_least);
+    let dissimilar = |below: f64| similarity.is_some_and(|s| s < below);
     let shared = shared_words(query, other);
     let shared_part = if shared.is_empty() {
         String::new()
     } else {
         format!("shared: {}", shared.join(", "))
     };
+    let similarity_part = similarity.map_or(String::new(), |s| format!("similarity {s:.2}"));
     let with = |first: String| -> String {
-        [first, shared_part.clone()]
+        [first, shared_part.clone(), similarity_part.clone()]
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
@@ -647,7 +721,9 @@ pub fn relate(
     };
     let overlap = overlap(query, other);
     let containment = containment(query, other);
-    if containment < SAME_TOPIC {
+    if (containment < SAME_TOPIC && !similar(thresholds.same_matter))
+        || dissimilar(thresholds.different_matters)
+    {
         return (None, with("different matters".into()));
     }
     let hedge = match (query_stance, other_stance) {
@@ -677,7 +753,7 @@ pub fn relate(
             cue.scope.is_empty() && cue.sentence.iter().any(|c| shared_concepts.contains(c))
         })
     };
-    let same_matter = containment >= SAME_MATTER
+    let same_matter = (containment >= SAME_MATTER || similar(thresholds.same_matter))
         && (shared_concepts.iter().any(|c| !query.entities.contains(*c))
             || outright(query)
             || outright(other));
@@ -1038,6 +1114,7 @@ mod tests {
             stance: other_stance,
             date: None,
             bm25: 1.0,
+            similarity: None,
         };
         let text = analyze(query);
         let query = Query {
@@ -1150,6 +1227,7 @@ mod tests {
             stance: other_stance,
             date: None,
             bm25: 0.0,
+            similarity: None,
         };
         judge(&query, std::slice::from_ref(&candidate), "c")
             .unwrap()
@@ -1333,6 +1411,53 @@ mod tests {
             relation(ALLEGATION, Stance::Asserts, evidence, Stance::Asserts),
             "supports"
         );
+    }
+
+    /// The relation alone, or "none", with the two claims' cosine.
+    fn relation_at(query: &str, other: &str, other_stance: Stance, cosine: Option<f64>) -> String {
+        let (a, b) = (analyze(query), analyze(other));
+        relate_with(&a, Stance::Asserts, &b, other_stance, cosine, &SIMILARITY)
+            .0
+            .map_or("none".into(), |r| r.to_string())
+    }
+
+    #[test]
+    fn a_low_cosine_means_different_matters_whatever_the_words() {
+        let (a, b) = (
+            "The Met fined the prime minister over a party in Downing Street",
+            "The Met recorded the hottest day in England, above 40C",
+        );
+        assert_ne!(relation_at(a, b, Stance::Asserts, None), "none");
+        assert_eq!(relation_at(a, b, Stance::Asserts, Some(0.15)), "none");
+        let (a, b) = (
+            "Iran supplied Russia with missiles",
+            "Iran supplied Russia with missiles last spring",
+        );
+        assert_eq!(relation_at(a, b, Stance::Asserts, Some(0.9)), "duplicates");
+    }
+
+    #[test]
+    fn a_cosine_alone_never_makes_a_contradiction_and_the_reason_shows_it() {
+        let (claim, denial) = (
+            "Officials manipulated the waiting list statistics before the election",
+            "The ministry rejected reports that hospital data were massaged",
+        );
+        // Nothing shared for the denial to hold: a cosine alone never makes a contradiction.
+        assert_eq!(relation_at(claim, denial, Stance::Asserts, None), "none");
+        assert_ne!(
+            relation_at(claim, denial, Stance::Asserts, Some(0.7)),
+            "contradicts"
+        );
+        let (a, b) = (analyze(claim), analyze(denial));
+        let (_, reason) = relate_with(
+            &a,
+            Stance::Asserts,
+            &b,
+            Stance::Asserts,
+            Some(0.7),
+            &SIMILARITY,
+        );
+        assert!(reason.ends_with("; similarity 0.70"), "{reason}");
     }
 
     #[test]

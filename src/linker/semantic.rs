@@ -22,6 +22,8 @@ use tokenizers::{Tokenizer, TruncationDirection, TruncationParams, TruncationStr
 
 use crate::error::{Error, Result};
 
+pub use super::vectors::cosine;
+
 /// The files a model directory must hold.
 const REQUIRED_FILES: [&str; 3] = ["config.json", "tokenizer.json", "model.safetensors"];
 
@@ -41,6 +43,7 @@ pub struct Embedder {
     max_tokens: usize,
     pad_id: u32,
     batch_size: usize,
+    id: String,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -123,6 +126,7 @@ impl Embedder {
         let weights_path = dir.join("model.safetensors");
         let weights = std::fs::read(&weights_path)
             .map_err(|e| Error::invalid(format!("cannot read {}: {e}", weights_path.display())))?;
+        let id = model_identity(dir, &weights, max_tokens)?;
         let device = Device::Cpu;
         let vb =
             VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(|e| {
@@ -148,7 +152,14 @@ impl Embedder {
             max_tokens,
             pad_id,
             batch_size: DEFAULT_BATCH_SIZE,
+            id,
         })
+    }
+
+    /// What identifies this model's vectors in a store: 16 hex digits of a digest of the files
+    /// that decide them (the same files in any directory give the same identity).
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// The length of every vector [`Embedder::embed`] returns (384 for all-MiniLM-L6-v2).
@@ -248,20 +259,49 @@ impl Embedder {
     }
 }
 
-/// The cosine similarity of two vectors (their dot product when both have unit length, as
-/// [`Embedder::embed`]'s do); 0 when either is all zeros. Extra components of the longer
-/// vector are ignored.
-pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
-    let (mut dot, mut aa, mut bb) = (0f32, 0f32, 0f32);
-    for (x, y) in a.iter().zip(b) {
-        dot += x * y;
-        aa += x * x;
-        bb += y * y;
+impl super::vectors::Embed for Embedder {
+    fn model_id(&self) -> &str {
+        &self.id
     }
-    if aa == 0.0 || bb == 0.0 {
-        return 0.0;
+
+    fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
+        Embedder::embed(self, texts)
     }
-    dot / (aa.sqrt() * bb.sqrt())
+}
+
+/// How many bytes of each end of the weights the identity digests: reading all of them is most
+/// of a model's load time, and the ends hold the safetensors header (every tensor's name, type,
+/// shape and place) and the last layer's values.
+const DIGESTED_WEIGHT_BYTES: usize = 1 << 20;
+
+/// A model's identity: the first 16 hex digits of SHA-256 over what decides its vectors — `config.json`, `tokenizer.json`, the pooling,
+/// the maximum length, and the weights' length and both ends. The same files give the same
+/// identity wherever they are; a different model, or the same one cut at another length, a
+/// different one, so that vectors of two models are never compared.
+fn model_identity(dir: &Path, weights: &[u8], max_tokens: usize) -> Result<String> {
+    // The same files in another directory are the same model: the path is not digested.
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    for file in ["config.json", "tokenizer.json"] {
+        let path = dir.join(file);
+        let bytes = std::fs::read(&path)
+            .map_err(|e| Error::invalid(format!("cannot read {}: {e}", path.display())))?;
+        digest.update((bytes.len() as u64).to_le_bytes());
+        digest.update(&bytes);
+    }
+    digest.update(b"mean");
+    digest.update((max_tokens as u64).to_le_bytes());
+    digest.update((weights.len() as u64).to_le_bytes());
+    let head = weights.len().min(DIGESTED_WEIGHT_BYTES);
+    digest.update(&weights[..head]);
+    digest.update(&weights[weights.len() - head..]);
+    let hex: String = digest
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(hex)
 }
 
 /// `config.json`, checked to be a BERT model's.
@@ -528,14 +568,6 @@ mod tests {
         // The tokenizer is checked before the weights are read.
         std::fs::write(dir.path().join("tokenizer.json"), "{}").unwrap();
         assert!(load_error(dir.path()).contains("tokenizer.json is not a tokenizers file"));
-    }
-
-    #[test]
-    fn cosine_is_scale_free_and_zero_for_zero() {
-        assert!((cosine(&[1.0, 0.0], &[2.0, 0.0]) - 1.0).abs() < 1e-6);
-        assert!(cosine(&[1.0, 0.0], &[0.0, 3.0]).abs() < 1e-6);
-        assert!((cosine(&[1.0, 1.0], &[-1.0, -1.0]) + 1.0).abs() < 1e-6);
-        assert_eq!(cosine(&[0.0, 0.0], &[1.0, 0.0]), 0.0);
     }
 
     #[test]

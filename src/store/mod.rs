@@ -13,6 +13,8 @@
 //! - `log/` — the event log: reading and replaying it, bundles, the checks on events from
 //!   elsewhere, conflicts, `verify`, history, `--as-of` and `diff`.
 //! - `queries/` — reports, search, exports and the linker's retrieval; reads only.
+//! - `embeddings.rs` — the claims' sentence vectors: a cache beside the record, written with a
+//!   claim when a model is set ([`Store::set_embedder`]), never by an event.
 //!
 //! Every change takes one path (see `docs/ARCHITECTURE.md`): `Store::write` begins an
 //! `IMMEDIATE` transaction and reads the time under the write lock; the operation decides its
@@ -21,6 +23,7 @@
 
 mod database;
 mod desk;
+mod embeddings;
 mod log;
 mod projection;
 mod queries;
@@ -50,13 +53,14 @@ pub use bundle::{
     ONE_TRANSACTION_EVENTS, is_bundle_header,
 };
 pub use claims::{ClaimFilter, ClaimOrder};
+pub use embeddings::{EMBED_BATCH, IndexSummary};
 pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use search::SearchQuery;
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
-pub use team::{REVIEW_REQUIRED, SETTINGS};
+pub use team::{LINKER_MODEL, REVIEW_REQUIRED, SETTINGS};
 
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -129,6 +133,8 @@ pub struct Store {
     clock: Clock,
     /// Set when the store shows a past moment (`as_of`): it then refuses writes.
     as_of: Option<String>,
+    /// The sentence-embedding model claims are embedded with, if one is set.
+    embedder: Option<Box<dyn crate::linker::vectors::Embed>>,
 }
 
 /// The open write transaction of one operation; dropping it without commit rolls back.
@@ -148,6 +154,10 @@ pub(in crate::store) struct Tx<'s> {
     /// Sources looked up or created in this transaction, by matching key: a bulk import names
     /// the same few sources again and again (sources are never deleted, so it cannot go stale).
     known_sources: projection::SourceKeys,
+    /// The model that embeds the claims this transaction logs or rewrites, if one is set.
+    embedder: Option<&'s dyn crate::linker::vectors::Embed>,
+    /// The ids of the claims whose text this transaction set: embedded before it commits.
+    texts_set: std::cell::RefCell<Vec<String>>,
 }
 
 impl<'s> Tx<'s> {
@@ -168,6 +178,9 @@ impl<'s> Tx<'s> {
             self.origin.map(str::to_string),
         );
         projection::project(self, &event, projection::Upkeep::Live, &self.known_sources)?;
+        if self.embedder.is_some() && embeddings::sets_text(&event.change) {
+            self.texts_set.borrow_mut().push(record_id.to_string());
+        }
         self.append_new_event(&event.to_wire(), replay::Via::Here)?;
         Ok(event)
     }
@@ -326,9 +339,14 @@ impl Store {
             chain_head: Default::default(),
             origin,
             known_sources: Default::default(),
+            embedder: self.embedder.as_deref(),
+            texts_set: Default::default(),
         };
         let out = op(&tx)?;
         if commit {
+            // The vectors of the claims written, in their transaction: a claim is never
+            // committed without the vector its model gives it (a rehearsal needs none).
+            embeddings::embed_texts_set(&tx)?;
             tx.tx.commit()?;
         }
         Ok(out)

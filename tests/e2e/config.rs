@@ -38,7 +38,8 @@ fn flag_beats_environment_beats_store_config_beats_user_config_beats_default() {
             "SETTING,VALUE,FROM,MEANING\n\
              store,factdesk.db,default,the store file\n\
              user,{},login name (the system's user database),who you are in the history\n\
-             review.required,false,default (no store to read),true: a verdict stands only once a different person approves it\n",
+             review.required,false,default (no store to read),true: a verdict stands only once a different person approves it\n\
+             linker.model,,default (no store to read),the sentence-embedding model directory the linker uses (empty: none)\n",
             whoami::username().unwrap()
         )
     );
@@ -72,7 +73,8 @@ fn flag_beats_environment_beats_store_config_beats_user_config_beats_default() {
             "SETTING,VALUE,FROM,MEANING\n\
              store,{db},{from},the store file\n\
              user,cy,{from},who you are in the history\n\
-             review.required,true,store (set by ana 2024-09-07T12:00:00.001Z),true: a verdict stands only once a different person approves it\n",
+             review.required,true,store (set by ana 2024-09-07T12:00:00.001Z),true: a verdict stands only once a different person approves it\n\
+             linker.model,,default,the sentence-embedding model directory the linker uses (empty: none)\n",
             db = desk.db.display()
         )
     );
@@ -119,7 +121,7 @@ fn a_bad_user_config_is_refused_with_its_line_and_the_store_left_alone() {
     assert_eq!(
         err,
         format!(
-            "factdesk: config file '{}': line 2: unknown field `stor`, expected `store` or `user`\n",
+            "factdesk: config file '{}': line 2: unknown field `stor`, expected one of `store`, `user`, `linker`\n",
             config.display()
         )
     );

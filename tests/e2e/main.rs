@@ -22,6 +22,7 @@ mod linker;
 mod output_file;
 mod record;
 mod reports;
+mod semantic;
 mod shell;
 mod status;
 mod store_file;

@@ -35,6 +35,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_import_progress.sql",
         include_str!("../../../schema/0006_import_progress.sql"),
     ),
+    (
+        "0007_claim_embeddings.sql",
+        include_str!("../../../schema/0007_claim_embeddings.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -133,8 +137,9 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        // 12 tables, plus the FTS5 index, its 4 shadow tables and its vocabulary table.
-        assert_eq!(tables, 18);
+        // 13 tables (the claims' embeddings the last), plus the FTS5 index, its 4 shadow
+        // tables and its vocabulary table.
+        assert_eq!(tables, 19);
     }
 
     #[test]

@@ -156,6 +156,7 @@ impl Store {
             author: "unknown".into(),
             clock: Clock::System,
             as_of: None,
+            embedder: None,
         })
     }
 
@@ -178,6 +179,7 @@ impl Store {
             author: "unknown".into(),
             clock: Clock::System,
             as_of: None,
+            embedder: None,
         };
         migrate::upgrade(&mut store.conn)?;
         Ok(store)

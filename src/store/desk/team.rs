@@ -17,14 +17,26 @@ use crate::model::{
 use crate::person::{check_person_name, person_key, same_person};
 
 /// The settings a store knows: key, default value, meaning. `config set` refuses other keys.
-pub const SETTINGS: &[(&str, &str, &str)] = &[(
-    REVIEW_REQUIRED,
-    "false",
-    "true: a verdict stands only once a different person approves it",
-)];
+pub const SETTINGS: &[(&str, &str, &str)] = &[
+    (
+        REVIEW_REQUIRED,
+        "false",
+        "true: a verdict stands only once a different person approves it",
+    ),
+    (
+        LINKER_MODEL,
+        "",
+        "the sentence-embedding model directory the linker uses (empty: none)",
+    ),
+];
 
 /// The setting that turns on review before a verdict stands.
 pub const REVIEW_REQUIRED: &str = "review.required";
+
+/// The setting that names the linker's sentence-embedding model: a directory on the machines
+/// that use the store (checked to hold a model by `config set`, not here: a colleague's bundle
+/// may name a directory of theirs). Empty means none.
+pub const LINKER_MODEL: &str = "linker.model";
 
 /// Refuses a setting this factdesk does not know, naming the known ones.
 pub(crate) fn check_setting_key(key: &str) -> Result<()> {
@@ -41,6 +53,15 @@ pub(crate) fn check_setting_key(key: &str) -> Result<()> {
 /// A setting's value as stored (`true` or `false`), from any of the ways a person writes it.
 pub(crate) fn clean_setting(key: &str, value: &str) -> Result<String> {
     check_setting_key(key)?;
+    if key == LINKER_MODEL {
+        let path = value.trim();
+        if path.chars().any(char::is_control) {
+            return Err(Error::invalid(format!(
+                "setting '{key}' is a directory path on one line, without control characters"
+            )));
+        }
+        return Ok(path.to_string());
+    }
     match value.trim().to_lowercase().as_str() {
         "true" | "yes" | "on" | "1" => Ok("true".into()),
         "false" | "no" | "off" | "0" => Ok("false".into()),
@@ -183,6 +204,12 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The linker's model directory as the store's settings name it (`linker.model`), if set
+    /// and not empty.
+    pub fn linker_model_setting(&self) -> Result<Option<String>> {
+        Ok(setting(self.conn(), LINKER_MODEL)?.filter(|v| !v.is_empty()))
     }
 
     /// Whether a verdict needs a second person before it stands.
@@ -533,13 +560,26 @@ mod tests {
         let err = store.set_setting("review.requird", "true").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown setting 'review.requird' (known: review.required)"
+            "unknown setting 'review.requird' (known: review.required, linker.model)"
         );
         let err = store.set_setting("review.required", "maybe").unwrap_err();
         assert_eq!(
             err.to_string(),
             "setting 'review.required' is true or false, not 'maybe'"
         );
+        // The model's directory is a path on one line; whether it holds a model is the
+        // command's check (a colleague's bundle may name a directory of theirs).
+        assert!(store.set_setting(LINKER_MODEL, " /models/minilm ").unwrap());
+        assert_eq!(
+            store.linker_model_setting().unwrap().as_deref(),
+            Some("/models/minilm")
+        );
+        let err = store
+            .set_setting(LINKER_MODEL, "/models\nminilm")
+            .unwrap_err();
+        assert!(err.to_string().contains("on one line"), "{err}");
+        assert!(store.set_setting(LINKER_MODEL, "").unwrap());
+        assert_eq!(store.linker_model_setting().unwrap(), None);
     }
 
     #[test]

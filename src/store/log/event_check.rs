@@ -1005,7 +1005,7 @@ mod tests {
         );
         assert_eq!(
             refused(setting, |e| e.record_id = "review.requird".into()),
-            "unknown setting 'review.requird' (known: review.required)"
+            "unknown setting 'review.requird' (known: review.required, linker.model)"
         );
 
         let claim = event("claim.add");

@@ -20,6 +20,12 @@ use crate::model::{Link, Relation, Stance};
 /// How many claims the full-text index hands to the re-ranker.
 pub const CANDIDATES: usize = 30;
 
+/// With a model set, how many claims nearest the query by their vectors join the full-text
+/// index's candidates: none. On CheckThat! Train the 10 or 30 nearest moved MAP@5 by less than
+/// one query in 996 (see `docs/BENCHMARKS.md`), for a pass over every vector of the store per
+/// query; [`Store::suggest_links_weighted`] still takes a number, to measure it again.
+pub const NEAREST_CANDIDATES: usize = 0;
+
 /// A query term found in more claims than this is left out of the full-text query.
 pub const COMMON_TERM_CLAIMS: i64 = 20_000;
 
@@ -91,6 +97,7 @@ fn candidate_from_row(r: &rusqlite::Row, at: usize) -> rusqlite::Result<Candidat
         stance: word(r, at + 4)?,
         date: r.get(at + 5)?,
         bm25: r.get(at + 6)?,
+        similarity: None,
     })
 }
 
@@ -102,13 +109,9 @@ impl Store {
     /// near nothing. So the query asks for any of the text's rarer terms; common terms are only
     /// asked for together (the claims having all of the three rarest), to fill up the candidates
     /// when the rare terms find too few. A term no claim has is left out.
-    fn candidates(&self, query: &Analyzed, exclude: &HashSet<i64>) -> Result<Vec<Candidate>> {
-        let found = self.candidates_counted(query, exclude, &mut HashMap::new())?;
-        Ok(found.into_iter().map(|(_, c)| c).collect())
-    }
-
-    /// [`Store::candidates`], with their keys, remembering in `terms` how many claims have each
-    /// term looked up (for a caller asking for many texts).
+    ///
+    /// Each comes with its key; `terms` remembers how many claims have each term looked up (for
+    /// a caller asking for many texts).
     fn candidates_counted(
         &self,
         query: &Analyzed,
@@ -203,11 +206,30 @@ impl Store {
 
     /// The claims a claim or text most likely repeats or contradicts, best first, at most `limit`.
     pub fn suggest_links(&self, query: &LinkQuery, limit: usize) -> Result<Vec<Proposal>> {
-        let (text, stance, claimant, date, exclude) = match query {
-            LinkQuery::Text(text, stance) => (text.clone(), *stance, None, None, HashSet::new()),
-            LinkQuery::Dated(text, stance, date) => {
-                (text.clone(), *stance, None, date.clone(), HashSet::new())
+        self.suggest_links_weighted(query, limit, WEIGHTS, NEAREST_CANDIDATES)
+    }
+
+    /// [`Store::suggest_links`] with other weights, and another number of claims found by their
+    /// vectors (with a model set): for tuning the linker and measuring what each part gains.
+    pub fn suggest_links_weighted(
+        &self,
+        query: &LinkQuery,
+        limit: usize,
+        weights: linker::Weights,
+        nearest: usize,
+    ) -> Result<Vec<Proposal>> {
+        let (text, stance, claimant, date, exclude, logged) = match query {
+            LinkQuery::Text(text, stance) => {
+                (text.clone(), *stance, None, None, HashSet::new(), None)
             }
+            LinkQuery::Dated(text, stance, date) => (
+                text.clone(),
+                *stance,
+                None,
+                date.clone(),
+                HashSet::new(),
+                None,
+            ),
             LinkQuery::Claim(prefix) => {
                 let (pk, _) = resolve_id(self.conn(), IdTable::Claim, prefix)?;
                 let claim = self.conn().query_row(
@@ -231,18 +253,19 @@ impl Store {
                     .query_map([pk], |r| r.get(0))?
                     .collect::<rusqlite::Result<_>>()?;
                 exclude.insert(pk);
-                (text, stance, claimant, date, exclude)
+                (text, stance, claimant, date, exclude, Some(pk))
             }
         };
         let analyzed = linker::analyze(&text);
-        let candidates = self.candidates(&analyzed, &exclude)?;
+        let found = self.candidates_counted(&analyzed, &exclude, &mut HashMap::new())?;
+        let candidates = self.with_similarity(&text, logged, found, &exclude, nearest)?;
         let query = linker::Query {
             text: &analyzed,
             stance,
             claimant: claimant.as_deref(),
             date: date.as_deref(),
         };
-        let mut proposals = linker::rank(&query, &candidates, WEIGHTS);
+        let mut proposals = linker::rank(&query, &candidates, weights);
         proposals.truncate(limit);
         Ok(proposals)
     }
@@ -465,19 +488,32 @@ impl Store {
         // Each query's candidates, with the BM25 each has for it, are copied before any is
         // ranked; each claim's analysis is then lent to each ranking in turn, pointing at that
         // query's copy, instead of being copied for it.
+        // With a model set, each pair's cosine (the claims without a vector have none); the
+        // model's nearest claims are not searched for here (a pass over every vector for each
+        // claim), only the full-text index's candidates compared.
+        let vectors = self.vectors_of(&analyses.keys().copied().collect::<Vec<_>>())?;
+        let cosine = |a: &i64, b: &i64| {
+            Some(f64::from(linker::vectors::cosine(
+                vectors.get(a)?,
+                vectors.get(b)?,
+            )))
+        };
         let copies: Vec<Vec<Candidate>> = hits
             .iter()
-            .map(|hits| {
+            .zip(queries)
+            .map(|(hits, (query, _))| {
                 hits.iter()
                     .map(|(pk, bm25)| Candidate {
                         bm25: *bm25,
                         // Its context is analyzed already, in the analysis lent with it.
                         context: None,
+                        similarity: cosine(query, pk),
                         ..analyses[pk].candidate.clone()
                     })
                     .collect()
             })
             .collect();
+        drop(vectors);
         // Ranking is computation alone: the claims are shared out between threads, each
         // lending from its own copy of the analyses (the first takes the originals).
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
@@ -598,6 +634,54 @@ impl Store {
         .map_err(|e| e.in_context(|reason| format!("{reason}; no link was recorded")))
     }
 
+    /// With a model set ([`Store::set_embedder`]), the candidates the full-text index found
+    /// joined by the `nearest` claims nearest the query by their vectors (not in
+    /// `exclude`), each with its cosine to the query; without one, the candidates as found. The
+    /// query's vector is the logged claim's (`logged`) when it has one, else the model's for
+    /// `text`.
+    fn with_similarity(
+        &self,
+        text: &str,
+        logged: Option<i64>,
+        mut found: Vec<(i64, Candidate)>,
+        exclude: &HashSet<i64>,
+        nearest: usize,
+    ) -> Result<Vec<Candidate>> {
+        let Some(embedder) = self.embedder() else {
+            return Ok(found.into_iter().map(|(_, c)| c).collect());
+        };
+        let stored = match logged {
+            Some(pk) => self.vectors_of(&[pk])?.remove(&pk),
+            None => None,
+        };
+        let query = match stored {
+            Some(vector) => vector,
+            None => embedder.embed(&[text])?.pop().unwrap_or_default(),
+        };
+        let seen: HashSet<i64> = found.iter().map(|(pk, _)| *pk).collect();
+        let by_meaning: Vec<i64> = if nearest == 0 {
+            Vec::new()
+        } else {
+            self.nearest(&query, nearest, exclude)?
+                .into_iter()
+                .map(|(pk, _)| pk)
+                .filter(|pk| !seen.contains(pk))
+                .collect()
+        };
+        found.extend(self.candidates_by_key(&by_meaning)?);
+        let keys: Vec<i64> = found.iter().map(|(pk, _)| *pk).collect();
+        let vectors = self.vectors_of(&keys)?;
+        Ok(found
+            .into_iter()
+            .map(|(pk, mut c)| {
+                c.similarity = vectors
+                    .get(&pk)
+                    .map(|v| f64::from(linker::vectors::cosine(&query, v)));
+                c
+            })
+            .collect())
+    }
+
     /// The linker's judgement of one pair of logged claims (ids or unique prefixes): the
     /// relation it proposes from the first to the second, its score and its reason. Returns the
     /// two full ids with it.
@@ -632,10 +716,18 @@ impl Store {
         };
         // Scored among the candidates retrieval gives the first claim, as `link suggest` and
         // `link scan` score it; with no BM25 when retrieval would not reach it.
-        let mut candidates = self.candidates(&analyzed, &HashSet::from([from_pk]))?;
-        if !candidates.iter().any(|c| c.id == to_id) {
-            candidates.push(to);
+        let exclude = HashSet::from([from_pk]);
+        let mut found = self.candidates_counted(&analyzed, &exclude, &mut HashMap::new())?;
+        if !found.iter().any(|(_, c)| c.id == to_id) {
+            found.push((to_pk, to));
         }
+        let candidates = self.with_similarity(
+            &from.text,
+            Some(from_pk),
+            found,
+            &exclude,
+            NEAREST_CANDIDATES,
+        )?;
         let judged = linker::judge(&query, &candidates, &to_id).expect("the target is a candidate");
         Ok((from_id, to_id, judged))
     }

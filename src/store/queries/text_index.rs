@@ -1,5 +1,5 @@
 //! The claims' full-text index read into memory once, for `link scan`: the same retrieval as the
-//! FTS5 queries the linker runs (`Store::candidates`), with FTS5's own tokens and its BM25, but
+//! FTS5 queries the linker runs (`Store::candidates_counted`), with FTS5's own tokens and its BM25, but
 //! without running a query per claim. Comparing every claim of a store with the others, FTS5
 //! scores each matching claim's BM25 again for every claim that shares a word with it; here the
 //! postings of each term are read from the index (`fts5vocab` instances) once.
