@@ -135,6 +135,9 @@ pub struct Store {
     as_of: Option<String>,
     /// The sentence-embedding model claims are embedded with, if one is set.
     embedder: Option<Box<dyn crate::linker::vectors::Embed>>,
+    /// Set while this store applies the batches of a bundle import, which copy the
+    /// write-ahead log into the store at their own pace.
+    applying_import: bool,
 }
 
 /// The open write transaction of one operation; dropping it without commit rolls back.
@@ -320,6 +323,20 @@ impl Store {
                 path.display(),
                 found.trim()
             )));
+        }
+        if !self.applying_import
+            && let Some(path) = &self.path
+        {
+            // While another process applies a bundle import, its write-ahead log grows to a few
+            // hundred MB before that process copies it into the store: a colleague's change
+            // leaves the copying to it rather than doing it at its own commit, which would take
+            // seconds. (SQLite's default otherwise: copy once the log passes 1,000 pages.)
+            let importing = log::bundle::import_under_way(path);
+            self.conn.pragma_update(
+                None,
+                "wal_autocheckpoint",
+                if importing { 0 } else { 1000 },
+            )?;
         }
         let tx = self
             .conn

@@ -157,6 +157,7 @@ impl Store {
             clock: Clock::System,
             as_of: None,
             embedder: None,
+            applying_import: false,
         })
     }
 
@@ -180,6 +181,7 @@ impl Store {
             clock: Clock::System,
             as_of: None,
             embedder: None,
+            applying_import: false,
         };
         migrate::upgrade(&mut store.conn)?;
         Ok(store)

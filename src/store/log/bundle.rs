@@ -410,7 +410,9 @@ impl Store {
             before.push((pragma, was));
             self.conn().pragma_update(None, pragma, value)?;
         }
+        self.applying_import = true;
         let applied = self.apply_batches_unsynced(pending);
+        self.applying_import = false;
         for (pragma, was) in before {
             self.conn().pragma_update(None, pragma, was)?;
         }
@@ -566,6 +568,12 @@ pub const BATCH_EVENTS: i64 = 10_000;
 /// a batch of 10,000 takes about a tenth of this; on a slow or busy one the batch gets smaller
 /// instead of the colleague's wait longer.
 const BATCH_APPEND_BUDGET: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Whether a bundle import into the store at `store` is being checked or applied (its staging
+/// file is there), so that others writing meanwhile leave copying the log into the store to it.
+pub(crate) fn import_under_way(store: &std::path::Path) -> bool {
+    ImportLock::staging_of(store).exists()
+}
 
 /// How large the write-ahead log may grow during a batched import before it is copied into the
 /// store (SQLite's default is 1,000 pages, which a batch of a large import exceeds, so every
@@ -851,73 +859,120 @@ fn stage_lines(
                                      change, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    while next_line(&mut text, line + 1)? {
-        line += 1;
-        let content = text.trim_end_matches(['\n', '\r']);
-        if content.trim().is_empty() {
-            return Err(at_line(line, "empty line where an event was expected"));
-        }
-        if !text.ends_with('\n') {
-            return Err(at_line(
-                line,
-                "the last line is cut short (no line end): the bundle is truncated",
-            ));
-        }
-        let event: WireEvent = serde_json::from_str(content)
-            .map_err(|e| at_line(line, format!("not a factdesk event: {e}")))?;
-        check_event(&event).map_err(|reason| at_line(line, reason))?;
-        if let Some(limit) = &future
-            && event.at > *limit
-        {
-            return Err(at_line(
-                line,
-                format!(
-                    "event {} ({}) is dated {}, more than a day ahead of this machine's clock \
-                     ({wall}): the clock that wrote it is wrong (pass --accept-future if it is \
-                     this machine's clock that is wrong)",
-                    event.id, event.action, event.at
-                ),
-            ));
-        }
-        digest.add(&event.hash);
-        seen += 1;
-        let known = match stored_hash
-            .query_row([&event.id], |r| r.get::<_, String>(0))
-            .optional()?
-        {
-            Some(hash) => Some(hash),
-            None => staged_hash
-                .query_row([&event.id], |r| r.get::<_, String>(0))
-                .optional()?,
-        };
-        match known {
-            Some(hash) if hash != event.hash => {
-                return Err(at_line(
-                    line,
-                    format!(
-                        "event {} differs from this store's copy of it (run `factdesk verify` \
-                         here)",
-                        event.id
-                    ),
-                ));
+    // Parsing and checking each line (its hash above all) runs on a second thread, a chunk of
+    // lines ahead of this one, which looks each event up in the store and stages it.
+    let limit = future.as_deref();
+    std::thread::scope(|scope| -> Result<()> {
+        let (lines_out, lines_in) = std::sync::mpsc::sync_channel::<Vec<(u64, String)>>(2);
+        let (checked_out, checked_in) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for chunk in lines_in {
+                let checked: Vec<Result<CheckedLine>> = chunk
+                    .into_iter()
+                    .map(|(line, text)| check_line(line, &text, limit, wall))
+                    .collect();
+                if checked_out.send(checked).is_err() {
+                    return;
+                }
             }
-            Some(_) => summary.events_already_present += 1,
-            None => {
-                stage.execute(rusqlite::params![
-                    line as i64,
-                    event.id,
-                    event.at,
-                    event.author,
-                    event.action,
-                    event.record_kind,
-                    event.record_id,
-                    event.change.to_string(),
-                    event.hash
-                ])?;
-                summary.events_added += 1;
+        });
+        // Chunks sent to the checking thread and not yet staged: one is checked there while
+        // the next is read here; all are staged before the end, or before a line that cannot
+        // be read is refused (the lines before it come first).
+        let mut outstanding = 0;
+        loop {
+            let mut chunk = Vec::with_capacity(LINES_CHECKED_TOGETHER);
+            let mut stop: Option<Result<()>> = None;
+            while chunk.len() < LINES_CHECKED_TOGETHER {
+                match next_line(&mut text, line + 1) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        stop = Some(Ok(()));
+                        break;
+                    }
+                    Err(e) => {
+                        stop = Some(Err(e));
+                        break;
+                    }
+                }
+                line += 1;
+                let content = text.trim_end_matches(['\n', '\r']);
+                if content.trim().is_empty() {
+                    stop = Some(Err(at_line(line, "empty line where an event was expected")));
+                    break;
+                }
+                if !text.ends_with('\n') {
+                    stop = Some(Err(at_line(
+                        line,
+                        "the last line is cut short (no line end): the bundle is truncated",
+                    )));
+                    break;
+                }
+                chunk.push((line, content.to_string()));
+            }
+            if !chunk.is_empty() {
+                lines_out
+                    .send(chunk)
+                    .map_err(|_| Error::store("the bundle's checking thread stopped"))?;
+                outstanding += 1;
+            }
+            let in_flight = if stop.is_some() { 0 } else { 1 };
+            while outstanding > in_flight {
+                outstanding -= 1;
+                let checked = checked_in
+                    .recv()
+                    .map_err(|_| Error::store("the bundle's checking thread stopped"))?;
+                for event in checked {
+                    let CheckedLine {
+                        line,
+                        event,
+                        change,
+                    } = event?;
+                    digest.add(&event.hash);
+                    seen += 1;
+                    let known = match stored_hash
+                        .query_row([&event.id], |r| r.get::<_, String>(0))
+                        .optional()?
+                    {
+                        Some(hash) => Some(hash),
+                        None => staged_hash
+                            .query_row([&event.id], |r| r.get::<_, String>(0))
+                            .optional()?,
+                    };
+                    match known {
+                        Some(hash) if hash != event.hash => {
+                            return Err(at_line(
+                                line,
+                                format!(
+                                    "event {} differs from this store's copy of it (run \
+                                     `factdesk verify` here)",
+                                    event.id
+                                ),
+                            ));
+                        }
+                        Some(_) => summary.events_already_present += 1,
+                        None => {
+                            stage.execute(rusqlite::params![
+                                line as i64,
+                                event.id,
+                                event.at,
+                                event.author,
+                                event.action,
+                                event.record_kind,
+                                event.record_id,
+                                change,
+                                event.hash
+                            ])?;
+                            summary.events_added += 1;
+                        }
+                    }
+                }
+            }
+            if let Some(end) = stop {
+                return end;
             }
         }
-    }
+    })?;
     if seen != header.events {
         return Err(at_line(
             line + 1,
@@ -943,6 +998,44 @@ fn stage_lines(
         |r| r.get::<_, i64>(0),
     )? as u64;
     Ok(summary)
+}
+
+/// Bundle lines handed to the checking thread at a time.
+const LINES_CHECKED_TOGETHER: usize = 512;
+
+/// An event line of a bundle, parsed and checked: its line, the event, and its change as it is
+/// stored.
+struct CheckedLine {
+    line: u64,
+    event: WireEvent,
+    change: String,
+}
+
+/// Parses and checks one event line ([`check_event`]), refusing an event dated past `limit`
+/// (a day ahead of `wall`, this machine's clock).
+fn check_line(line: u64, content: &str, limit: Option<&str>, wall: &str) -> Result<CheckedLine> {
+    let event: WireEvent = serde_json::from_str(content)
+        .map_err(|e| at_line(line, format!("not a factdesk event: {e}")))?;
+    check_event(&event).map_err(|reason| at_line(line, reason))?;
+    if let Some(limit) = limit
+        && event.at.as_str() > limit
+    {
+        return Err(at_line(
+            line,
+            format!(
+                "event {} ({}) is dated {}, more than a day ahead of this machine's clock \
+                 ({wall}): the clock that wrote it is wrong (pass --accept-future if it is \
+                 this machine's clock that is wrong)",
+                event.id, event.action, event.at
+            ),
+        ));
+    }
+    let change = event.change.to_string();
+    Ok(CheckedLine {
+        line,
+        event,
+        change,
+    })
 }
 
 /// Refuses an event this factdesk cannot apply, whose values the command line would refuse,
