@@ -49,7 +49,7 @@ use crate::error::{Error, Result};
 use crate::history::{Change, Event, WireEvent};
 
 pub use bundle::{
-    BATCH_EVENTS, BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary,
+    BATCH_EVENTS, BATCH_PAUSE, BUNDLE_VERSION, BundleHeader, BundleOptions, BundleSummary,
     ONE_TRANSACTION_EVENTS, is_bundle_header,
 };
 pub use claims::{ClaimFilter, ClaimOrder};

@@ -137,10 +137,10 @@ impl Store {
             .replace('%', "%25")
             .replace('?', "%3f")
             .replace('#', "%23");
-        let conn =
+        let mut conn =
             Connection::open_with_flags(format!("file:{escaped}?mode=ro&immutable=1"), flags)
                 .map_err(|e| Error::store(format!("cannot open store '{name}': {e}")))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        wait_for_lock(&mut conn)?;
         migrate::check_identity(&conn, name, false)?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version != LATEST_VERSION {
@@ -161,8 +161,8 @@ impl Store {
         })
     }
 
-    fn prepare(conn: Connection, name: &str, may_create: bool) -> Result<Store> {
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+    fn prepare(mut conn: Connection, name: &str, may_create: bool) -> Result<Store> {
+        wait_for_lock(&mut conn)?;
         migrate::check_identity(&conn, name, may_create)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // WAL lets readers work while one person writes; an in-memory store stays "memory", and
@@ -186,6 +186,26 @@ impl Store {
         migrate::upgrade(&mut store.conn)?;
         Ok(store)
     }
+}
+
+/// How often a change waiting for the write lock tries again. SQLite's own wait backs off to
+/// 100 ms between tries, so it could miss, batch after batch, the moment a long bundle import
+/// leaves between two of its batches ([`crate::store::BATCH_PAUSE`]).
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// Makes `conn` wait for a lock held by another writer, trying every [`LOCK_RETRY`], for up to
+/// [`BUSY_TIMEOUT`] in all.
+fn wait_for_lock(conn: &mut Connection) -> Result<()> {
+    fn try_again(attempt: i32) -> bool {
+        let waited = LOCK_RETRY * u32::try_from(attempt).unwrap_or(u32::MAX);
+        if waited >= BUSY_TIMEOUT {
+            return false;
+        }
+        std::thread::sleep(LOCK_RETRY);
+        true
+    }
+    conn.busy_handler(Some(try_again))?;
+    Ok(())
 }
 
 /// Whether opening a store failed because this process may not write it (or the directory

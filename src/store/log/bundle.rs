@@ -455,7 +455,11 @@ impl Store {
                 return Ok(appended);
             }
             match self.write(|tx| apply_pending_batch(tx, pending)) {
-                Ok(count) => appended += count,
+                Ok(count) => {
+                    appended += count;
+                    // A colleague waiting to write gets the lock now, not after the import.
+                    std::thread::sleep(BATCH_PAUSE);
+                }
                 Err(e) => {
                     // Nothing a check missed may leave the store retrying forever: the events
                     // applied so far stand (each batch whole), the rest are dropped.
@@ -574,6 +578,11 @@ const BATCH_APPEND_BUDGET: std::time::Duration = std::time::Duration::from_milli
 pub(crate) fn import_under_way(store: &std::path::Path) -> bool {
     ImportLock::staging_of(store).exists()
 }
+
+/// How long a bundle import leaves the write lock free between two batches: longer than a
+/// waiting change takes to try again (every 5 ms), so a colleague's change waits for one batch
+/// at most.
+pub const BATCH_PAUSE: std::time::Duration = std::time::Duration::from_millis(15);
 
 /// How large the write-ahead log may grow during a batched import before it is copied into the
 /// store (SQLite's default is 1,000 pages, which a batch of a large import exceeds, so every
