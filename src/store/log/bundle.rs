@@ -1714,6 +1714,61 @@ mod tests {
     }
 
     #[test]
+    fn the_first_bad_line_is_named_even_when_a_later_one_cannot_be_read() {
+        // Lines are checked on another thread, a chunk ahead of staging them: an unreadable
+        // line in the next chunk must still wait for the lines of this one.
+        let good = sample_bundle();
+        let lines: Vec<String> = good.lines().skip(1).map(str::to_string).collect();
+        let altered = lines[1].replacen("Iran supplied drones", "Iran supplied nothing", 1);
+        let mut events = vec![lines[0].clone(), altered];
+        events.extend(std::iter::repeat_n(
+            lines[2].clone(),
+            LINES_CHECKED_TOGETHER,
+        ));
+        let mut bundle = bundle_v1(&events);
+        bundle.push('\n');
+        let err = refused(bundle.as_bytes());
+        assert!(
+            err.starts_with("line 3: event ") && err.contains("was altered after it was written"),
+            "{err}"
+        );
+        // And the unreadable line is named when everything before it is good.
+        let mut events = lines.clone();
+        events.extend(std::iter::repeat_n(
+            lines[2].clone(),
+            LINES_CHECKED_TOGETHER,
+        ));
+        let mut bundle = bundle_v1(&events);
+        bundle.push('\n');
+        let empty_line = events.len() + 2;
+        assert_eq!(
+            refused(bundle.as_bytes()),
+            format!("line {empty_line}: empty line where an event was expected")
+        );
+    }
+
+    #[test]
+    fn a_claim_created_twice_with_the_same_content_is_one_claim_in_every_replay() {
+        // Two events creating the same claim alike (the same work exported twice through a
+        // third store) are accepted; replaying new records inserts a claim rather than reset
+        // it, and must fall back to resetting it for the second.
+        let good = sample_bundle();
+        let lines: Vec<String> = good.lines().skip(1).map(str::to_string).collect();
+        let again = forged(&lines[1], |e| e.id = crate::store::new_id());
+        let bundle = bundle_v1(&[lines[0].clone(), lines[1].clone(), again, lines[2].clone()]);
+        let mut store = Store::open_in_memory().unwrap();
+        let summary = import(&mut store, bundle.as_bytes()).unwrap();
+        assert_eq!(summary.events_added, 4);
+        let claims: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(claims, 1);
+        let verified = store.verify().unwrap();
+        assert!(verified.problems.is_empty(), "{:?}", verified.problems);
+    }
+
+    #[test]
     fn bundle_values_are_checked_as_the_command_line_checks_them() {
         let good = sample_bundle();
         let lines: Vec<String> = good.lines().skip(1).map(str::to_string).collect();
