@@ -868,120 +868,58 @@ fn stage_lines(
                                      change, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    // Parsing and checking each line (its hash above all) runs on a second thread, a chunk of
-    // lines ahead of this one, which looks each event up in the store and stages it.
-    let limit = future.as_deref();
-    std::thread::scope(|scope| -> Result<()> {
-        let (lines_out, lines_in) = std::sync::mpsc::sync_channel::<Vec<(u64, String)>>(2);
-        let (checked_out, checked_in) = std::sync::mpsc::sync_channel(2);
-        scope.spawn(move || {
-            for chunk in lines_in {
-                let checked: Vec<Result<CheckedLine>> = chunk
-                    .into_iter()
-                    .map(|(line, text)| check_line(line, &text, limit, wall))
-                    .collect();
-                if checked_out.send(checked).is_err() {
-                    return;
-                }
+    while next_line(&mut text, line + 1)? {
+        line += 1;
+        let content = text.trim_end_matches(['\n', '\r']);
+        if content.trim().is_empty() {
+            return Err(at_line(line, "empty line where an event was expected"));
+        }
+        if !text.ends_with('\n') {
+            return Err(at_line(
+                line,
+                "the last line is cut short (no line end): the bundle is truncated",
+            ));
+        }
+        let CheckedLine { event, change } = check_line(line, content, future.as_deref(), wall)?;
+        digest.add(&event.hash);
+        seen += 1;
+        let known = match stored_hash
+            .query_row([&event.id], |r| r.get::<_, String>(0))
+            .optional()?
+        {
+            Some(hash) => Some(hash),
+            None => staged_hash
+                .query_row([&event.id], |r| r.get::<_, String>(0))
+                .optional()?,
+        };
+        match known {
+            Some(hash) if hash != event.hash => {
+                return Err(at_line(
+                    line,
+                    format!(
+                        "event {} differs from this store's copy of it (run `factdesk verify` \
+                         here)",
+                        event.id
+                    ),
+                ));
             }
-        });
-        // Chunks sent to the checking thread and not yet staged: one is checked there while
-        // the next is read here; all are staged before the end, or before a line that cannot
-        // be read is refused (the lines before it come first).
-        let mut outstanding = 0;
-        loop {
-            let mut chunk = Vec::with_capacity(LINES_CHECKED_TOGETHER);
-            let mut stop: Option<Result<()>> = None;
-            while chunk.len() < LINES_CHECKED_TOGETHER {
-                match next_line(&mut text, line + 1) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        stop = Some(Ok(()));
-                        break;
-                    }
-                    Err(e) => {
-                        stop = Some(Err(e));
-                        break;
-                    }
-                }
-                line += 1;
-                let content = text.trim_end_matches(['\n', '\r']);
-                if content.trim().is_empty() {
-                    stop = Some(Err(at_line(line, "empty line where an event was expected")));
-                    break;
-                }
-                if !text.ends_with('\n') {
-                    stop = Some(Err(at_line(
-                        line,
-                        "the last line is cut short (no line end): the bundle is truncated",
-                    )));
-                    break;
-                }
-                chunk.push((line, content.to_string()));
-            }
-            if !chunk.is_empty() {
-                lines_out
-                    .send(chunk)
-                    .map_err(|_| Error::store("the bundle's checking thread stopped"))?;
-                outstanding += 1;
-            }
-            let in_flight = if stop.is_some() { 0 } else { 1 };
-            while outstanding > in_flight {
-                outstanding -= 1;
-                let checked = checked_in
-                    .recv()
-                    .map_err(|_| Error::store("the bundle's checking thread stopped"))?;
-                for event in checked {
-                    let CheckedLine {
-                        line,
-                        event,
-                        change,
-                    } = event?;
-                    digest.add(&event.hash);
-                    seen += 1;
-                    let known = match stored_hash
-                        .query_row([&event.id], |r| r.get::<_, String>(0))
-                        .optional()?
-                    {
-                        Some(hash) => Some(hash),
-                        None => staged_hash
-                            .query_row([&event.id], |r| r.get::<_, String>(0))
-                            .optional()?,
-                    };
-                    match known {
-                        Some(hash) if hash != event.hash => {
-                            return Err(at_line(
-                                line,
-                                format!(
-                                    "event {} differs from this store's copy of it (run \
-                                     `factdesk verify` here)",
-                                    event.id
-                                ),
-                            ));
-                        }
-                        Some(_) => summary.events_already_present += 1,
-                        None => {
-                            stage.execute(rusqlite::params![
-                                line as i64,
-                                event.id,
-                                event.at,
-                                event.author,
-                                event.action,
-                                event.record_kind,
-                                event.record_id,
-                                change,
-                                event.hash
-                            ])?;
-                            summary.events_added += 1;
-                        }
-                    }
-                }
-            }
-            if let Some(end) = stop {
-                return end;
+            Some(_) => summary.events_already_present += 1,
+            None => {
+                stage.execute(rusqlite::params![
+                    line as i64,
+                    event.id,
+                    event.at,
+                    event.author,
+                    event.action,
+                    event.record_kind,
+                    event.record_id,
+                    change,
+                    event.hash
+                ])?;
+                summary.events_added += 1;
             }
         }
-    })?;
+    }
     if seen != header.events {
         return Err(at_line(
             line + 1,
@@ -1009,13 +947,8 @@ fn stage_lines(
     Ok(summary)
 }
 
-/// Bundle lines handed to the checking thread at a time.
-const LINES_CHECKED_TOGETHER: usize = 512;
-
-/// An event line of a bundle, parsed and checked: its line, the event, and its change as it is
-/// stored.
+/// An event line of a bundle, parsed and checked: the event, and its change as it is stored.
 struct CheckedLine {
-    line: u64,
     event: WireEvent,
     change: String,
 }
@@ -1040,11 +973,7 @@ fn check_line(line: u64, content: &str, limit: Option<&str>, wall: &str) -> Resu
         ));
     }
     let change = event.change.to_string();
-    Ok(CheckedLine {
-        line,
-        event,
-        change,
-    })
+    Ok(CheckedLine { event, change })
 }
 
 /// Refuses an event this factdesk cannot apply, whose values the command line would refuse,
@@ -1235,8 +1164,7 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
     Ok(())
 }
 
-/// Brings the tables up to date with the new events (those with a key above `before`); returns
-/// how many records they touch. A record the store had never heard of before them (most of a
+/// Brings the tables up to date with the new events (those with a key above `before`). A record the store had never heard of before them (most of a
 /// large bundle) is projected straight from its new events, in the canonical order. Only a
 /// record with earlier history — and a claim whose verdict may stand or wait for review
 /// differently under a newly learnt review setting — is rebuilt from its whole history: its
@@ -1244,12 +1172,12 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
 /// another store dated between two of this store's lands where it belongs. Either way the
 /// tables end as a replay of the whole log would leave them. `line_of` gives the bundle line
 /// of each new event, for naming it in an error.
-fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -> Result<u64> {
+fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -> Result<()> {
     let added: i64 = tx.query_row("SELECT count(*) FROM events WHERE pk > ?1", [before], |r| {
         r.get(0)
     })?;
     if added == 0 {
-        return Ok(0);
+        return Ok(());
     }
     tx.execute_batch(&format!(
         "CREATE TEMP TABLE IF NOT EXISTS bundle_records (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -1337,15 +1265,7 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
         "INSERT INTO claims_fts (rowid, text, search_context, quote)
              SELECT pk, text, search_context, quote FROM claims WHERE 1 {touched} ORDER BY pk;"
     ))?;
-    let touched_records: i64 = tx.query_row(
-        &format!(
-            "SELECT count(DISTINCT record_id) FROM events
-              WHERE pk > {before} AND record_id NOT IN (SELECT record_id FROM temp.bundle_records)"
-        ),
-        [],
-        |r| r.get(0),
-    )?;
-    Ok((touched_records + rebuilt) as u64)
+    Ok(())
 }
 
 /// Projects the events `select` yields (`pk`, then [`EVENT_COLUMNS`]) with `upkeep`, naming the
@@ -1715,16 +1635,12 @@ mod tests {
 
     #[test]
     fn the_first_bad_line_is_named_even_when_a_later_one_cannot_be_read() {
-        // Lines are checked on another thread, a chunk ahead of staging them: an unreadable
-        // line in the next chunk must still wait for the lines of this one.
+        // An unreadable line far into the bundle is not named before a bad one ahead of it.
         let good = sample_bundle();
         let lines: Vec<String> = good.lines().skip(1).map(str::to_string).collect();
         let altered = lines[1].replacen("Iran supplied drones", "Iran supplied nothing", 1);
         let mut events = vec![lines[0].clone(), altered];
-        events.extend(std::iter::repeat_n(
-            lines[2].clone(),
-            LINES_CHECKED_TOGETHER,
-        ));
+        events.extend(std::iter::repeat_n(lines[2].clone(), 512));
         let mut bundle = bundle_v1(&events);
         bundle.push('\n');
         let err = refused(bundle.as_bytes());
@@ -1734,10 +1650,7 @@ mod tests {
         );
         // And the unreadable line is named when everything before it is good.
         let mut events = lines.clone();
-        events.extend(std::iter::repeat_n(
-            lines[2].clone(),
-            LINES_CHECKED_TOGETHER,
-        ));
+        events.extend(std::iter::repeat_n(lines[2].clone(), 512));
         let mut bundle = bundle_v1(&events);
         bundle.push('\n');
         let empty_line = events.len() + 2;
