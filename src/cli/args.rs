@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 
 use clap::builder::TypedValueParser as _;
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::ui::ColorChoice;
 use super::{
@@ -101,107 +101,184 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  factdesk source add \"The Wall Street Journal\" --kind outlet\n  factdesk source list"
     )]
-    Source(source::SourceCommand),
+    Source(Deferred<source::SourceCommand>),
     /// Log, list, show, edit and judge claims.
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk claim add \"Iran has not provided weapons to either side\" --claimant \"Iranian Mission to the UN\"\n  factdesk claim show b03d"
     )]
-    Claim(claim::ClaimCommand),
+    Claim(Deferred<claim::ClaimCommand>),
     /// Add and list the evidence for and against a claim.
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk evidence add b03d --stance supports --source \"U.S. officials\" --note \"evidence shared with European allies\""
     )]
-    Evidence(evidence::EvidenceCommand),
+    Evidence(Deferred<evidence::EvidenceCommand>),
     /// Relate two claims: contradicts, supports, duplicates, related.
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk link add 8b52 b03d --relation contradicts\n  factdesk link suggest b03d"
     )]
-    Link(link::LinkCommand),
+    Link(Deferred<link::LinkCommand>),
     /// The linker's own data: `linker index` embeds the claims with the model `linker.model`
     /// names (a build with the `semantic` feature).
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk config set linker.model ~/models/all-MiniLM-L6-v2\n  factdesk linker index"
     )]
-    Linker(linker::LinkerCommand),
+    Linker(Deferred<linker::LinkerCommand>),
     /// The reports a desk reads: disputed, unresolved, summary, one claimant's record, and the
     /// conflicts left by exchanging work.
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk report disputed\n  factdesk report summary --format html --output desk.html"
     )]
-    Report(report::ReportCommand),
+    Report(Deferred<report::ReportCommand>),
     /// Who changed what, and when: a claim's history, or the whole store's.
     #[command(
         after_help = "Examples:\n  factdesk history b03d\n  factdesk history --author ana --action verdict --since 2024-09-06 --format json"
     )]
-    History(history::HistoryArgs),
+    History(Deferred<history::HistoryArgs>),
     /// Review proposed verdicts: the queue, approve, reject (when review is required).
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk review queue\n  factdesk --as bo review approve b03d"
     )]
-    Review(review::ReviewCommand),
+    Review(Deferred<review::ReviewCommand>),
     /// Desk settings kept in the store (review.required, linker.model).
     #[command(subcommand)]
     #[command(
         after_help = "Examples:\n  factdesk config set review.required true\n  factdesk config list"
     )]
-    Config(config::ConfigCommand),
+    Config(Deferred<config::ConfigCommand>),
     /// What changed between two moments: claims added, statuses that moved, verdicts given or
     /// withdrawn, and by whom.
     #[command(
         after_help = "Examples:\n  factdesk diff --since 2024-09-07\n  factdesk diff --since 2024-09-07T09:00Z --until 2024-09-08"
     )]
-    Diff(timeline::DiffArgs),
+    Diff(Deferred<timeline::DiffArgs>),
     /// Check the store against its history: event hashes, the log's hash chain, the schema's
     /// guards and views, the full-text index, and that the tables hold exactly what the events
     /// say; print the chain's head. Exit 0 only when all hold.
     #[command(
         after_help = "Examples:\n  factdesk verify\n  factdesk verify --checkpoint \"$(cat desk-head.txt)\""
     )]
-    Verify(timeline::VerifyArgs),
+    Verify(Deferred<timeline::VerifyArgs>),
     /// Load claims from a JSONL, spreadsheet CSV or ClaimReview file, or another store's work
     /// from an event bundle (recognised by its header): all of it, or nothing.
     #[command(
         after_help = "Examples:\n  factdesk import claims.jsonl --dry-run\n  factdesk import bo.jsonl   # an event bundle from another store"
     )]
-    Import(import::ImportArgs),
+    Import(Deferred<import::ImportArgs>),
     /// Write the store's claims as JSONL (--format jsonl) or ClaimReview (--format claimreview),
     /// or its history as an event bundle for another store (--events).
     #[command(
         after_help = "Examples:\n  factdesk export --format jsonl --output backup.jsonl\n  factdesk export --events --since 2024-09-07 --output ana.jsonl"
     )]
-    Export(export::ExportArgs),
+    Export(Deferred<export::ExportArgs>),
     /// Draw the link graph around a claim, or around the disputed claims (--format dot, the
     /// default, mermaid, json or html).
     #[command(
         after_help = "Examples:\n  factdesk graph b03d --format mermaid\n  factdesk graph --format html --output disputes.html"
     )]
-    Graph(graph::GraphArgs),
+    Graph(Deferred<graph::GraphArgs>),
     /// Find the attributed statements in an article (plain text, or "-" for standard input) as
     /// numbered candidate claims; --accept logs them all, --accept 1,3 those numbered.
     #[command(
         after_help = "Examples:\n  factdesk ingest article.txt --source Newsweek\n  factdesk ingest article.txt --source Newsweek --date 2024-09-06 --accept\n  factdesk ingest - --source Newsweek --accept 1,3 < article.txt"
     )]
-    Ingest(ingest::IngestArgs),
+    Ingest(Deferred<ingest::IngestArgs>),
     /// Find claims, evidence, sources and comments by their words (FTS5 syntax), each hit
     /// highlighted with the claim it belongs to.
     #[command(
         after_help = "Examples:\n  factdesk search 'ballistic missile*'\n  factdesk search '\"not provided\" OR denies' --in claims,comments --status disputed"
     )]
-    Search(search::SearchArgs),
+    Search(Deferred<search::SearchArgs>),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  factdesk completions bash > ~/.local/share/bash-completion/completions/factdesk"
     )]
-    Completions(shell::CompletionsArgs),
+    Completions(Deferred<shell::CompletionsArgs>),
     /// Print the manual page (roff): `factdesk man > factdesk.1`, or `factdesk man | man -l -`.
     #[command(after_help = "Examples:\n  factdesk man | man -l -")]
     Man,
+}
+
+/// A command's own arguments or subcommands, defined to clap only when the command line names
+/// that command (clap's [`clap::Command::defer`]). Every run parses one command, so building
+/// the whole tree of ~70 commands for it cost about half a millisecond of every `claim add`;
+/// `--help`, completion and `man` build the whole tree as before.
+#[derive(Debug, Clone)]
+pub struct Deferred<T>(pub T);
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> std::result::Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> std::result::Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+    fn update_from_arg_matches(
+        &mut self,
+        matches: &ArgMatches,
+    ) -> std::result::Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+    fn update_from_arg_matches_mut(
+        &mut self,
+        matches: &mut ArgMatches,
+    ) -> std::result::Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Deferred<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands)
+    }
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_subcommands_for_update)
+    }
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keeping_descriptions(cmd, T::augment_args))
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(|cmd| keeping_descriptions(cmd, T::augment_args_for_update))
+    }
+}
+
+/// Adds a command's arguments with `augment`, keeping the command's own descriptions: the doc
+/// comment of an argument struct (or of one it flattens) would otherwise replace them, as clap
+/// sets a command's descriptions after its arguments only when it adds both at once.
+fn keeping_descriptions(
+    cmd: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    use clap::builder::Resettable;
+    let kept = |text: Option<&clap::builder::StyledStr>| match text {
+        Some(text) => Resettable::Value(text.clone()),
+        None => Resettable::Reset,
+    };
+    let about = kept(cmd.get_about());
+    let long_about = kept(cmd.get_long_about());
+    let before_help = kept(cmd.get_before_help());
+    let after_help = kept(cmd.get_after_help());
+    let after_long_help = kept(cmd.get_after_long_help());
+    augment(cmd)
+        .about(about)
+        .long_about(long_about)
+        .before_help(before_help)
+        .after_help(after_help)
+        .after_long_help(after_long_help)
 }
 
 /// `--as-of TIME`: read the store as it stood then, rebuilt from its history.
@@ -304,9 +381,12 @@ pub(crate) fn check_url_flag(flag: &str, value: Option<&str>) -> Result<()> {
     Ok(())
 }
 
-/// The clap command, for completions, man pages and the definition check in tests.
+/// The whole clap command tree, built (every [`Deferred`] part defined), for completions, man
+/// pages and the definition check in tests.
 pub fn command() -> clap::Command {
-    Cli::command()
+    let mut command = Cli::command();
+    command.build();
+    command
 }
 
 /// The whole command-line reference: the help of every command and subcommand, at a fixed

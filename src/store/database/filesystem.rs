@@ -61,16 +61,55 @@ const NETWORK_FUSE_SUBTYPES: &[&str] = &[
 #[cfg(target_os = "linux")]
 pub(crate) fn network_filesystem(path: &Path) -> Option<String> {
     let existing = nearest_existing_canonical_ancestor(path)?;
+    if std::env::var_os(MOUNT_TABLE_OVERRIDE).is_none() && on_local_disk_filesystem(&existing) {
+        return None;
+    }
     let mountinfo = std::fs::read(mount_table()).ok()?;
     let fs_type = filesystem_type_of(&String::from_utf8_lossy(&mountinfo), &existing)?;
     is_network_type(&fs_type).then_some(fs_type)
 }
 
-/// The mount table read. FACTDESK_MOUNTINFO names another: the end-to-end tests use it to put a
-/// store "on NFS" without an NFS server.
+/// The variable naming another mount table to read: the end-to-end tests use it to put a store
+/// "on NFS" without an NFS server.
+#[cfg(target_os = "linux")]
+const MOUNT_TABLE_OVERRIDE: &str = "FACTDESK_MOUNTINFO";
+
+/// The mount table read: `/proc/self/mountinfo`, or the file [`MOUNT_TABLE_OVERRIDE`] names.
 #[cfg(target_os = "linux")]
 fn mount_table() -> std::ffi::OsString {
-    std::env::var_os("FACTDESK_MOUNTINFO").unwrap_or_else(|| "/proc/self/mountinfo".into())
+    std::env::var_os(MOUNT_TABLE_OVERRIDE).unwrap_or_else(|| "/proc/self/mountinfo".into())
+}
+
+/// Filesystems that only ever live on this machine's own disks or memory, by the magic number
+/// `statfs(2)` reports (`linux/magic.h`): ext2/3/4, XFS, Btrfs, tmpfs, ramfs, overlayfs, ZFS,
+/// F2FS, bcachefs, JFS, ReiserFS, FAT, exFAT and NTFS.
+#[cfg(target_os = "linux")]
+const LOCAL_DISK_MAGIC: &[u32] = &[
+    0xEF53,      // ext2, ext3, ext4
+    0x5846_5342, // xfs
+    0x9123_683E, // btrfs
+    0x0102_1994, // tmpfs
+    0x8584_58F6, // ramfs
+    0x794C_7630, // overlayfs
+    0x2FC1_2FC1, // zfs
+    0xF2F5_2010, // f2fs
+    0xCA45_1A4E, // bcachefs
+    0x3153_464A, // jfs
+    0x5265_4973, // reiserfs
+    0x4D44,      // fat (msdos, vfat)
+    0x2011_BAB0, // exfat
+    0x5346_544E, // ntfs (ntfs3)
+    0x7366_746E, // ntfs (ntfs-3g's kernel type)
+];
+
+/// Whether `path` sits on a filesystem that is certainly local ([`LOCAL_DISK_MAGIC`]): one
+/// `statfs` call, which spares every command reading and parsing the whole mount table. Any
+/// other answer, FUSE included (its subtype is only in the mount table), is left to the table.
+#[cfg(target_os = "linux")]
+fn on_local_disk_filesystem(path: &Path) -> bool {
+    // The magic numbers are 32-bit; `f_type`'s integer type differs between architectures.
+    #[allow(clippy::unnecessary_cast)]
+    rustix::fs::statfs(path).is_ok_and(|fs| LOCAL_DISK_MAGIC.contains(&(fs.f_type as u32)))
 }
 
 /// Why factdesk cannot tell whether a store is on a network filesystem, when it cannot: the
@@ -387,5 +426,24 @@ mod tests {
             network_filesystem(&temp.join("not-yet/created/desk.db")),
             None
         );
+    }
+
+    /// The statfs shortcut never overrules the mount table: where it calls a directory
+    /// certainly local, the mount table (read directly) names a local type for it too.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_statfs_shortcut_agrees_with_the_mount_table() {
+        let mountinfo = std::fs::read_to_string("/proc/self/mountinfo").expect("mount table");
+        for dir in [std::env::temp_dir(), std::env::current_dir().expect("cwd")] {
+            let dir = dir.canonicalize().expect("canonical");
+            let from_table = filesystem_type_of(&mountinfo, &dir).expect("a mount holds it");
+            if on_local_disk_filesystem(&dir) {
+                assert!(
+                    !is_network_type(&from_table),
+                    "{}: {from_table}",
+                    dir.display()
+                );
+            }
+        }
     }
 }
