@@ -276,6 +276,17 @@ pub struct SideItem {
     /// What to show for it: the claimant's name; the evidence's source and note (else its quote,
     /// else its URL); or the other claim's text.
     pub text: String,
+    /// For the claimant, how they hold this claim; for another claim, how its claimant holds
+    /// it. Not in the JSON for evidence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stance: Option<Stance>,
+    /// For another claim, the name of who made it, when known. Not in the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant: Option<String>,
+    /// For another claim, its verdict, when it has one: a `contradicts` link to a `refuted` claim
+    /// stands *for* this one. Not in the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<VerdictKind>,
 }
 
 /// A claim with the items for and against it: what explains its status.

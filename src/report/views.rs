@@ -67,9 +67,34 @@ impl View for ClaimList<'_> {
     }
 }
 
+/// One item for or against a claim, on one line. The claimant says how they hold the claim when
+/// they deny it ("claimant Yvette Cooper (denies)"); another claim says who made it, how they
+/// hold it and its verdict ("claim 172c53e8 (Yvette Cooper, denies): …"), so a denial worded
+/// like the allegation it answers never reads as the claim contradicting itself.
 fn item_line(item: &SideItem) -> String {
+    use crate::model::{ItemKind, Stance};
     match item.kind {
-        crate::model::ItemKind::Claimant => format!("claimant {}", item.text),
+        ItemKind::Claimant => match item.stance {
+            Some(Stance::Denies) => format!("claimant {} (denies)", item.text),
+            _ => format!("claimant {}", item.text),
+        },
+        ItemKind::Claim => {
+            let mut about: Vec<String> = item.claimant.iter().cloned().collect();
+            about.extend(item.stance.map(|s| s.to_string()));
+            let mut about = about.join(", ");
+            if let Some(verdict) = item.verdict {
+                about = if about.is_empty() {
+                    verdict.to_string()
+                } else {
+                    format!("{about}; {verdict}")
+                };
+            }
+            if about.is_empty() {
+                format!("claim {}: {}", short_id(&item.id), item.text)
+            } else {
+                format!("claim {} ({about}): {}", short_id(&item.id), item.text)
+            }
+        }
         kind => format!("{kind} {}: {}", short_id(&item.id), item.text),
     }
 }

@@ -54,12 +54,12 @@ fn the_seed_story_reads_as_a_dispute_report() {
           U.S. and European officials asserts · reported by The Wall Street Journal · 2024-09-06
   for      claimant U.S. and European officials
   for      evidence {e}: U.S. officials: evidence shared with European allies
-  against  claim {d}: Iran has not provided weapons to either side of the conflict in Ukraine
+  against  claim {d} (Iranian Mission to the UN, asserts): Iran has not provided weapons to either side of the conflict in Ukraine
 
 {d}  Iran has not provided weapons to either side of the conflict in Ukraine
           Iranian Mission to the UN asserts · reported by Newsweek
   for      claimant Iranian Mission to the UN
-  against  claim {a}: Iran supplied Russia with short-range ballistic missiles
+  against  claim {a} (U.S. and European officials, asserts): Iran supplied Russia with short-range ballistic missiles
 "
         )
     );
@@ -91,7 +91,7 @@ fn the_seed_story_reads_as_a_dispute_report() {
     assert_eq!(first["created_by"], "ana");
     assert_eq!(
         first["for"][0],
-        serde_json::json!({"kind": "claimant", "id": first["for"][0]["id"], "text": "U.S. and European officials"})
+        serde_json::json!({"kind": "claimant", "id": first["for"][0]["id"], "text": "U.S. and European officials", "stance": "asserts"})
     );
     assert_eq!(
         first["for"][1],
@@ -99,7 +99,7 @@ fn the_seed_story_reads_as_a_dispute_report() {
     );
     assert_eq!(
         first["against"],
-        serde_json::json!([{"kind": "claim", "id": seed.denial, "text": "Iran has not provided weapons to either side of the conflict in Ukraine"}])
+        serde_json::json!([{"kind": "claim", "id": seed.denial, "text": "Iran has not provided weapons to either side of the conflict in Ukraine", "stance": "asserts", "claimant": "Iranian Mission to the UN"}])
     );
     assert_eq!(report[1]["reported_by"], "Newsweek");
 
@@ -107,7 +107,7 @@ fn the_seed_story_reads_as_a_dispute_report() {
         desk.ok(&["--format", "csv", "report", "disputed", "--limit", "1"]),
         format!(
             "ID,CLAIM,CLAIMANT,REPORTED BY,DATE,FOR,AGAINST
-{a},Iran supplied Russia with short-range ballistic missiles,U.S. and European officials,The Wall Street Journal,2024-09-06,claimant U.S. and European officials; evidence {e}: U.S. officials: evidence shared with European allies,claim {d}: Iran has not provided weapons to either side of the conflict in Ukraine
+{a},Iran supplied Russia with short-range ballistic missiles,U.S. and European officials,The Wall Street Journal,2024-09-06,claimant U.S. and European officials; evidence {e}: U.S. officials: evidence shared with European allies,\"claim {d} (Iranian Mission to the UN, asserts): Iran has not provided weapons to either side of the conflict in Ukraine\"
 ",
             // CSV is a faithful copy: whole ids.
             a = seed.allegation,
@@ -201,7 +201,7 @@ For (1):
   claimant Iranian Mission to the UN
 
 Against (1):
-  claim {a}: Iran supplied Russia with short-range ballistic missiles
+  claim {a} (U.S. and European officials, asserts): Iran supplied Russia with short-range ballistic missiles
 
 Evidence (0):
 
@@ -218,7 +218,7 @@ Links (1):
     );
     assert!(
         fields.contains(&format!(
-            "against,claim {}: Iran supplied Russia with short-range ballistic missiles\n",
+            "against,\"claim {} (U.S. and European officials, asserts): Iran supplied Russia with short-range ballistic missiles\"\n",
             seed.allegation
         )),
         "{fields}"

@@ -151,3 +151,55 @@ fn a_verdict_overrides_a_dispute_and_shows_in_the_views() {
         .unwrap();
     assert_eq!(unresolved, 1);
 }
+
+/// Issue 14: once the desk refutes an allegation, the denials that contradict it are no longer
+/// disputed by it, and their claimant leaves "Claimants with the most disputed claims"; a
+/// verdict of `supported` leaves them disputed. `claim show` says why, naming the other side's
+/// claimant, stance and verdict; as of a moment before the verdict, the old status stands.
+#[test]
+fn a_refuted_allegation_stops_disputing_the_denials_that_contradict_it() {
+    let desk = Desk::new();
+    let text = "The government has cleared the legacy asylum backlog";
+    let claim = desk.claim(&[text, "--claimant", "Rishi Sunak"]);
+    let denial = desk.claim(&[text, "--claimant", "Yvette Cooper", "--stance", "denies"]);
+    let (c, d) = (&claim[..8], &denial[..8]);
+    desk.ok(&["link", "add", d, c, "--relation", "contradicts"]);
+    assert_eq!(status(&desk, &denial), "disputed");
+    let summary = desk.ok(&["report", "summary"]);
+    assert!(summary.contains("Yvette Cooper  1"), "{summary}");
+
+    desk.ok(&[
+        "claim",
+        "verdict",
+        c,
+        "supported",
+        "--note",
+        "Home Office figures",
+    ]);
+    assert_eq!(status(&desk, &denial), "disputed");
+    desk.ok(&[
+        "claim",
+        "verdict",
+        c,
+        "refuted",
+        "--note",
+        "4,500 cases left",
+    ]);
+    assert_eq!(status(&desk, &denial), "unresolved");
+    assert_eq!(desk.ok(&["report", "disputed"]), "No disputed claims.\n");
+    let summary = desk.ok(&["report", "summary"]);
+    assert!(
+        summary.contains("Claimants with the most disputed claims:\n  none\n"),
+        "{summary}"
+    );
+    let shown = desk.ok(&["claim", "show", d]);
+    assert!(
+        shown.contains(&format!(
+            "For (2):\n  claimant Yvette Cooper (denies)\n  claim {c} (Rishi Sunak, asserts; refuted): {text}\n\nAgainst (0):\n"
+        )),
+        "{shown}"
+    );
+    // Clearing the verdict puts the dispute back.
+    desk.ok(&["claim", "verdict", c, "--clear", "--note", "re-opened"]);
+    assert_eq!(status(&desk, &denial), "disputed");
+}

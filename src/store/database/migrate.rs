@@ -39,6 +39,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_claim_embeddings.sql",
         include_str!("../../../schema/0007_claim_embeddings.sql"),
     ),
+    (
+        "0008_statuses_follow_verdicts.sql",
+        include_str!("../../../schema/0008_statuses_follow_verdicts.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -87,7 +87,8 @@ pub(in crate::store) fn claim_by_pk(conn: &Connection, pk: i64) -> Result<Claim>
 /// The items for and against one claim, claimant first, then evidence, then linked claims.
 pub(in crate::store) fn side_items(conn: &Connection, claim_pk: i64) -> Result<Vec<SideItem>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT side, kind, item_id, text FROM claim_sides WHERE claim_pk = ?1
+        "SELECT side, kind, item_id, text, stance, claimant, verdict FROM claim_sides
+          WHERE claim_pk = ?1
          ORDER BY CASE kind WHEN 'claimant' THEN 0 WHEN 'evidence' THEN 1 ELSE 2 END, text, item_id",
     )?;
     let rows = stmt.query_map([claim_pk], |r| {
@@ -96,16 +97,22 @@ pub(in crate::store) fn side_items(conn: &Connection, claim_pk: i64) -> Result<V
             r.get::<_, String>(1)?,
             r.get(2)?,
             r.get(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get(5)?,
+            r.get::<_, Option<String>>(6)?,
         ))
     })?;
     let mut items = Vec::new();
     for row in rows {
-        let (side, kind, id, text) = row?;
+        let (side, kind, id, text, stance, claimant, verdict) = row?;
         items.push(SideItem {
             side: side.parse::<Side>()?,
             kind: kind.parse::<ItemKind>()?,
             id,
             text,
+            stance: stance.map(|s| s.parse::<Stance>()).transpose()?,
+            claimant,
+            verdict: verdict.map(|v| v.parse::<VerdictKind>()).transpose()?,
         });
     }
     Ok(items)
@@ -886,14 +893,23 @@ mod tests {
                     store.remove_link(&link.id).unwrap();
                 }
             }
+            // Verdicts on some claims: one stands for itself, and (schema 8) a contradicts link
+            // to a refuted claim counts for the claim at its other end.
+            for _ in 0..next(4) {
+                let verdict = VerdictKind::ALL[next(VerdictKind::ALL.len())];
+                store
+                    .set_verdict(&ids[next(ids.len())], verdict, "checked")
+                    .unwrap();
+            }
             for id in &ids {
                 let explained = store.explain_claim(id).unwrap();
-                let expected =
-                    if !explained.for_items.is_empty() && !explained.against_items.is_empty() {
-                        Status::Disputed
-                    } else {
-                        Status::Unresolved
-                    };
+                let expected = if let Some(verdict) = explained.claim.verdict {
+                    verdict.to_string().parse::<Status>().unwrap()
+                } else if !explained.for_items.is_empty() && !explained.against_items.is_empty() {
+                    Status::Disputed
+                } else {
+                    Status::Unresolved
+                };
                 assert_eq!(
                     explained.claim.status, expected,
                     "claim {id}: {explained:?}"
@@ -916,6 +932,80 @@ mod tests {
                 .map(|c| c.id)
                 .collect();
             assert_eq!(disputed, by_status);
+        }
+    }
+
+    /// The propagation rule, verdict by verdict: a `contradicts` link to a refuted claim counts
+    /// for the claim at its other end (in either direction of the link); to a supported, mixed
+    /// or unverifiable one, or one without a verdict, against it.
+    #[test]
+    fn a_contradicting_claims_verdict_decides_which_side_the_link_is_on() {
+        for (verdict, expected_status, expected_side) in [
+            (None, Status::Disputed, Side::Against),
+            (Some(VerdictKind::Refuted), Status::Unresolved, Side::For),
+            (
+                Some(VerdictKind::Supported),
+                Status::Disputed,
+                Side::Against,
+            ),
+            (Some(VerdictKind::Mixed), Status::Disputed, Side::Against),
+            (
+                Some(VerdictKind::Unverifiable),
+                Status::Disputed,
+                Side::Against,
+            ),
+        ] {
+            for denial_links_to_allegation in [true, false] {
+                let mut store = store();
+                let allegation = store
+                    .add_claim(&claim(
+                        "The government has cleared the legacy asylum backlog",
+                        Some("Rishi Sunak"),
+                        Stance::Asserts,
+                    ))
+                    .unwrap()
+                    .id;
+                let denial = store
+                    .add_claim(&claim(
+                        "The government has cleared the legacy asylum backlog",
+                        Some("Yvette Cooper"),
+                        Stance::Denies,
+                    ))
+                    .unwrap()
+                    .id;
+                let (from, to) = if denial_links_to_allegation {
+                    (&denial, &allegation)
+                } else {
+                    (&allegation, &denial)
+                };
+                store
+                    .add_link(from, to, Relation::Contradicts, None)
+                    .unwrap();
+                if let Some(verdict) = verdict {
+                    store
+                        .set_verdict(&allegation, verdict, "Home Office figures")
+                        .unwrap();
+                }
+                let explained = store.explain_claim(&denial).unwrap();
+                let case = format!("{verdict:?}, denial links: {denial_links_to_allegation}");
+                assert_eq!(explained.claim.status, expected_status, "{case}");
+                let item = explained
+                    .for_items
+                    .iter()
+                    .chain(&explained.against_items)
+                    .find(|i| i.id == allegation)
+                    .unwrap_or_else(|| panic!("{case}: the allegation is an item"));
+                assert_eq!(item.side, expected_side, "{case}");
+                assert_eq!(item.verdict, verdict, "{case}");
+                assert_eq!(item.claimant.as_deref(), Some("Rishi Sunak"), "{case}");
+                assert_eq!(item.stance, Some(Stance::Asserts), "{case}");
+                let disputed = store.disputed(None).unwrap();
+                assert_eq!(
+                    disputed.iter().any(|d| d.claim.id == denial),
+                    expected_status == Status::Disputed,
+                    "{case}"
+                );
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ use super::Store;
 use super::projection::{PROJECTED_TABLES, Rows};
 use super::replay::{EVENT_COLUMNS, event_from_row};
 use crate::error::{Error, Result};
-use crate::history::Event;
+use crate::history::{Change, Event};
 use crate::model::{Claim, ClaimChange, DayEdge, RecordKind};
 
 /// The stored form of the instant just before `at` (one millisecond earlier).
@@ -318,9 +318,27 @@ impl Store {
         );
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(rusqlite::params![since, until])?;
+        // A verdict moves the status of the claims contradicting it too (a contradicts link to
+        // a refuted claim stands for the claim at its other end), so those count as touched.
+        let mut contradicting = self.conn().prepare(
+            "SELECT o.id FROM claims c
+               JOIN links l ON c.pk IN (l.from_pk, l.to_pk) AND l.relation = 'contradicts'
+               JOIN claims o ON o.pk IN (l.from_pk, l.to_pk) AND o.pk <> c.pk
+              WHERE c.id = ?1",
+        )?;
         while let Some(row) = rows.next()? {
             let event = event_from_row(row, 0)?;
-            for claim in claims_of(&event) {
+            let mut claims = claims_of(&event);
+            if matches!(
+                event.change,
+                Change::VerdictSet(_) | Change::VerdictCleared(_) | Change::ReviewApproved(_)
+            ) {
+                let others = contradicting
+                    .query_map([&event.record_id], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                claims.extend(others);
+            }
+            for claim in claims {
                 let (by, at) = touched.entry(claim).or_default();
                 if !by.contains(&event.author) {
                     by.push(event.author.clone());
@@ -330,6 +348,7 @@ impl Store {
         }
         drop(rows);
         drop(stmt);
+        drop(contradicting);
         if touched.is_empty() {
             return Ok(Vec::new());
         }
@@ -524,24 +543,47 @@ mod tests {
                 )
             })
             .collect();
+        // The link made the allegation disputed; refuting the denial that contradicts it then
+        // counts that link for it (schema 8), so over the whole window its status is unchanged.
         assert_eq!(
             summary,
-            vec![
-                (
-                    allegation.clone(),
-                    "status".into(),
-                    Some("unresolved".into()),
-                    Some("disputed".into())
-                ),
-                (
-                    denial.clone(),
-                    "verdict".into(),
-                    None,
-                    Some("refuted".into())
-                ),
-            ]
+            vec![(
+                denial.clone(),
+                "verdict".into(),
+                None,
+                Some("refuted".into())
+            )]
         );
-        assert_eq!(changes[1].by, vec!["ana".to_string()]);
+        assert_eq!(changes[0].by, vec!["ana".to_string()]);
+        let linked = open(&path).diff(&moment(3), Some(&moment(4))).unwrap();
+        let mut moved: Vec<_> = linked
+            .iter()
+            .map(|c| {
+                (
+                    c.claim_id.as_str(),
+                    c.change.as_str(),
+                    c.before.as_deref(),
+                    c.after.as_deref(),
+                )
+            })
+            .collect();
+        moved.sort();
+        let mut expected = vec![
+            (
+                allegation.as_str(),
+                "status",
+                Some("unresolved"),
+                Some("disputed"),
+            ),
+            (
+                denial.as_str(),
+                "status",
+                Some("unresolved"),
+                Some("disputed"),
+            ),
+        ];
+        expected.sort();
+        assert_eq!(moved, expected);
         let all = open(&path).diff("2024-09-07", None).unwrap();
         assert_eq!(all.iter().filter(|c| c.change == "added").count(), 2);
         assert!(open(&path).diff(&moment(7), None).unwrap().is_empty());
