@@ -252,7 +252,27 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         }
         ClaimCommand::Show { id, as_of } => {
             let store = ctx.open_as_of(&as_of)?;
-            let claim = store.explain_claim(&id)?;
+            // An evidence or link id shows the claim it belongs to, saying so.
+            let claim = match store.explain_claim(&id) {
+                Err(Error::NotFound { noun: "claim", .. })
+                    if let Some((kind, record, claim)) = store.record_owning_claim(&id)? =>
+                {
+                    let whose = if kind == "link" {
+                        "the claim it starts from"
+                    } else {
+                        "the claim it is on"
+                    };
+                    writeln!(
+                        ui.err,
+                        "factdesk: note: {} is {kind} {}; showing {whose}, {}",
+                        id.trim(),
+                        short_id(&record),
+                        short_id(&claim)
+                    )?;
+                    store.explain_claim(&claim)?
+                }
+                other => other?,
+            };
             let evidence = store.evidence_for(&claim.claim.id)?;
             let links = store.links_of(&claim.claim.id)?;
             let assignee = store.assignee(&claim.claim.id)?;

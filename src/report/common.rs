@@ -105,6 +105,11 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// A missing value as a cell: empty (aligned tables and text layouts show it as `-`).
+pub fn or_empty(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

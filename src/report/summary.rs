@@ -6,9 +6,8 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::common::short_id;
+use super::common::{or_empty, short_id};
 use super::html::Section;
-use super::views::ClaimList;
 use super::{Table, Terminal, View, plural, write_aligned};
 use crate::model::{ClaimantRecord, Status, Summary};
 
@@ -225,8 +224,36 @@ impl View for ClaimantView<'_> {
         "No claims by this claimant."
     }
 
+    /// The claimant's claims with each one's verdict and why (the claimant column would repeat
+    /// the heading's name on every row).
     fn table(&self) -> Table {
-        ClaimList(&self.0.claims).table()
+        Table {
+            headers: vec![
+                "ID",
+                "STATUS",
+                "STANCE",
+                "CLAIM",
+                "VERDICT RATIONALE",
+                "DATE",
+                "TAGS",
+            ],
+            rows: self
+                .0
+                .claims
+                .iter()
+                .map(|c| {
+                    vec![
+                        short_id(&c.id).into(),
+                        c.status.to_string(),
+                        c.stance.to_string(),
+                        c.text.clone(),
+                        or_empty(&c.verdict_rationale),
+                        or_empty(&c.date),
+                        c.tags.join(", "),
+                    ]
+                })
+                .collect(),
+        }
     }
 
     fn json(&self) -> Value {

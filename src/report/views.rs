@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::common::{clip, short_id, when};
+use super::common::{clip, or_empty, short_id, when};
 use super::graph::to_svg;
 use super::html::Section;
 use super::{Newlines, Table, Terminal, View, visible, write_prepared};
@@ -16,11 +16,6 @@ use crate::model::{
     Claim, ClaimChange, Comment, Conflict, Evidence, ExplainedClaim, Link, LinkGraph,
     ProposedVerdict, RecordKind, SearchHit, SearchScope, Setting, SideItem, Source,
 };
-
-/// A missing value as a cell: empty (aligned tables and text layouts show it as `-`).
-fn or_empty(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
-}
 
 /// A value as the text layouts show it: `-` when empty.
 fn shown(value: &str) -> &str {

@@ -732,3 +732,45 @@ fn one_of_a_thing_is_counted_in_the_singular() {
         "{record}"
     );
 }
+
+/// Issue 14: `claim show` given an evidence or link id shows the claim it belongs to (the claim
+/// the evidence is on; the claim the link starts from), and says so on stderr.
+#[test]
+fn claim_show_given_an_evidence_or_link_id_shows_its_claim() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    let evidence = desk
+        .ok(&[
+            "evidence",
+            "add",
+            &seed.allegation[..8],
+            "--stance",
+            "supports",
+            "--note",
+            "shared with allies",
+        ])
+        .trim()
+        .to_string();
+    for (given, kind, whose, claim) in [
+        (&evidence, "evidence", "the claim it is on", &seed.allegation),
+        (&seed.link, "link", "the claim it starts from", &seed.denial),
+    ] {
+        let out = desk.cmd(&["claim", "show", &given[..8]]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(
+            String::from_utf8(out.stderr).unwrap(),
+            format!(
+                "factdesk: note: {} is {kind} {}; showing {whose}, {}\n",
+                &given[..8],
+                &given[..8],
+                &claim[..8]
+            )
+        );
+        let shown = String::from_utf8(out.stdout).unwrap();
+        assert!(shown.starts_with(&format!("id:          {claim}\n")), "{shown}");
+    }
+    assert_eq!(
+        desk.fails(&["claim", "show", "ffffffff"], 1),
+        "factdesk: no claim with id 'ffffffff'"
+    );
+}

@@ -86,15 +86,56 @@ fn a_claimants_record() {
         lines
             .next()
             .unwrap()
-            .starts_with("ID        STATUS      CLAIMANT")
+            .starts_with("ID        STATUS      STANCE   CLAIM")
     );
-    assert!(lines.next().unwrap().contains("unresolved  U.S. and European officials  asserts  Iran has provided Russia with vast quantities of drones"));
+    assert!(
+        lines.next().unwrap().contains(
+            "unresolved  asserts  Iran has provided Russia with vast quantities of drones"
+        )
+    );
     assert!(
         lines
             .next()
             .unwrap()
             .starts_with(&format!("{}  disputed", short(&seed.allegation)))
     );
+    // Each claim's verdict, with why (issue 14).
+    let a = short(&seed.allegation);
+    desk.ok(&[
+        "claim",
+        "verdict",
+        a,
+        "unverifiable",
+        "--note",
+        "Evidence not released",
+    ]);
+    let out = desk.ok(&["report", "claimant", "U.S. and European officials"]);
+    let row = out
+        .lines()
+        .find(|line| line.starts_with(a))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        row.starts_with(&format!(
+            "{a}  unverifiable  asserts  Iran supplied Russia with short-range ballistic missiles  Evidence not released  2024-09-06"
+        )),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&desk.ok(&[
+        "--format",
+        "json",
+        "report",
+        "claimant",
+        "U.S. and European officials",
+    ]))
+    .unwrap();
+    let claim = json["claims"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == seed.allegation.as_str())
+        .unwrap();
+    assert_eq!(claim["verdict"], "unverifiable");
+    assert_eq!(claim["verdict_rationale"], "Evidence not released");
     assert_eq!(
         desk.fails(&["report", "claimant", "Reuters"], 1),
         "factdesk: no source named or with id 'Reuters'"

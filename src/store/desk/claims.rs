@@ -381,6 +381,45 @@ impl Store {
         ))
     }
 
+    /// For an id prefix that names no claim: the evidence item or link it names, as
+    /// `(kind, full id, claim id)` — the claim the evidence is on, or the claim the link starts
+    /// from. `None` when it names neither, or names one of each.
+    pub fn record_owning_claim(
+        &self,
+        id_prefix: &str,
+    ) -> Result<Option<(&'static str, String, String)>> {
+        let pattern = format!("{}*", id_prefix.trim().to_lowercase());
+        if !pattern[..pattern.len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == '-')
+        {
+            return Ok(None);
+        }
+        let mut found = Vec::new();
+        for (kind, sql) in [
+            (
+                "evidence",
+                "SELECT e.id, c.id FROM evidence e JOIN claims c ON c.pk = e.claim_pk
+                  WHERE e.id GLOB ?1 LIMIT 2",
+            ),
+            (
+                "link",
+                "SELECT l.id, c.id FROM links l JOIN claims c ON c.pk = l.from_pk
+                  WHERE l.id GLOB ?1 LIMIT 2",
+            ),
+        ] {
+            let mut stmt = self.conn().prepare(sql)?;
+            let rows = stmt.query_map([&pattern], |r| Ok((kind, r.get(0)?, r.get(1)?)))?;
+            for row in rows {
+                found.push(row?);
+            }
+        }
+        Ok(match found.len() {
+            1 => found.pop(),
+            _ => None,
+        })
+    }
+
     /// Claims matching a filter, in the filter's order.
     pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<Claim>> {
         Ok(self

@@ -98,7 +98,8 @@ impl Store {
         let mut stmt = conn.prepare(
             "SELECT strftime('%G-W%V', at) AS week,
                     sum(action = 'claim.add'), sum(action = 'evidence.add'),
-                    sum(action = 'link.add'), sum(action = 'verdict.set'), count(*)
+                    sum(action = 'link.add'),
+                    sum(action IN ('verdict.set', 'review.approve')), count(*)
              FROM events
              WHERE at >= date((SELECT max(at) FROM events), printf('-%d days', 7 * ?1))
              GROUP BY week ORDER BY week",
@@ -313,5 +314,34 @@ mod tests {
             store.link_graph(Some("ffff"), 1, 10),
             Err(crate::Error::NotFound { noun: "claim", .. })
         ));
+    }
+
+    /// A verdict that stands through `review approve` is a verdict given that week: a desk that
+    /// requires review saw 0 in "Activity by week" before.
+    #[test]
+    fn verdicts_approved_in_review_count_as_verdicts_given() {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = claim(
+            &mut store,
+            "Iran supplied Russia with ballistic missiles",
+            "WSJ",
+        );
+        store.set_setting("review.required", "true").unwrap();
+        store.set_author("ana");
+        store
+            .give_verdict(&id, VerdictKind::Refuted, "Satellite images")
+            .unwrap();
+        let given = |store: &Store| -> i64 {
+            let summary = store.summary(5, 4).unwrap();
+            summary
+                .activity_by_week
+                .iter()
+                .map(|w| w.verdicts_given)
+                .sum()
+        };
+        assert_eq!(given(&store), 0, "a proposal is not a verdict");
+        store.set_author("bo");
+        store.approve_verdict(&id, None).unwrap();
+        assert_eq!(given(&store), 1);
     }
 }
