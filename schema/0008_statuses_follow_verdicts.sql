@@ -1,5 +1,5 @@
--- Schema 8: verdicts propagate across contradictions, and the items for and against a claim
--- say who the other side is.
+-- Schema 8: verdicts propagate across contradictions, the items for and against a claim
+-- say who the other side is, and a proposed verdict names the file it came from.
 --
 -- A `contradicts` link to a claim whose verdict is `refuted` now counts *for* the claim on its
 -- other end: once the desk has refuted an allegation, a denial of it is no longer disputed by
@@ -69,3 +69,13 @@ CREATE VIEW claim_status AS
                                         AND l.relation = 'contradicts' AND ov.verdict IS NOT 'refuted'))
                     THEN 'disputed' ELSE 'unresolved' END) AS status
       FROM claims c LEFT JOIN verdicts v ON v.claim_pk = c.pk;
+
+-- A proposed verdict remembers the file it was imported from (NULL when given at the command
+-- line), so `review queue` can say where it came from: with review required, a verdict in a
+-- CSV or JSONL import is proposed like any other.
+ALTER TABLE proposed_verdicts ADD COLUMN proposed_from TEXT;
+DROP VIEW review_queue;
+CREATE VIEW review_queue AS
+    SELECT c.id, c.text, p.verdict, p.rationale, p.proposed_by, p.proposed_at, p.proposed_from
+      FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk
+     ORDER BY p.proposed_at, c.id;

@@ -248,6 +248,10 @@ pub struct Claim {
     pub verdict: Option<VerdictKind>,
     /// Why the verdict was given; `None` when there is no verdict.
     pub verdict_rationale: Option<String>,
+    /// A verdict proposed for the claim and waiting for review (not in the JSON when there is
+    /// none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed_verdict: Option<VerdictKind>,
     /// Where the claim appeared (an http or https address); `None` when not recorded.
     pub url: Option<String>,
     /// The claimant's exact words; `None` when not recorded.
@@ -391,6 +395,8 @@ pub struct ProposedVerdict {
     pub proposed_by: String,
     /// When it was proposed: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
     pub proposed_at: String,
+    /// The file it was imported from; `None` when it was given at the command line.
+    pub proposed_from: Option<String>,
 }
 
 /// A remark on a claim by someone on the desk.

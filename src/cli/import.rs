@@ -35,9 +35,15 @@ pub struct ImportArgs {
     /// verdict, verdict_note, id, or ignore); repeatable.
     #[arg(long = "map", value_name = "COLUMN=FIELD")]
     maps: Vec<String>,
-    /// ClaimReview: also turn each review's textual rating into the claim's verdict.
+    /// ClaimReview: also turn each review's textual rating into the claim's verdict (proposed
+    /// for review where the desk requires review, unless --trust-verdicts).
     #[arg(long)]
     with_verdicts: bool,
+    /// ClaimReview, with --with-verdicts: let the verdicts stand even where the desk requires
+    /// review (they were reviewed where they were published). Every other imported verdict is
+    /// proposed, as `claim verdict` would propose it.
+    #[arg(long)]
+    trust_verdicts: bool,
     /// Event bundle: take events dated more than a day ahead of this machine's clock (when
     /// this machine's clock is the wrong one); every later change here is dated after them.
     #[arg(long)]
@@ -116,9 +122,10 @@ fn import_bundle(
     ui: &mut Ui,
     input: &mut dyn BufRead,
 ) -> Result<()> {
-    if !args.maps.is_empty() || args.with_verdicts || args.skip_invalid {
+    if !args.maps.is_empty() || args.with_verdicts || args.trust_verdicts || args.skip_invalid {
         return Err(Error::usage(
-            "an event bundle is imported whole: --map, --with-verdicts and --skip-invalid do not apply",
+            "an event bundle is imported whole: --map, --with-verdicts, --trust-verdicts and \
+             --skip-invalid do not apply",
         ));
     }
     let name = args.file.display().to_string();
@@ -164,6 +171,12 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             "--with-verdicts applies to ClaimReview imports only",
         ));
     }
+    if args.trust_verdicts && !args.with_verdicts {
+        return Err(Error::usage(
+            "--trust-verdicts applies to the verdicts of a ClaimReview import: give \
+             --with-verdicts too (CSV and JSONL verdicts always follow the desk's review rule)",
+        ));
+    }
     let mut store = ctx.open_linking(ui)?;
     let name = args
         .file
@@ -174,6 +187,7 @@ pub fn run(args: ImportArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         origin: name.clone(),
         dry_run: args.dry_run,
         skip_invalid: args.skip_invalid,
+        trust_verdicts: args.trust_verdicts,
     };
     let summary = match format {
         ImportFormat::Jsonl => store.import(JsonlReader::new(input), &options),
@@ -215,6 +229,12 @@ fn describe(name: &str, s: &ImportSummary) -> String {
         plural(s.verdicts_set, "verdict", "verdicts"),
         plural(s.links_added, "link", "links")
     ));
+    if s.verdicts_proposed > 0 {
+        parts.push(format!(
+            "{} proposed for review",
+            plural(s.verdicts_proposed, "verdict", "verdicts")
+        ));
+    }
     if !s.skipped.is_empty() {
         parts.push(format!(
             "{} skipped",

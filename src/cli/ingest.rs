@@ -387,6 +387,7 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             origin,
             dry_run: false,
             skip_invalid: false,
+            trust_verdicts: false,
         },
     )?;
     for ((id, &i), proposals) in ids.iter().zip(&chosen).zip(&proposals) {

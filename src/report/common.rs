@@ -110,6 +110,15 @@ pub fn or_empty(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
+/// A claim's status as a listing shows it, marking a verdict that waits for review:
+/// `unresolved (proposed: refuted)`.
+pub fn status_cell(claim: &crate::model::Claim) -> String {
+    match claim.proposed_verdict {
+        Some(proposed) => format!("{} (proposed: {proposed})", claim.status),
+        None => claim.status.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -297,6 +297,7 @@ mod tests {
             status,
             verdict: None,
             verdict_rationale: None,
+            proposed_verdict: None,
             url: None,
             quote: None,
             date: None,

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::common::{or_empty, short_id};
+use super::common::{or_empty, short_id, status_cell};
 use super::html::Section;
 use super::{Table, Terminal, View, plural, write_aligned};
 use crate::model::{ClaimantRecord, Status, Summary};
@@ -244,7 +244,7 @@ impl View for ClaimantView<'_> {
                 .map(|c| {
                     vec![
                         short_id(&c.id).into(),
-                        c.status.to_string(),
+                        status_cell(c),
                         c.stance.to_string(),
                         c.text.clone(),
                         or_empty(&c.verdict_rationale),

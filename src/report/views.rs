@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::common::{clip, or_empty, short_id, when};
+use super::common::{clip, or_empty, short_id, status_cell, when};
 use super::graph::to_svg;
 use super::html::Section;
 use super::{Newlines, Table, Terminal, View, visible, write_prepared};
@@ -45,7 +45,7 @@ impl View for ClaimList<'_> {
                 .map(|c| {
                     vec![
                         short_id(&c.id).into(),
-                        c.status.to_string(),
+                        status_cell(c),
                         or_empty(&c.claimant),
                         c.stance.to_string(),
                         c.text.clone(),
@@ -274,6 +274,9 @@ impl DisputedReport<'_> {
         }
         if let Some(date) = &c.date {
             about.push(date.clone());
+        }
+        if let Some(proposed) = c.proposed_verdict {
+            about.push(format!("verdict proposed: {proposed}, awaiting review"));
         }
         about.join(" · ")
     }
@@ -747,7 +750,10 @@ impl View for ReviewQueue<'_> {
                         clip(&p.text, 60),
                         p.verdict.to_string(),
                         clip(&p.rationale, 60),
-                        p.proposed_by.clone(),
+                        match &p.proposed_from {
+                            Some(file) => format!("{} from {file}", p.proposed_by),
+                            None => p.proposed_by.clone(),
+                        },
                         when(&p.proposed_at),
                     ]
                 })

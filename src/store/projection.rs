@@ -480,13 +480,16 @@ fn put_proposal(
     e: &Event,
 ) -> Result<()> {
     conn.prepare_cached(
-        "INSERT INTO proposed_verdicts (claim_pk, verdict, rationale, proposed_at, proposed_by)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO proposed_verdicts
+                (claim_pk, verdict, rationale, proposed_at, proposed_by, proposed_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (claim_pk) DO UPDATE SET verdict = excluded.verdict,
             rationale = excluded.rationale, proposed_at = excluded.proposed_at,
-            proposed_by = excluded.proposed_by",
+            proposed_by = excluded.proposed_by, proposed_from = excluded.proposed_from",
     )?
-    .execute(params![claim_pk, verdict, rationale, e.at, e.author])?;
+    .execute(params![
+        claim_pk, verdict, rationale, e.at, e.author, e.origin
+    ])?;
     Ok(())
 }
 

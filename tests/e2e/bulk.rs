@@ -229,6 +229,96 @@ fn claimreview_export_then_import_keeps_claims_and_verdicts() {
         json(&plain.ok(&["--format", "json", "claim", "list", "--status", "refuted"])),
         json("[]")
     );
+    // Issue 14: where the desk requires review, the ratings are proposed unless trusted.
+    for trusted in [false, true] {
+        let reviewed = Desk::new();
+        reviewed.ok(&["config", "set", "review.required", "true"]);
+        let path = file(&reviewed, "reviews.json", document.as_bytes());
+        let mut args = vec!["import", arg(&path), "--with-verdicts"];
+        if trusted {
+            args.push("--trust-verdicts");
+        }
+        let (given, proposed) = if trusted {
+            ("2 verdicts", "")
+        } else {
+            ("0 verdicts", "; 2 verdicts proposed for review")
+        };
+        assert_eq!(
+            reviewed.ok(&args),
+            format!(
+                "Imported reviews.json: 2 claims added, 0 already present; 2 evidence, {given}, 0 links added{proposed}\n"
+            )
+        );
+        let queue = json(&reviewed.ok(&["--format", "json", "review", "queue"]));
+        assert_eq!(queue.as_array().unwrap().len(), if trusted { 0 } else { 2 });
+        if !trusted {
+            assert_eq!(queue[0]["proposed_from"], "reviews.json");
+        }
+    }
+    let reviewed = Desk::new();
+    let path = file(&reviewed, "reviews.json", document.as_bytes());
+    assert_eq!(
+        reviewed.fails(&["import", arg(&path), "--trust-verdicts"], 2),
+        "factdesk: --trust-verdicts applies to the verdicts of a ClaimReview import: give \
+         --with-verdicts too (CSV and JSONL verdicts always follow the desk's review rule)"
+    );
+    assert_eq!(reviewed.ok(&["claim", "list"]), "No claims.\n");
+}
+
+/// Issue 14: with review required, a verdict in a CSV import is proposed by the person
+/// importing, waits in the queue naming the file, and marks the claim in listings until a
+/// different person approves it.
+#[test]
+fn a_verdict_in_a_spreadsheet_waits_for_review_where_the_desk_requires_it() {
+    let desk = Desk::new();
+    desk.ok(&["config", "set", "review.required", "true"]);
+    let path = file(
+        &desk,
+        "claims.csv",
+        b"text,claimant,verdict,verdict_note\nIran supplied Russia with missiles,WSJ,refuted,Satellite images\n",
+    );
+    assert_eq!(
+        desk.ok(&["--as", "ana", "import", arg(&path)]),
+        "Imported claims.csv: 1 claim added, 0 already present; 0 evidence, 0 verdicts, 0 links added; 1 verdict proposed for review\n"
+    );
+    let queue = desk.ok(&["review", "queue"]);
+    let lines: Vec<&str> = queue.lines().collect();
+    assert_eq!(lines.len(), 2, "{queue}");
+    assert!(
+        lines[1].contains(
+            "Iran supplied Russia with missiles  refuted   Satellite images  ana from claims.csv"
+        ),
+        "{queue}"
+    );
+    let id = &lines[1][..8];
+    let list = desk.ok(&["claim", "list"]);
+    assert!(
+        list.contains(&format!("{id}  unresolved (proposed: refuted)  WSJ")),
+        "{list}"
+    );
+    desk.ok(&[
+        "evidence",
+        "add",
+        id,
+        "--stance",
+        "refutes",
+        "--note",
+        "Tehran denies it",
+    ]);
+    let disputed = desk.ok(&["report", "disputed"]);
+    assert!(
+        disputed.contains("WSJ asserts · verdict proposed: refuted, awaiting review\n"),
+        "{disputed}"
+    );
+    // The importer cannot approve their own file's verdict.
+    assert_eq!(
+        desk.fails(&["--as", "ana", "review", "approve", id], 1),
+        "factdesk: you (ana) proposed this verdict: a different person must approve it"
+    );
+    desk.ok(&["--as", "bo", "review", "approve", id]);
+    let list = desk.ok(&["claim", "list"]);
+    assert!(list.contains(&format!("{id}  refuted  WSJ")), "{list}");
+    desk.ok(&["verify"]);
 }
 
 /// Issue 11: ClaimReview JSON-LD is pasted into a page's `<script type="application/ld+json">`;

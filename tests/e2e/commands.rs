@@ -752,7 +752,12 @@ fn claim_show_given_an_evidence_or_link_id_shows_its_claim() {
         .trim()
         .to_string();
     for (given, kind, whose, claim) in [
-        (&evidence, "evidence", "the claim it is on", &seed.allegation),
+        (
+            &evidence,
+            "evidence",
+            "the claim it is on",
+            &seed.allegation,
+        ),
         (&seed.link, "link", "the claim it starts from", &seed.denial),
     ] {
         let out = desk.cmd(&["claim", "show", &given[..8]]).output().unwrap();
@@ -767,7 +772,10 @@ fn claim_show_given_an_evidence_or_link_id_shows_its_claim() {
             )
         );
         let shown = String::from_utf8(out.stdout).unwrap();
-        assert!(shown.starts_with(&format!("id:          {claim}\n")), "{shown}");
+        assert!(
+            shown.starts_with(&format!("id:          {claim}\n")),
+            "{shown}"
+        );
     }
     assert_eq!(
         desk.fails(&["claim", "show", "ffffffff"], 1),

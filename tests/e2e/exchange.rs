@@ -187,7 +187,7 @@ fn a_bad_bundle_is_refused_whole_naming_its_first_bad_line() {
     assert_eq!(bo.contents(), before);
     assert_eq!(
         bo.fails(&["import", &dry, "--skip-invalid"], 2),
-        "factdesk: an event bundle is imported whole: --map, --with-verdicts and --skip-invalid do not apply"
+        "factdesk: an event bundle is imported whole: --map, --with-verdicts, --trust-verdicts and --skip-invalid do not apply"
     );
 }
 

@@ -47,10 +47,11 @@ const CLAIM_SELECT: &str = "SELECT c.pk, c.id, c.text, cl.name, rb.name, c.stanc
         v.verdict, v.rationale, c.url, c.quote, c.claim_date,
         (SELECT json_group_array(tag) FROM
             (SELECT t.tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY t.tag)),
-        c.created_at, c.created_by
+        c.created_at, c.created_by, p.verdict
     FROM claims c
     JOIN claim_status st ON st.claim_pk = c.pk
     LEFT JOIN verdicts v ON v.claim_pk = c.pk
+    LEFT JOIN proposed_verdicts p ON p.claim_pk = c.pk
     LEFT JOIN sources cl ON cl.pk = c.claimant_pk
     LEFT JOIN sources rb ON rb.pk = c.reported_by_pk";
 
@@ -68,6 +69,10 @@ fn claim_from_row(row: &Row) -> rusqlite::Result<Claim> {
             _ => Some(word(row, 7)?),
         },
         verdict_rationale: row.get(8)?,
+        proposed_verdict: match row.get_ref(15)? {
+            rusqlite::types::ValueRef::Null => None,
+            _ => Some(word(row, 15)?),
+        },
         url: row.get(9)?,
         quote: row.get(10)?,
         date: row.get(11)?,

@@ -16,8 +16,10 @@ pub use crate::input::{Located, RecordError};
 use super::claims::{insert_claim, put_verdict};
 use super::evidence::insert_evidence;
 use super::links::{NewLinkRow, insert_link};
+use super::team::{REVIEW_REQUIRED, proposal, setting};
 use super::{Store, Tx, find_source_pk, new_id};
 use crate::error::{Error, Result};
+use crate::history::VerdictProposed;
 use crate::model::{ClaimRecord, LinkRecord, validate_claim_text, validate_rationale};
 
 /// How to import.
@@ -29,6 +31,10 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Import the good records and list the bad ones, instead of importing nothing.
     pub skip_invalid: bool,
+    /// Let the file's verdicts stand even where the desk requires review (ClaimReview verdicts,
+    /// published and reviewed elsewhere). Otherwise, with `review.required` on, each verdict
+    /// in the file is proposed, as `claim verdict` would propose it.
+    pub trust_verdicts: bool,
 }
 
 /// What an import did (or, in a dry run, would do).
@@ -45,6 +51,8 @@ pub struct ImportSummary {
     pub evidence_added: u64,
     /// Verdicts given.
     pub verdicts_set: u64,
+    /// Verdicts proposed for review instead (the store requires review).
+    pub verdicts_proposed: u64,
     /// Links made.
     pub links_added: u64,
     /// Links the store already held (the same id, or the same live link), not made again.
@@ -80,12 +88,15 @@ impl Store {
                 ..ImportSummary::default()
             };
             let mut pending = Vec::new();
+            // Decided holding the write lock, as for `claim verdict`.
+            let review =
+                !options.trust_verdicts && setting(tx, REVIEW_REQUIRED)?.as_deref() == Some("true");
 
             for item in records {
                 summary.records += 1;
                 let outcome = item.and_then(|record| {
                     guarded(tx, options.skip_invalid, || {
-                        import_record(tx, &record, &mut summary, &mut pending)
+                        import_record(tx, &record, review, &mut summary, &mut pending)
                     })
                     .map_err(|e| as_record_error(&record.location, e))
                 });
@@ -185,9 +196,11 @@ fn exists(tx: &Tx, sql: &str, id: &str) -> Result<bool> {
         .is_some())
 }
 
+/// Imports one record; with `review`, its verdict is proposed rather than given.
 fn import_record(
     tx: &Tx,
     located: &Located<ClaimRecord>,
+    review: bool,
     summary: &mut ImportSummary,
     pending: &mut Vec<PendingLink>,
 ) -> Result<()> {
@@ -222,7 +235,17 @@ fn import_record(
         )?;
         summary.evidence_added += 1;
     }
-    if let Some(verdict) = &record.verdict {
+    if let Some(verdict) = &record.verdict
+        && review
+    {
+        let change = VerdictProposed {
+            verdict: verdict.verdict,
+            rationale: verdict.rationale.trim().to_string(),
+            old: proposal(tx, pk)?,
+        };
+        tx.commit(&id, change)?;
+        summary.verdicts_proposed += 1;
+    } else if let Some(verdict) = &record.verdict {
         put_verdict(
             tx,
             pk,
@@ -328,6 +351,7 @@ mod tests {
             origin: "claims.jsonl".into(),
             dry_run: false,
             skip_invalid,
+            trust_verdicts: false,
         }
     }
 
@@ -468,6 +492,52 @@ mod tests {
         assert_eq!(
             err.to_string(),
             format!("line 7: link to {B}: no claim with that id in the file or the store")
+        );
+    }
+
+    /// Issue 14: with review required, an imported verdict is proposed like any other and
+    /// waits in the queue naming its file; only `trust_verdicts` (ClaimReview) lets it stand.
+    #[test]
+    fn an_imported_verdict_is_proposed_where_the_desk_requires_review() {
+        let with_verdict = || {
+            let mut first = record(1, Some(A), "Iran supplied missiles");
+            if let Ok(r) = &mut first {
+                r.value.verdict = Some(VerdictRecord {
+                    verdict: VerdictKind::Refuted,
+                    rationale: "Satellite images".into(),
+                    logged: None,
+                });
+            }
+            vec![first].into_iter()
+        };
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        store.set_setting("review.required", "true").unwrap();
+        let summary = store.import(with_verdict(), &options(false)).unwrap();
+        assert_eq!((summary.verdicts_set, summary.verdicts_proposed), (0, 1));
+        let claim = store.claim(A).unwrap();
+        assert_eq!(claim.verdict, None);
+        assert_eq!(claim.proposed_verdict, Some(VerdictKind::Refuted));
+        let queue = store.review_queue().unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].proposed_by, "ana");
+        assert_eq!(queue[0].proposed_from.as_deref(), Some("claims.jsonl"));
+        store.set_author("ana");
+        assert!(
+            store.approve_verdict(A, None).is_err(),
+            "the importer may not approve their own file's verdict"
+        );
+
+        let mut trusted = Store::open_in_memory().unwrap().with_author("ana");
+        trusted.set_setting("review.required", "true").unwrap();
+        let options = ImportOptions {
+            trust_verdicts: true,
+            ..options(false)
+        };
+        let summary = trusted.import(with_verdict(), &options).unwrap();
+        assert_eq!((summary.verdicts_set, summary.verdicts_proposed), (1, 0));
+        assert_eq!(
+            trusted.claim(A).unwrap().verdict,
+            Some(VerdictKind::Refuted)
         );
     }
 }

@@ -71,14 +71,17 @@ pub(crate) fn clean_setting(key: &str, value: &str) -> Result<String> {
     }
 }
 
-fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+pub(in crate::store) fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
         .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
-fn proposal(tx: &Tx, claim_pk: i64) -> Result<Option<history::ProposedVerdict>> {
+pub(in crate::store) fn proposal(
+    tx: &Tx,
+    claim_pk: i64,
+) -> Result<Option<history::ProposedVerdict>> {
     Ok(tx
         .prepare_cached(
             "SELECT verdict, rationale, proposed_at, proposed_by FROM proposed_verdicts
@@ -129,8 +132,7 @@ fn proposal_for_review(
 }
 
 /// The rows of the review queue, as [`proposed_from_row`] reads them.
-const REVIEW_QUEUE_SELECT: &str =
-    "SELECT id, text, verdict, rationale, proposed_by, proposed_at FROM review_queue";
+const REVIEW_QUEUE_SELECT: &str = "SELECT id, text, verdict, rationale, proposed_by, proposed_at, proposed_from FROM review_queue";
 
 fn proposed_from_row(r: &rusqlite::Row) -> rusqlite::Result<ProposedVerdict> {
     Ok(ProposedVerdict {
@@ -140,6 +142,7 @@ fn proposed_from_row(r: &rusqlite::Row) -> rusqlite::Result<ProposedVerdict> {
         rationale: r.get(3)?,
         proposed_by: r.get(4)?,
         proposed_at: r.get(5)?,
+        proposed_from: r.get(6)?,
     })
 }
 

@@ -888,6 +888,7 @@ mod tests {
                     origin: "claims.jsonl".into(),
                     dry_run: false,
                     skip_invalid: false,
+                    trust_verdicts: false,
                 },
             )
             .unwrap();

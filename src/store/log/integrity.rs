@@ -194,9 +194,15 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
     ),
     (
         "proposed verdict of claim",
-        "SELECT c.id, p.verdict, p.rationale, p.proposed_at, p.proposed_by
+        "SELECT c.id, p.verdict, p.rationale, p.proposed_at, p.proposed_by, p.proposed_from
            FROM proposed_verdicts p JOIN claims c ON c.pk = p.claim_pk ORDER BY c.id",
-        &["verdict", "rationale", "proposed_at", "proposed_by"],
+        &[
+            "verdict",
+            "rationale",
+            "proposed_at",
+            "proposed_by",
+            "proposed_from",
+        ],
     ),
     (
         "assignment of claim",

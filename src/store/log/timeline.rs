@@ -116,7 +116,7 @@ fn copy_rebuilt_rows(conn: &rusqlite::Connection, rebuilt: &Store) -> Result<()>
                     ),
                     (
                         "proposed_verdicts",
-                        "verdict, rationale, proposed_at, proposed_by",
+                        "verdict, rationale, proposed_at, proposed_by, proposed_from",
                     ),
                     ("assignments", "assignee, assigned_at, assigned_by"),
                 ] {
