@@ -265,6 +265,37 @@ pub struct Claim {
     pub created_at: String,
     /// Who first logged the claim (as an imported file says, when it does).
     pub created_by: String,
+    /// Who retracted the claim, when and why; not in the JSON while it stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Retraction>,
+}
+
+/// A record's retraction: it counts for nothing and leaves every listing (`--include-retracted`
+/// shows it), but its history stays, and it can be restored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Retraction {
+    /// When it was retracted: UTC, `YYYY-MM-DDTHH:MM:SS.sssZ`.
+    pub at: String,
+    /// Who retracted it.
+    pub by: String,
+    /// Why.
+    pub note: String,
+}
+
+impl Retraction {
+    /// The retraction held by three nullable columns (`retracted_at`, `retracted_by`,
+    /// `retraction_note`): `None` when the record stands.
+    pub fn from_columns(
+        at: Option<String>,
+        by: Option<String>,
+        note: Option<String>,
+    ) -> Option<Retraction> {
+        Some(Retraction {
+            at: at?,
+            by: by.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+        })
+    }
 }
 
 /// One item standing for or against a claim, as the status rule counts it.
@@ -341,6 +372,9 @@ pub struct Evidence {
     pub created_at: String,
     /// Who first logged it (as an imported file says, when it does).
     pub created_by: String,
+    /// Who retracted it, when and why; not in the JSON while it stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Retraction>,
 }
 
 /// A typed relation between two claims, with both claims' texts for display.

@@ -10,7 +10,7 @@ use crate::linker::thresholds::SHOWN_PROPOSAL_SCORE;
 use crate::model::{
     ClaimEdit, NewClaim, Stance, Status, VerdictKind, VerdictOutcome, optional_text,
 };
-use crate::report::{ClaimDetail, ClaimList, Format, proposal_line, short_id};
+use crate::report::{ClaimDetail, ClaimList, Format, plural, proposal_line, short_id};
 use crate::store::ClaimFilter;
 use crate::store::LinkQuery;
 
@@ -73,6 +73,30 @@ pub enum ClaimCommand {
         /// The comment.
         text: String,
     },
+    /// Retract a claim logged by mistake: it leaves every listing, report, search, graph,
+    /// export and the linker, and counts for or against no claim; `claim show` and `history`
+    /// keep it, marked, and `claim restore` puts it back. Its evidence and links stay as they
+    /// are.
+    #[command(
+        after_help = "Examples:\n  factdesk claim retract 4f1c --note \"Junk candidate from ingest --accept\"\n  factdesk claim list --include-retracted"
+    )]
+    Retract {
+        /// The claim's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Why it is retracted (kept in the history).
+        #[arg(long, value_name = "WHY")]
+        note: String,
+    },
+    /// Put a retracted claim back as it was.
+    #[command(after_help = "Examples:
+  factdesk claim restore 4f1c")]
+    Restore {
+        /// The claim's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Why it is restored (kept in the history).
+        #[arg(long, value_name = "WHY")]
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +147,9 @@ pub struct ListArgs {
     /// Only claims assigned to this person.
     #[arg(long, value_name = "NAME")]
     assignee: Option<String>,
+    /// Show retracted claims too (marked in the status column).
+    #[arg(long)]
+    include_retracted: bool,
     #[command(flatten)]
     listing: ListingArgs,
     #[command(flatten)]
@@ -243,6 +270,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 tag: args.tag,
                 assignee: args.assignee,
                 limit: args.listing.limit.fetch(),
+                include_retracted: args.include_retracted,
                 ..ClaimFilter::default()
             };
             let claims = ctx.open_as_of(&args.as_of)?.claims(&filter)?;
@@ -316,6 +344,46 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             ui.confirm(
                 &format!("Claim {} is no longer assigned", short_id(&claim.id)),
                 &serde_json::json!({ "id": claim.id, "assignee": null }),
+            )
+        }
+        ClaimCommand::Retract { id, note } => {
+            let retracted = ctx.open()?.retract_claim(&id, &note)?;
+            let mut left = Vec::new();
+            if retracted.evidence > 0 {
+                left.push(plural(
+                    retracted.evidence,
+                    "piece of evidence",
+                    "pieces of evidence",
+                ));
+            }
+            if !retracted.linked_claims.is_empty() {
+                let ends: Vec<&str> = retracted
+                    .linked_claims
+                    .iter()
+                    .map(|c| short_id(c))
+                    .collect();
+                left.push(format!(
+                    "{} (with {}), which no longer count{}",
+                    plural(retracted.linked_claims.len() as u64, "link", "links"),
+                    ends.join(", "),
+                    if retracted.linked_claims.len() == 1 {
+                        "s"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            let mut line = format!("Retracted claim {}", short_id(&retracted.id));
+            if !left.is_empty() {
+                line.push_str(&format!("; left as they are: {}", left.join(", ")));
+            }
+            ui.confirm(&line, &retracted)
+        }
+        ClaimCommand::Restore { id, note } => {
+            let id = ctx.open()?.restore_claim(&id, note.as_deref())?;
+            ui.confirm(
+                &format!("Restored claim {}", short_id(&id)),
+                &serde_json::json!({ "id": id }),
             )
         }
         ClaimCommand::Comment { id, text } => {

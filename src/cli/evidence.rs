@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use super::{Context, ListingArgs, Ui};
 use crate::error::Result;
 use crate::model::{EvidenceStance, NewEvidence};
-use crate::report::EvidenceList;
+use crate::report::{EvidenceList, short_id};
 
 #[derive(Debug, Subcommand)]
 pub enum EvidenceCommand {
@@ -19,8 +19,32 @@ pub enum EvidenceCommand {
     List {
         /// The claim's id (or a unique prefix of at least 4 characters).
         claim_id: String,
+        /// Show retracted evidence too (marked).
+        #[arg(long)]
+        include_retracted: bool,
         #[command(flatten)]
         listing: ListingArgs,
+    },
+    /// Retract a piece of evidence (attached to the wrong claim, say): it no longer counts for
+    /// or against its claim and leaves every listing; `claim show` and `history` keep it,
+    /// marked, and `evidence restore` puts it back.
+    #[command(after_help = "Examples:
+  factdesk evidence retract a00f --note \"Belongs to the drones claim\"")]
+    Retract {
+        /// The evidence's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Why it is retracted (kept in the history).
+        #[arg(long, value_name = "WHY")]
+        note: String,
+    },
+    /// Put retracted evidence back as it was.
+    #[command(after_help = "Examples:\n  factdesk evidence restore a00f")]
+    Restore {
+        /// The evidence's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Why it is restored (kept in the history).
+        #[arg(long, value_name = "WHY")]
+        note: Option<String>,
     },
 }
 
@@ -59,11 +83,43 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             let added = ctx.open()?.add_evidence(&args.claim_id, &evidence)?;
             ui.confirm(&added.id, &added)
         }
-        EvidenceCommand::List { claim_id, listing } => ui.listing(
-            &listing,
-            ctx.open()?.evidence_for(&claim_id)?,
-            ("evidence item", "evidence items"),
-            |ui, rows| ui.show("Evidence", &EvidenceList(rows)),
-        ),
+        EvidenceCommand::List {
+            claim_id,
+            include_retracted,
+            listing,
+        } => {
+            let mut evidence = ctx.open()?.evidence_for(&claim_id)?;
+            if !include_retracted {
+                evidence.retain(|e| e.retracted.is_none());
+            }
+            ui.listing(
+                &listing,
+                evidence,
+                ("evidence item", "evidence items"),
+                |ui, rows| ui.show("Evidence", &EvidenceList(rows)),
+            )
+        }
+        EvidenceCommand::Retract { id, note } => {
+            let (id, claim) = ctx.open()?.retract_evidence(&id, &note)?;
+            ui.confirm(
+                &format!(
+                    "Retracted evidence {} on claim {}",
+                    short_id(&id),
+                    short_id(&claim)
+                ),
+                &serde_json::json!({ "id": id, "claim_id": claim }),
+            )
+        }
+        EvidenceCommand::Restore { id, note } => {
+            let (id, claim) = ctx.open()?.restore_evidence(&id, note.as_deref())?;
+            ui.confirm(
+                &format!(
+                    "Restored evidence {} on claim {}",
+                    short_id(&id),
+                    short_id(&claim)
+                ),
+                &serde_json::json!({ "id": id, "claim_id": claim }),
+            )
+        }
     }
 }

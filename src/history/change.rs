@@ -326,6 +326,43 @@ pub struct SettingSet {
     pub old: Option<String>,
 }
 
+/// `claim.retract`: the claim taken out of the desk's listings, reports, search and statuses (a
+/// mistake, a junk candidate); its history and `claim show` keep it, marked, and it can be
+/// restored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRetracted {
+    /// Why it was retracted.
+    pub note: String,
+}
+
+/// `claim.restore`: a retracted claim put back as it was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRestored {
+    /// Why it was restored; absent when not given.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub note: Option<String>,
+}
+
+/// `evidence.retract`: a piece of evidence taken out of its claim's status and every listing
+/// (attached to the wrong claim, say); its history keeps it, and it can be restored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRetracted {
+    /// The id of the claim the evidence is on.
+    pub claim: String,
+    /// Why it was retracted.
+    pub note: String,
+}
+
+/// `evidence.restore`: retracted evidence put back as it was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceRestored {
+    /// The id of the claim the evidence is on.
+    pub claim: String,
+    /// Why it was restored; absent when not given.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub note: Option<String>,
+}
+
 /// Where an event falls in the canonical order before its time: every record's creation comes
 /// before whatever refers to it, whatever the clocks say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -427,6 +464,10 @@ changes! {
     ReviewRejected => "review.reject", Claim, Changes;
     LinkRemoved => "link.remove", Link, Changes;
     SettingSet => "config.set", Store, Changes;
+    ClaimRetracted => "claim.retract", Claim, Changes;
+    ClaimRestored => "claim.restore", Claim, Changes;
+    EvidenceRetracted => "evidence.retract", Evidence, Changes;
+    EvidenceRestored => "evidence.restore", Evidence, Changes;
 }
 
 impl std::fmt::Display for Action {
@@ -441,6 +482,8 @@ impl Change {
     pub fn claims_referred_to(&self) -> Vec<&str> {
         match self {
             Change::EvidenceAdded(e) => vec![e.claim.as_str()],
+            Change::EvidenceRetracted(e) => vec![e.claim.as_str()],
+            Change::EvidenceRestored(e) => vec![e.claim.as_str()],
             Change::LinkAdded(l) => vec![l.from.as_str(), l.to.as_str()],
             Change::LinkRemoved(l) => vec![l.from.as_str(), l.to.as_str()],
             _ => Vec::new(),

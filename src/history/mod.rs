@@ -12,9 +12,10 @@ mod event;
 mod hash;
 
 pub use change::{
-    Action, Change, ClaimAdded, ClaimAssigned, ClaimCommented, ClaimEdited, Edit, EvidenceAdded,
-    GivenVerdict, LinkAdded, LinkRemoved, LinkerProposal, Phase, ProposedVerdict, ReviewApproved,
-    ReviewRejected, SettingSet, SourceAdded, VerdictCleared, VerdictProposed, VerdictSet,
+    Action, Change, ClaimAdded, ClaimAssigned, ClaimCommented, ClaimEdited, ClaimRestored,
+    ClaimRetracted, Edit, EvidenceAdded, EvidenceRestored, EvidenceRetracted, GivenVerdict,
+    LinkAdded, LinkRemoved, LinkerProposal, Phase, ProposedVerdict, ReviewApproved, ReviewRejected,
+    SettingSet, SourceAdded, VerdictCleared, VerdictProposed, VerdictSet,
 };
 pub use event::{Event, WireEvent};
 pub(crate) use hash::hex;

@@ -110,13 +110,18 @@ pub fn or_empty(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
-/// A claim's status as a listing shows it, marking a verdict that waits for review:
-/// `unresolved (proposed: refuted)`.
+/// A claim's status as a listing shows it, marking a verdict that waits for review and a
+/// retracted claim (listed only with `--include-retracted`):
+/// `unresolved (proposed: refuted)`, `disputed (retracted)`.
 pub fn status_cell(claim: &crate::model::Claim) -> String {
-    match claim.proposed_verdict {
-        Some(proposed) => format!("{} (proposed: {proposed})", claim.status),
-        None => claim.status.to_string(),
+    let mut cell = claim.status.to_string();
+    if let Some(proposed) = claim.proposed_verdict {
+        cell.push_str(&format!(" (proposed: {proposed})"));
     }
+    if claim.retracted.is_some() {
+        cell.push_str(" (retracted)");
+    }
+    cell
 }
 
 #[cfg(test)]

@@ -298,6 +298,7 @@ mod tests {
             verdict: None,
             verdict_rationale: None,
             proposed_verdict: None,
+            retracted: None,
             url: None,
             quote: None,
             date: None,

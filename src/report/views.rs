@@ -122,7 +122,7 @@ impl ClaimDetail<'_> {
             (Some(v), None) => v.to_string(),
             _ => String::new(),
         };
-        vec![
+        let mut fields = vec![
             ("id", c.id.clone()),
             ("text", c.text.clone()),
             ("claimant", or_empty(&c.claimant)),
@@ -152,8 +152,18 @@ impl ClaimDetail<'_> {
             ),
             ("for", item_lines(&self.claim.for_items)),
             ("against", item_lines(&self.claim.against_items)),
-        ]
+        ];
+        // Only a retracted claim has the line, right after its status.
+        if let Some(r) = &c.retracted {
+            fields.insert(10, ("retracted", retraction_line(r)));
+        }
+        fields
     }
+}
+
+/// Who retracted a record, when and why, as one line.
+fn retraction_line(r: &crate::model::Retraction) -> String {
+    format!("{} by {}: {}", when(&r.at), r.by, r.note)
 }
 
 fn link_line(link: &Link, seen_from: &str) -> String {
@@ -232,7 +242,17 @@ impl View for ClaimDetail<'_> {
                 .or(e.quote.as_deref())
                 .or(e.url.as_deref())
                 .unwrap_or("");
-            writeln!(out, "  {} {} ({source}) {what}", short_id(&e.id), e.stance)?;
+            let retracted = e
+                .retracted
+                .as_ref()
+                .map(|r| format!(" [retracted {}]", retraction_line(r)))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {} {} ({source}) {what}{retracted}",
+                short_id(&e.id),
+                e.stance
+            )?;
         }
         writeln!(out, "\nLinks ({}):", self.links.len())?;
         for link in self.links {
@@ -469,9 +489,13 @@ impl View for EvidenceList<'_> {
                 .0
                 .iter()
                 .map(|e| {
+                    let stance = match &e.retracted {
+                        Some(_) => format!("{} (retracted)", e.stance),
+                        None => e.stance.to_string(),
+                    };
                     vec![
                         short_id(&e.id).into(),
-                        e.stance.to_string(),
+                        stance,
                         or_empty(&e.source),
                         or_empty(&e.note),
                         or_empty(&e.quote),
@@ -709,6 +733,18 @@ pub fn describe_event(event: &Event) -> String {
             format!("removed {} {} {}", short(&l.from), l.relation, short(&l.to))
         }
         Change::ClaimCommented(c) => format!("\"{}\"", clip(&c.text, 70)),
+        Change::ClaimRetracted(r) => format!("retracted: {}", clip(&r.note, 60)),
+        Change::ClaimRestored(r) => with_note("restored".into(), &r.note),
+        Change::EvidenceRetracted(r) => {
+            format!(
+                "retracted from claim {}: {}",
+                short(&r.claim),
+                clip(&r.note, 50)
+            )
+        }
+        Change::EvidenceRestored(r) => {
+            with_note(format!("restored to claim {}", short(&r.claim)), &r.note)
+        }
         Change::ClaimAssigned(a) => match &a.assignee {
             Some(name) => format!("assigned to {name}"),
             None => format!("unassigned (was {})", a.old.as_deref().unwrap_or("")),

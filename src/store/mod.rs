@@ -34,7 +34,7 @@ mod testing;
 pub(crate) use database::{IdTable, find_source_pk, resolve_id, word};
 pub use database::{NetworkFs, OpenMode, damage_marker, mark_damaged};
 use database::{filesystem, migrate};
-use desk::{claims, import, links, team};
+use desk::{claims, import, links, retract, team};
 use log::{bundle, events, integrity, replay};
 use queries::{search, suggest};
 
@@ -58,6 +58,7 @@ pub use events::HistoryFilter;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
+pub use retract::RetractedClaim;
 pub use search::SearchQuery;
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{LINKER_MODEL, REVIEW_REQUIRED, SETTINGS};

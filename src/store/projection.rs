@@ -97,7 +97,7 @@ pub(crate) const PROJECTED_TABLES: &[ProjectedTable] = &[
     ProjectedTable {
         name: "evidence",
         rows: Rows::Own("id"),
-        changed_later: false,
+        changed_later: true,
         upserted: false,
     },
     ProjectedTable {
@@ -192,7 +192,8 @@ pub(crate) fn project(
                     claimant_pk = excluded.claimant_pk, reported_by_pk = excluded.reported_by_pk,
                     stance = excluded.stance, url = excluded.url, quote = excluded.quote,
                     claim_date = excluded.claim_date, created_at = excluded.created_at,
-                    created_by = excluded.created_by, logged_at = excluded.logged_at";
+                    created_by = excluded.created_by, logged_at = excluded.logged_at,
+                    retracted_at = NULL, retracted_by = NULL, retraction_note = NULL";
             let values = params![
                 e.record_id,
                 c.text,
@@ -366,14 +367,25 @@ pub(crate) fn project(
                 e.at
             ])?;
             if live {
-                unindex(conn, claim)?;
-                conn.prepare_cached(&format!(
-                    "UPDATE claims SET search_context = (
-                         SELECT {SEARCH_CONTEXT} FROM evidence e WHERE e.claim_pk = claims.pk)
-                      WHERE pk = ?1"
-                ))?
-                .execute([claim])?;
-                index(conn, claim)?;
+                reindex_search_context(conn, claim)?;
+            }
+        }
+        Change::ClaimRetracted(r) => {
+            retract(conn, "claims", e, Some(&r.note))?;
+        }
+        Change::ClaimRestored(_) => {
+            retract(conn, "claims", e, None)?;
+        }
+        Change::EvidenceRetracted(r) => {
+            retract(conn, "evidence", e, Some(&r.note))?;
+            if live {
+                reindex_search_context(conn, evidence_claim_pk(conn, e)?)?;
+            }
+        }
+        Change::EvidenceRestored(_) => {
+            retract(conn, "evidence", e, None)?;
+            if live {
+                reindex_search_context(conn, evidence_claim_pk(conn, e)?)?;
             }
         }
         Change::LinkAdded(l) => {
@@ -552,6 +564,53 @@ fn unindex(conn: &Connection, pk: i64) -> Result<()> {
     Ok(())
 }
 
+/// Marks the claim or evidence that is `e`'s record retracted by `e` (with `note`), or, with
+/// no note, restored. `table` is `claims` or `evidence`, never input.
+fn retract(conn: &Connection, table: &str, e: &Event, note: Option<&str>) -> Result<()> {
+    let sql = format!(
+        "UPDATE {table} SET retracted_at = ?2, retracted_by = ?3, retraction_note = ?4 WHERE id = ?1"
+    );
+    let (at, by) = match note {
+        Some(_) => (Some(e.at.as_str()), Some(e.author.as_str())),
+        None => (None, None),
+    };
+    let changed = conn
+        .prepare_cached(&sql)?
+        .execute(params![e.record_id, at, by, note])?;
+    if changed == 0 {
+        let noun = if table == "claims" {
+            "claim"
+        } else {
+            "evidence"
+        };
+        return Err(Error::invalid(format!(
+            "no {noun} {} for event {}",
+            e.record_id, e.id
+        )));
+    }
+    Ok(())
+}
+
+/// The key of the claim the evidence that is `e`'s record is on.
+fn evidence_claim_pk(conn: &Connection, e: &Event) -> Result<i64> {
+    conn.prepare_cached("SELECT claim_pk FROM evidence WHERE id = ?1")?
+        .query_row([&e.record_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::invalid(format!("no evidence {} for event {}", e.record_id, e.id)))
+}
+
+/// Recomputes a claim's search context from its standing evidence and reindexes it.
+fn reindex_search_context(conn: &Connection, claim: i64) -> Result<()> {
+    unindex(conn, claim)?;
+    conn.prepare_cached(&format!(
+        "UPDATE claims SET search_context = (
+             SELECT {SEARCH_CONTEXT} FROM evidence e WHERE e.claim_pk = claims.pk)
+          WHERE pk = ?1"
+    ))?
+    .execute([claim])?;
+    index(conn, claim)
+}
+
 /// Indexes a claim's current values in the full-text index.
 fn index(conn: &Connection, pk: i64) -> Result<()> {
     let (text, context, quote) = indexed_values(conn, pk)?;
@@ -565,8 +624,8 @@ fn index(conn: &Connection, pk: i64) -> Result<()> {
 /// The search context of a claim, as an SQL expression over the `evidence` rows `e` of one claim
 /// grouped together: its evidence's notes and quotes, one line each (as schema/0002 first built
 /// it). The one statement of the rule.
-const SEARCH_CONTEXT: &str =
-    "group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), char(10))";
+const SEARCH_CONTEXT: &str = "group_concat(coalesce(e.note, '') || ' ' || coalesce(e.quote, ''), \
+     char(10)) FILTER (WHERE e.retracted_at IS NULL)";
 
 /// Sets the search context of the claims that have evidence (and match `only`, an SQL
 /// condition on `claims` that may be empty).

@@ -13,6 +13,7 @@ mod bulk;
 mod commands;
 mod compatibility;
 mod config;
+mod corrections;
 mod datasette;
 mod exchange;
 mod hostile;

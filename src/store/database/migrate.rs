@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_statuses_follow_verdicts.sql",
         include_str!("../../../schema/0008_statuses_follow_verdicts.sql"),
     ),
+    (
+        "0009_retractions.sql",
+        include_str!("../../../schema/0009_retractions.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

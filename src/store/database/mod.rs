@@ -220,6 +220,7 @@ fn is_read_only_failure(message: &str) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum IdTable {
     Claim,
+    Evidence,
     Link,
     Source,
 }
@@ -228,6 +229,7 @@ impl IdTable {
     fn table(self) -> &'static str {
         match self {
             IdTable::Claim => "claims",
+            IdTable::Evidence => "evidence",
             IdTable::Link => "links",
             IdTable::Source => "sources",
         }
@@ -235,6 +237,7 @@ impl IdTable {
     fn noun(self) -> &'static str {
         match self {
             IdTable::Claim => "claim",
+            IdTable::Evidence => "evidence",
             IdTable::Link => "link",
             IdTable::Source => "source",
         }

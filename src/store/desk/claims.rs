@@ -9,8 +9,9 @@ use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::history::{ClaimAdded, ClaimEdited, Edit, GivenVerdict, VerdictCleared, VerdictSet};
 use crate::model::{
-    Claim, ClaimEdit, ExplainedClaim, ItemKind, Logged, NewClaim, Side, SideItem, Stance, Status,
-    VerdictKind, check_web_url, clean_tag, parse_date, validate_claim_text, validate_rationale,
+    Claim, ClaimEdit, ExplainedClaim, ItemKind, Logged, NewClaim, Retraction, Side, SideItem,
+    Stance, Status, VerdictKind, check_web_url, clean_tag, parse_date, validate_claim_text,
+    validate_rationale,
 };
 
 /// Which claims a listing shows.
@@ -31,6 +32,8 @@ pub struct ClaimFilter {
     pub order: ClaimOrder,
     /// At most this many claims; `None` for all.
     pub limit: Option<usize>,
+    /// Retracted claims too (`--include-retracted`); they are left out otherwise.
+    pub include_retracted: bool,
 }
 
 /// The order of a claim listing, by when the claims were logged.
@@ -47,7 +50,7 @@ const CLAIM_SELECT: &str = "SELECT c.pk, c.id, c.text, cl.name, rb.name, c.stanc
         v.verdict, v.rationale, c.url, c.quote, c.claim_date,
         (SELECT json_group_array(tag) FROM
             (SELECT t.tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY t.tag)),
-        c.created_at, c.created_by, p.verdict
+        c.created_at, c.created_by, p.verdict, c.retracted_at, c.retracted_by, c.retraction_note
     FROM claims c
     JOIN claim_status st ON st.claim_pk = c.pk
     LEFT JOIN verdicts v ON v.claim_pk = c.pk
@@ -73,6 +76,7 @@ fn claim_from_row(row: &Row) -> rusqlite::Result<Claim> {
             rusqlite::types::ValueRef::Null => None,
             _ => Some(word(row, 15)?),
         },
+        retracted: Retraction::from_columns(row.get(16)?, row.get(17)?, row.get(18)?),
         url: row.get(9)?,
         quote: row.get(10)?,
         date: row.get(11)?,
@@ -261,6 +265,7 @@ impl Store {
         let remove_tags = clean_tags(&edit.remove_tags)?;
         let (pk, changed) = self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
+            super::retract::refuse_if_retracted(tx, pk, &id)?;
             let old = stored_claim(tx, pk)?;
             /// The edit of one field, when the new value differs from the old.
             fn edit_of<T: PartialEq>(old: Option<T>, new: Option<T>) -> Option<Edit<T>> {
@@ -456,6 +461,9 @@ impl Store {
         }
         if filter.without_verdict {
             sql.push_str(" AND v.claim_pk IS NULL");
+        }
+        if !filter.include_retracted {
+            sql.push_str(" AND c.retracted_at IS NULL");
         }
         if let Some(name) = &filter.claimant {
             let Some(source_pk) = find_source_pk(self.conn(), name)? else {

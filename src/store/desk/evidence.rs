@@ -4,10 +4,10 @@ use super::sources::ensure_optional_source;
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::Result;
 use crate::history::EvidenceAdded;
-use crate::model::{Evidence, Logged, NewEvidence, check_web_url, optional_text};
+use crate::model::{Evidence, Logged, NewEvidence, Retraction, check_web_url, optional_text};
 
 const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quote, e.note,
-        e.created_at, e.created_by
+        e.created_at, e.created_by, e.retracted_at, e.retracted_by, e.retraction_note
     FROM evidence e JOIN claims c ON c.pk = e.claim_pk LEFT JOIN sources s ON s.pk = e.source_pk";
 
 fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
@@ -21,6 +21,7 @@ fn evidence_from_row(row: &rusqlite::Row) -> rusqlite::Result<Evidence> {
         note: row.get(6)?,
         created_at: row.get(7)?,
         created_by: row.get(8)?,
+        retracted: Retraction::from_columns(row.get(9)?, row.get(10)?, row.get(11)?),
     })
 }
 
@@ -58,7 +59,8 @@ impl Store {
     pub fn add_evidence(&mut self, claim_prefix: &str, evidence: &NewEvidence) -> Result<Evidence> {
         let id = new_id();
         self.write(|tx| {
-            let (_, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
+            let (claim_pk, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
+            super::retract::refuse_if_retracted(tx, claim_pk, &claim_id)?;
             insert_evidence(tx, &claim_id, &id, evidence, None)
         })?;
         let sql = format!("{EVIDENCE_SELECT} WHERE e.id = ?1");

@@ -12,5 +12,6 @@ pub(super) mod claims;
 pub(super) mod evidence;
 pub(super) mod import;
 pub(super) mod links;
+pub(super) mod retract;
 pub(super) mod sources;
 pub(super) mod team;

@@ -102,6 +102,15 @@ fn writes(event: &Event) -> Vec<Write> {
             vec![("assignee".into(), a.assignee.clone(), Some(a.old.clone()))]
         }
         Change::SettingSet(s) => vec![("value".into(), Some(s.value.clone()), Some(s.old.clone()))],
+        // Retracted or not is one more field of a claim or a piece of evidence: two people
+        // retracting the same record at once, each believing it stood, is a conflict.
+        Change::ClaimRetracted(r) => vec![("retracted".into(), Some(r.note.clone()), Some(None))],
+        Change::EvidenceRetracted(r) => {
+            vec![("retracted".into(), Some(r.note.clone()), Some(None))]
+        }
+        Change::ClaimRestored(_) | Change::EvidenceRestored(_) => {
+            vec![("retracted".into(), None, None)]
+        }
         Change::SourceAdded(_)
         | Change::EvidenceAdded(_)
         | Change::LinkAdded(_)
@@ -127,7 +136,9 @@ impl Store {
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events
               WHERE action IN ('claim.edit', 'verdict.set', 'verdict.clear', 'verdict.propose',
-                               'review.approve', 'review.reject', 'claim.assign', 'config.set')
+                               'review.approve', 'review.reject', 'claim.assign', 'config.set',
+                               'claim.retract', 'claim.restore', 'evidence.retract',
+                               'evidence.restore')
                  OR (action = 'claim.add'
                      AND record_id IN (SELECT record_id FROM events WHERE action = 'claim.edit'))
               ORDER BY {CANONICAL_ORDER}"

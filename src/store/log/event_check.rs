@@ -121,6 +121,10 @@ fn check(event: &WireEvent) -> Check {
             c.named_check("text", nonempty(text, "comment is empty"))
         }
         Action::SettingSet => config_set(&c, &event.record_id),
+        Action::ClaimRetracted => retraction(&c, false),
+        Action::ClaimRestored => restoration(&c, false),
+        Action::EvidenceRetracted => retraction(&c, true),
+        Action::EvidenceRestored => restoration(&c, true),
     }
 }
 
@@ -334,6 +338,27 @@ fn claim_assign(c: &Fields) -> Check {
         if let Some(name) = c.nullable_text(field)? {
             c.field_check(field, person(name))?;
         }
+    }
+    Ok(())
+}
+
+/// `claim.retract` / `evidence.retract` (retract.rs): `note`, never blank; evidence names its
+/// `claim` too.
+fn retraction(c: &Fields, evidence: bool) -> Check {
+    if evidence {
+        c.field_check("claim", stored_uuid(c.text("claim")?))?;
+    }
+    c.named_check("note", nonempty(c.text("note")?, "the reason is empty"))
+}
+
+/// `claim.restore` / `evidence.restore` (retract.rs): an optional `note`, never blank;
+/// evidence names its `claim` too.
+fn restoration(c: &Fields, evidence: bool) -> Check {
+    if evidence {
+        c.field_check("claim", stored_uuid(c.text("claim")?))?;
+    }
+    if let Some(note) = c.optional_text("note")? {
+        c.field_check("note", not_blank(note))?;
     }
     Ok(())
 }
@@ -892,6 +917,34 @@ mod tests {
                 },
             )
             .unwrap();
+        // Corrections: a junk claim retracted, restored with a reason and retracted again;
+        // evidence retracted and restored without one.
+        store.set_clock(at(5));
+        let junk = store
+            .log_claim(&NewClaim {
+                text: "Junk candidate".into(),
+                ..NewClaim::default()
+            })
+            .unwrap();
+        store.retract_claim(&junk, "not a claim").unwrap();
+        store.restore_claim(&junk, Some("it was one")).unwrap();
+        store.retract_claim(&junk, "not a claim after all").unwrap();
+        let misplaced = store
+            .add_evidence(
+                &b,
+                &NewEvidence {
+                    stance: EvidenceStance::Refutes,
+                    source: None,
+                    url: None,
+                    quote: None,
+                    note: Some("meant for the other claim".into()),
+                },
+            )
+            .unwrap();
+        store
+            .retract_evidence(&misplaced.id, "wrong claim")
+            .unwrap();
+        store.restore_evidence(&misplaced.id, None).unwrap();
         store
     }
 
@@ -957,6 +1010,7 @@ mod tests {
             ("verdict.set", "given_at"),
             ("verdict.set", "old"),
             ("review.approve", "note"),
+            ("claim.restore", "note"),
         ] {
             assert!(has(action, field), "no {action} with {field}");
         }
@@ -1313,6 +1367,25 @@ mod tests {
         assert_eq!(
             refused(event("claim.comment"), |e| e.change["text"] = json!(" ")),
             "comment is empty"
+        );
+        assert_eq!(
+            refused(event("claim.retract"), |e| e.change["note"] = json!("")),
+            "the reason is empty"
+        );
+        assert_eq!(
+            refused(event("claim.retract"), |e| {
+                e.change.as_object_mut().unwrap().remove("note");
+            }),
+            "missing field `note`"
+        );
+        assert_eq!(
+            refused(event("evidence.retract"), |e| e.change["claim"] =
+                json!("b03d")),
+            refused(event("evidence.add"), |e| e.change["claim"] = json!("b03d"))
+        );
+        assert_eq!(
+            refused(event("claim.restore"), |e| e.change["note"] = json!("  ")),
+            "field `note`: blank (the store leaves a blank value out)"
         );
     }
 

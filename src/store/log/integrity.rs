@@ -125,7 +125,7 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
                 c.created_by, c.logged_at,
                 (SELECT group_concat(tag, ', ') FROM
                     (SELECT tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY tag)),
-                c.search_context
+                c.search_context, c.retracted_at, c.retracted_by, c.retraction_note
            FROM claims c LEFT JOIN sources cl ON cl.pk = c.claimant_pk
            LEFT JOIN sources rb ON rb.pk = c.reported_by_pk ORDER BY c.id",
         &[
@@ -141,12 +141,15 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "logged_at",
             "tags",
             "search_context",
+            "retracted_at",
+            "retracted_by",
+            "retraction_note",
         ],
     ),
     (
         "evidence",
         "SELECT e.id, c.id, e.stance, s.id, e.url, e.quote, e.note, e.created_at, e.created_by,
-                e.logged_at
+                e.logged_at, e.retracted_at, e.retracted_by, e.retraction_note
            FROM evidence e JOIN claims c ON c.pk = e.claim_pk
            LEFT JOIN sources s ON s.pk = e.source_pk ORDER BY e.id",
         &[
@@ -159,6 +162,9 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "created_at",
             "created_by",
             "logged_at",
+            "retracted_at",
+            "retracted_by",
+            "retraction_note",
         ],
     ),
     (

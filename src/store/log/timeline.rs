@@ -74,16 +74,17 @@ fn copy_rebuilt_rows(conn: &rusqlite::Connection, rebuilt: &Store) -> Result<()>
                 let row = from
                     .query_row(
                         "SELECT c.text, cl.id, rb.id, c.stance, c.url, c.quote, c.claim_date,
-                                c.created_at, c.created_by, c.search_context, c.pk
+                                c.created_at, c.created_by, c.search_context, c.retracted_at,
+                                c.retracted_by, c.retraction_note, c.pk
                            FROM claims c LEFT JOIN sources cl ON cl.pk = c.claimant_pk
                            LEFT JOIN sources rb ON rb.pk = c.reported_by_pk WHERE c.id = ?1",
                         [&id],
                         |r| {
                             Ok((
-                                (0..10)
+                                (0..13)
                                     .map(|i| r.get::<_, Option<String>>(i))
                                     .collect::<rusqlite::Result<Vec<_>>>()?,
-                                r.get::<_, i64>(10)?,
+                                r.get::<_, i64>(13)?,
                             ))
                         },
                     )
@@ -92,12 +93,16 @@ fn copy_rebuilt_rows(conn: &rusqlite::Connection, rebuilt: &Store) -> Result<()>
                 let Some((v, rebuilt_pk)) = row else { continue };
                 conn.execute(
                     "INSERT INTO temp.asof_claims (pk, id, text, claimant_pk, reported_by_pk, stance,
-                         url, quote, claim_date, created_at, created_by, search_context, title)
+                         url, quote, claim_date, created_at, created_by, search_context, title,
+                         retracted_at, retracted_by, retraction_note)
                      VALUES ((SELECT pk FROM main.claims WHERE id = ?1), ?1, ?2,
                              (SELECT pk FROM main.sources WHERE id = ?3),
                              (SELECT pk FROM main.sources WHERE id = ?4), ?5, ?6, ?7, ?8, ?9, ?10,
-                             ?11, substr(?2, 1, 100))",
-                    rusqlite::params![id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]],
+                             ?11, substr(?2, 1, 100), ?12, ?13, ?14)",
+                    rusqlite::params![
+                        id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+                        v[11], v[12]
+                    ],
                 )?;
                 let pk = "(SELECT pk FROM main.claims WHERE id = ?1)";
                 let mut tags = from.prepare("SELECT tag FROM claim_tags WHERE claim_pk = ?1")?;
@@ -169,6 +174,37 @@ fn copy_rebuilt_rows(conn: &rusqlite::Connection, rebuilt: &Store) -> Result<()>
                     rusqlite::params![id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]],
                 )?;
             }
+            "evidence" => {
+                let row = from
+                    .query_row(
+                        "SELECT c.id, e.stance, s.id, e.url, e.quote, e.note, e.created_at,
+                                e.created_by, e.logged_at, e.retracted_at, e.retracted_by,
+                                e.retraction_note
+                           FROM evidence e JOIN claims c ON c.pk = e.claim_pk
+                           LEFT JOIN sources s ON s.pk = e.source_pk WHERE e.id = ?1",
+                        [&id],
+                        |r| {
+                            (0..12)
+                                .map(|i| r.get::<_, Option<String>>(i))
+                                .collect::<rusqlite::Result<Vec<_>>>()
+                        },
+                    )
+                    .optional()?;
+                let Some(v) = row else { continue };
+                conn.execute(
+                    "INSERT INTO temp.asof_evidence (pk, id, claim_pk, stance, source_pk, url, quote,
+                         note, created_at, created_by, logged_at, retracted_at, retracted_by,
+                         retraction_note)
+                     VALUES ((SELECT pk FROM main.evidence WHERE id = ?1), ?1,
+                             (SELECT pk FROM main.claims WHERE id = ?2), ?3,
+                             (SELECT pk FROM main.sources WHERE id = ?4), ?5, ?6, ?7, ?8, ?9,
+                             ?10, ?11, ?12, ?13)",
+                    rusqlite::params![
+                        id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+                        v[11]
+                    ],
+                )?;
+            }
             "store" => {
                 let row = from
                     .query_row(
@@ -214,7 +250,7 @@ impl Store {
                   WHERE at > ?1
                     AND action <> 'source.add' AND action <> 'claim.add'
                     AND action <> 'evidence.add' AND action <> 'link.add'
-                    AND record_kind IN ('claim', 'link', 'store')",
+                    AND record_kind IN ('claim', 'evidence', 'link', 'store')",
             [&at],
         )?;
         let changed: i64 =
@@ -232,7 +268,10 @@ impl Store {
                      UNION SELECT id FROM main.sources
                      UNION SELECT c.id FROM main.links l
                              JOIN main.claims c ON c.pk IN (l.from_pk, l.to_pk)
-                      WHERE l.id IN (SELECT record_id FROM temp.asof_changed)",
+                      WHERE l.id IN (SELECT record_id FROM temp.asof_changed)
+                     UNION SELECT c.id FROM main.evidence e
+                             JOIN main.claims c ON c.pk = e.claim_pk
+                      WHERE e.id IN (SELECT record_id FROM temp.asof_changed)",
                 [],
             )?;
             let rebuilt = self.replayed_records(Some(&at), Some("asof_scope"), false)?;
@@ -243,6 +282,9 @@ impl Store {
         conn.execute_batch(
             "CREATE TEMP TABLE asof_changed_claims (pk INTEGER PRIMARY KEY);
              CREATE TEMP TABLE asof_changed_links (pk INTEGER PRIMARY KEY);
+             CREATE TEMP TABLE asof_changed_evidence (pk INTEGER PRIMARY KEY);
+             INSERT INTO temp.asof_changed_evidence SELECT pk FROM main.evidence
+              WHERE id IN (SELECT record_id FROM temp.asof_changed);
              INSERT INTO temp.asof_changed_claims SELECT pk FROM main.claims
               WHERE id IN (SELECT record_id FROM temp.asof_changed);
              INSERT INTO temp.asof_changed_links SELECT pk FROM main.links
@@ -257,9 +299,6 @@ impl Store {
         let mut views = vec![
             format!(
                 "CREATE TEMP VIEW sources AS SELECT * FROM main.sources WHERE logged_at <= {then}"
-            ),
-            format!(
-                "CREATE TEMP VIEW evidence AS SELECT * FROM main.evidence WHERE logged_at <= {then}"
             ),
             format!("CREATE TEMP VIEW events AS SELECT * FROM main.events WHERE at <= {then}"),
         ];

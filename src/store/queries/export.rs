@@ -64,7 +64,7 @@ fn evidence_of(conn: &Connection, claim_pk: i64) -> Result<Vec<EvidenceRecord>> 
     let mut stmt = conn.prepare_cached(
         "SELECT e.id, e.stance, s.name, e.url, e.quote, e.note, e.created_at, e.created_by
          FROM evidence e LEFT JOIN sources s ON s.pk = e.source_pk
-         WHERE e.claim_pk = ?1 ORDER BY e.pk",
+         WHERE e.claim_pk = ?1 AND e.retracted_at IS NULL ORDER BY e.pk",
     )?;
     let rows = stmt.query_map([claim_pk], |r| {
         Ok(EvidenceRecord {
@@ -86,7 +86,7 @@ fn links_from(conn: &Connection, claim_pk: i64) -> Result<Vec<LinkRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.id, l.relation, t.id, l.note, l.created_at, l.created_by
          FROM links l JOIN claims t ON t.pk = l.to_pk
-         WHERE l.from_pk = ?1 AND l.removed_at IS NULL ORDER BY l.pk",
+         WHERE l.from_pk = ?1 AND l.removed_at IS NULL AND t.retracted_at IS NULL ORDER BY l.pk",
     )?;
     let rows = stmt.query_map([claim_pk], |r| {
         Ok(LinkRecord {
@@ -110,8 +110,10 @@ impl Store {
     ) -> Result<u64> {
         let conn = self.conn();
         let sql = match status {
-            Some(_) => format!("{EXPORT_SELECT} WHERE st.status = ?1 ORDER BY c.pk"),
-            None => format!("{EXPORT_SELECT} ORDER BY c.pk"),
+            Some(_) => format!(
+                "{EXPORT_SELECT} WHERE st.status = ?1 AND c.retracted_at IS NULL ORDER BY c.pk"
+            ),
+            None => format!("{EXPORT_SELECT} WHERE c.retracted_at IS NULL ORDER BY c.pk"),
         };
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = match status {

@@ -15,7 +15,8 @@ use crate::model::{
 
 /// The disputed claims' keys, as a subquery.
 const DISPUTED_PKS: &str = "SELECT st.claim_pk FROM claim_status st
-     WHERE st.claim_pk IN (SELECT claim_pk FROM claims_with_opposition) AND st.status = 'disputed'";
+     WHERE st.claim_pk IN (SELECT claim_pk FROM claims_with_opposition) AND st.status = 'disputed'
+       AND st.claim_pk NOT IN (SELECT pk FROM claims WHERE retracted_at IS NOT NULL)";
 
 /// Every status with its count, zeros included, in the model's order.
 fn all_statuses(counts: &[(Status, i64)]) -> Vec<(Status, i64)> {
@@ -40,9 +41,16 @@ impl Store {
     /// that saw any (counted back from the newest change).
     pub fn summary(&self, top: usize, weeks: usize) -> Result<Summary> {
         let conn = self.conn();
-        let claims: i64 = conn.query_row("SELECT count(*) FROM claims", [], |r| r.get(0))?;
+        let claims: i64 = conn.query_row(
+            "SELECT count(*) FROM claims WHERE retracted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
         let mut counts: Vec<(Status, i64)> = Vec::new();
-        let mut stmt = conn.prepare("SELECT verdict, count(*) FROM verdicts GROUP BY verdict")?;
+        let mut stmt = conn.prepare(
+            "SELECT v.verdict, count(*) FROM verdicts v JOIN claims c ON c.pk = v.claim_pk
+              WHERE c.retracted_at IS NULL GROUP BY v.verdict",
+        )?;
         for row in stmt.query_map([], |r| Ok((word::<Status>(r, 0)?, r.get::<_, i64>(1)?)))? {
             counts.push(row?);
         }
@@ -84,8 +92,9 @@ impl Store {
         let leaders: Vec<(String, i64, i64)> = stmt
             .query_map([top as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut count_claims =
-            conn.prepare("SELECT count(*) FROM claims WHERE claimant_pk = ?1")?;
+        let mut count_claims = conn.prepare(
+            "SELECT count(*) FROM claims WHERE claimant_pk = ?1 AND retracted_at IS NULL",
+        )?;
         let mut claimants_most_disputed = Vec::new();
         for (claimant, source_pk, disputed) in leaders {
             claimants_most_disputed.push(ClaimantTally {
@@ -133,7 +142,7 @@ impl Store {
         let pk = find_source_pk(self.conn(), &source.name)?.expect("the source was just found");
         let mut stmt = self.conn().prepare(
             "SELECT st.status, count(*) FROM claims c JOIN claim_status st ON st.claim_pk = c.pk
-             WHERE c.claimant_pk = ?1 GROUP BY st.status",
+             WHERE c.claimant_pk = ?1 AND c.retracted_at IS NULL GROUP BY st.status",
         )?;
         let counts: Vec<(Status, i64)> = stmt
             .query_map([pk], |r| Ok((word::<Status>(r, 0)?, r.get(1)?)))?
@@ -174,9 +183,12 @@ impl Store {
         };
         let mut seen: BTreeSet<i64> = frontier.iter().copied().collect();
         let mut truncated = seen.len() > max_claims;
+        // Retracted claims are left out of the graph, and so are the links to them.
         let mut neighbours = conn.prepare(
-            "SELECT to_pk FROM links WHERE from_pk = ?1 AND removed_at IS NULL
-             UNION SELECT from_pk FROM links WHERE to_pk = ?1 AND removed_at IS NULL",
+            "SELECT l.to_pk FROM links l JOIN claims o ON o.pk = l.to_pk
+              WHERE l.from_pk = ?1 AND l.removed_at IS NULL AND o.retracted_at IS NULL
+             UNION SELECT l.from_pk FROM links l JOIN claims o ON o.pk = l.from_pk
+              WHERE l.to_pk = ?1 AND l.removed_at IS NULL AND o.retracted_at IS NULL",
         )?;
         for _ in 0..depth {
             let mut next = Vec::new();

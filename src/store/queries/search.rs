@@ -97,7 +97,7 @@ impl Store {
                         "SELECT c.id, c.text, snippet(claims_fts, {index}, ?2, ?3, '…', 16), st.status
                            FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
                            JOIN claim_status st ON st.claim_pk = c.pk
-                          WHERE claims_fts MATCH ?1
+                          WHERE claims_fts MATCH ?1 AND c.retracted_at IS NULL
                             AND (?4 IS NULL OR st.status = ?4) AND (?5 IS NULL OR c.created_at >= ?5)
                           ORDER BY rank LIMIT ?6"
                     );
@@ -180,6 +180,7 @@ impl Store {
                LEFT JOIN claims c ON c.id = s.claim_id
                LEFT JOIN claim_status st ON st.claim_pk = c.pk
               WHERE search_scratch MATCH ?1 AND (?4 IS NULL OR st.status = ?4)
+                AND (c.pk IS NULL OR c.retracted_at IS NULL)
               ORDER BY rank LIMIT ?5",
         )?;
         let status = search.status.map(|s| s.as_str());

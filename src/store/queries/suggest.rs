@@ -149,7 +149,8 @@ impl Store {
             "SELECT c.pk, {CANDIDATE_COLUMNS}, -claims_fts.rank
              FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
              LEFT JOIN sources cl ON cl.pk = c.claimant_pk
-             WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT ?2"
+             WHERE claims_fts MATCH ?1 AND c.retracted_at IS NULL
+             ORDER BY claims_fts.rank LIMIT ?2"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         // The linker compares claims by their words and their evidence, not by quotes.
@@ -426,6 +427,7 @@ impl Store {
             "SELECT c.pk, {CANDIDATE_COLUMNS}, 0.0 FROM claims c
              LEFT JOIN sources cl ON cl.pk = c.claimant_pk
              WHERE c.pk > ?2 AND (?1 IS NULL OR coalesce(c.logged_at, c.created_at) >= ?1)
+               AND c.retracted_at IS NULL
              ORDER BY c.pk LIMIT ?3"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -602,12 +604,19 @@ impl Store {
     fn candidates_by_key(&self, keys: &[i64]) -> Result<Vec<(i64, Candidate)>> {
         let sql = format!(
             "SELECT c.pk, {CANDIDATE_COLUMNS}, 0.0 FROM claims c
-             LEFT JOIN sources cl ON cl.pk = c.claimant_pk WHERE c.pk = ?1"
+             LEFT JOIN sources cl ON cl.pk = c.claimant_pk
+             WHERE c.pk = ?1 AND c.retracted_at IS NULL"
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut out = Vec::with_capacity(keys.len());
         for key in keys {
-            out.push(stmt.query_row([key], |r| Ok((r.get(0)?, candidate_from_row(r, 1)?)))?);
+            // A retracted claim is no candidate.
+            if let Some(found) = stmt
+                .query_row([key], |r| Ok((r.get(0)?, candidate_from_row(r, 1)?)))
+                .optional()?
+            {
+                out.push(found);
+            }
         }
         Ok(out)
     }

@@ -1,0 +1,275 @@
+//! Correcting the record (issue 14): retracting and restoring claims and evidence. A retracted
+//! record leaves every listing, report, search, graph, export and the linker, counts for or
+//! against no claim, and stays in `claim show` and `history`, marked; a restoration puts it back.
+
+use crate::{Desk, Seed, assert_verified, short};
+
+/// The seed story plus a junk candidate that contradicts the allegation and has evidence.
+fn with_junk(desk: &Desk) -> (Seed, String, String) {
+    let seed = Seed::log(desk);
+    let junk = desk.claim(&[
+        "Officials said on Friday",
+        "--claimant",
+        "Newsweek",
+        "--stance",
+        "denies",
+    ]);
+    desk.ok(&[
+        "link",
+        "add",
+        &junk,
+        &seed.allegation,
+        "--relation",
+        "contradicts",
+    ]);
+    let evidence = desk
+        .ok(&[
+            "evidence",
+            "add",
+            &junk,
+            "--stance",
+            "supports",
+            "--note",
+            "junk note zebra",
+        ])
+        .trim()
+        .to_string();
+    (seed, junk, evidence)
+}
+
+#[test]
+fn a_retracted_claim_leaves_every_listing_and_comes_back_when_restored() {
+    let desk = Desk::new();
+    let (seed, junk, _) = with_junk(&desk);
+    let (a, j) = (short(&seed.allegation), short(&junk));
+    let before = desk.ok(&["report", "disputed", "--all"]);
+    assert!(before.contains(&format!("\n{j}  ")), "{before}");
+    assert!(desk.ok(&["search", "zebra"]).contains(j));
+
+    assert_eq!(
+        desk.ok(&[
+            "claim",
+            "retract",
+            j,
+            "--note",
+            "Junk candidate from ingest --accept"
+        ]),
+        format!(
+            "Retracted claim {j}; left as they are: 1 piece of evidence, 1 link (with {a}), \
+             which no longer counts\n"
+        )
+    );
+    let disputed = desk.ok(&["report", "disputed", "--all"]);
+    assert!(!disputed.contains(j), "{disputed}");
+    assert!(!desk.ok(&["report", "unresolved", "--all"]).contains(j));
+    assert!(!desk.ok(&["claim", "list"]).contains(j));
+    let all = desk.ok(&["claim", "list", "--include-retracted"]);
+    assert!(
+        all.lines()
+            .any(|l| l.starts_with(&format!("{j}  disputed (retracted)"))),
+        "{all}"
+    );
+    let shown = desk.ok(&["claim", "show", j]);
+    assert!(
+        shown.contains("status:      disputed\nretracted:   "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(" by ana: Junk candidate from ingest --accept\n"),
+        "{shown}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&desk.ok(&["--format", "json", "claim", "show", j])).unwrap();
+    assert_eq!(json["retracted"]["by"], "ana");
+    assert_eq!(
+        json["retracted"]["note"],
+        "Junk candidate from ingest --accept"
+    );
+    // The allegation no longer has the junk against it.
+    let allegation = desk.ok(&["claim", "show", a]);
+    assert!(!allegation.contains(&format!("claim {j}")), "{allegation}");
+    let history = desk.ok(&["history", j]);
+    assert!(history.contains("claim.retract  claim "), "{history}");
+    assert!(
+        history.contains("retracted: Junk candidate from ingest --accept"),
+        "{history}"
+    );
+    let search = desk.run(&["search", "zebra"]);
+    assert_eq!(
+        (search.code, search.stdout.as_str()),
+        (1, "Nothing matches.\n")
+    );
+    assert!(!desk.ok(&["export", "--format", "jsonl"]).contains(&junk));
+    assert!(!desk.ok(&["graph", a]).contains(j));
+    let suggested = desk.ok(&["link", "suggest", "--text", "Officials said on Friday"]);
+    assert!(!suggested.contains(j), "{suggested}");
+    let verified = desk.ok(&["verify"]);
+    assert!(verified.starts_with("Verified: "), "{verified}");
+
+    // Retracting twice, restoring what stands, and changing a retracted claim are refused.
+    let twice = desk.fails(&["claim", "retract", j, "--note", "again"], 1);
+    assert!(
+        twice.starts_with(&format!(
+            "factdesk: claim {j} is already retracted (by ana at "
+        )),
+        "{twice}"
+    );
+    assert_eq!(
+        desk.fails(
+            &["evidence", "add", j, "--stance", "refutes", "--note", "x"],
+            1
+        ),
+        format!(
+            "factdesk: claim {j} is retracted (by ana at {}: Junk candidate from ingest \
+             --accept); restore it first with `factdesk claim restore {j}`",
+            retracted_minute(&json)
+        )
+    );
+    assert_eq!(
+        desk.fails(&["claim", "retract", a, "--note", " "], 2),
+        "factdesk: say why with --note: a retraction keeps its reason in the history"
+    );
+    assert_eq!(
+        desk.fails(&["claim", "restore", a], 1),
+        format!("factdesk: claim {a} is not retracted: nothing to restore")
+    );
+
+    assert_eq!(
+        desk.ok(&["claim", "restore", j, "--note", "It was a claim after all"]),
+        format!("Restored claim {j}\n")
+    );
+    assert_eq!(desk.ok(&["report", "disputed", "--all"]), before);
+    assert!(
+        desk.ok(&["history", j])
+            .contains("restored (It was a claim after all)")
+    );
+}
+
+/// A retraction's time as messages show it: `YYYY-MM-DD HH:MM UTC`.
+fn retracted_minute(claim: &serde_json::Value) -> String {
+    let at = claim["retracted"]["at"].as_str().unwrap();
+    format!("{} UTC", at[..16].replace('T', " "))
+}
+
+#[test]
+fn retracted_evidence_stops_counting_and_as_of_shows_it_before() {
+    let desk = Desk::new();
+    let claim = desk.claim(&["Iran supplied Russia with missiles", "--claimant", "WSJ"]);
+    let c = short(&claim).to_string();
+    let evidence = desk
+        .ok(&[
+            "evidence",
+            "add",
+            &c,
+            "--stance",
+            "refutes",
+            "--note",
+            "Tehran denies it",
+        ])
+        .trim()
+        .to_string();
+    let e = short(&evidence).to_string();
+    assert!(
+        desk.ok(&["claim", "list"])
+            .contains(&format!("{c}  disputed"))
+    );
+    let before = desk.ok(&["history", "--format", "json"]);
+    let moment: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let then = moment[0]["at"].as_str().unwrap().to_string();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+
+    assert_eq!(
+        desk.ok(&[
+            "evidence",
+            "retract",
+            &e,
+            "--note",
+            "Meant for the drones claim"
+        ]),
+        format!("Retracted evidence {e} on claim {c}\n")
+    );
+    assert!(
+        desk.ok(&["claim", "list"])
+            .contains(&format!("{c}  unresolved"))
+    );
+    assert_eq!(
+        desk.ok(&["evidence", "list", &c]),
+        "No evidence on this claim.\n"
+    );
+    assert!(
+        desk.ok(&["evidence", "list", &c, "--include-retracted"])
+            .contains(&format!("{e}  refutes (retracted)")),
+    );
+    let shown = desk.ok(&["claim", "show", &c]);
+    assert!(
+        shown.contains(&format!(
+            "  {e} refutes (no source) Tehran denies it [retracted "
+        )),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(" by ana: Meant for the drones claim]\n"),
+        "{shown}"
+    );
+    // As of a moment before the retraction, the evidence is there.
+    assert!(
+        desk.ok(&["claim", "list", "--as-of", &then])
+            .contains(&format!("{c}  disputed")),
+    );
+    assert_eq!(
+        desk.fails(&["evidence", "retract", &c, "--note", "x"], 1),
+        format!("factdesk: no evidence with id '{c}'")
+    );
+    assert_eq!(
+        desk.fails(&["evidence", "restore", &c], 1),
+        format!("factdesk: no evidence with id '{c}'")
+    );
+    let first = desk.ok(&["verify"]).lines().next().unwrap().to_string();
+    assert_verified(&desk.ok(&["verify"]), &first);
+    assert_eq!(
+        desk.ok(&["evidence", "restore", &e]),
+        format!("Restored evidence {e} on claim {c}\n")
+    );
+    assert!(
+        desk.ok(&["claim", "list"])
+            .contains(&format!("{c}  disputed"))
+    );
+    assert_eq!(
+        desk.fails(&["evidence", "restore", &e], 1),
+        format!("factdesk: evidence {e} is not retracted: nothing to restore")
+    );
+}
+
+/// Bundles carry retractions: a colleague's store learns them, both verify, and two people
+/// retracting the same claim at once is a conflict the report shows.
+#[test]
+fn retractions_travel_in_bundles_and_concurrent_ones_conflict() {
+    let ana = Desk::new();
+    let claim = ana.claim(&["Junk candidate", "--claimant", "Newsweek"]);
+    let c = short(&claim).to_string();
+    let bundle = ana.db.with_file_name("ana.jsonl");
+    ana.ok(&["export", "--events", "--output", bundle.to_str().unwrap()]);
+    let bo = Desk::new();
+    bo.ok(&["import", bundle.to_str().unwrap()]);
+
+    ana.ok(&["claim", "retract", &c, "--note", "not a claim"]);
+    bo.ok(&["--as", "bo", "claim", "retract", &c, "--note", "duplicate"]);
+    let from_bo = bo.db.with_file_name("bo.jsonl");
+    bo.ok(&["export", "--events", "--output", from_bo.to_str().unwrap()]);
+    ana.ok(&["import", from_bo.to_str().unwrap()]);
+
+    assert!(!ana.ok(&["claim", "list"]).contains(&c));
+    let conflicts = ana.ok(&["report", "conflicts"]);
+    assert!(conflicts.contains("retracted"), "{conflicts}");
+    assert!(conflicts.contains(&c), "{conflicts}");
+    for desk in [&ana, &bo] {
+        let out = desk.ok(&["verify"]);
+        let first = out.lines().next().unwrap().to_string();
+        assert_verified(&out, &first);
+    }
+    // Restored in one store, the claim comes back in the other with the bundle.
+    bo.ok(&["--as", "bo", "claim", "restore", &c]);
+    bo.ok(&["export", "--events", "--output", from_bo.to_str().unwrap()]);
+    ana.ok(&["import", from_bo.to_str().unwrap()]);
+    assert!(ana.ok(&["claim", "list"]).contains(&c));
+}
