@@ -24,6 +24,7 @@ pub fn import(store: &mut Store, bundle: &[u8]) -> Result<super::BundleSummary> 
 pub fn fingerprint(store: &Store) -> String {
     let all = ClaimFilter {
         order: ClaimOrder::OldestFirst,
+        include_retracted: true,
         ..ClaimFilter::default()
     };
     let claims = store.claims(&all).unwrap();
@@ -107,6 +108,19 @@ pub enum Step {
         claim: u8,
         person: u8,
     },
+    Retract {
+        in_b: bool,
+        claim: u8,
+    },
+    Restore {
+        in_b: bool,
+        claim: u8,
+    },
+    RetractEvidence {
+        in_b: bool,
+        claim: u8,
+        restore: bool,
+    },
     Comment {
         in_b: bool,
         claim: u8,
@@ -142,6 +156,10 @@ pub fn step() -> impl Strategy<Value = Step> {
         1 => (side, any::<u8>(), any::<u8>())
             .prop_map(|(in_b, claim, person)| Step::Assign { in_b, claim, person }),
         1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Comment { in_b, claim }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Retract { in_b, claim }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Restore { in_b, claim }),
+        1 => (side, any::<u8>(), any::<bool>())
+            .prop_map(|(in_b, claim, restore)| Step::RetractEvidence { in_b, claim, restore }),
         1 => (side, any::<bool>()).prop_map(|(in_b, on)| Step::Review { in_b, on }),
         1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Approve { in_b, claim }),
         2 => side.prop_map(|to_b| Step::Send { to_b }),
@@ -184,6 +202,9 @@ pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: 
         | Step::Withdraw { in_b, .. }
         | Step::Assign { in_b, .. }
         | Step::Comment { in_b, .. }
+        | Step::Retract { in_b, .. }
+        | Step::Restore { in_b, .. }
+        | Step::RetractEvidence { in_b, .. }
         | Step::Review { in_b, .. }
         | Step::Approve { in_b, .. } => *in_b,
     };
@@ -278,6 +299,40 @@ pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: 
         },
         Step::Comment { claim, .. } => match pick(store, claim) {
             Some(id) => store.comment_claim(&id, &format!("note {second}")),
+            None => Ok(()),
+        },
+        Step::Retract { claim, .. } => match pick(store, claim) {
+            Some(id) => store.retract_claim(&id, "junk").map(drop),
+            None => Ok(()),
+        },
+        Step::Restore { claim, .. } => {
+            let all = ClaimFilter {
+                order: ClaimOrder::OldestFirst,
+                include_retracted: true,
+                ..ClaimFilter::default()
+            };
+            let retracted: Vec<String> = store
+                .claims(&all)
+                .unwrap()
+                .into_iter()
+                .filter(|c| c.retracted.is_some())
+                .map(|c| c.id)
+                .collect();
+            match retracted.get(claim as usize % retracted.len().max(1)) {
+                Some(id) => store.restore_claim(id, None).map(drop),
+                None => Ok(()),
+            }
+        }
+        Step::RetractEvidence { claim, restore, .. } => match pick(store, claim) {
+            Some(id) => match store.evidence_for(&id).unwrap().first() {
+                Some(e) if restore && e.retracted.is_some() => {
+                    store.restore_evidence(&e.id.clone(), None).map(drop)
+                }
+                Some(e) => store
+                    .retract_evidence(&e.id.clone(), "wrong claim")
+                    .map(drop),
+                None => Ok(()),
+            },
             None => Ok(()),
         },
         Step::Review { on, .. } => store
