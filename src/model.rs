@@ -478,11 +478,13 @@ pub struct ClaimChange {
     pub claim_id: String,
     /// The claim's text at the later moment.
     pub text: String,
-    /// What changed: `added`, `status` or `verdict`.
+    /// What changed: `added`, `status`, `verdict`, `retracted` or `restored`.
     pub change: String,
-    /// The status or verdict before (`None`: the claim did not exist, or had no verdict).
+    /// The status or verdict before (`None`: the claim did not exist, or had no verdict); for
+    /// `restored`, the retraction's reason.
     pub before: Option<String>,
-    /// The status or verdict after (`None`: the verdict was withdrawn).
+    /// The status or verdict after (`None`: the verdict was withdrawn); for `retracted`, the
+    /// retraction's reason.
     pub after: Option<String>,
     /// Who made the changes that moved it, in the order they made them.
     pub by: Vec<String>,

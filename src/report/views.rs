@@ -1049,6 +1049,10 @@ impl View for ChangeList<'_> {
                                 after.clone().unwrap_or_else(none)
                             ),
                         },
+                        "retracted" => {
+                            format!("retracted: {}", c.after.clone().unwrap_or_else(none))
+                        }
+                        "restored" => "restored".to_string(),
                         other => format!(
                             "{other} {} → {}",
                             c.before.clone().unwrap_or_else(none),

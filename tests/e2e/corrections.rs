@@ -139,6 +139,21 @@ fn a_retracted_claim_leaves_every_listing_and_comes_back_when_restored() {
         format!("Restored claim {j}\n")
     );
     assert_eq!(desk.ok(&["report", "disputed", "--all"]), before);
+    // diff names both corrections, each in its own window (history lists newest first).
+    let today = desk.ok(&["history", "--format", "json", j]);
+    let events: serde_json::Value = serde_json::from_str(&today).unwrap();
+    let retracted_at = events[1]["at"].as_str().unwrap();
+    let restored_at = events[0]["at"].as_str().unwrap();
+    let window = desk.ok(&["diff", "--since", retracted_at, "--until", retracted_at]);
+    assert!(
+        window.contains("retracted: Junk candidate from ingest --accept  ana"),
+        "{window}"
+    );
+    let window = desk.ok(&["diff", "--since", restored_at]);
+    assert!(
+        window.contains(&format!("{j}  ")) && window.contains("restored"),
+        "{window}"
+    );
     assert!(
         desk.ok(&["history", j])
             .contains("restored (It was a claim after all)")

@@ -447,8 +447,17 @@ impl Store {
                 at: at.clone(),
             };
             let verdict = |c: &Claim| c.verdict.map(|v| v.to_string());
+            let retraction = |c: &Claim| c.retracted.as_ref().map(|r| r.note.clone());
             match was.get(id) {
                 None => changes.push(row("added", None, Some(claim.status.to_string()))),
+                Some(old) if retraction(old) != retraction(claim) => {
+                    let change = if claim.retracted.is_some() {
+                        "retracted"
+                    } else {
+                        "restored"
+                    };
+                    changes.push(row(change, retraction(old), retraction(claim)));
+                }
                 Some(old) if verdict(old) != verdict(claim) => {
                     changes.push(row("verdict", verdict(old), verdict(claim)));
                 }
