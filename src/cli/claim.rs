@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use std::io::Write;
 
-use super::{AsOfArgs, Context, ListingArgs, Ui};
+use super::{AsOfArgs, Context, Deferred, ListingArgs, Ui};
 use crate::error::{Error, Result};
 use crate::linker::Proposal;
 use crate::linker::thresholds::SHOWN_PROPOSAL_SCORE;
@@ -20,12 +20,12 @@ pub enum ClaimCommand {
     #[command(
         after_help = "Examples:\n  factdesk claim add \"Iran supplied Russia with ballistic missiles\" --claimant \"U.S. officials\" --reported-by WSJ\n  factdesk claim add \"Iran wants to buy Su-35 jets\" --stance neutral --tag iran --quiet"
     )]
-    Add(AddArgs),
+    Add(Deferred<AddArgs>),
     /// List claims, newest first.
     #[command(
         after_help = "Examples:\n  factdesk claim list --status disputed\n  factdesk claim list --assignee bo --format csv"
     )]
-    List(ListArgs),
+    List(Deferred<ListArgs>),
     /// Show a claim: its fields, status, what stands for and against it, evidence, links,
     /// who is assigned, a verdict awaiting review, and comments.
     #[command(
@@ -41,14 +41,14 @@ pub enum ClaimCommand {
     #[command(
         after_help = "Examples:\n  factdesk claim edit 8b52 --stance denies --quote \"\"\n  factdesk claim edit b03d --add-tag missiles --remove-tag drones"
     )]
-    Edit(EditArgs),
+    Edit(Deferred<EditArgs>),
     /// Give a claim a verdict with its rationale, or withdraw it with --clear. When the store
     /// requires review (`config set review.required true`), the verdict is proposed and stands
     /// once a different person runs `review approve`.
     #[command(
         after_help = "Examples:\n  factdesk claim verdict b03d unverifiable --note \"The officials' evidence is not public\"\n  factdesk claim verdict b03d --clear --note \"Given too early\""
     )]
-    Verdict(VerdictArgs),
+    Verdict(Deferred<VerdictArgs>),
     /// Assign a claim to someone on the desk.
     #[command(after_help = "Examples:\n  factdesk claim assign b03d bo")]
     Assign {
@@ -211,7 +211,7 @@ fn clearable(value: Option<String>) -> Option<Option<String>> {
 
 pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
-        ClaimCommand::Add(args) => {
+        ClaimCommand::Add(Deferred(args)) => {
             super::check_url_flag("--url", args.url.as_deref())?;
             let claim = NewClaim {
                 text: args.text,
@@ -259,7 +259,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             }
             Ok(())
         }
-        ClaimCommand::List(args) => {
+        ClaimCommand::List(Deferred(args)) => {
             let filter = ClaimFilter {
                 status: args
                     .status
@@ -395,7 +395,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 &serde_json::json!({ "id": claim.id, "comment": text.trim(), "author": ctx.author }),
             )
         }
-        ClaimCommand::Edit(args) => {
+        ClaimCommand::Edit(Deferred(args)) => {
             super::check_url_flag("--url", args.url.as_deref())?;
             let edit = ClaimEdit {
                 text: args.text,
@@ -433,7 +433,7 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             };
             ui.confirm(&line, &claim)
         }
-        ClaimCommand::Verdict(args) => {
+        ClaimCommand::Verdict(Deferred(args)) => {
             let note = args.note.unwrap_or_default();
             let mut store = ctx.open()?;
             if args.clear {

@@ -345,16 +345,20 @@ impl Store {
         // The time is read only now, holding the write lock: a change that waited for another
         // is stamped after it, and after every event the store holds, whatever the clocks say.
         let written_at = self.clock.now();
-        let latest: Option<String> = tx
-            .prepare_cached("SELECT max(at) FROM events")?
-            .query_row([], |r| r.get(0))?;
+        // The latest time and the chain's head, in one statement: every change needs both.
+        let (latest, head): (Option<String>, Option<String>) = tx
+            .prepare_cached(
+                "SELECT (SELECT max(at) FROM events),
+                        (SELECT chain FROM events ORDER BY pk DESC LIMIT 1)",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let now = next_event_time(&written_at, latest.as_deref());
         let tx = Tx {
             tx,
             author: &self.author,
             now,
             written_at,
-            chain_head: Default::default(),
+            chain_head: std::cell::RefCell::new(Some(head.unwrap_or_default())),
             origin,
             known_sources: Default::default(),
             embedder: self.embedder.as_deref(),
