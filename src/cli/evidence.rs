@@ -3,9 +3,10 @@
 use clap::{Args, Subcommand};
 
 use super::{Context, ListingArgs, Ui};
-use crate::error::Result;
-use crate::model::{EvidenceStance, NewEvidence};
+use crate::error::{Error, Result};
+use crate::model::{EvidenceStance, NewEvidence, optional_text};
 use crate::report::{EvidenceList, short_id};
+use crate::store::EvidenceEdit;
 
 #[derive(Debug, Subcommand)]
 pub enum EvidenceCommand {
@@ -36,6 +37,20 @@ pub enum EvidenceCommand {
         /// Why it is retracted (kept in the history).
         #[arg(long, value_name = "WHY")]
         note: String,
+    },
+    /// Change a piece of evidence's stance, source, URL, quote or note (an empty value clears an
+    /// optional field); the history keeps the old and new values.
+    #[command(
+        after_help = "Examples:\n  factdesk evidence edit a00f --stance refutes\n  factdesk evidence edit a00f --source \"U.S. officials\" --url \"\""
+    )]
+    Edit(EditArgs),
+    /// Move a piece of evidence to the claim it belongs to (it was attached to the wrong one).
+    #[command(after_help = "Examples:\n  factdesk evidence move a00f 7c09")]
+    Move {
+        /// The evidence's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// The claim to move it to (id or unique prefix).
+        claim_id: String,
     },
     /// Put retracted evidence back as it was.
     #[command(after_help = "Examples:\n  factdesk evidence restore a00f")]
@@ -69,6 +84,32 @@ pub struct AddArgs {
     note: Option<String>,
 }
 
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The evidence's id (or a unique prefix of at least 4 characters).
+    id: String,
+    /// How it bears on the claim: supports, refutes or context.
+    #[arg(long, value_parser = super::Offered::words(crate::model::EvidenceStance::WORDS), hide_possible_values = true)]
+    stance: Option<String>,
+    /// Who provides it ("" removes the source).
+    #[arg(long)]
+    source: Option<String>,
+    /// Where it can be found ("" removes it).
+    #[arg(long)]
+    url: Option<String>,
+    /// The exact words relied on ("" removes them).
+    #[arg(long)]
+    quote: Option<String>,
+    /// What it shows ("" removes it).
+    #[arg(long)]
+    note: Option<String>,
+}
+
+/// A flag's value as an edit of an optional field: absent leaves it, blank clears it.
+fn clearable(value: Option<String>) -> Option<Option<String>> {
+    value.map(|v| optional_text(Some(v)))
+}
+
 pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         EvidenceCommand::Add(args) => {
@@ -97,6 +138,47 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 evidence,
                 ("evidence item", "evidence items"),
                 |ui, rows| ui.show("Evidence", &EvidenceList(rows)),
+            )
+        }
+        EvidenceCommand::Edit(args) => {
+            super::check_url_flag("--url", args.url.as_deref())?;
+            let edit = EvidenceEdit {
+                stance: args
+                    .stance
+                    .as_deref()
+                    .map(str::parse::<EvidenceStance>)
+                    .transpose()?,
+                source: clearable(args.source),
+                url: clearable(args.url),
+                quote: clearable(args.quote),
+                note: clearable(args.note),
+            };
+            if edit == EvidenceEdit::default() {
+                return Err(Error::usage(
+                    "evidence edit needs at least one change (--stance, --source, --url, --quote, --note)",
+                ));
+            }
+            let (evidence, changed) = ctx.open()?.edit_evidence(&args.id, &edit)?;
+            let line = if changed {
+                format!("Edited evidence {}", short_id(&evidence.id))
+            } else {
+                format!(
+                    "Evidence {} already has those values; nothing changed",
+                    short_id(&evidence.id)
+                )
+            };
+            ui.confirm(&line, &evidence)
+        }
+        EvidenceCommand::Move { id, claim_id } => {
+            let (id, from, to) = ctx.open()?.move_evidence(&id, &claim_id)?;
+            ui.confirm(
+                &format!(
+                    "Moved evidence {} from claim {} to claim {}",
+                    short_id(&id),
+                    short_id(&from),
+                    short_id(&to)
+                ),
+                &serde_json::json!({ "id": id, "from": from, "to": to }),
             )
         }
         EvidenceCommand::Retract { id, note } => {

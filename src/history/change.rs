@@ -326,6 +326,50 @@ pub struct SettingSet {
     pub old: Option<String>,
 }
 
+/// `evidence.edit`: the fields of a piece of evidence that changed, each with its old and new
+/// value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceEdited {
+    /// The id of the claim the evidence is on.
+    pub claim: String,
+    /// How it bears on the claim, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub stance: Option<Edit<EvidenceStance>>,
+    /// The providing source's name, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub source: Option<Edit<String>>,
+    /// Where it can be found, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub url: Option<Edit<String>>,
+    /// The exact words relied on, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub quote: Option<Edit<String>>,
+    /// What it shows, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub note: Option<Edit<String>>,
+}
+
+impl EvidenceEdited {
+    /// Whether the edit changes nothing (such an edit is not recorded).
+    pub fn is_empty(&self) -> bool {
+        self.stance.is_none()
+            && self.source.is_none()
+            && self.url.is_none()
+            && self.quote.is_none()
+            && self.note.is_none()
+    }
+}
+
+/// `evidence.move`: a piece of evidence moved from the claim it was attached to (by mistake) to
+/// another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceMoved {
+    /// The id of the claim it was on.
+    pub from: String,
+    /// The id of the claim it is on now.
+    pub to: String,
+}
+
 /// `claim.retract`: the claim taken out of the desk's listings, reports, search and statuses (a
 /// mistake, a junk candidate); its history and `claim show` keep it, marked, and it can be
 /// restored.
@@ -468,6 +512,8 @@ changes! {
     ClaimRestored => "claim.restore", Claim, Changes;
     EvidenceRetracted => "evidence.retract", Evidence, Changes;
     EvidenceRestored => "evidence.restore", Evidence, Changes;
+    EvidenceEdited => "evidence.edit", Evidence, Changes;
+    EvidenceMoved => "evidence.move", Evidence, Changes;
 }
 
 impl std::fmt::Display for Action {
@@ -484,6 +530,8 @@ impl Change {
             Change::EvidenceAdded(e) => vec![e.claim.as_str()],
             Change::EvidenceRetracted(e) => vec![e.claim.as_str()],
             Change::EvidenceRestored(e) => vec![e.claim.as_str()],
+            Change::EvidenceEdited(e) => vec![e.claim.as_str()],
+            Change::EvidenceMoved(m) => vec![m.from.as_str(), m.to.as_str()],
             Change::LinkAdded(l) => vec![l.from.as_str(), l.to.as_str()],
             Change::LinkRemoved(l) => vec![l.from.as_str(), l.to.as_str()],
             _ => Vec::new(),

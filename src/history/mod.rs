@@ -13,9 +13,10 @@ mod hash;
 
 pub use change::{
     Action, Change, ClaimAdded, ClaimAssigned, ClaimCommented, ClaimEdited, ClaimRestored,
-    ClaimRetracted, Edit, EvidenceAdded, EvidenceRestored, EvidenceRetracted, GivenVerdict,
-    LinkAdded, LinkRemoved, LinkerProposal, Phase, ProposedVerdict, ReviewApproved, ReviewRejected,
-    SettingSet, SourceAdded, VerdictCleared, VerdictProposed, VerdictSet,
+    ClaimRetracted, Edit, EvidenceAdded, EvidenceEdited, EvidenceMoved, EvidenceRestored,
+    EvidenceRetracted, GivenVerdict, LinkAdded, LinkRemoved, LinkerProposal, Phase,
+    ProposedVerdict, ReviewApproved, ReviewRejected, SettingSet, SourceAdded, VerdictCleared,
+    VerdictProposed, VerdictSet,
 };
 pub use event::{Event, WireEvent};
 pub(crate) use hash::hex;

@@ -745,6 +745,39 @@ pub fn describe_event(event: &Event) -> String {
         Change::EvidenceRestored(r) => {
             with_note(format!("restored to claim {}", short(&r.claim)), &r.note)
         }
+        Change::EvidenceEdited(edit) => {
+            let side = |v: Option<&str>| v.map(|t| clip(t, 40)).unwrap_or_else(|| "-".into());
+            let stance = edit.stance.as_ref().map(|s| Edit {
+                old: s.old.map(|v| v.to_string()),
+                new: s.new.map(|v| v.to_string()),
+            });
+            let fields = [
+                ("stance", &stance),
+                ("source", &edit.source),
+                ("url", &edit.url),
+                ("quote", &edit.quote),
+                ("note", &edit.note),
+            ];
+            let parts: Vec<String> = fields
+                .into_iter()
+                .filter_map(|(field, diff)| {
+                    let diff = diff.as_ref()?;
+                    Some(format!(
+                        "{field}: {} → {}",
+                        side(diff.old.as_deref()),
+                        side(diff.new.as_deref())
+                    ))
+                })
+                .collect();
+            format!("on claim {}: {}", short(&edit.claim), parts.join("; "))
+        }
+        Change::EvidenceMoved(m) => {
+            format!(
+                "moved from claim {} to claim {}",
+                short(&m.from),
+                short(&m.to)
+            )
+        }
         Change::ClaimAssigned(a) => match &a.assignee {
             Some(name) => format!("assigned to {name}"),
             None => format!("unassigned (was {})", a.old.as_deref().unwrap_or("")),

@@ -34,7 +34,7 @@ mod testing;
 pub(crate) use database::{IdTable, find_source_pk, resolve_id, word};
 pub use database::{NetworkFs, OpenMode, damage_marker, mark_damaged};
 use database::{filesystem, migrate};
-use desk::{claims, import, links, retract, team};
+use desk::{claims, evidence, import, links, retract, team};
 use log::{bundle, events, integrity, replay};
 use queries::{search, suggest};
 
@@ -55,6 +55,7 @@ pub use bundle::{
 pub use claims::{ClaimFilter, ClaimOrder};
 pub use embeddings::{EMBED_BATCH, IndexSummary};
 pub use events::HistoryFilter;
+pub use evidence::EvidenceEdit;
 pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};

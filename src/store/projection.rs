@@ -382,6 +382,43 @@ pub(crate) fn project(
                 reindex_search_context(conn, evidence_claim_pk(conn, e)?)?;
             }
         }
+        Change::EvidenceEdited(edit) => {
+            let columns = [
+                (
+                    "stance",
+                    edit.stance.as_ref().map(|s| s.new.map(|s| s.as_str())),
+                ),
+                ("url", edit.url.as_ref().map(|u| u.new.as_deref())),
+                ("quote", edit.quote.as_ref().map(|q| q.new.as_deref())),
+                ("note", edit.note.as_ref().map(|n| n.new.as_deref())),
+            ];
+            for (column, new) in columns {
+                if let Some(new) = new {
+                    // Column names come from the fixed list above, never from input.
+                    let sql = format!("UPDATE evidence SET {column} = ?2 WHERE id = ?1");
+                    conn.prepare_cached(&sql)?
+                        .execute(params![e.record_id, new])?;
+                }
+            }
+            if let Some(named) = &edit.source {
+                let source = source_pk(conn, sources, e, named.new.as_deref())?;
+                conn.prepare_cached("UPDATE evidence SET source_pk = ?2 WHERE id = ?1")?
+                    .execute(params![e.record_id, source])?;
+            }
+            if live && (edit.note.is_some() || edit.quote.is_some()) {
+                reindex_search_context(conn, evidence_claim_pk(conn, e)?)?;
+            }
+        }
+        Change::EvidenceMoved(m) => {
+            let from = evidence_claim_pk(conn, e)?;
+            let to = claim_pk(conn, e, &m.to)?;
+            conn.prepare_cached("UPDATE evidence SET claim_pk = ?2 WHERE id = ?1")?
+                .execute(params![e.record_id, to])?;
+            if live {
+                reindex_search_context(conn, from)?;
+                reindex_search_context(conn, to)?;
+            }
+        }
         Change::EvidenceRestored(_) => {
             retract(conn, "evidence", e, None)?;
             if live {
@@ -642,15 +679,15 @@ pub(crate) fn refresh_search_context(conn: &Connection, only: &str) -> Result<()
         ))?;
         return Ok(());
     }
-    // For some claims, start from them and ask each whether it has evidence. Written as
-    // `pk IN (SELECT claim_pk FROM evidence) AND id IN (…)`, both IN lists drive the `(id, pk)`
-    // index of `claims`: one seek per chosen claim *times* every claim with evidence in the
-    // store, which made importing a bundle into a large store quadratic.
-    let with_evidence = "EXISTS (SELECT 1 FROM evidence e WHERE e.claim_pk = claims.pk)";
+    // For some claims, start from them: each gets the context of its standing evidence, or
+    // none (its evidence moved away or retracted). (Written as `pk IN (SELECT claim_pk FROM
+    // evidence) AND id IN (…)`, both IN lists drive the `(id, pk)` index of `claims`: one seek
+    // per chosen claim *times* every claim with evidence in the store, which made importing a
+    // bundle into a large store quadratic.)
     conn.execute_batch(&format!(
         "UPDATE claims SET search_context = (
              SELECT {SEARCH_CONTEXT} FROM evidence e WHERE e.claim_pk = claims.pk)
-          WHERE {with_evidence} {only}"
+          WHERE 1 {only}"
     ))?;
     Ok(())
 }

@@ -121,6 +121,16 @@ pub enum Step {
         claim: u8,
         restore: bool,
     },
+    EditEvidence {
+        in_b: bool,
+        claim: u8,
+        refutes: bool,
+    },
+    MoveEvidence {
+        in_b: bool,
+        claim: u8,
+        to: u8,
+    },
     Comment {
         in_b: bool,
         claim: u8,
@@ -160,6 +170,10 @@ pub fn step() -> impl Strategy<Value = Step> {
         1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Restore { in_b, claim }),
         1 => (side, any::<u8>(), any::<bool>())
             .prop_map(|(in_b, claim, restore)| Step::RetractEvidence { in_b, claim, restore }),
+        1 => (side, any::<u8>(), any::<bool>())
+            .prop_map(|(in_b, claim, refutes)| Step::EditEvidence { in_b, claim, refutes }),
+        1 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, claim, to)| Step::MoveEvidence { in_b, claim, to }),
         1 => (side, any::<bool>()).prop_map(|(in_b, on)| Step::Review { in_b, on }),
         1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Approve { in_b, claim }),
         2 => side.prop_map(|to_b| Step::Send { to_b }),
@@ -205,6 +219,8 @@ pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: 
         | Step::Retract { in_b, .. }
         | Step::Restore { in_b, .. }
         | Step::RetractEvidence { in_b, .. }
+        | Step::EditEvidence { in_b, .. }
+        | Step::MoveEvidence { in_b, .. }
         | Step::Review { in_b, .. }
         | Step::Approve { in_b, .. } => *in_b,
     };
@@ -334,6 +350,33 @@ pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: 
                 None => Ok(()),
             },
             None => Ok(()),
+        },
+        Step::EditEvidence { claim, refutes, .. } => match pick(store, claim) {
+            Some(id) => match store.evidence_for(&id).unwrap().first() {
+                Some(e) => store
+                    .edit_evidence(
+                        &e.id.clone(),
+                        &super::EvidenceEdit {
+                            stance: Some(if refutes {
+                                EvidenceStance::Refutes
+                            } else {
+                                EvidenceStance::Context
+                            }),
+                            note: Some(Some(format!("edited at {second}"))),
+                            ..Default::default()
+                        },
+                    )
+                    .map(drop),
+                None => Ok(()),
+            },
+            None => Ok(()),
+        },
+        Step::MoveEvidence { claim, to, .. } => match (pick(store, claim), pick(store, to)) {
+            (Some(id), Some(to)) => match store.evidence_for(&id).unwrap().first() {
+                Some(e) => store.move_evidence(&e.id.clone(), &to).map(drop),
+                None => Ok(()),
+            },
+            _ => Ok(()),
         },
         Step::Review { on, .. } => store
             .set_setting("review.required", if on { "true" } else { "false" })

@@ -288,3 +288,133 @@ fn retractions_travel_in_bundles_and_concurrent_ones_conflict() {
     ana.ok(&["import", from_bo.to_str().unwrap()]);
     assert!(ana.ok(&["claim", "list"]).contains(&c));
 }
+
+/// Issue 14: evidence is edited (old and new values in the history) and moved to the claim it
+/// belongs to; the statuses, search and a colleague's store follow, and bad input leaves the
+/// store as it was.
+#[test]
+fn evidence_is_edited_and_moved_with_its_history() {
+    let desk = Desk::new();
+    let missiles = desk.claim(&["Iran supplied Russia with missiles", "--claimant", "WSJ"]);
+    let drones = desk.claim(&["Iran supplied Russia with drones", "--claimant", "WSJ"]);
+    let (m, d) = (short(&missiles).to_string(), short(&drones).to_string());
+    let evidence = desk
+        .ok(&[
+            "evidence",
+            "add",
+            &m,
+            "--stance",
+            "supports",
+            "--source",
+            "Kyiv",
+            "--note",
+            "Shahed wreckage zebra",
+        ])
+        .trim()
+        .to_string();
+    let e = short(&evidence).to_string();
+
+    assert_eq!(
+        desk.ok(&[
+            "evidence",
+            "edit",
+            &e,
+            "--stance",
+            "refutes",
+            "--source",
+            "Ukraine's air force"
+        ]),
+        format!("Edited evidence {e}\n")
+    );
+    assert_eq!(
+        desk.ok(&["evidence", "edit", &e, "--stance", "refutes"]),
+        format!("Evidence {e} already has those values; nothing changed\n")
+    );
+    assert!(
+        desk.ok(&["claim", "list"])
+            .contains(&format!("{m}  disputed"))
+    );
+    let history = desk.ok(&["history", "--action", "evidence.edit"]);
+    assert!(
+        history.contains(&format!(
+            "on claim {m}: stance: supports → refutes; source: Kyiv → Ukraine's air force"
+        )),
+        "{history}"
+    );
+
+    assert_eq!(
+        desk.ok(&["evidence", "move", &e, &d]),
+        format!("Moved evidence {e} from claim {m} to claim {d}\n")
+    );
+    let list = desk.ok(&["claim", "list"]);
+    assert!(list.contains(&format!("{m}  unresolved")), "{list}");
+    assert!(list.contains(&format!("{d}  disputed")), "{list}");
+    let found = desk.ok(&["search", "zebra"]);
+    assert!(found.contains(&d) && !found.contains(&m), "{found}");
+
+    // Bad input: each one line, the store unchanged.
+    assert_eq!(
+        desk.fails(&["evidence", "move", &e, &d], 1),
+        format!("factdesk: evidence {e} is already on claim {d}: nothing to move")
+    );
+    assert_eq!(
+        desk.fails(&["evidence", "move", &e, "ffffffff"], 1),
+        "factdesk: no claim with id 'ffffffff'"
+    );
+    assert_eq!(
+        desk.fails(&["evidence", "edit", &e], 2),
+        "factdesk: evidence edit needs at least one change (--stance, --source, --url, --quote, --note)"
+    );
+    desk.ok(&["claim", "retract", &m, "--note", "duplicate"]);
+    let refused = desk.fails(&["evidence", "move", &e, &m], 1);
+    assert!(
+        refused.starts_with(&format!("factdesk: claim {m} is retracted (by ana at ")),
+        "{refused}"
+    );
+    desk.ok(&["evidence", "retract", &e, "--note", "unsourced"]);
+    assert_eq!(
+        desk.fails(&["evidence", "edit", &e, "--note", "x"], 1),
+        format!(
+            "factdesk: evidence {e} is retracted (by ana: unsourced); restore it first with \
+             `factdesk evidence restore {e}`"
+        )
+    );
+    desk.ok(&["evidence", "restore", &e]);
+
+    // A colleague's store learns all of it from a bundle, and both verify.
+    let bundle = desk.db.with_file_name("ana.jsonl");
+    desk.ok(&["export", "--events", "--output", bundle.to_str().unwrap()]);
+    let bo = Desk::new();
+    bo.ok(&["import", bundle.to_str().unwrap()]);
+    assert_eq!(bo.ok(&["claim", "list"]), desk.ok(&["claim", "list"]));
+    assert_eq!(bo.ok(&["search", "zebra"]), desk.ok(&["search", "zebra"]));
+    assert_eq!(
+        bo.ok(&["report", "conflicts"]),
+        "No conflicts: no change overwrote one its author had not seen.\n"
+    );
+    for store in [&desk, &bo] {
+        let out = store.ok(&["verify"]);
+        let first = out.lines().next().unwrap().to_string();
+        assert_verified(&out, &first);
+    }
+    // Two people changing the same note, each unaware of the other: a conflict.
+    bo.ok(&[
+        "--as",
+        "bo",
+        "evidence",
+        "edit",
+        &e,
+        "--note",
+        "Geran-2 wreckage",
+    ]);
+    desk.ok(&["evidence", "edit", &e, "--note", "Shahed-136 wreckage"]);
+    let from_bo = bo.db.with_file_name("bo.jsonl");
+    bo.ok(&["export", "--events", "--output", from_bo.to_str().unwrap()]);
+    desk.ok(&["import", from_bo.to_str().unwrap()]);
+    let conflicts = desk.ok(&["report", "conflicts"]);
+    assert!(conflicts.contains("note"), "{conflicts}");
+    assert!(
+        conflicts.contains("Geran-2 wreckage") && conflicts.contains("Shahed-136 wreckage"),
+        "{conflicts}"
+    );
+}

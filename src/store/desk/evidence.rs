@@ -2,9 +2,11 @@
 
 use super::sources::ensure_optional_source;
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
-use crate::error::Result;
-use crate::history::EvidenceAdded;
-use crate::model::{Evidence, Logged, NewEvidence, Retraction, check_web_url, optional_text};
+use crate::error::{Error, Result};
+use crate::history::{Edit, EvidenceAdded, EvidenceEdited, EvidenceMoved};
+use crate::model::{
+    Evidence, EvidenceStance, Logged, NewEvidence, Retraction, check_web_url, optional_text,
+};
 
 const EVIDENCE_SELECT: &str = "SELECT e.id, c.id, e.stance, s.name, e.url, e.quote, e.note,
         e.created_at, e.created_by, e.retracted_at, e.retracted_by, e.retraction_note
@@ -54,6 +56,50 @@ pub(in crate::store) fn insert_evidence(
     Ok(())
 }
 
+/// What to change in a piece of evidence: `None` leaves a field as it is; for the optional
+/// fields, `Some(None)` (or a blank value) clears it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvidenceEdit {
+    /// A new stance.
+    pub stance: Option<EvidenceStance>,
+    /// A new source (created on first mention), or none.
+    pub source: Option<Option<String>>,
+    /// A new URL, or none.
+    pub url: Option<Option<String>>,
+    /// New exact words, or none.
+    pub quote: Option<Option<String>>,
+    /// A new note, or none.
+    pub note: Option<Option<String>>,
+}
+
+fn evidence_by_pk(conn: &rusqlite::Connection, pk: i64) -> Result<Evidence> {
+    let sql = format!("{EVIDENCE_SELECT} WHERE e.pk = ?1");
+    Ok(conn.query_row(&sql, [pk], evidence_from_row)?)
+}
+
+fn claim_pk_of(conn: &rusqlite::Connection, evidence_pk: i64) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT claim_pk FROM evidence WHERE pk = ?1",
+        [evidence_pk],
+        |r| r.get(0),
+    )?)
+}
+
+/// Refuses a change to retracted evidence, naming how to restore it first.
+fn refuse_retracted_evidence(evidence: &Evidence) -> Result<()> {
+    match &evidence.retracted {
+        Some(r) => Err(Error::invalid(format!(
+            "evidence {} is retracted (by {}: {}); restore it first with `factdesk evidence \
+             restore {}`",
+            &evidence.id[..8],
+            r.by,
+            r.note,
+            &evidence.id[..8]
+        ))),
+        None => Ok(()),
+    }
+}
+
 impl Store {
     /// Adds a piece of evidence to a claim (creating its source on first mention).
     pub fn add_evidence(&mut self, claim_prefix: &str, evidence: &NewEvidence) -> Result<Evidence> {
@@ -65,6 +111,94 @@ impl Store {
         })?;
         let sql = format!("{EVIDENCE_SELECT} WHERE e.id = ?1");
         Ok(self.conn().query_row(&sql, [id], evidence_from_row)?)
+    }
+
+    /// Changes a piece of evidence's fields (`Some(None)` clears an optional one). Returns the
+    /// evidence and whether anything changed; an edit that changes nothing writes nothing.
+    pub fn edit_evidence(
+        &mut self,
+        id_prefix: &str,
+        edit: &EvidenceEdit,
+    ) -> Result<(Evidence, bool)> {
+        if let Some(Some(url)) = &edit.url {
+            check_web_url(url)?;
+        }
+        let (id, changed) = self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Evidence, id_prefix)?;
+            let old = evidence_by_pk(tx, pk)?;
+            refuse_retracted_evidence(&old)?;
+            let claim_pk = claim_pk_of(tx, pk)?;
+            super::retract::refuse_if_retracted(tx, claim_pk, &old.claim_id)?;
+            fn edit_of<T: PartialEq>(old: Option<T>, new: Option<T>) -> Option<Edit<T>> {
+                (old != new).then_some(Edit { old, new })
+            }
+            // A blank new value clears the field, as when the evidence was added.
+            let cleaned = |v: &Option<Option<String>>| v.clone().map(optional_text);
+            let mut change = EvidenceEdited {
+                claim: old.claim_id.clone(),
+                stance: edit.stance.and_then(|s| edit_of(Some(old.stance), Some(s))),
+                url: cleaned(&edit.url).and_then(|new| edit_of(old.url.clone(), new)),
+                quote: cleaned(&edit.quote).and_then(|new| edit_of(old.quote.clone(), new)),
+                note: cleaned(&edit.note).and_then(|new| edit_of(old.note.clone(), new)),
+                source: None,
+            };
+            if let Some(new_name) = cleaned(&edit.source).map(|n| n.map(|n| n.trim().to_string())) {
+                let same = match (old.source.as_deref(), new_name.as_deref()) {
+                    (Some(a), Some(b)) => {
+                        crate::model::source_key(a) == crate::model::source_key(b)
+                    }
+                    (a, b) => a == b,
+                };
+                if !same {
+                    ensure_optional_source(tx, new_name.as_deref(), None)?;
+                    change.source = Some(Edit {
+                        old: old.source.clone(),
+                        new: new_name,
+                    });
+                }
+            }
+            if change.is_empty() {
+                return Ok((id, false));
+            }
+            tx.commit(&id, change)?;
+            Ok((id, true))
+        })?;
+        let sql = format!("{EVIDENCE_SELECT} WHERE e.id = ?1");
+        Ok((
+            self.conn().query_row(&sql, [id], evidence_from_row)?,
+            changed,
+        ))
+    }
+
+    /// Moves a piece of evidence to another claim (it was attached to the wrong one). Returns
+    /// the evidence's id and the claims it moved from and to.
+    pub fn move_evidence(
+        &mut self,
+        id_prefix: &str,
+        claim_prefix: &str,
+    ) -> Result<(String, String, String)> {
+        self.write(|tx| {
+            let (pk, id) = resolve_id(tx, IdTable::Evidence, id_prefix)?;
+            let old = evidence_by_pk(tx, pk)?;
+            refuse_retracted_evidence(&old)?;
+            let (to_pk, to) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
+            if to == old.claim_id {
+                return Err(Error::invalid(format!(
+                    "evidence {} is already on claim {}: nothing to move",
+                    &id[..8],
+                    &to[..8]
+                )));
+            }
+            super::retract::refuse_if_retracted(tx, to_pk, &to)?;
+            tx.commit(
+                &id,
+                EvidenceMoved {
+                    from: old.claim_id.clone(),
+                    to: to.clone(),
+                },
+            )?;
+            Ok((id, old.claim_id, to))
+        })
     }
 
     /// The evidence on one claim, in the order it was added.

@@ -1216,6 +1216,20 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
          INSERT OR IGNORE INTO temp.bundle_claims
              SELECT json_extract(change, '$.claim') FROM events
               WHERE pk > {before} AND action = 'evidence.add';
+         -- Evidence changed, retracted, restored or moved: the claims it was and is on.
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT json_extract(change, '$.claim') FROM events
+              WHERE pk > {before}
+                AND action IN ('evidence.edit', 'evidence.retract', 'evidence.restore');
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT json_extract(change, '$.from') FROM events
+              WHERE pk > {before} AND action = 'evidence.move';
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT json_extract(change, '$.to') FROM events
+              WHERE pk > {before} AND action = 'evidence.move';
+         INSERT OR IGNORE INTO temp.bundle_claims
+             SELECT c.id FROM evidence e JOIN claims c ON c.pk = e.claim_pk
+              WHERE e.id IN (SELECT record_id FROM temp.bundle_records);
          INSERT OR IGNORE INTO temp.bundle_claims
              SELECT record_id FROM temp.bundle_records r
               WHERE EXISTS (SELECT 1 FROM claims c WHERE c.id = r.record_id);

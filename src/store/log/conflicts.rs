@@ -111,8 +111,41 @@ fn writes(event: &Event) -> Vec<Write> {
         Change::ClaimRestored(_) | Change::EvidenceRestored(_) => {
             vec![("retracted".into(), None, None)]
         }
+        Change::EvidenceEdited(edit) => {
+            let stance = edit.stance.as_ref().map(|s| Edit {
+                old: s.old.map(|v| v.to_string()),
+                new: s.new.map(|v| v.to_string()),
+            });
+            [
+                ("stance", stance),
+                ("source", edit.source.clone()),
+                ("url", edit.url.clone()),
+                ("quote", edit.quote.clone()),
+                ("note", edit.note.clone()),
+            ]
+            .into_iter()
+            .filter_map(|(field, edit)| {
+                let edit = edit?;
+                Some((field.to_string(), edit.new, Some(edit.old)))
+            })
+            .collect()
+        }
+        Change::EvidenceMoved(m) => {
+            vec![(
+                "claim".into(),
+                Some(m.to.clone()),
+                Some(Some(m.from.clone())),
+            )]
+        }
+        Change::EvidenceAdded(e) => vec![
+            ("claim".into(), Some(e.claim.clone()), None),
+            ("stance".into(), Some(e.stance.to_string()), None),
+            ("source".into(), e.source.clone(), None),
+            ("url".into(), e.url.clone(), None),
+            ("quote".into(), e.quote.clone(), None),
+            ("note".into(), e.note.clone(), None),
+        ],
         Change::SourceAdded(_)
-        | Change::EvidenceAdded(_)
         | Change::LinkAdded(_)
         | Change::LinkRemoved(_)
         | Change::ClaimCommented(_) => Vec::new(),
@@ -132,15 +165,18 @@ impl Store {
     /// Every conflict in the history, in the order they arose.
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
         // Only changes of single-valued fields can conflict; the creation of an edited claim
-        // gives its fields their first values.
+        // or piece of evidence gives its fields their first values.
         let sql = format!(
             "SELECT {EVENT_COLUMNS} FROM events
               WHERE action IN ('claim.edit', 'verdict.set', 'verdict.clear', 'verdict.propose',
                                'review.approve', 'review.reject', 'claim.assign', 'config.set',
                                'claim.retract', 'claim.restore', 'evidence.retract',
-                               'evidence.restore')
+                               'evidence.restore', 'evidence.edit', 'evidence.move')
                  OR (action = 'claim.add'
                      AND record_id IN (SELECT record_id FROM events WHERE action = 'claim.edit'))
+                 OR (action = 'evidence.add'
+                     AND record_id IN (SELECT record_id FROM events
+                                        WHERE action IN ('evidence.edit', 'evidence.move')))
               ORDER BY {CANONICAL_ORDER}"
         );
         let mut stmt = self.conn().prepare(&sql)?;

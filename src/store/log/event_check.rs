@@ -125,6 +125,11 @@ fn check(event: &WireEvent) -> Check {
         Action::ClaimRestored => restoration(&c, false),
         Action::EvidenceRetracted => retraction(&c, true),
         Action::EvidenceRestored => restoration(&c, true),
+        Action::EvidenceEdited => evidence_edit(&c),
+        Action::EvidenceMoved => {
+            c.field_check("from", stored_uuid(c.text("from")?))?;
+            c.field_check("to", stored_uuid(c.text("to")?))
+        }
     }
 }
 
@@ -337,6 +342,41 @@ fn claim_assign(c: &Fields) -> Check {
     for field in ["assignee", "old"] {
         if let Some(name) = c.nullable_text(field)? {
             c.field_check(field, person(name))?;
+        }
+    }
+    Ok(())
+}
+
+/// `evidence.edit` (evidence.rs `edit_evidence`): `claim`, and at least one of `stance`,
+/// `source`, `url`, `quote`, `note`, each `{old, new}`.
+fn evidence_edit(c: &Fields) -> Check {
+    c.field_check("claim", stored_uuid(c.text("claim")?))?;
+    if c.members.len() < 2 {
+        return Err("the edit changes nothing".into());
+    }
+    let edits: [(&str, SideCheck); 5] = [
+        ("stance", |e, side| {
+            e.named_check(
+                side,
+                word::<EvidenceStance>(e.text(side)?, "evidence stance"),
+            )
+        }),
+        ("source", |e, side| match e.nullable_text(side)? {
+            Some(name) => e.field_check(side, source_name(name)),
+            None => Ok(()),
+        }),
+        ("url", |e, side| match e.nullable_text(side)? {
+            Some(url) if side == "new" => e.field_check(side, web_url(url)),
+            _ => Ok(()),
+        }),
+        ("quote", |e, side| e.nullable_text(side).map(drop)),
+        ("note", |e, side| e.nullable_text(side).map(drop)),
+    ];
+    for (field, check_side) in edits {
+        if let Some(edit) = c.optional_object(field)? {
+            for side in ["old", "new"] {
+                check_side(&edit, side)?;
+            }
         }
     }
     Ok(())
@@ -945,6 +985,18 @@ mod tests {
             .retract_evidence(&misplaced.id, "wrong claim")
             .unwrap();
         store.restore_evidence(&misplaced.id, None).unwrap();
+        store
+            .edit_evidence(
+                &misplaced.id,
+                &crate::store::EvidenceEdit {
+                    stance: Some(EvidenceStance::Context),
+                    source: Some(Some("Pentagon".into())),
+                    note: Some(None),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        store.move_evidence(&misplaced.id, &a).unwrap();
         store
     }
 
