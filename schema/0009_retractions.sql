@@ -11,6 +11,9 @@ ALTER TABLE claims ADD COLUMN retraction_note TEXT;
 ALTER TABLE evidence ADD COLUMN retracted_at TEXT;
 ALTER TABLE evidence ADD COLUMN retracted_by TEXT;
 ALTER TABLE evidence ADD COLUMN retraction_note TEXT;
+-- The few retracted claims, so that leaving them out of a report of a million claims reads this
+-- small index rather than every claim.
+CREATE INDEX claims_retracted ON claims (pk) WHERE retracted_at IS NOT NULL;
 
 DROP VIEW claim_sides;
 DROP VIEW claim_status;

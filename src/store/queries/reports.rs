@@ -41,8 +41,11 @@ impl Store {
     /// that saw any (counted back from the newest change).
     pub fn summary(&self, top: usize, weeks: usize) -> Result<Summary> {
         let conn = self.conn();
+        // All claims less the retracted ones (from their small index): counting the standing
+        // claims directly would read every row.
         let claims: i64 = conn.query_row(
-            "SELECT count(*) FROM claims WHERE retracted_at IS NULL",
+            "SELECT (SELECT count(*) FROM claims)
+                  - (SELECT count(*) FROM claims WHERE retracted_at IS NOT NULL)",
             [],
             |r| r.get(0),
         )?;
