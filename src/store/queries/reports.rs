@@ -57,8 +57,17 @@ impl Store {
         for row in stmt.query_map([], |r| Ok((word::<Status>(r, 0)?, r.get::<_, i64>(1)?)))? {
             counts.push(row?);
         }
+        // The disputed claims, found once: the count, the most contested and the claimants
+        // all start from them (each evaluation of the status rule reads every candidate's
+        // evidence and links).
+        conn.execute_batch(&format!(
+            "CREATE TEMP TABLE IF NOT EXISTS summary_disputed (pk INTEGER PRIMARY KEY);
+             DELETE FROM temp.summary_disputed;
+             INSERT INTO temp.summary_disputed {DISPUTED_PKS};"
+        ))?;
+        let disputed_pks = "SELECT pk FROM temp.summary_disputed";
         let disputed: i64 =
-            conn.query_row(&format!("SELECT count(*) FROM ({DISPUTED_PKS})"), [], |r| {
+            conn.query_row("SELECT count(*) FROM temp.summary_disputed", [], |r| {
                 r.get(0)
             })?;
         let judged: i64 = counts.iter().map(|(_, n)| n).sum();
@@ -68,7 +77,7 @@ impl Store {
         let mut most_contested = Vec::new();
         let mut stmt = conn.prepare(&format!(
             "SELECT s.claim_pk, sum(s.side = 'for'), sum(s.side = 'against') FROM claim_sides s
-             WHERE s.claim_pk IN ({DISPUTED_PKS})
+             WHERE s.claim_pk IN ({disputed_pks})
              GROUP BY s.claim_pk
              ORDER BY 3 DESC, 2 DESC, (SELECT created_at FROM claims WHERE pk = s.claim_pk),
                       (SELECT id FROM claims WHERE pk = s.claim_pk) LIMIT ?1"
@@ -89,7 +98,7 @@ impl Store {
         let mut stmt = conn.prepare(&format!(
             "SELECT s.name, s.pk, count(*)
              FROM claims c JOIN sources s ON s.pk = c.claimant_pk
-             WHERE c.pk IN ({DISPUTED_PKS})
+             WHERE c.pk IN ({disputed_pks})
              GROUP BY s.pk ORDER BY 3 DESC, s.name_key LIMIT ?1"
         ))?;
         let leaders: Vec<(String, i64, i64)> = stmt
