@@ -679,15 +679,18 @@ pub(crate) fn refresh_search_context(conn: &Connection, only: &str) -> Result<()
         ))?;
         return Ok(());
     }
-    // For some claims, start from them: each gets the context of its standing evidence, or
-    // none (its evidence moved away or retracted). (Written as `pk IN (SELECT claim_pk FROM
-    // evidence) AND id IN (…)`, both IN lists drive the `(id, pk)` index of `claims`: one seek
-    // per chosen claim *times* every claim with evidence in the store, which made importing a
-    // bundle into a large store quadratic.)
+    // For some claims, start from them: each one with evidence, or with a context its
+    // evidence (moved away or retracted) no longer gives, gets the context of its standing
+    // evidence. Claims with neither, most of a large bundle, are not rewritten. (Written as
+    // `pk IN (SELECT claim_pk FROM evidence) AND id IN (…)`, both IN lists drive the `(id, pk)`
+    // index of `claims`: one seek per chosen claim *times* every claim with evidence in the
+    // store, which made importing a bundle into a large store quadratic.)
+    let has_context = "(search_context IS NOT NULL
+                        OR EXISTS (SELECT 1 FROM evidence e WHERE e.claim_pk = claims.pk))";
     conn.execute_batch(&format!(
         "UPDATE claims SET search_context = (
              SELECT {SEARCH_CONTEXT} FROM evidence e WHERE e.claim_pk = claims.pk)
-          WHERE 1 {only}"
+          WHERE {has_context} {only}"
     ))?;
     Ok(())
 }
