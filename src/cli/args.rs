@@ -366,6 +366,11 @@ impl LimitArgs {
     }
 }
 
+/// An edit flag's value (`claim edit`, `evidence edit`): absent leaves the field, blank clears it.
+pub(crate) fn clearable(value: Option<String>) -> Option<Option<String>> {
+    value.map(|v| crate::model::optional_text(Some(v)))
+}
+
 /// Refuses a URL flag's value that is not a web address (`model::web_url_problem`), as a usage
 /// error naming the flag and the value. A blank value passes: it means "none" (or, in an edit,
 /// clears the field).

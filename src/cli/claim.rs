@@ -204,11 +204,6 @@ pub struct VerdictArgs {
     clear: bool,
 }
 
-/// An edit flag's value: absent leaves the field, empty clears it.
-fn clearable(value: Option<String>) -> Option<Option<String>> {
-    value.map(|v| optional_text(Some(v)))
-}
-
 pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         ClaimCommand::Add(Deferred(args)) => {
@@ -399,16 +394,16 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             super::check_url_flag("--url", args.url.as_deref())?;
             let edit = ClaimEdit {
                 text: args.text,
-                claimant: clearable(args.claimant),
-                reported_by: clearable(args.reported_by),
+                claimant: super::clearable(args.claimant),
+                reported_by: super::clearable(args.reported_by),
                 stance: args
                     .stance
                     .as_deref()
                     .map(str::parse::<Stance>)
                     .transpose()?,
-                url: clearable(args.url),
-                quote: clearable(args.quote),
-                date: clearable(args.date),
+                url: super::clearable(args.url),
+                quote: super::clearable(args.quote),
+                date: super::clearable(args.date),
                 add_tags: args.add_tag,
                 remove_tags: args.remove_tag,
             };

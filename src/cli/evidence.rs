@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::{Context, ListingArgs, Ui};
 use crate::error::{Error, Result};
-use crate::model::{EvidenceStance, NewEvidence, optional_text};
+use crate::model::{EvidenceStance, NewEvidence};
 use crate::report::{EvidenceList, short_id};
 use crate::store::EvidenceEdit;
 
@@ -105,11 +105,6 @@ pub struct EditArgs {
     note: Option<String>,
 }
 
-/// A flag's value as an edit of an optional field: absent leaves it, blank clears it.
-fn clearable(value: Option<String>) -> Option<Option<String>> {
-    value.map(|v| optional_text(Some(v)))
-}
-
 pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match cmd {
         EvidenceCommand::Add(args) => {
@@ -148,10 +143,10 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     .as_deref()
                     .map(str::parse::<EvidenceStance>)
                     .transpose()?,
-                source: clearable(args.source),
-                url: clearable(args.url),
-                quote: clearable(args.quote),
-                note: clearable(args.note),
+                source: super::clearable(args.source),
+                url: super::clearable(args.url),
+                quote: super::clearable(args.quote),
+                note: super::clearable(args.note),
             };
             if edit == EvidenceEdit::default() {
                 return Err(Error::usage(

@@ -40,11 +40,11 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-pub(crate) use args::check_url_flag;
 pub use args::{
     AsOfArgs, Cli, Command, Deferred, GlobalArgs, LimitArgs, ListingArgs, Offered, OutputArgs,
     command, reference,
 };
+pub(crate) use args::{check_url_flag, clearable};
 pub use context::Context;
 pub(crate) use context::note_mixed_scripts;
 pub use ui::{ColorChoice, Ui};

@@ -91,6 +91,23 @@ pub struct Edit<T> {
     pub new: Option<T>,
 }
 
+impl<T: PartialEq> Edit<T> {
+    /// The edit from `old` to `new`, or `None` when they are the same (nothing to record).
+    pub fn between(old: Option<T>, new: Option<T>) -> Option<Edit<T>> {
+        (old != new).then_some(Edit { old, new })
+    }
+}
+
+impl<T: std::fmt::Display> Edit<T> {
+    /// The edit with both values as text (a stance as its word).
+    pub fn as_text(&self) -> Edit<String> {
+        Edit {
+            old: self.old.as_ref().map(ToString::to_string),
+            new: self.new.as_ref().map(ToString::to_string),
+        }
+    }
+}
+
 /// `claim.edit`: the fields that changed, each with its old and new value, and the tags added
 /// and removed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

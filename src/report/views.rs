@@ -646,6 +646,22 @@ pub fn proposal_line(p: &Proposal) -> String {
     )
 }
 
+/// The changed fields of an edit, each as `field: old → new` (clipped; `-` when empty).
+fn edit_parts(fields: &[(&str, Option<Edit<String>>)]) -> Vec<String> {
+    let side = |v: Option<&str>| v.map(|t| clip(t, 40)).unwrap_or_else(|| "-".into());
+    fields
+        .iter()
+        .filter_map(|(field, diff)| {
+            let diff = diff.as_ref()?;
+            Some(format!(
+                "{field}: {} → {}",
+                side(diff.old.as_deref()),
+                side(diff.new.as_deref())
+            ))
+        })
+        .collect()
+}
+
 /// A one-line, human summary of what an event changed.
 pub fn describe_event(event: &Event) -> String {
     let short = |id: &str| short_id(id).to_string();
@@ -664,31 +680,15 @@ pub fn describe_event(event: &Event) -> String {
             format!("\"{}\"{who}", clip(&c.text, 60))
         }
         Change::ClaimEdited(edit) => {
-            let side = |v: Option<&str>| v.map(|t| clip(t, 40)).unwrap_or_else(|| "-".into());
-            let stance = edit.stance.as_ref().map(|s| Edit {
-                old: s.old.map(|v| v.to_string()),
-                new: s.new.map(|v| v.to_string()),
-            });
-            let fields = [
-                ("text", &edit.text),
-                ("stance", &stance),
-                ("url", &edit.url),
-                ("quote", &edit.quote),
-                ("date", &edit.date),
-                ("claimant", &edit.claimant),
-                ("reported_by", &edit.reported_by),
-            ];
-            let mut parts: Vec<String> = fields
-                .into_iter()
-                .filter_map(|(field, diff)| {
-                    let diff = diff.as_ref()?;
-                    Some(format!(
-                        "{field}: {} → {}",
-                        side(diff.old.as_deref()),
-                        side(diff.new.as_deref())
-                    ))
-                })
-                .collect();
+            let mut parts = edit_parts(&[
+                ("text", edit.text.clone()),
+                ("stance", edit.stance.as_ref().map(Edit::as_text)),
+                ("url", edit.url.clone()),
+                ("quote", edit.quote.clone()),
+                ("date", edit.date.clone()),
+                ("claimant", edit.claimant.clone()),
+                ("reported_by", edit.reported_by.clone()),
+            ]);
             for (sign, tags) in [('+', &edit.tags_added), ('-', &edit.tags_removed)] {
                 if !tags.is_empty() {
                     let tags: Vec<String> = tags.iter().map(|t| format!("{sign}{t}")).collect();
@@ -746,29 +746,13 @@ pub fn describe_event(event: &Event) -> String {
             with_note(format!("restored to claim {}", short(&r.claim)), &r.note)
         }
         Change::EvidenceEdited(edit) => {
-            let side = |v: Option<&str>| v.map(|t| clip(t, 40)).unwrap_or_else(|| "-".into());
-            let stance = edit.stance.as_ref().map(|s| Edit {
-                old: s.old.map(|v| v.to_string()),
-                new: s.new.map(|v| v.to_string()),
-            });
-            let fields = [
-                ("stance", &stance),
-                ("source", &edit.source),
-                ("url", &edit.url),
-                ("quote", &edit.quote),
-                ("note", &edit.note),
-            ];
-            let parts: Vec<String> = fields
-                .into_iter()
-                .filter_map(|(field, diff)| {
-                    let diff = diff.as_ref()?;
-                    Some(format!(
-                        "{field}: {} → {}",
-                        side(diff.old.as_deref()),
-                        side(diff.new.as_deref())
-                    ))
-                })
-                .collect();
+            let parts = edit_parts(&[
+                ("stance", edit.stance.as_ref().map(Edit::as_text)),
+                ("source", edit.source.clone()),
+                ("url", edit.url.clone()),
+                ("quote", edit.quote.clone()),
+                ("note", edit.note.clone()),
+            ]);
             format!("on claim {}: {}", short(&edit.claim), parts.join("; "))
         }
         Change::EvidenceMoved(m) => {

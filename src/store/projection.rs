@@ -260,9 +260,7 @@ pub(crate) fn project(
             ];
             for (column, new) in columns {
                 if let Some(new) = new {
-                    // Column names come from the fixed list above, never from input.
-                    let sql = format!("UPDATE claims SET {column} = ?2 WHERE pk = ?1");
-                    conn.prepare_cached(&sql)?.execute(params![pk, new])?;
+                    set_column(conn, ("claims", "pk", &pk), column, &new)?;
                 }
             }
             for (column, named) in [
@@ -271,8 +269,7 @@ pub(crate) fn project(
             ] {
                 if let Some(named) = named {
                     let source = source_pk(conn, sources, e, named.new.as_deref())?;
-                    let sql = format!("UPDATE claims SET {column} = ?2 WHERE pk = ?1");
-                    conn.prepare_cached(&sql)?.execute(params![pk, source])?;
+                    set_column(conn, ("claims", "pk", &pk), column, &source)?;
                 }
             }
             add_tags(conn, pk, &edit.tags_added)?;
@@ -392,18 +389,15 @@ pub(crate) fn project(
                 ("quote", edit.quote.as_ref().map(|q| q.new.as_deref())),
                 ("note", edit.note.as_ref().map(|n| n.new.as_deref())),
             ];
+            let evidence = ("evidence", "id", &e.record_id as &dyn rusqlite::ToSql);
             for (column, new) in columns {
                 if let Some(new) = new {
-                    // Column names come from the fixed list above, never from input.
-                    let sql = format!("UPDATE evidence SET {column} = ?2 WHERE id = ?1");
-                    conn.prepare_cached(&sql)?
-                        .execute(params![e.record_id, new])?;
+                    set_column(conn, evidence, column, &new)?;
                 }
             }
             if let Some(named) = &edit.source {
                 let source = source_pk(conn, sources, e, named.new.as_deref())?;
-                conn.prepare_cached("UPDATE evidence SET source_pk = ?2 WHERE id = ?1")?
-                    .execute(params![e.record_id, source])?;
+                set_column(conn, evidence, "source_pk", &source)?;
             }
             if live && (edit.note.is_some() || edit.quote.is_some()) {
                 reindex_search_context(conn, evidence_claim_pk(conn, e)?)?;
@@ -598,6 +592,19 @@ fn unindex(conn: &Connection, pk: i64) -> Result<()> {
          VALUES ('delete', ?1, ?2, ?3, ?4)",
     )?
     .execute(params![pk, text, context, quote])?;
+    Ok(())
+}
+
+/// Sets one column of one row: `(table, key column, key)`. Table and column names come from
+/// factdesk's own fixed lists, never from input.
+fn set_column(
+    conn: &Connection,
+    (table, key_column, key): (&str, &str, &dyn rusqlite::ToSql),
+    column: &str,
+    value: &dyn rusqlite::ToSql,
+) -> Result<()> {
+    let sql = format!("UPDATE {table} SET {column} = ?2 WHERE {key_column} = ?1");
+    conn.prepare_cached(&sql)?.execute(params![key, value])?;
     Ok(())
 }
 

@@ -372,11 +372,21 @@ fn evidence_is_edited_and_moved_with_its_history() {
         "{refused}"
     );
     desk.ok(&["evidence", "retract", &e, "--note", "unsourced"]);
+    let listed: serde_json::Value = serde_json::from_str(&desk.ok(&[
+        "--format",
+        "json",
+        "evidence",
+        "list",
+        &d,
+        "--include-retracted",
+    ]))
+    .unwrap();
     assert_eq!(
         desk.fails(&["evidence", "edit", &e, "--note", "x"], 1),
         format!(
-            "factdesk: evidence {e} is retracted (by ana: unsourced); restore it first with \
-             `factdesk evidence restore {e}`"
+            "factdesk: evidence {e} is retracted (by ana at {}: unsourced); restore it first \
+             with `factdesk evidence restore {e}`",
+            retracted_minute(&listed[0])
         )
     );
     desk.ok(&["evidence", "restore", &e]);

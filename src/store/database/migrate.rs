@@ -40,12 +40,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../schema/0007_claim_embeddings.sql"),
     ),
     (
-        "0008_statuses_follow_verdicts.sql",
-        include_str!("../../../schema/0008_statuses_follow_verdicts.sql"),
-    ),
-    (
-        "0009_retractions.sql",
-        include_str!("../../../schema/0009_retractions.sql"),
+        "0008_corrections.sql",
+        include_str!("../../../schema/0008_corrections.sql"),
     ),
 ];
 

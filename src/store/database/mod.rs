@@ -226,7 +226,7 @@ pub(crate) enum IdTable {
 }
 
 impl IdTable {
-    fn table(self) -> &'static str {
+    pub(in crate::store) fn table(self) -> &'static str {
         match self {
             IdTable::Claim => "claims",
             IdTable::Evidence => "evidence",
@@ -234,7 +234,7 @@ impl IdTable {
             IdTable::Source => "sources",
         }
     }
-    fn noun(self) -> &'static str {
+    pub(in crate::store) fn noun(self) -> &'static str {
         match self {
             IdTable::Claim => "claim",
             IdTable::Evidence => "evidence",

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 
-use super::sources::ensure_optional_source;
+use super::sources::{ensure_optional_source, source_edit};
 use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::history::{ClaimAdded, ClaimEdited, Edit, GivenVerdict, VerdictCleared, VerdictSet};
@@ -265,30 +265,28 @@ impl Store {
         let remove_tags = clean_tags(&edit.remove_tags)?;
         let (pk, changed) = self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            super::retract::refuse_if_retracted(tx, pk, &id)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, pk, &id)?;
             let old = stored_claim(tx, pk)?;
-            /// The edit of one field, when the new value differs from the old.
-            fn edit_of<T: PartialEq>(old: Option<T>, new: Option<T>) -> Option<Edit<T>> {
-                (old != new).then_some(Edit { old, new })
-            }
             let mut change = ClaimEdited {
                 text: edit
                     .text
                     .as_ref()
-                    .and_then(|t| edit_of(Some(old.text.clone()), Some(t.clone()))),
+                    .and_then(|t| Edit::between(Some(old.text.clone()), Some(t.clone()))),
                 stance: match edit.stance {
-                    Some(stance) => edit_of(Some(old.stance.parse()?), Some(stance)),
+                    Some(stance) => Edit::between(Some(old.stance.parse()?), Some(stance)),
                     None => None,
                 },
                 url: edit
                     .url
                     .clone()
-                    .and_then(|new| edit_of(old.url.clone(), new)),
+                    .and_then(|new| Edit::between(old.url.clone(), new)),
                 quote: edit
                     .quote
                     .clone()
-                    .and_then(|new| edit_of(old.quote.clone(), new)),
-                date: date.clone().and_then(|new| edit_of(old.date.clone(), new)),
+                    .and_then(|new| Edit::between(old.quote.clone(), new)),
+                date: date
+                    .clone()
+                    .and_then(|new| Edit::between(old.date.clone(), new)),
                 ..ClaimEdited::default()
             };
             for (field, old_name, new_name) in [
@@ -296,20 +294,7 @@ impl Store {
                 (&mut change.reported_by, &old.reported_by, &edit.reported_by),
             ] {
                 let Some(new_name) = new_name else { continue };
-                let new_name = new_name.as_deref().map(str::trim);
-                let same = match (old_name.as_deref(), new_name) {
-                    (Some(a), Some(b)) => {
-                        crate::model::source_key(a) == crate::model::source_key(b)
-                    }
-                    (a, b) => a == b,
-                };
-                if !same {
-                    ensure_optional_source(tx, new_name, None)?;
-                    *field = Some(Edit {
-                        old: old_name.clone(),
-                        new: new_name.map(str::to_string),
-                    });
-                }
+                *field = source_edit(tx, old_name.as_deref(), new_name.as_deref())?;
             }
             let current_tags = tags_of(tx, pk)?;
             if let Some(unknown) = remove_tags.iter().find(|t| !current_tags.contains(t)) {
@@ -398,30 +383,24 @@ impl Store {
         &self,
         id_prefix: &str,
     ) -> Result<Option<(&'static str, String, String)>> {
-        let pattern = format!("{}*", id_prefix.trim().to_lowercase());
-        if !pattern[..pattern.len() - 1]
-            .chars()
-            .all(|c| c.is_ascii_hexdigit() || c == '-')
-        {
-            return Ok(None);
-        }
         let mut found = Vec::new();
-        for (kind, sql) in [
+        for (record, owner) in [
             (
-                "evidence",
-                "SELECT e.id, c.id FROM evidence e JOIN claims c ON c.pk = e.claim_pk
-                  WHERE e.id GLOB ?1 LIMIT 2",
+                IdTable::Evidence,
+                "SELECT c.id FROM evidence e JOIN claims c ON c.pk = e.claim_pk WHERE e.pk = ?1",
             ),
             (
-                "link",
-                "SELECT l.id, c.id FROM links l JOIN claims c ON c.pk = l.from_pk
-                  WHERE l.id GLOB ?1 LIMIT 2",
+                IdTable::Link,
+                "SELECT c.id FROM links l JOIN claims c ON c.pk = l.from_pk WHERE l.pk = ?1",
             ),
         ] {
-            let mut stmt = self.conn().prepare(sql)?;
-            let rows = stmt.query_map([&pattern], |r| Ok((kind, r.get(0)?, r.get(1)?)))?;
-            for row in rows {
-                found.push(row?);
+            match resolve_id(self.conn(), record, id_prefix) {
+                Ok((pk, id)) => {
+                    let claim = self.conn().query_row(owner, [pk], |r| r.get(0))?;
+                    found.push((record.noun(), id, claim));
+                }
+                Err(Error::NotFound { .. } | Error::AmbiguousId { .. }) => {}
+                Err(other) => return Err(other),
             }
         }
         Ok(match found.len() {

@@ -1,6 +1,6 @@
 //! Evidence: adding material for or against a claim (with its event) and listing it.
 
-use super::sources::ensure_optional_source;
+use super::sources::{ensure_optional_source, source_edit};
 use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::history::{Edit, EvidenceAdded, EvidenceEdited, EvidenceMoved};
@@ -85,28 +85,13 @@ fn claim_pk_of(conn: &rusqlite::Connection, evidence_pk: i64) -> Result<i64> {
     )?)
 }
 
-/// Refuses a change to retracted evidence, naming how to restore it first.
-fn refuse_retracted_evidence(evidence: &Evidence) -> Result<()> {
-    match &evidence.retracted {
-        Some(r) => Err(Error::invalid(format!(
-            "evidence {} is retracted (by {}: {}); restore it first with `factdesk evidence \
-             restore {}`",
-            &evidence.id[..8],
-            r.by,
-            r.note,
-            &evidence.id[..8]
-        ))),
-        None => Ok(()),
-    }
-}
-
 impl Store {
     /// Adds a piece of evidence to a claim (creating its source on first mention).
     pub fn add_evidence(&mut self, claim_prefix: &str, evidence: &NewEvidence) -> Result<Evidence> {
         let id = new_id();
         self.write(|tx| {
             let (claim_pk, claim_id) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
-            super::retract::refuse_if_retracted(tx, claim_pk, &claim_id)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, claim_pk, &claim_id)?;
             insert_evidence(tx, &claim_id, &id, evidence, None)
         })?;
         let sql = format!("{EVIDENCE_SELECT} WHERE e.id = ?1");
@@ -125,37 +110,24 @@ impl Store {
         }
         let (id, changed) = self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Evidence, id_prefix)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Evidence, pk, &id)?;
             let old = evidence_by_pk(tx, pk)?;
-            refuse_retracted_evidence(&old)?;
             let claim_pk = claim_pk_of(tx, pk)?;
-            super::retract::refuse_if_retracted(tx, claim_pk, &old.claim_id)?;
-            fn edit_of<T: PartialEq>(old: Option<T>, new: Option<T>) -> Option<Edit<T>> {
-                (old != new).then_some(Edit { old, new })
-            }
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, claim_pk, &old.claim_id)?;
             // A blank new value clears the field, as when the evidence was added.
             let cleaned = |v: &Option<Option<String>>| v.clone().map(optional_text);
             let mut change = EvidenceEdited {
                 claim: old.claim_id.clone(),
-                stance: edit.stance.and_then(|s| edit_of(Some(old.stance), Some(s))),
-                url: cleaned(&edit.url).and_then(|new| edit_of(old.url.clone(), new)),
-                quote: cleaned(&edit.quote).and_then(|new| edit_of(old.quote.clone(), new)),
-                note: cleaned(&edit.note).and_then(|new| edit_of(old.note.clone(), new)),
+                stance: edit
+                    .stance
+                    .and_then(|s| Edit::between(Some(old.stance), Some(s))),
+                url: cleaned(&edit.url).and_then(|new| Edit::between(old.url.clone(), new)),
+                quote: cleaned(&edit.quote).and_then(|new| Edit::between(old.quote.clone(), new)),
+                note: cleaned(&edit.note).and_then(|new| Edit::between(old.note.clone(), new)),
                 source: None,
             };
-            if let Some(new_name) = cleaned(&edit.source).map(|n| n.map(|n| n.trim().to_string())) {
-                let same = match (old.source.as_deref(), new_name.as_deref()) {
-                    (Some(a), Some(b)) => {
-                        crate::model::source_key(a) == crate::model::source_key(b)
-                    }
-                    (a, b) => a == b,
-                };
-                if !same {
-                    ensure_optional_source(tx, new_name.as_deref(), None)?;
-                    change.source = Some(Edit {
-                        old: old.source.clone(),
-                        new: new_name,
-                    });
-                }
+            if let Some(new_name) = cleaned(&edit.source) {
+                change.source = source_edit(tx, old.source.as_deref(), new_name.as_deref())?;
             }
             if change.is_empty() {
                 return Ok((id, false));
@@ -179,8 +151,8 @@ impl Store {
     ) -> Result<(String, String, String)> {
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Evidence, id_prefix)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Evidence, pk, &id)?;
             let old = evidence_by_pk(tx, pk)?;
-            refuse_retracted_evidence(&old)?;
             let (to_pk, to) = resolve_id(tx, IdTable::Claim, claim_prefix)?;
             if to == old.claim_id {
                 return Err(Error::invalid(format!(
@@ -189,7 +161,7 @@ impl Store {
                     &to[..8]
                 )));
             }
-            super::retract::refuse_if_retracted(tx, to_pk, &to)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, to_pk, &to)?;
             tx.commit(
                 &id,
                 EvidenceMoved {

@@ -127,8 +127,8 @@ impl Store {
         self.write(|tx| {
             let (from_pk, from_id) = resolve_id(tx, IdTable::Claim, from_prefix)?;
             let (to_pk, to_id) = resolve_id(tx, IdTable::Claim, to_prefix)?;
-            super::retract::refuse_if_retracted(tx, from_pk, &from_id)?;
-            super::retract::refuse_if_retracted(tx, to_pk, &to_id)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, from_pk, &from_id)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, to_pk, &to_id)?;
             let row = NewLinkRow {
                 from: (from_pk, &from_id),
                 to: (to_pk, &to_id),

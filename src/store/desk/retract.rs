@@ -45,11 +45,12 @@ fn optional_reason(note: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The retraction of a claim or piece of evidence (`table` is `claims` or `evidence`, never
-/// input), `None` while it stands.
-fn retraction_of(tx: &Tx, table: &str, pk: i64) -> Result<Option<Retraction>> {
-    let sql =
-        format!("SELECT retracted_at, retracted_by, retraction_note FROM {table} WHERE pk = ?1");
+/// The retraction of a claim or piece of evidence, `None` while it stands.
+fn retraction_of(tx: &Tx, record: IdTable, pk: i64) -> Result<Option<Retraction>> {
+    let sql = format!(
+        "SELECT retracted_at, retracted_by, retraction_note FROM {} WHERE pk = ?1",
+        record.table()
+    );
     let row = tx
         .prepare_cached(&sql)?
         .query_row([pk], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -57,27 +58,34 @@ fn retraction_of(tx: &Tx, table: &str, pk: i64) -> Result<Option<Retraction>> {
     Ok(row.and_then(|(at, by, note)| Retraction::from_columns(at, by, note)))
 }
 
-/// The message refusing to retract `noun` `id` again.
-fn already(noun: &str, id: &str, r: &Retraction) -> Error {
+/// Who retracted a record, when and why, as messages say it.
+fn retracted_by(r: &Retraction) -> String {
+    format!("by {} at {}: {}", r.by, minute(&r.at), r.note)
+}
+
+/// The message refusing to retract a record again.
+fn already(record: IdTable, id: &str, r: &Retraction) -> Error {
     Error::invalid(format!(
-        "{noun} {} is already retracted (by {} at {}: {}); nothing changed",
+        "{} {} is already retracted ({}); nothing changed",
+        record.noun(),
         short_id(id),
-        r.by,
-        minute(&r.at),
-        r.note
+        retracted_by(r)
     ))
 }
 
-/// Refuses a change to a retracted claim, naming how to restore it first.
-pub(in crate::store) fn refuse_if_retracted(tx: &Tx, claim_pk: i64, claim_id: &str) -> Result<()> {
-    if let Some(r) = retraction_of(tx, "claims", claim_pk)? {
-        let short = short_id(claim_id);
+/// Refuses a change to a retracted claim or piece of evidence, naming how to restore it first.
+pub(in crate::store) fn refuse_if_retracted(
+    tx: &Tx,
+    record: IdTable,
+    pk: i64,
+    id: &str,
+) -> Result<()> {
+    if let Some(r) = retraction_of(tx, record, pk)? {
+        let (noun, short) = (record.noun(), short_id(id));
         return Err(Error::invalid(format!(
-            "claim {short} is retracted (by {} at {}: {}); restore it first with \
-             `factdesk claim restore {short}`",
-            r.by,
-            minute(&r.at),
-            r.note
+            "{noun} {short} is retracted ({}); restore it first with `factdesk {noun} restore \
+             {short}`",
+            retracted_by(&r)
         )));
     }
     Ok(())
@@ -90,8 +98,8 @@ impl Store {
         let note = reason(note)?;
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            if let Some(r) = retraction_of(tx, "claims", pk)? {
-                return Err(already("claim", &id, &r));
+            if let Some(r) = retraction_of(tx, IdTable::Claim, pk)? {
+                return Err(already(IdTable::Claim, &id, &r));
             }
             let evidence: i64 = tx.query_row(
                 "SELECT count(*) FROM evidence WHERE claim_pk = ?1 AND retracted_at IS NULL",
@@ -123,7 +131,7 @@ impl Store {
         let note = optional_reason(note);
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            if retraction_of(tx, "claims", pk)?.is_none() {
+            if retraction_of(tx, IdTable::Claim, pk)?.is_none() {
                 return Err(Error::invalid(format!(
                     "claim {} is not retracted: nothing to restore",
                     short_id(&id)
@@ -140,8 +148,8 @@ impl Store {
         let note = reason(note)?;
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Evidence, id_prefix)?;
-            if let Some(r) = retraction_of(tx, "evidence", pk)? {
-                return Err(already("evidence", &id, &r));
+            if let Some(r) = retraction_of(tx, IdTable::Evidence, pk)? {
+                return Err(already(IdTable::Evidence, &id, &r));
             }
             let claim = claim_of_evidence(tx, pk)?;
             tx.commit(
@@ -164,7 +172,7 @@ impl Store {
         let note = optional_reason(note);
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Evidence, id_prefix)?;
-            if retraction_of(tx, "evidence", pk)?.is_none() {
+            if retraction_of(tx, IdTable::Evidence, pk)?.is_none() {
                 return Err(Error::invalid(format!(
                     "evidence {} is not retracted: nothing to restore",
                     short_id(&id)

@@ -5,7 +5,7 @@ use rusqlite::{Connection, Row};
 
 use super::{IdTable, Store, Tx, find_source_pk, resolve_id, word};
 use crate::error::{Error, Result};
-use crate::history::SourceAdded;
+use crate::history::{Edit, SourceAdded};
 use crate::model::{
     Logged, NewSource, Source, SourceKind, check_web_url, clean_source_name, source_key,
 };
@@ -104,6 +104,29 @@ pub(in crate::store) fn ensure_optional_source(
     logged: Option<&Logged>,
 ) -> Result<Option<String>> {
     name.map(|n| ensure_source(tx, n, logged)).transpose()
+}
+
+/// The edit of a claim's or evidence's source field from `old` to `new` (a name, trimmed here;
+/// `None` clears it): `None` when both name the same source (names match as sources do),
+/// otherwise the edit, with the new source created on first mention.
+pub(in crate::store) fn source_edit(
+    tx: &Tx,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<Option<Edit<String>>> {
+    let new = new.map(str::trim);
+    let same = match (old, new) {
+        (Some(a), Some(b)) => crate::model::source_key(a) == crate::model::source_key(b),
+        (a, b) => a == b,
+    };
+    if same {
+        return Ok(None);
+    }
+    ensure_optional_source(tx, new, None)?;
+    Ok(Some(Edit {
+        old: old.map(str::to_string),
+        new: new.map(str::to_string),
+    }))
 }
 
 fn source_by_pk(conn: &Connection, pk: i64) -> Result<Source> {

@@ -231,7 +231,7 @@ impl Store {
         validate_rationale(rationale)?;
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            super::retract::refuse_if_retracted(tx, pk, &id)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, pk, &id)?;
             // Decided holding the write lock: nobody can turn review on in between.
             if setting(tx, REVIEW_REQUIRED)?.as_deref() != Some("true") {
                 super::claims::put_verdict(tx, pk, &id, verdict, rationale, None)?;
@@ -252,7 +252,7 @@ impl Store {
     pub fn approve_verdict(&mut self, id_prefix: &str, note: Option<&str>) -> Result<VerdictKind> {
         self.write(|tx| {
             let (pk, id) = resolve_id(tx, IdTable::Claim, id_prefix)?;
-            super::retract::refuse_if_retracted(tx, pk, &id)?;
+            super::retract::refuse_if_retracted(tx, IdTable::Claim, pk, &id)?;
             let proposal = proposal_for_review(tx, pk, &id, "approve")?;
             let verdict = proposal.verdict;
             let change = ReviewApproved {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::Store;
 use super::replay::{CANONICAL_ORDER, EVENT_COLUMNS, event_from_row};
 use crate::error::Result;
-use crate::history::{Change, ClaimEdited, Edit, Event};
+use crate::history::{Change, ClaimEdited, Edit, Event, EvidenceEdited};
 use crate::model::{Conflict, VerdictKind};
 
 /// A verdict (given or proposed) as one comparable value.
@@ -23,20 +23,38 @@ fn verdict_value(verdict: VerdictKind, rationale: &str) -> Option<String> {
 type Write = (String, Option<String>, Option<Option<String>>);
 
 /// The claim fields of an edit (each `{"old": …, "new": …}`), by name, as text.
-fn edited_fields(edit: &ClaimEdited) -> [(&'static str, Option<Edit<String>>); 7] {
-    let stance = edit.stance.as_ref().map(|s| Edit {
-        old: s.old.map(|v| v.to_string()),
-        new: s.new.map(|v| v.to_string()),
-    });
-    [
+fn edited_fields(edit: &ClaimEdited) -> Vec<(&'static str, Option<Edit<String>>)> {
+    vec![
         ("text", edit.text.clone()),
         ("claimant", edit.claimant.clone()),
         ("reported_by", edit.reported_by.clone()),
-        ("stance", stance),
+        ("stance", edit.stance.as_ref().map(Edit::as_text)),
         ("url", edit.url.clone()),
         ("quote", edit.quote.clone()),
         ("date", edit.date.clone()),
     ]
+}
+
+/// The evidence fields of an edit, by name, as text.
+fn edited_evidence_fields(edit: &EvidenceEdited) -> Vec<(&'static str, Option<Edit<String>>)> {
+    vec![
+        ("stance", edit.stance.as_ref().map(Edit::as_text)),
+        ("source", edit.source.clone()),
+        ("url", edit.url.clone()),
+        ("quote", edit.quote.clone()),
+        ("note", edit.note.clone()),
+    ]
+}
+
+/// The writes of an edit's changed fields, each with the old value its author saw.
+fn edit_writes(fields: Vec<(&'static str, Option<Edit<String>>)>) -> Vec<Write> {
+    fields
+        .into_iter()
+        .filter_map(|(field, edit)| {
+            let edit = edit?;
+            Some((field.to_string(), edit.new, Some(edit.old)))
+        })
+        .collect()
 }
 
 /// The single-valued fields an event writes.
@@ -51,13 +69,7 @@ fn writes(event: &Event) -> Vec<Write> {
             ("quote".into(), c.quote.clone(), None),
             ("date".into(), c.date.clone(), None),
         ],
-        Change::ClaimEdited(edit) => edited_fields(edit)
-            .into_iter()
-            .filter_map(|(field, edit)| {
-                let edit = edit?;
-                Some((field.to_string(), edit.new, Some(edit.old)))
-            })
-            .collect(),
+        Change::ClaimEdited(edit) => edit_writes(edited_fields(edit)),
         Change::VerdictSet(v) => vec![(
             "verdict".into(),
             verdict_value(v.verdict, &v.rationale),
@@ -111,25 +123,7 @@ fn writes(event: &Event) -> Vec<Write> {
         Change::ClaimRestored(_) | Change::EvidenceRestored(_) => {
             vec![("retracted".into(), None, None)]
         }
-        Change::EvidenceEdited(edit) => {
-            let stance = edit.stance.as_ref().map(|s| Edit {
-                old: s.old.map(|v| v.to_string()),
-                new: s.new.map(|v| v.to_string()),
-            });
-            [
-                ("stance", stance),
-                ("source", edit.source.clone()),
-                ("url", edit.url.clone()),
-                ("quote", edit.quote.clone()),
-                ("note", edit.note.clone()),
-            ]
-            .into_iter()
-            .filter_map(|(field, edit)| {
-                let edit = edit?;
-                Some((field.to_string(), edit.new, Some(edit.old)))
-            })
-            .collect()
-        }
+        Change::EvidenceEdited(edit) => edit_writes(edited_evidence_fields(edit)),
         Change::EvidenceMoved(m) => {
             vec![(
                 "claim".into(),

@@ -1,10 +1,24 @@
--- Schema 9: retracting and restoring claims and evidence.
+-- Schema 8: corrections and statuses a reader can follow.
 --
--- A retraction is an event (`claim.retract`, `evidence.retract`), reversed by another
--- (`claim.restore`, `evidence.restore`); the projection keeps who retracted a record, when and
--- why in the three columns below, NULL while it stands. A retracted record stays in its table
--- and in the history, but counts for nothing: the views below leave out retracted claims (and
--- links to them) and retracted evidence, so no status, report or Datasette view counts them.
+-- Retracting and restoring claims and evidence. A retraction is an event (`claim.retract`,
+-- `evidence.retract`), reversed by another (`claim.restore`, `evidence.restore`); the projection
+-- keeps who retracted a record, when and why in the three columns below, NULL while it stands.
+-- A retracted record stays in its table and in the history, but counts for nothing: the views
+-- below leave out retracted claims (and links to them) and retracted evidence, so no status,
+-- report or Datasette view counts them.
+--
+-- Verdicts propagate across contradictions: a `contradicts` link to a claim whose verdict is
+-- `refuted` counts *for* the claim on its other end (once the desk has refuted an allegation, a
+-- denial of it is no longer disputed by it); a link to a `supported`, `mixed` or `unverifiable`
+-- claim, or to one without a verdict, counts against, as before. Both `claim_status` (fast) and
+-- `claim_sides` (explainable) state the rule, and a unit test checks they agree; `--as-of`
+-- applies it as of that moment because it reads the same views over a store rebuilt to then.
+-- `claim_sides` gains three columns for an item that is a claim: its `stance`, its `claimant`
+-- (the name) and its `verdict`; for the claimant item, `stance` is the claim's own.
+--
+-- A proposed verdict remembers the file it was imported from (NULL when given at the command
+-- line), so `review queue` can say where it came from.
+ALTER TABLE proposed_verdicts ADD COLUMN proposed_from TEXT;
 ALTER TABLE claims ADD COLUMN retracted_at TEXT;
 ALTER TABLE claims ADD COLUMN retracted_by TEXT;
 ALTER TABLE claims ADD COLUMN retraction_note TEXT;
@@ -22,8 +36,8 @@ DROP VIEW disputed_claims;
 DROP VIEW unresolved_claims;
 DROP VIEW review_queue;
 
--- The items for and against each claim (schema 8's rule), leaving out retracted evidence and
--- links to retracted claims.
+-- The items for and against each claim, leaving out retracted evidence and links to retracted
+-- claims.
 CREATE VIEW claim_sides AS
     SELECT c.pk AS claim_pk, 'for' AS side, 'claimant' AS kind, s.id AS item_id, s.name AS text,
            c.stance AS stance, NULL AS claimant, NULL AS verdict
