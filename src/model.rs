@@ -226,6 +226,8 @@ pub struct Source {
     pub created_at: String,
     /// Who first logged the source (as an imported file says, when it does).
     pub created_by: String,
+    /// Its other names, sorted: sources merged into it and names it had before a rename.
+    pub aliases: Vec<String>,
 }
 
 /// A claim as the desk sees it, with its derived status and its verdict, if any.

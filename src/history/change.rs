@@ -424,6 +424,58 @@ pub struct EvidenceRestored {
     pub note: Option<String>,
 }
 
+/// `source.edit`: a source's kind, web address or note changed, each with its old and new value
+/// (its name changes by `source.rename`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceEdited {
+    /// What kind of source it is, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub kind: Option<Edit<SourceKind>>,
+    /// Its web address, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub url: Option<Edit<String>>,
+    /// What the desk noted about it, before and after; absent when unchanged.
+    #[serde(default, skip_serializing_if = "skip_none")]
+    pub note: Option<Edit<String>>,
+}
+
+impl SourceEdited {
+    /// Whether the edit changes nothing (such an edit is not recorded).
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_none() && self.url.is_none() && self.note.is_none()
+    }
+}
+
+/// `source.rename`: a source renamed (a typo corrected); it keeps its id, and its old name
+/// still finds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceRenamed {
+    /// The name it had.
+    pub old: String,
+    /// The name it has now.
+    pub new: String,
+}
+
+/// `source.merge`: the source (the event's record) merged into another — the same person or
+/// outlet logged under another name. Its name becomes an alias of the other, and what named it
+/// counts for the other, until a `source.unmerge`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceMerged {
+    /// The id of the source it was merged into.
+    pub into: String,
+    /// That source's name at the time, for people reading the history.
+    pub into_name: String,
+}
+
+/// `source.unmerge`: a merged source (the event's record) made a source of its own again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceUnmerged {
+    /// The id of the source it had been merged into.
+    pub from: String,
+    /// That source's name at the time.
+    pub from_name: String,
+}
+
 /// Where an event falls in the canonical order before its time: every record's creation comes
 /// before whatever refers to it, whatever the clocks say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -531,6 +583,10 @@ changes! {
     EvidenceRestored => "evidence.restore", Evidence, Changes;
     EvidenceEdited => "evidence.edit", Evidence, Changes;
     EvidenceMoved => "evidence.move", Evidence, Changes;
+    SourceEdited => "source.edit", Source, Changes;
+    SourceRenamed => "source.rename", Source, Changes;
+    SourceMerged => "source.merge", Source, Changes;
+    SourceUnmerged => "source.unmerge", Source, Changes;
 }
 
 impl std::fmt::Display for Action {

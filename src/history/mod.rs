@@ -15,8 +15,8 @@ pub use change::{
     Action, Change, ClaimAdded, ClaimAssigned, ClaimCommented, ClaimEdited, ClaimRestored,
     ClaimRetracted, Edit, EvidenceAdded, EvidenceEdited, EvidenceMoved, EvidenceRestored,
     EvidenceRetracted, GivenVerdict, LinkAdded, LinkRemoved, LinkerProposal, Phase,
-    ProposedVerdict, ReviewApproved, ReviewRejected, SettingSet, SourceAdded, VerdictCleared,
-    VerdictProposed, VerdictSet,
+    ProposedVerdict, ReviewApproved, ReviewRejected, SettingSet, SourceAdded, SourceEdited,
+    SourceMerged, SourceRenamed, SourceUnmerged, VerdictCleared, VerdictProposed, VerdictSet,
 };
 pub use event::{Event, WireEvent};
 pub(crate) use hash::hex;

@@ -780,6 +780,17 @@ pub fn describe_event(event: &Event) -> String {
             clip(&r.note, 60)
         ),
         Change::SettingSet(s) => format!("{} = {}", event.record_id, s.value),
+        Change::SourceEdited(edit) => edit_parts(&[
+            ("kind", edit.kind.as_ref().map(Edit::as_text)),
+            ("url", edit.url.clone()),
+            ("note", edit.note.clone()),
+        ])
+        .join("; "),
+        Change::SourceRenamed(r) => format!("renamed {} → {}", r.old, r.new),
+        Change::SourceMerged(m) => format!("merged into {} ({})", m.into_name, short(&m.into)),
+        Change::SourceUnmerged(u) => {
+            format!("unmerged from {} ({})", u.from_name, short(&u.from))
+        }
     }
 }
 

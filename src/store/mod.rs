@@ -31,10 +31,10 @@ mod queries;
 mod testing;
 
 // The modules other parts of the store name, by their short names (`super::claims::…`).
-pub(crate) use database::{IdTable, find_source_pk, resolve_id, word};
+pub(crate) use database::{IdTable, SOURCE_BY_NAME, find_source_pk, resolve_id, word};
 pub use database::{NetworkFs, OpenMode, damage_marker, mark_damaged};
 use database::{filesystem, migrate};
-use desk::{claims, evidence, import, links, retract, team};
+use desk::{claims, evidence, import, links, retract, sources, team};
 use log::{bundle, events, integrity, replay};
 use queries::{search, suggest};
 
@@ -60,6 +60,7 @@ pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use retract::RetractedClaim;
+pub use sources::{MergedSource, SourceEdit};
 pub use search::SearchQuery;
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{LINKER_MODEL, REVIEW_REQUIRED, SETTINGS};

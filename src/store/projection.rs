@@ -64,6 +64,14 @@ pub(crate) const PROJECTED_TABLES: &[ProjectedTable] = &[
         changed_later: false,
         upserted: true,
     },
+    // Former names: a source's rows, kept (never deleted) when the source is rebuilt, since
+    // events replayed before its renames may name it by them; renaming again is idempotent.
+    ProjectedTable {
+        name: "source_names",
+        rows: Rows::Own("name_key"),
+        changed_later: false,
+        upserted: true,
+    },
     ProjectedTable {
         name: "claims",
         rows: Rows::Own("id"),
@@ -133,7 +141,7 @@ pub(crate) fn delete_rows_of(scope: &str) -> String {
 }
 
 /// Source keys already looked up, by matching key: a bulk import or a replay names the same few
-/// sources again and again (sources are never deleted, so it cannot go stale).
+/// sources again and again (sources are never deleted; a rename clears it).
 pub(crate) type SourceKeys = RefCell<HashMap<String, i64>>;
 
 /// Writes one event's change into the tables of `conn`.
@@ -177,19 +185,25 @@ pub(crate) fn project(
         Change::ClaimAdded(c) => {
             let claimant = source_pk(conn, sources, e, c.claimant.as_deref())?;
             let reported_by = source_pk(conn, sources, e, c.reported_by.as_deref())?;
+            let (claimant, claimant_named) = SourceRef::columns(claimant);
+            let (reported_by, reported_by_named) = SourceRef::columns(reported_by);
             let (at, by) = e.logged(c.created_at.as_ref(), c.created_by.as_ref());
             // Logged here, the claim is new; replayed, it resets the claim's fields. (No
             // `RETURNING`: a statement with it opens a statement savepoint, at which FTS5
             // flushes its pending terms to disk, a segment per claim, which halved the speed
             // of a bulk import.)
             let insert = "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url,
-                                              quote, claim_date, created_at, created_by, logged_at)
-                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+                                              quote, claim_date, created_at, created_by, logged_at,
+                                              claimant_named_pk, reported_by_named_pk)
+                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
             let reset = "INSERT INTO claims (id, text, claimant_pk, reported_by_pk, stance, url,
-                                             quote, claim_date, created_at, created_by, logged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                             quote, claim_date, created_at, created_by, logged_at,
+                                             claimant_named_pk, reported_by_named_pk)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT (id) DO UPDATE SET text = excluded.text,
                     claimant_pk = excluded.claimant_pk, reported_by_pk = excluded.reported_by_pk,
+                    claimant_named_pk = excluded.claimant_named_pk,
+                    reported_by_named_pk = excluded.reported_by_named_pk,
                     stance = excluded.stance, url = excluded.url, quote = excluded.quote,
                     claim_date = excluded.claim_date, created_at = excluded.created_at,
                     created_by = excluded.created_by, logged_at = excluded.logged_at,
@@ -205,7 +219,9 @@ pub(crate) fn project(
                 c.date,
                 at,
                 by,
-                e.at
+                e.at,
+                claimant_named,
+                reported_by_named
             ];
             let inserted = match upkeep {
                 Upkeep::Live => {
@@ -264,12 +280,12 @@ pub(crate) fn project(
                 }
             }
             for (column, named) in [
-                ("claimant_pk", &edit.claimant),
-                ("reported_by_pk", &edit.reported_by),
+                ("claimant", &edit.claimant),
+                ("reported_by", &edit.reported_by),
             ] {
                 if let Some(named) = named {
                     let source = source_pk(conn, sources, e, named.new.as_deref())?;
-                    set_column(conn, ("claims", "pk", &pk), column, &source)?;
+                    set_source_columns(conn, ("claims", "pk", &pk), column, source)?;
                 }
             }
             add_tags(conn, pk, &edit.tags_added)?;
@@ -344,12 +360,13 @@ pub(crate) fn project(
         }
         Change::EvidenceAdded(ev) => {
             let claim = claim_pk(conn, e, &ev.claim)?;
-            let source = source_pk(conn, sources, e, ev.source.as_deref())?;
+            let (source, source_named) =
+                SourceRef::columns(source_pk(conn, sources, e, ev.source.as_deref())?);
             let (at, by) = e.logged(ev.created_at.as_ref(), ev.created_by.as_ref());
             conn.prepare_cached(
                 "INSERT INTO evidence (id, claim_pk, stance, source_pk, url, quote, note,
-                                       created_at, created_by, logged_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                       created_at, created_by, logged_at, source_named_pk)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )?
             .execute(params![
                 e.record_id,
@@ -361,7 +378,8 @@ pub(crate) fn project(
                 ev.note,
                 at,
                 by,
-                e.at
+                e.at,
+                source_named
             ])?;
             if live {
                 reindex_search_context(conn, claim)?;
@@ -397,7 +415,7 @@ pub(crate) fn project(
             }
             if let Some(named) = &edit.source {
                 let source = source_pk(conn, sources, e, named.new.as_deref())?;
-                set_column(conn, evidence, "source_pk", &source)?;
+                set_source_columns(conn, evidence, "source", source)?;
             }
             if live && (edit.note.is_some() || edit.quote.is_some()) {
                 reindex_search_context(conn, evidence_claim_pk(conn, e)?)?;
@@ -446,6 +464,73 @@ pub(crate) fn project(
             )?
             .execute(params![e.record_id, e.at, e.author])?;
         }
+        Change::SourceEdited(edit) => {
+            let source = ("sources", "id", &e.record_id as &dyn rusqlite::ToSql);
+            if let Some(kind) = &edit.kind {
+                set_column(conn, source, "kind", &kind.new.map(|k| k.as_str()))?;
+            }
+            if let Some(url) = &edit.url {
+                set_column(conn, source, "url", &url.new)?;
+            }
+            if let Some(note) = &edit.note {
+                set_column(conn, source, "note", &note.new)?;
+            }
+        }
+        Change::SourceRenamed(rename) => {
+            let pk = own_source_pk(conn, e)?;
+            // The old name keeps finding the source; the new one is its name, not a former one.
+            conn.prepare_cached(
+                "INSERT INTO source_names (name_key, name, source_pk) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name_key) DO UPDATE SET name = excluded.name,
+                    source_pk = excluded.source_pk",
+            )?
+            .execute(params![source_key(&rename.old), rename.old, pk])?;
+            let new_key = source_key(&rename.new);
+            conn.prepare_cached("DELETE FROM source_names WHERE name_key = ?1")?
+                .execute([&new_key])?;
+            let renamed = conn
+                .prepare_cached("UPDATE sources SET name = ?2, name_key = ?3 WHERE pk = ?1")?
+                .execute(params![pk, rename.new, new_key]);
+            if let Err(rusqlite::Error::SqliteFailure(failure, _)) = &renamed
+                && failure.code == rusqlite::ErrorCode::ConstraintViolation
+            {
+                return Err(Error::invalid(format!(
+                    "event {} ({}) renames source '{}' to '{}', the name of another source",
+                    e.id,
+                    e.action(),
+                    rename.old,
+                    rename.new
+                )));
+            }
+            renamed?;
+            // Names looked up before the rename may now find another source.
+            sources.borrow_mut().clear();
+        }
+        Change::SourceMerged(merge) => {
+            let pk = own_source_pk(conn, e)?;
+            let into: i64 = conn
+                .prepare_cached("SELECT pk FROM sources WHERE id = ?1")?
+                .query_row([&merge.into], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    Error::invalid(format!(
+                        "event {} ({}) merges into source {}, which neither the store nor the \
+                         events hold",
+                        e.id,
+                        e.action(),
+                        merge.into
+                    ))
+                })?;
+            conn.prepare_cached("UPDATE sources SET merged_into_pk = ?2 WHERE pk = ?1")?
+                .execute(params![pk, into])?;
+            repoint_merged_sources(conn, pk)?;
+        }
+        Change::SourceUnmerged(_) => {
+            let pk = own_source_pk(conn, e)?;
+            conn.prepare_cached("UPDATE sources SET merged_into_pk = NULL WHERE pk = ?1")?
+                .execute([pk])?;
+            repoint_merged_sources(conn, pk)?;
+        }
         Change::SettingSet(s) => {
             conn.prepare_cached(
                 "INSERT INTO settings (key, value, set_at, set_by) VALUES (?1, ?2, ?3, ?4)
@@ -471,21 +556,148 @@ fn claim_pk(conn: &Connection, event: &Event, id: &str) -> Result<i64> {
         })
 }
 
+/// The source a claim or evidence names, and the source it counts for: the same one unless the
+/// named source was merged into another.
+#[derive(Debug, Clone, Copy)]
+struct SourceRef {
+    named: i64,
+    counts_for: i64,
+}
+
+impl SourceRef {
+    /// The values of a record's source column and of its `*_named_pk` column beside it.
+    fn columns(source: Option<SourceRef>) -> (Option<i64>, Option<i64>) {
+        match source {
+            None => (None, None),
+            Some(s) => (Some(s.counts_for), (s.named != s.counts_for).then_some(s.named)),
+        }
+    }
+}
+
+/// Sets a record's source (`column` is `claimant`, `reported_by` or `source`, never input) and
+/// the source it names beside it.
+fn set_source_columns(
+    conn: &Connection,
+    record: (&str, &str, &dyn rusqlite::ToSql),
+    column: &str,
+    source: Option<SourceRef>,
+) -> Result<()> {
+    let (counts_for, named) = SourceRef::columns(source);
+    set_column(conn, record, &format!("{column}_pk"), &counts_for)?;
+    set_column(conn, record, &format!("{column}_named_pk"), &named)
+}
+
+/// The key of the source that is `e`'s record.
+fn own_source_pk(conn: &Connection, e: &Event) -> Result<i64> {
+    conn.prepare_cached("SELECT pk FROM sources WHERE id = ?1")?
+        .query_row([&e.record_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "event {} ({}) refers to source {}, which neither the store nor the events hold",
+                e.id,
+                e.action(),
+                e.record_id
+            ))
+        })
+}
+
+/// The source that `pk` counts for: itself, or the end of its chain of merges. Merges made on
+/// two machines at once can form a loop; every source in it then counts for the one with the
+/// smallest id, which every store picks alike.
+pub(crate) fn counts_for(conn: &Connection, pk: i64) -> Result<i64> {
+    let mut merged_into = conn.prepare_cached("SELECT merged_into_pk FROM sources WHERE pk = ?1")?;
+    let mut chain = vec![pk];
+    loop {
+        let current = *chain.last().expect("the chain starts with the source");
+        let next: Option<i64> = merged_into
+            .query_row([current], |r| r.get(0))
+            .optional()?
+            .flatten();
+        let Some(next) = next else { return Ok(current) };
+        if let Some(start) = chain.iter().position(|&p| p == next) {
+            let mut smallest: Option<(String, i64)> = None;
+            for &member in &chain[start..] {
+                let id: String = conn
+                    .prepare_cached("SELECT id FROM sources WHERE pk = ?1")?
+                    .query_row([member], |r| r.get(0))?;
+                if smallest.as_ref().is_none_or(|(s, _)| id < *s) {
+                    smallest = Some((id, member));
+                }
+            }
+            return Ok(smallest.expect("a loop has members").1);
+        }
+        chain.push(next);
+    }
+}
+
+/// Points every claim and evidence that names `changed` or a merged source at the source it
+/// now counts for, after a merge or an unmerge.
+fn repoint_merged_sources(conn: &Connection, changed: i64) -> Result<()> {
+    let mut named: Vec<i64> = conn
+        .prepare_cached("SELECT pk FROM sources WHERE merged_into_pk IS NOT NULL")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if !named.contains(&changed) {
+        named.push(changed);
+    }
+    for source in named {
+        let target = counts_for(conn, source)?;
+        for (table, column) in [
+            ("claims", "claimant"),
+            ("claims", "reported_by"),
+            ("evidence", "source"),
+        ] {
+            // Those already marked with the source they name, then those that name the
+            // source they count for (unmarked) when that changes.
+            conn.prepare_cached(&format!(
+                "UPDATE {table} SET {column}_pk = ?2, {column}_named_pk = nullif(?1, ?2)
+                  WHERE {column}_named_pk = ?1"
+            ))?
+            .execute(params![source, target])?;
+            if target != source {
+                conn.prepare_cached(&format!(
+                    "UPDATE {table} SET {column}_pk = ?2, {column}_named_pk = ?1
+                      WHERE {column}_pk = ?1 AND {column}_named_pk IS NULL"
+                ))?
+                .execute(params![source, target])?;
+            }
+        }
+    }
+    Ok(())
+}
+
 fn source_pk(
     conn: &Connection,
     sources: &SourceKeys,
     event: &Event,
     name: Option<&str>,
-) -> Result<Option<i64>> {
+) -> Result<Option<SourceRef>> {
     let Some(name) = name else { return Ok(None) };
     let key = source_key(name);
-    if let Some(pk) = sources.borrow().get(&key) {
-        return Ok(Some(*pk));
-    }
+    let cached = sources.borrow().get(&key).copied();
+    let named = match cached {
+        Some(pk) => pk,
+        None => named_source_pk(conn, sources, event, name, key)?,
+    };
+    Ok(Some(SourceRef {
+        named,
+        counts_for: counts_for(conn, named)?,
+    }))
+}
+
+fn named_source_pk(
+    conn: &Connection,
+    sources: &SourceKeys,
+    event: &Event,
+    name: &str,
+    key: String,
+) -> Result<i64> {
     let pk: i64 = conn
-        .prepare_cached("SELECT pk FROM sources WHERE name_key = ?1")?
+        .prepare_cached(crate::store::SOURCE_BY_NAME)?
         .query_row([&key], |r| r.get(0))
         .optional()?
+        .flatten()
         .ok_or_else(|| {
             Error::invalid(format!(
                 "event {} ({}) names source '{name}', which neither the store nor the events hold",
@@ -494,7 +706,7 @@ fn source_pk(
             ))
         })?;
     sources.borrow_mut().insert(key, pk);
-    Ok(Some(pk))
+    Ok(pk)
 }
 
 /// Whether the desk required review at the moment of `event`: the value of the last

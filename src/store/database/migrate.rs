@@ -43,6 +43,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_corrections.sql",
         include_str!("../../../schema/0008_corrections.sql"),
     ),
+    (
+        "0009_source_corrections.sql",
+        include_str!("../../../schema/0009_source_corrections.sql"),
+    ),
 ];
 
 /// The schema version this build writes.
@@ -141,9 +145,9 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        // 13 tables (the claims' embeddings the last), plus the FTS5 index, its 4 shadow
+        // 14 tables (the sources' former names the last), plus the FTS5 index, its 4 shadow
         // tables and its vocabulary table.
-        assert_eq!(tables, 19);
+        assert_eq!(tables, 20);
     }
 
     #[test]

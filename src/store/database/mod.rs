@@ -294,13 +294,20 @@ where
     })
 }
 
-/// Looks up a source's key by name (case-insensitively), without creating it.
+/// Looks up the source a name names (case-insensitively; a former name too), without creating it.
 pub(crate) fn find_source_pk(conn: &Connection, name: &str) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached("SELECT pk FROM sources WHERE name_key = ?1")?
+        .prepare_cached(SOURCE_BY_NAME)?
         .query_row([crate::model::source_key(name)], |r| r.get(0))
-        .optional()?)
+        .optional()?
+        .flatten())
 }
+
+/// The source a matching key names (`?1`): the source with that name, else the one that had it
+/// before a rename. The source named, not the one it counts for if it was merged.
+pub(crate) const SOURCE_BY_NAME: &str = "SELECT coalesce(
+        (SELECT pk FROM sources WHERE name_key = ?1),
+        (SELECT source_pk FROM source_names WHERE name_key = ?1))";
 
 #[cfg(test)]
 mod tests {

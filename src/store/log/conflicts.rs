@@ -139,11 +139,41 @@ fn writes(event: &Event) -> Vec<Write> {
             ("quote".into(), e.quote.clone(), None),
             ("note".into(), e.note.clone(), None),
         ],
+        Change::SourceEdited(edit) => edit_writes(vec![
+            ("kind", edit.kind.as_ref().map(Edit::as_text)),
+            ("url", edit.url.clone()),
+            ("note", edit.note.clone()),
+        ]),
+        Change::SourceRenamed(r) => vec![(
+            "name".into(),
+            Some(r.new.clone()),
+            Some(Some(r.old.clone())),
+        )],
+        Change::SourceMerged(m) => vec![("merged into".into(), Some(m.into_name.clone()), Some(None))],
+        Change::SourceUnmerged(u) => vec![(
+            "merged into".into(),
+            None,
+            Some(Some(u.from_name.clone())),
+        )],
         Change::SourceAdded(_)
         | Change::LinkAdded(_)
         | Change::LinkRemoved(_)
         | Change::ClaimCommented(_) => Vec::new(),
     }
+}
+
+/// The fields an edit of a claim or a piece of evidence changes (none for other events).
+fn edited_field_names(event: &Event) -> Vec<&'static str> {
+    let fields = match &event.change {
+        Change::ClaimEdited(edit) => edited_fields(edit),
+        Change::EvidenceEdited(edit) => edited_evidence_fields(edit),
+        Change::EvidenceMoved(_) => return vec!["claim"],
+        _ => return Vec::new(),
+    };
+    fields
+        .into_iter()
+        .filter_map(|(field, edit)| edit.map(|_| field))
+        .collect()
 }
 
 /// The value a field holds after some event, and who wrote it when.
@@ -165,7 +195,8 @@ impl Store {
               WHERE action IN ('claim.edit', 'verdict.set', 'verdict.clear', 'verdict.propose',
                                'review.approve', 'review.reject', 'claim.assign', 'config.set',
                                'claim.retract', 'claim.restore', 'evidence.retract',
-                               'evidence.restore', 'evidence.edit', 'evidence.move')
+                               'evidence.restore', 'evidence.edit', 'evidence.move',
+                               'source.edit', 'source.rename', 'source.merge', 'source.unmerge')
                  OR (action = 'claim.add'
                      AND record_id IN (SELECT record_id FROM events WHERE action = 'claim.edit'))
                  OR (action = 'evidence.add'
@@ -179,6 +210,29 @@ impl Store {
         let mut found: Vec<Conflict> = Vec::new();
         while let Some(row) = rows.next()? {
             let event = event_from_row(row, 0)?;
+            // An edit of a record retracted at that point in the history was made by someone
+            // who had not seen the retraction (a retracted record cannot be edited here): the
+            // edit is applied, but the record stays retracted, which they may not know.
+            let edited = edited_field_names(&event);
+            if !edited.is_empty()
+                && let Some(retraction) =
+                    fields.get_mut(&(event.record_id.clone(), "retracted".to_string()))
+                && retraction.value.is_some()
+            {
+                found.push(Conflict {
+                    record_kind: event.record_kind(),
+                    record_id: event.record_id.clone(),
+                    field: "edited while retracted".into(),
+                    kept: retraction.value.as_ref().map(|note| format!("retracted: {note}")),
+                    kept_by: retraction.by.clone(),
+                    kept_at: retraction.at.clone(),
+                    overwritten: Some(format!("edit of {}", edited.join(", "))),
+                    overwritten_by: event.author.clone(),
+                    overwritten_at: event.at.clone(),
+                    settled_by: None,
+                });
+                retraction.open = Some(found.len() - 1);
+            }
             for (field, new, old) in writes(&event) {
                 let key = (event.record_id.clone(), field.clone());
                 let current = fields.entry(key).or_insert_with(|| Current {

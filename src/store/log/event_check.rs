@@ -130,7 +130,55 @@ fn check(event: &WireEvent) -> Check {
             c.field_check("from", stored_uuid(c.text("from")?))?;
             c.field_check("to", stored_uuid(c.text("to")?))
         }
+        Action::SourceEdited => source_edit(&c),
+        Action::SourceRenamed => {
+            for side in ["old", "new"] {
+                c.named_check(side, source_name(c.text(side)?))?;
+            }
+            Ok(())
+        }
+        Action::SourceMerged => source_merge(&c, &event.record_id, "into"),
+        Action::SourceUnmerged => source_merge(&c, &event.record_id, "from"),
     }
+}
+
+/// `source.edit` (sources.rs `edit_source`): each changed field as `{"old": …, "new": …}` —
+/// `kind`, `url`, `note`.
+fn source_edit(c: &Fields) -> Check {
+    if c.members.is_empty() {
+        return Err("the edit changes nothing".into());
+    }
+    let edits: [(&str, SideCheck); 3] = [
+        ("kind", |e, side| match e.nullable_text(side)? {
+            Some(kind) => e.named_check(side, word::<SourceKind>(kind, "source kind")),
+            None => Ok(()),
+        }),
+        ("url", |e, side| match e.nullable_text(side)? {
+            Some(url) if side == "new" => e.field_check(side, web_url(url)),
+            _ => Ok(()),
+        }),
+        ("note", |e, side| e.nullable_text(side).map(drop)),
+    ];
+    for (field, check_side) in edits {
+        if let Some(edit) = c.optional_object(field)? {
+            for side in ["old", "new"] {
+                check_side(&edit, side)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `source.merge` / `source.unmerge` (sources.rs): the other source's id (`into` / `from`) and
+/// its name; a source is never merged into itself.
+fn source_merge(c: &Fields, own: &str, other: &str) -> Check {
+    let id = c.text(other)?;
+    c.field_check(other, stored_uuid(id))?;
+    if id == own {
+        return Err(format!("field `{other}`: a source cannot be merged into itself"));
+    }
+    let name = format!("{other}_name");
+    c.named_check(&name, source_name(c.text(&name)?))
 }
 
 // ---- The changes, action by action (the fields their writers put in them) ----
@@ -997,6 +1045,30 @@ mod tests {
             )
             .unwrap();
         store.move_evidence(&misplaced.id, &a).unwrap();
+        // Sources corrected: edited, a typo renamed, merged into the right one and back.
+        store
+            .edit_source(
+                "newsweek",
+                &crate::store::SourceEdit {
+                    kind: Some(SourceKind::Organization),
+                    note: Some(None),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        store
+            .add_source(&NewSource {
+                name: "Pentagn".into(),
+                kind: SourceKind::Government,
+                url: None,
+                note: None,
+            })
+            .unwrap();
+        store.rename_source("Pentagn", "Pentagon press").unwrap();
+        store
+            .merge_sources(&["Pentagon press".to_string()], "Pentagon")
+            .unwrap();
+        store.unmerge_source("pentagn").unwrap();
         store
     }
 

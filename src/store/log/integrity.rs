@@ -106,8 +106,9 @@ const GUARDS: &[&str] = &["events_no_update", "events_no_delete"];
 const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
     (
         "source",
-        "SELECT id, name, kind, url, note, created_at, created_by, logged_at, name_key
-           FROM sources ORDER BY id",
+        "SELECT s.id, s.name, s.kind, s.url, s.note, s.created_at, s.created_by, s.logged_at,
+                s.name_key, m.id
+           FROM sources s LEFT JOIN sources m ON m.pk = s.merged_into_pk ORDER BY s.id",
         &[
             "name",
             "kind",
@@ -117,7 +118,14 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "created_by",
             "logged_at",
             "name_key",
+            "merged_into",
         ],
+    ),
+    (
+        "former source name",
+        "SELECT n.name_key, n.name, s.id FROM source_names n JOIN sources s ON s.pk = n.source_pk
+          ORDER BY n.name_key",
+        &["name", "source"],
     ),
     (
         "claim",
@@ -125,7 +133,9 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
                 c.created_by, c.logged_at,
                 (SELECT group_concat(tag, ', ') FROM
                     (SELECT tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY tag)),
-                c.search_context, c.retracted_at, c.retracted_by, c.retraction_note
+                c.search_context, c.retracted_at, c.retracted_by, c.retraction_note,
+                (SELECT id FROM sources WHERE pk = c.claimant_named_pk),
+                (SELECT id FROM sources WHERE pk = c.reported_by_named_pk)
            FROM claims c LEFT JOIN sources cl ON cl.pk = c.claimant_pk
            LEFT JOIN sources rb ON rb.pk = c.reported_by_pk ORDER BY c.id",
         &[
@@ -144,12 +154,15 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "retracted_at",
             "retracted_by",
             "retraction_note",
+            "claimant as named",
+            "reported_by as named",
         ],
     ),
     (
         "evidence",
         "SELECT e.id, c.id, e.stance, s.id, e.url, e.quote, e.note, e.created_at, e.created_by,
-                e.logged_at, e.retracted_at, e.retracted_by, e.retraction_note
+                e.logged_at, e.retracted_at, e.retracted_by, e.retraction_note,
+                (SELECT id FROM sources WHERE pk = e.source_named_pk)
            FROM evidence e JOIN claims c ON c.pk = e.claim_pk
            LEFT JOIN sources s ON s.pk = e.source_pk ORDER BY e.id",
         &[
@@ -165,6 +178,7 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
             "retracted_at",
             "retracted_by",
             "retraction_note",
+            "source as named",
         ],
     ),
     (
