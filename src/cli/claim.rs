@@ -223,8 +223,13 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 tags: args.tags,
             };
             let mut store = ctx.open_linking(ui)?;
+            let notes = super::source::resemblance_notes(
+                &store,
+                &[claim.claimant.as_deref(), claim.reported_by.as_deref()],
+            )?;
             // Logging a claim is the desk's hot path: the claim is read back only for JSON.
             let id = store.log_claim(&claim)?;
+            super::source::print_notes(ui, &notes)?;
             let proposals: Vec<Proposal> = if args.quiet {
                 Vec::new()
             } else {
@@ -417,7 +422,14 @@ pub fn run(cmd: ClaimCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             } else {
                 ctx.open()?
             };
+            let named = |name: &Option<Option<String>>| name.clone().flatten();
+            let (claimant, reported_by) = (named(&edit.claimant), named(&edit.reported_by));
+            let notes = super::source::resemblance_notes(
+                &store,
+                &[claimant.as_deref(), reported_by.as_deref()],
+            )?;
             let (claim, changed) = store.edit_claim(&args.id, &edit)?;
+            super::source::print_notes(ui, &notes)?;
             let line = if changed {
                 format!("Edited claim {}", short_id(&claim.id))
             } else {

@@ -116,7 +116,10 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 quote: args.quote,
                 note: args.note,
             };
-            let added = ctx.open()?.add_evidence(&args.claim_id, &evidence)?;
+            let mut store = ctx.open()?;
+            let notes = super::source::resemblance_notes(&store, &[evidence.source.as_deref()])?;
+            let added = store.add_evidence(&args.claim_id, &evidence)?;
+            super::source::print_notes(ui, &notes)?;
             ui.confirm(&added.id, &added)
         }
         EvidenceCommand::List {
@@ -153,7 +156,11 @@ pub fn run(cmd: EvidenceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                     "evidence edit needs at least one change (--stance, --source, --url, --quote, --note)",
                 ));
             }
-            let (evidence, changed) = ctx.open()?.edit_evidence(&args.id, &edit)?;
+            let mut store = ctx.open()?;
+            let source = edit.source.clone().flatten();
+            let notes = super::source::resemblance_notes(&store, &[source.as_deref()])?;
+            let (evidence, changed) = store.edit_evidence(&args.id, &edit)?;
+            super::source::print_notes(ui, &notes)?;
             let line = if changed {
                 format!("Edited evidence {}", short_id(&evidence.id))
             } else {

@@ -444,6 +444,7 @@ impl View for SourceDetail<'_> {
             ("claims made", s.claims_made.to_string()),
             ("claims reported", s.claims_reported.to_string()),
             ("evidence items", s.evidence_items.to_string()),
+            ("aliases", s.aliases.join(", ")),
             (
                 "added",
                 format!("{} by {}", when(&s.created_at), s.created_by),

@@ -60,8 +60,8 @@ pub use import::{ImportOptions, ImportSummary, Located, RecordError};
 pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use retract::RetractedClaim;
-pub use sources::{MergedSource, SourceEdit};
 pub use search::SearchQuery;
+pub use sources::{MergedSource, SourceEdit};
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{LINKER_MODEL, REVIEW_REQUIRED, SETTINGS};
 

@@ -156,18 +156,20 @@ pub(crate) fn project(
     match &e.change {
         Change::SourceAdded(s) => {
             let (at, by) = e.logged(s.created_at.as_ref(), s.created_by.as_ref());
-            // The earliest creation wins, so the result does not depend on arrival order.
+            // The earliest creation wins, so the result does not depend on arrival order. A
+            // source rebuilt from its history starts again from it (its edits, renames and
+            // merges follow in the replay), so replaying it resets the source's fields.
             conn.prepare_cached(
                 "INSERT INTO sources (id, name, name_key, kind, url, note, created_at, created_by,
                                       logged_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-                    url = excluded.url, note = excluded.note, created_at = excluded.created_at,
-                    created_by = excluded.created_by,
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name,
+                    name_key = excluded.name_key, kind = excluded.kind, url = excluded.url,
+                    note = excluded.note, created_at = excluded.created_at,
+                    created_by = excluded.created_by, merged_into_pk = NULL,
                     logged_at = min(sources.logged_at, excluded.logged_at)
-                 WHERE excluded.created_at < sources.created_at
-                    OR (excluded.created_at = sources.created_at
-                        AND excluded.created_by < sources.created_by)
+                 WHERE (excluded.created_at, excluded.created_by)
+                           <= (sources.created_at, sources.created_by)
                     OR excluded.logged_at < sources.logged_at",
             )?
             .execute(params![
@@ -478,13 +480,18 @@ pub(crate) fn project(
         }
         Change::SourceRenamed(rename) => {
             let pk = own_source_pk(conn, e)?;
-            // The old name keeps finding the source; the new one is its name, not a former one.
+            // The name it had keeps finding the source (the one in the tables, which is the
+            // event's `old` unless someone else renamed it at the same time); the new one is its
+            // name, not a former one.
+            let had: String = conn
+                .prepare_cached("SELECT name FROM sources WHERE pk = ?1")?
+                .query_row([pk], |r| r.get(0))?;
             conn.prepare_cached(
                 "INSERT INTO source_names (name_key, name, source_pk) VALUES (?1, ?2, ?3)
                  ON CONFLICT (name_key) DO UPDATE SET name = excluded.name,
                     source_pk = excluded.source_pk",
             )?
-            .execute(params![source_key(&rename.old), rename.old, pk])?;
+            .execute(params![source_key(&had), had, pk])?;
             let new_key = source_key(&rename.new);
             conn.prepare_cached("DELETE FROM source_names WHERE name_key = ?1")?
                 .execute([&new_key])?;
@@ -569,7 +576,10 @@ impl SourceRef {
     fn columns(source: Option<SourceRef>) -> (Option<i64>, Option<i64>) {
         match source {
             None => (None, None),
-            Some(s) => (Some(s.counts_for), (s.named != s.counts_for).then_some(s.named)),
+            Some(s) => (
+                Some(s.counts_for),
+                (s.named != s.counts_for).then_some(s.named),
+            ),
         }
     }
 }
@@ -606,7 +616,8 @@ fn own_source_pk(conn: &Connection, e: &Event) -> Result<i64> {
 /// two machines at once can form a loop; every source in it then counts for the one with the
 /// smallest id, which every store picks alike.
 pub(crate) fn counts_for(conn: &Connection, pk: i64) -> Result<i64> {
-    let mut merged_into = conn.prepare_cached("SELECT merged_into_pk FROM sources WHERE pk = ?1")?;
+    let mut merged_into =
+        conn.prepare_cached("SELECT merged_into_pk FROM sources WHERE pk = ?1")?;
     let mut chain = vec![pk];
     loop {
         let current = *chain.last().expect("the chain starts with the source");

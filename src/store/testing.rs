@@ -143,6 +143,25 @@ pub enum Step {
         in_b: bool,
         claim: u8,
     },
+    EditSource {
+        in_b: bool,
+        source: u8,
+        person: bool,
+    },
+    RenameSource {
+        in_b: bool,
+        source: u8,
+        name: u8,
+    },
+    MergeSource {
+        in_b: bool,
+        from: u8,
+        into: u8,
+    },
+    UnmergeSource {
+        in_b: bool,
+        source: u8,
+    },
     Send {
         to_b: bool,
     },
@@ -176,6 +195,13 @@ pub fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(in_b, claim, to)| Step::MoveEvidence { in_b, claim, to }),
         1 => (side, any::<bool>()).prop_map(|(in_b, on)| Step::Review { in_b, on }),
         1 => (side, any::<u8>()).prop_map(|(in_b, claim)| Step::Approve { in_b, claim }),
+        1 => (side, any::<u8>(), any::<bool>())
+            .prop_map(|(in_b, source, person)| Step::EditSource { in_b, source, person }),
+        1 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, source, name)| Step::RenameSource { in_b, source, name }),
+        1 => (side, any::<u8>(), any::<u8>())
+            .prop_map(|(in_b, from, into)| Step::MergeSource { in_b, from, into }),
+        1 => (side, any::<u8>()).prop_map(|(in_b, source)| Step::UnmergeSource { in_b, source }),
         2 => side.prop_map(|to_b| Step::Send { to_b }),
     ]
 }
@@ -195,6 +221,11 @@ fn nth_claim(store: &Store, n: u8) -> Option<String> {
     };
     let claims = store.claims(&all).unwrap();
     (!claims.is_empty()).then(|| claims[n as usize % claims.len()].id.clone())
+}
+
+fn nth_source(store: &Store, n: u8) -> Option<String> {
+    let sources = store.sources().unwrap();
+    (!sources.is_empty()).then(|| sources[n as usize % sources.len()].name.clone())
 }
 
 /// Runs one step; refusals (a link that exists, a verdict to withdraw that is not there)
@@ -222,7 +253,11 @@ pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: 
         | Step::EditEvidence { in_b, .. }
         | Step::MoveEvidence { in_b, .. }
         | Step::Review { in_b, .. }
-        | Step::Approve { in_b, .. } => *in_b,
+        | Step::Approve { in_b, .. }
+        | Step::EditSource { in_b, .. }
+        | Step::RenameSource { in_b, .. }
+        | Step::MergeSource { in_b, .. }
+        | Step::UnmergeSource { in_b, .. } => *in_b,
     };
     let (store, other) = if acting_b {
         (&mut *b, &mut *a)
@@ -378,6 +413,42 @@ pub fn run_skewed(step: &Step, a: &mut Store, b: &mut Store, second: u32, skew: 
             },
             _ => Ok(()),
         },
+        Step::EditSource { source, person, .. } => match nth_source(store, source) {
+            Some(name) => store
+                .edit_source(
+                    &name,
+                    &super::SourceEdit {
+                        kind: Some(if person {
+                            SourceKind::Person
+                        } else {
+                            SourceKind::Outlet
+                        }),
+                        note: Some(Some(format!("edited at {second}"))),
+                        ..Default::default()
+                    },
+                )
+                .map(drop),
+            None => Ok(()),
+        },
+        Step::RenameSource { source, name, .. } => match nth_source(store, source) {
+            // A name of the source's own (from its id), so no two sources ever want one name.
+            Some(old) => {
+                let id = store.source(&old).unwrap().id;
+                store
+                    .rename_source(&old, &format!("{} {}", &id[..8], name % 3))
+                    .map(drop)
+            }
+            None => Ok(()),
+        },
+        Step::MergeSource { from, into, .. } => {
+            match (nth_source(store, from), nth_source(store, into)) {
+                (Some(from), Some(into)) => store.merge_sources(&[from], &into).map(drop),
+                _ => Ok(()),
+            }
+        }
+        Step::UnmergeSource { source, .. } => store
+            .unmerge_source(PEOPLE[source as usize % PEOPLE.len()])
+            .map(drop),
         Step::Review { on, .. } => store
             .set_setting("review.required", if on { "true" } else { "false" })
             .map(drop),

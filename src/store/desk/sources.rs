@@ -8,7 +8,9 @@ use rusqlite::{Connection, Row};
 
 use super::{IdTable, Store, Tx, find_source_pk, resolve_id, word};
 use crate::error::{Error, Result};
-use crate::history::{Edit, SourceAdded, SourceEdited, SourceMerged, SourceRenamed, SourceUnmerged};
+use crate::history::{
+    Edit, SourceAdded, SourceEdited, SourceMerged, SourceRenamed, SourceUnmerged,
+};
 use crate::model::{
     Logged, NewSource, Source, SourceKind, check_web_url, clean_source_name, optional_text,
     source_key,
@@ -158,7 +160,9 @@ fn contains_words(long: &str, short: &str) -> bool {
     let letters: usize = short.iter().map(|w| w.chars().count()).sum();
     letters >= 4
         && short.len() < long.len()
-        && long.windows(short.len()).any(|window| window == short.as_slice())
+        && long
+            .windows(short.len())
+            .any(|window| window == short.as_slice())
 }
 
 /// Whether a new source name looks like a slip for `existing`: the same but for case, spacing
@@ -296,14 +300,24 @@ impl Store {
     /// Every source, by name (merged sources are aliases of another, listed with it).
     pub fn sources(&self) -> Result<Vec<Source>> {
         let sql = format!(
-            "SELECT {SOURCE_COLUMNS}, s.pk FROM sources s WHERE s.merged_into_pk IS NULL
-              ORDER BY s.name_key"
+            "SELECT {SOURCE_COLUMNS}, s.pk, s.merged_into_pk FROM sources s ORDER BY s.name_key"
         );
         let mut stmt = self.conn().prepare(&sql)?;
-        let rows = stmt.query_map([], |r| Ok((source_from_row(r)?, r.get::<_, i64>(10)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                source_from_row(r)?,
+                r.get::<_, i64>(10)?,
+                r.get::<_, Option<i64>>(11)?,
+            ))
+        })?;
         let mut sources = Vec::new();
         for row in rows {
-            let (mut source, pk) = row?;
+            let (mut source, pk, merged_into) = row?;
+            // A merged source is listed with the one it counts for (which, in a loop of merges
+            // made at once on two machines, is one of the loop).
+            if merged_into.is_some() && counts_for(self.conn(), pk)? != pk {
+                continue;
+            }
             source.aliases = aliases_of(self.conn(), pk)?;
             sources.push(source);
         }
@@ -326,9 +340,9 @@ impl Store {
         if name.trim().is_empty() || find_source_pk(self.conn(), name)?.is_some() {
             return Ok(None);
         }
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT name FROM sources WHERE merged_into_pk IS NULL ORDER BY name_key")?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT name FROM sources WHERE merged_into_pk IS NULL ORDER BY name_key",
+        )?;
         let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
         for existing in names {
             let existing = existing?;
@@ -350,7 +364,9 @@ impl Store {
             let found = find_source(tx, name_or_id)?;
             let old = source_by_pk(tx, counts_for(tx, found.pk)?)?;
             let change = SourceEdited {
-                kind: edit.kind.and_then(|k| Edit::between(Some(old.kind), Some(k))),
+                kind: edit
+                    .kind
+                    .and_then(|k| Edit::between(Some(old.kind), Some(k))),
                 url: cleaned(&edit.url).and_then(|new| Edit::between(old.url.clone(), new)),
                 note: cleaned(&edit.note).and_then(|new| Edit::between(old.note.clone(), new)),
             };
@@ -413,9 +429,10 @@ impl Store {
             if target.merged_into.is_some() {
                 let survivor = counts_for(tx, target.pk)?;
                 let survivor_name = name_of(tx, survivor)?;
-                let hint = if from.iter().any(|f| {
-                    find_source(tx, f).is_ok_and(|f| f.pk == survivor)
-                }) {
+                let hint = if from
+                    .iter()
+                    .any(|f| find_source(tx, f).is_ok_and(|f| f.pk == survivor))
+                {
                     format!(
                         "'{}' is an alias of '{survivor_name}' (merged into it): a source \
                          cannot be merged into its own alias",
@@ -519,7 +536,10 @@ mod tests {
                 .log_claim(&claim("Inflation has halved", "Sunak"))
                 .unwrap(),
             store
-                .log_claim(&claim("Boats are down a third", "Prime Minister Rishi Sunak"))
+                .log_claim(&claim(
+                    "Boats are down a third",
+                    "Prime Minister Rishi Sunak",
+                ))
                 .unwrap(),
         ];
         store
@@ -560,7 +580,12 @@ mod tests {
             assert_eq!(claimant(&store, id), "Rishi Sunak");
         }
         // Listings show the survivor only; naming an alias finds it, and so does a new claim.
-        let names: Vec<String> = store.sources().unwrap().into_iter().map(|s| s.name).collect();
+        let names: Vec<String> = store
+            .sources()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         assert_eq!(names, ["Rishi Sunak"]);
         assert_eq!(store.source("SUNAK").unwrap().name, "Rishi Sunak");
         let later = store.log_claim(&claim("Taxes will fall", "Sunak")).unwrap();
@@ -613,7 +638,11 @@ mod tests {
         );
         // One bad name in a list refuses the whole merge.
         assert_eq!(
-            refusal(&mut store, &["Prime Minister Rishi Sunak", "Sunak"], "Rishi Sunak"),
+            refusal(
+                &mut store,
+                &["Prime Minister Rishi Sunak", "Sunak"],
+                "Rishi Sunak"
+            ),
             "source 'Sunak' is already merged into 'Rishi Sunak'"
         );
         assert_eq!(
@@ -634,7 +663,9 @@ mod tests {
     #[test]
     fn a_renamed_source_keeps_its_id_and_answers_to_its_old_name() {
         let mut store = Store::open_in_memory().unwrap().with_author("ana");
-        let id = store.log_claim(&claim("The backlog is cleared", "Rishi Snak")).unwrap();
+        let id = store
+            .log_claim(&claim("The backlog is cleared", "Rishi Snak"))
+            .unwrap();
         let before = store.source("Rishi Snak").unwrap();
         let renamed = store.rename_source("rishi snak", "Rishi Sunak").unwrap();
         assert_eq!(renamed.id, before.id);
@@ -642,28 +673,46 @@ mod tests {
         assert_eq!(renamed.aliases, ["Rishi Snak"]);
         assert_eq!(claimant(&store, &id), "Rishi Sunak");
         // The old name finds it; a claim naming it does not create a new source.
-        let later = store.log_claim(&claim("Inflation has halved", "Rishi Snak")).unwrap();
+        let later = store
+            .log_claim(&claim("Inflation has halved", "Rishi Snak"))
+            .unwrap();
         assert_eq!(claimant(&store, &later), "Rishi Sunak");
         assert_eq!(store.sources().unwrap().len(), 1);
-        store.log_claim(&claim("Boats are down", "Yvette Cooper")).unwrap();
+        store
+            .log_claim(&claim("Boats are down", "Yvette Cooper"))
+            .unwrap();
         assert_eq!(
-            store.rename_source("Rishi Sunak", "YVETTE COOPER").unwrap_err().to_string(),
+            store
+                .rename_source("Rishi Sunak", "YVETTE COOPER")
+                .unwrap_err()
+                .to_string(),
             "the name 'YVETTE COOPER' belongs to source 'Yvette Cooper': to make them one \
              source, run `factdesk source merge 'Rishi Sunak' 'Yvette Cooper'`"
         );
         assert_eq!(
-            store.rename_source("Rishi Sunak", " Rishi Sunak ").unwrap_err().to_string(),
+            store
+                .rename_source("Rishi Sunak", " Rishi Sunak ")
+                .unwrap_err()
+                .to_string(),
             "source 'Rishi Sunak' is already called that"
         );
         // A change of case alone is a rename.
-        assert_eq!(store.rename_source("Rishi Sunak", "RISHI SUNAK").unwrap().name, "RISHI SUNAK");
+        assert_eq!(
+            store
+                .rename_source("Rishi Sunak", "RISHI SUNAK")
+                .unwrap()
+                .name,
+            "RISHI SUNAK"
+        );
         verified(&store);
     }
 
     #[test]
     fn editing_a_source_records_old_and_new_values() {
         let mut store = Store::open_in_memory().unwrap().with_author("ana");
-        store.log_claim(&claim("The backlog is cleared", "Rishi Sunak")).unwrap();
+        store
+            .log_claim(&claim("The backlog is cleared", "Rishi Sunak"))
+            .unwrap();
         let edit = SourceEdit {
             kind: Some(SourceKind::Person),
             url: Some(Some("https://www.gov.uk/pm".into())),
@@ -679,7 +728,10 @@ mod tests {
             note: Some(Some("  ".into())),
             ..SourceEdit::default()
         };
-        assert_eq!(store.edit_source("Rishi Sunak", &cleared).unwrap().0.note, None);
+        assert_eq!(
+            store.edit_source("Rishi Sunak", &cleared).unwrap().0.note,
+            None
+        );
         let bad = SourceEdit {
             url: Some(Some("javascript:alert(1)".into())),
             ..SourceEdit::default()

@@ -149,12 +149,12 @@ fn writes(event: &Event) -> Vec<Write> {
             Some(r.new.clone()),
             Some(Some(r.old.clone())),
         )],
-        Change::SourceMerged(m) => vec![("merged into".into(), Some(m.into_name.clone()), Some(None))],
-        Change::SourceUnmerged(u) => vec![(
-            "merged into".into(),
-            None,
-            Some(Some(u.from_name.clone())),
-        )],
+        Change::SourceMerged(m) => {
+            vec![("merged into".into(), Some(m.into_name.clone()), Some(None))]
+        }
+        Change::SourceUnmerged(u) => {
+            vec![("merged into".into(), None, Some(Some(u.from_name.clone())))]
+        }
         Change::SourceAdded(_)
         | Change::LinkAdded(_)
         | Change::LinkRemoved(_)
@@ -223,7 +223,10 @@ impl Store {
                     record_kind: event.record_kind(),
                     record_id: event.record_id.clone(),
                     field: "edited while retracted".into(),
-                    kept: retraction.value.as_ref().map(|note| format!("retracted: {note}")),
+                    kept: retraction
+                        .value
+                        .as_ref()
+                        .map(|note| format!("retracted: {note}")),
                     kept_by: retraction.by.clone(),
                     kept_at: retraction.at.clone(),
                     overwritten: Some(format!("edit of {}", edited.join(", "))),

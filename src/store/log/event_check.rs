@@ -175,7 +175,9 @@ fn source_merge(c: &Fields, own: &str, other: &str) -> Check {
     let id = c.text(other)?;
     c.field_check(other, stored_uuid(id))?;
     if id == own {
-        return Err(format!("field `{other}`: a source cannot be merged into itself"));
+        return Err(format!(
+            "field `{other}`: a source cannot be merged into itself"
+        ));
     }
     let name = format!("{other}_name");
     c.named_check(&name, source_name(c.text(&name)?))
