@@ -49,7 +49,7 @@ pub enum SourceCommand {
     )]
     Merge {
         /// The sources to merge (names or id prefixes), then the one they merge into.
-        #[arg(required = true, num_args = 2.., value_names = ["FROM", "INTO"])]
+        #[arg(required = true, value_name = "NAME")]
         names: Vec<String>,
     },
     /// Undo a merge: the source is one of its own again, with the claims and evidence that name
@@ -199,7 +199,13 @@ pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             ui.confirm(&line, &renamed)
         }
         SourceCommand::Merge { mut names } => {
-            let into = names.pop().expect("clap requires two names or more");
+            if names.len() < 2 {
+                return Err(crate::error::Error::usage(
+                    "source merge needs the sources to merge and the one they merge into \
+                     (factdesk source merge FROM... INTO)",
+                ));
+            }
+            let into = names.pop().expect("two names or more");
             let (survivor, merged) = ctx.open()?.merge_sources(&names, &into)?;
             let mut lines = Vec::new();
             for m in &merged {

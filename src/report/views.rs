@@ -435,7 +435,7 @@ pub struct SourceDetail<'a>(pub &'a Source);
 impl View for SourceDetail<'_> {
     fn table(&self) -> Table {
         let s = self.0;
-        let rows = [
+        let mut rows = vec![
             ("id", s.id.clone()),
             ("name", s.name.clone()),
             ("kind", s.kind.to_string()),
@@ -444,12 +444,15 @@ impl View for SourceDetail<'_> {
             ("claims made", s.claims_made.to_string()),
             ("claims reported", s.claims_reported.to_string()),
             ("evidence items", s.evidence_items.to_string()),
-            ("aliases", s.aliases.join(", ")),
-            (
-                "added",
-                format!("{} by {}", when(&s.created_at), s.created_by),
-            ),
         ];
+        // Other names it answers to (merged sources, names before a rename), when it has any.
+        if !s.aliases.is_empty() {
+            rows.push(("aliases", s.aliases.join(", ")));
+        }
+        rows.push((
+            "added",
+            format!("{} by {}", when(&s.created_at), s.created_by),
+        ));
         Table {
             headers: vec!["FIELD", "VALUE"],
             rows: rows

@@ -61,7 +61,7 @@ pub(crate) const PROJECTED_TABLES: &[ProjectedTable] = &[
     ProjectedTable {
         name: "sources",
         rows: Rows::Own("id"),
-        changed_later: false,
+        changed_later: true,
         upserted: true,
     },
     // Former names: a source's rows, kept (never deleted) when the source is rebuilt, since
@@ -182,7 +182,8 @@ pub(crate) fn project(
                 at,
                 by,
                 e.at
-            ])?;
+            ])
+            .map_err(|err| name_taken(err, e, &s.name))?;
         }
         Change::ClaimAdded(c) => {
             let claimant = source_pk(conn, sources, e, c.claimant.as_deref())?;
@@ -495,21 +496,9 @@ pub(crate) fn project(
             let new_key = source_key(&rename.new);
             conn.prepare_cached("DELETE FROM source_names WHERE name_key = ?1")?
                 .execute([&new_key])?;
-            let renamed = conn
-                .prepare_cached("UPDATE sources SET name = ?2, name_key = ?3 WHERE pk = ?1")?
-                .execute(params![pk, rename.new, new_key]);
-            if let Err(rusqlite::Error::SqliteFailure(failure, _)) = &renamed
-                && failure.code == rusqlite::ErrorCode::ConstraintViolation
-            {
-                return Err(Error::invalid(format!(
-                    "event {} ({}) renames source '{}' to '{}', the name of another source",
-                    e.id,
-                    e.action(),
-                    rename.old,
-                    rename.new
-                )));
-            }
-            renamed?;
+            conn.prepare_cached("UPDATE sources SET name = ?2, name_key = ?3 WHERE pk = ?1")?
+                .execute(params![pk, rename.new, new_key])
+                .map_err(|err| name_taken(err, e, &rename.new))?;
             // Names looked up before the rename may now find another source.
             sources.borrow_mut().clear();
         }
@@ -561,6 +550,27 @@ fn claim_pk(conn: &Connection, event: &Event, id: &str) -> Result<i64> {
                 event.action()
             ))
         })
+}
+
+/// The error of a source that cannot take `name` because another source has it (a source
+/// renamed in one store to the name of a source registered in another), in words; any other
+/// error as it is.
+fn name_taken(err: rusqlite::Error, e: &Event, name: &str) -> Error {
+    match &err {
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Error::invalid(format!(
+                "event {} ({}) gives source {} the name '{name}', which another source in this \
+                 store has: rename this store's '{name}' (`factdesk source rename`), import \
+                 again, then merge the two",
+                e.id,
+                e.action(),
+                e.record_id
+            ))
+        }
+        _ => err.into(),
+    }
 }
 
 /// The source a claim or evidence names, and the source it counts for: the same one unless the

@@ -99,7 +99,12 @@ fn datasette_shows_what_the_cli_shows() {
     );
     assert_eq!(
         label_columns(&page("claims")),
-        ["claimant_pk: sources.name", "reported_by_pk: sources.name"]
+        [
+            "claimant_named_pk: sources.name",
+            "claimant_pk: sources.name",
+            "reported_by_named_pk: sources.name",
+            "reported_by_pk: sources.name"
+        ]
     );
     let title: String = long_text.chars().take(100).collect();
     let labelled = server.get(&format!(

@@ -25,6 +25,7 @@ mod record;
 mod reports;
 mod semantic;
 mod shell;
+mod sources;
 mod status;
 mod store_file;
 mod team;

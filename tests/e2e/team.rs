@@ -231,7 +231,9 @@ fn claims_are_assigned_discussed_and_listed_by_assignee() {
         desk.fails(&["history", "--action", "claim.frobnicate"], 1),
         "factdesk: unknown action 'claim.frobnicate' (known: source.add, claim.add, evidence.add, \
          link.add, claim.edit, claim.assign, claim.comment, verdict.set, verdict.clear, \
-         verdict.propose, review.approve, review.reject, link.remove, config.set, claim.retract, claim.restore, evidence.retract, evidence.restore, evidence.edit, evidence.move)"
+         verdict.propose, review.approve, review.reject, link.remove, config.set, claim.retract, \
+         claim.restore, evidence.retract, evidence.restore, evidence.edit, evidence.move, \
+         source.edit, source.rename, source.merge, source.unmerge)"
     );
 }
 

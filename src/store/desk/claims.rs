@@ -4,8 +4,8 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, ToSql};
 
-use super::sources::{ensure_optional_source, source_edit};
-use super::{IdTable, Store, Tx, find_source_pk, new_id, resolve_id, word};
+use super::sources::{ensure_optional_source, find_counted_source_pk, source_edit};
+use super::{IdTable, Store, Tx, new_id, resolve_id, word};
 use crate::error::{Error, Result};
 use crate::history::{ClaimAdded, ClaimEdited, Edit, GivenVerdict, VerdictCleared, VerdictSet};
 use crate::model::{
@@ -445,7 +445,7 @@ impl Store {
             sql.push_str(" AND c.retracted_at IS NULL");
         }
         if let Some(name) = &filter.claimant {
-            let Some(source_pk) = find_source_pk(self.conn(), name)? else {
+            let Some(source_pk) = find_counted_source_pk(self.conn(), name)? else {
                 return Err(Error::invalid(format!("no source named '{}'", name.trim())));
             };
             sql.push_str(" AND c.claimant_pk = ?");

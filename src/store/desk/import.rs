@@ -16,8 +16,9 @@ pub use crate::input::{Located, RecordError};
 use super::claims::{insert_claim, put_verdict};
 use super::evidence::insert_evidence;
 use super::links::{NewLinkRow, insert_link};
+use super::sources::find_counted_source_pk;
 use super::team::{REVIEW_REQUIRED, proposal, setting};
-use super::{Store, Tx, find_source_pk, new_id};
+use super::{Store, Tx, new_id};
 use crate::error::{Error, Result};
 use crate::history::VerdictProposed;
 use crate::model::{ClaimRecord, LinkRecord, validate_claim_text, validate_rationale};
@@ -175,7 +176,7 @@ fn existing_claim(tx: &Tx, record: &ClaimRecord) -> Result<Option<i64>> {
             .optional()?);
     }
     let claimant = match &record.claim.claimant {
-        Some(name) => match find_source_pk(tx, name)? {
+        Some(name) => match find_counted_source_pk(tx, name)? {
             Some(pk) => Some(pk),
             // A claimant the store has never heard of has made no claim in it.
             None => return Ok(None),

@@ -165,26 +165,29 @@ fn contains_words(long: &str, short: &str) -> bool {
             .any(|window| window == short.as_slice())
 }
 
-/// Whether a new source name looks like a slip for `existing`: the same but for case, spacing
-/// or punctuation; a letter or two apart (one for short names); or one name contained whole in
-/// the other.
-fn resembles(new: &str, existing: &str) -> bool {
+/// How closely a new source name looks like a slip for `existing`, smaller being closer: the
+/// same but for case, spacing or punctuation; a letter or two apart (one for short names); or
+/// one name contained whole in the other (the nearer in length, the closer). `None`: not alike.
+fn resemblance(new: &str, existing: &str) -> Option<(u8, usize)> {
     let (a, b) = (squeezed(new), squeezed(existing));
     if a.is_empty() || b.is_empty() {
-        return false;
+        return None;
     }
     if a == b {
-        return true;
+        return Some((0, 0));
     }
-    let shorter = a.chars().count().min(b.chars().count());
-    let allowed = match shorter {
+    let (len_a, len_b) = (a.chars().count(), b.chars().count());
+    let allowed = match len_a.min(len_b) {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
     };
-    (allowed > 0 && strsim::levenshtein(&a, &b) <= allowed)
-        || contains_words(new, existing)
-        || contains_words(existing, new)
+    let distance = strsim::levenshtein(&a, &b);
+    if allowed > 0 && distance <= allowed {
+        return Some((1, distance));
+    }
+    (contains_words(new, existing) || contains_words(existing, new))
+        .then(|| (2, len_a.abs_diff(len_b)))
 }
 
 /// The namespace of source ids (a UUID v5 namespace, fixed forever).
@@ -251,6 +254,17 @@ pub(in crate::store) fn ensure_source(
     };
     tx.known_sources.borrow_mut().insert(key, pk);
     Ok(name)
+}
+
+/// The source a name counts for: the source with that name (or former name), or the one it
+/// was merged into — the source the claims and evidence naming it point at.
+pub(in crate::store) fn find_counted_source_pk(
+    conn: &Connection,
+    name: &str,
+) -> Result<Option<i64>> {
+    find_source_pk(conn, name)?
+        .map(|pk| counts_for(conn, pk))
+        .transpose()
 }
 
 /// Like [`ensure_source`] for an optional name.
@@ -335,7 +349,7 @@ impl Store {
     }
 
     /// The existing source that `name` resembles when no source has that name yet (see
-    /// [`resembles`]); `None` when the name is taken or resembles none. For a warning only.
+    /// [`resemblance`]); `None` when the name is taken or resembles none. For a warning only.
     pub fn resembling_source(&self, name: &str) -> Result<Option<String>> {
         if name.trim().is_empty() || find_source_pk(self.conn(), name)?.is_some() {
             return Ok(None);
@@ -344,13 +358,16 @@ impl Store {
             "SELECT name FROM sources WHERE merged_into_pk IS NULL ORDER BY name_key",
         )?;
         let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut closest: Option<((u8, usize), String)> = None;
         for existing in names {
             let existing = existing?;
-            if resembles(name, &existing) {
-                return Ok(Some(existing));
+            if let Some(score) = resemblance(name, &existing)
+                && closest.as_ref().is_none_or(|(best, _)| score < *best)
+            {
+                closest = Some((score, existing));
             }
         }
-        Ok(None)
+        Ok(closest.map(|(_, name)| name))
     }
 
     /// Changes a source's kind, web address or note (an alias edits the source it was merged

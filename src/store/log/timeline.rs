@@ -205,6 +205,30 @@ fn copy_rebuilt_rows(conn: &rusqlite::Connection, rebuilt: &Store) -> Result<()>
                     ],
                 )?;
             }
+            "source" => {
+                let row = from
+                    .query_row(
+                        "SELECT s.name, s.name_key, s.kind, s.url, s.note, s.created_at,
+                                s.created_by, s.logged_at, m.id
+                           FROM sources s LEFT JOIN sources m ON m.pk = s.merged_into_pk
+                          WHERE s.id = ?1",
+                        [&id],
+                        |r| {
+                            (0..9)
+                                .map(|i| r.get::<_, Option<String>>(i))
+                                .collect::<rusqlite::Result<Vec<_>>>()
+                        },
+                    )
+                    .optional()?;
+                let Some(v) = row else { continue };
+                conn.execute(
+                    "INSERT INTO temp.asof_sources (pk, id, name, name_key, kind, url, note,
+                         created_at, created_by, logged_at, merged_into_pk)
+                     VALUES ((SELECT pk FROM main.sources WHERE id = ?1), ?1, ?2, ?3, ?4, ?5,
+                             ?6, ?7, ?8, ?9, (SELECT pk FROM main.sources WHERE id = ?10))",
+                    rusqlite::params![id, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]],
+                )?;
+            }
             "store" => {
                 let row = from
                     .query_row(
@@ -250,7 +274,23 @@ impl Store {
                   WHERE at > ?1
                     AND action <> 'source.add' AND action <> 'claim.add'
                     AND action <> 'evidence.add' AND action <> 'link.add'
-                    AND record_kind IN ('claim', 'evidence', 'link', 'store')",
+                    AND record_kind IN ('claim', 'evidence', 'link', 'store', 'source')",
+            [&at],
+        )?;
+        // A source merged or unmerged after the moment moves the claims and evidence that name
+        // it: they are rebuilt as they stood too.
+        conn.execute(
+            "WITH moved (pk) AS (
+                 SELECT pk FROM main.sources WHERE id IN (
+                     SELECT record_id FROM main.events
+                      WHERE at > ?1 AND action IN ('source.merge', 'source.unmerge')))
+             INSERT OR IGNORE INTO temp.asof_changed
+                 SELECT id, 'claim' FROM main.claims WHERE claimant_pk IN moved
+                 UNION SELECT id, 'claim' FROM main.claims WHERE claimant_named_pk IN moved
+                 UNION SELECT id, 'claim' FROM main.claims WHERE reported_by_pk IN moved
+                 UNION SELECT id, 'claim' FROM main.claims WHERE reported_by_named_pk IN moved
+                 UNION SELECT id, 'evidence' FROM main.evidence WHERE source_pk IN moved
+                 UNION SELECT id, 'evidence' FROM main.evidence WHERE source_named_pk IN moved",
             [&at],
         )?;
         let changed: i64 =
@@ -280,7 +320,10 @@ impl Store {
         let conn = self.conn();
         // The changed claims and links by key: the views test every row against these.
         conn.execute_batch(
-            "CREATE TEMP TABLE asof_changed_claims (pk INTEGER PRIMARY KEY);
+            "CREATE TEMP TABLE asof_changed_sources (pk INTEGER PRIMARY KEY);
+             INSERT INTO temp.asof_changed_sources SELECT pk FROM main.sources
+              WHERE id IN (SELECT record_id FROM temp.asof_changed);
+             CREATE TEMP TABLE asof_changed_claims (pk INTEGER PRIMARY KEY);
              CREATE TEMP TABLE asof_changed_links (pk INTEGER PRIMARY KEY);
              CREATE TEMP TABLE asof_changed_evidence (pk INTEGER PRIMARY KEY);
              INSERT INTO temp.asof_changed_evidence SELECT pk FROM main.evidence
@@ -296,12 +339,9 @@ impl Store {
         let claim_existed = format!(
             "EXISTS (SELECT 1 FROM main.claims c WHERE c.pk = claim_pk AND c.logged_at <= {then})"
         );
-        let mut views = vec![
-            format!(
-                "CREATE TEMP VIEW sources AS SELECT * FROM main.sources WHERE logged_at <= {then}"
-            ),
-            format!("CREATE TEMP VIEW events AS SELECT * FROM main.events WHERE at <= {then}"),
-        ];
+        let mut views = vec![format!(
+            "CREATE TEMP VIEW events AS SELECT * FROM main.events WHERE at <= {then}"
+        )];
         for (table, key) in shadowed() {
             let current = match key {
                 "claim_pk" => format!("claim_pk NOT IN ({changed_claims}) AND {claim_existed}"),
