@@ -428,3 +428,66 @@ fn evidence_is_edited_and_moved_with_its_history() {
         "{conflicts}"
     );
 }
+
+/// Issue 14: one person edits evidence that another, unknown to them, had retracted. The edit
+/// is applied but the evidence stays retracted — `report conflicts` says so until someone who
+/// knows both restores or retracts it again.
+#[test]
+fn an_edit_of_evidence_someone_else_retracted_is_a_conflict() {
+    let ana = Desk::new();
+    let claim = ana.claim(&["Iran supplied Russia with missiles", "--claimant", "WSJ"]);
+    let evidence = ana
+        .ok(&[
+            "evidence", "add", &claim, "--stance", "supports", "--note", "Wreckage",
+        ])
+        .trim()
+        .to_string();
+    let e = short(&evidence).to_string();
+    let bundle = ana.db.with_file_name("ana.jsonl");
+    ana.ok(&["export", "--events", "--output", bundle.to_str().unwrap()]);
+    let bo = Desk::new();
+    bo.ok(&["import", bundle.to_str().unwrap()]);
+
+    ana.ok(&["evidence", "retract", &e, "--note", "Wrong claim"]);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    bo.ok(&[
+        "--as",
+        "bo",
+        "evidence",
+        "edit",
+        &e,
+        "--note",
+        "Shahed wreckage",
+    ]);
+    let from_bo = bo.db.with_file_name("bo.jsonl");
+    bo.ok(&["export", "--events", "--output", from_bo.to_str().unwrap()]);
+    ana.ok(&["import", from_bo.to_str().unwrap()]);
+
+    let conflicts = ana.ok(&["report", "conflicts", "--format", "json"]);
+    let conflicts: serde_json::Value = serde_json::from_str(&conflicts).unwrap();
+    let conflicts = conflicts.as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let c = &conflicts[0];
+    assert_eq!(c["record_kind"], "evidence");
+    assert_eq!(c["record_id"], evidence.as_str());
+    assert_eq!(c["field"], "edited while retracted");
+    assert_eq!(c["kept"], "retracted: Wrong claim");
+    assert_eq!(c["overwritten"], "edit of note");
+    assert_eq!(c["overwritten_by"], "bo");
+    assert_eq!(c["settled_by"], serde_json::Value::Null);
+    // Still retracted, with bo's words kept for when it is restored.
+    let listed = ana.ok(&["evidence", "list", &claim, "--include-retracted"]);
+    assert!(listed.contains("Shahed wreckage"), "{listed}");
+    assert!(
+        ana.ok(&["evidence", "list", &claim])
+            .starts_with("No evidence")
+    );
+    // Restoring it, knowing both, settles the conflict.
+    ana.ok(&["evidence", "restore", &e, "--note", "Bo fixed the note"]);
+    let settled = ana.ok(&["report", "conflicts"]);
+    assert!(settled.contains("edited while retracted"), "{settled}");
+    assert!(settled.contains("by ana"), "{settled}");
+    for desk in [&ana, &bo] {
+        assert!(desk.ok(&["verify"]).starts_with("Verified: "));
+    }
+}
