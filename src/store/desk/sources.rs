@@ -348,8 +348,9 @@ impl Store {
         Ok(source)
     }
 
-    /// The existing source that `name` resembles when no source has that name yet (see
-    /// [`resemblance`]); `None` when the name is taken or resembles none. For a warning only.
+    /// The existing source that `name` resembles most closely when no source has that name
+    /// yet: the same but for case, spacing or punctuation, a letter or two apart, or one name
+    /// inside the other. `None` when the name is taken or resembles none. For a warning only.
     pub fn resembling_source(&self, name: &str) -> Result<Option<String>> {
         if name.trim().is_empty() || find_source_pk(self.conn(), name)?.is_some() {
             return Ok(None);
