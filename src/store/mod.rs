@@ -157,8 +157,9 @@ pub(in crate::store) struct Tx<'s> {
     /// Where the change came from when it is not typed in (an imported file's name); every
     /// event of the transaction records it.
     origin: Option<&'s str>,
-    /// Sources looked up or created in this transaction, by matching key: a bulk import names
-    /// the same few sources again and again (sources are never deleted, so it cannot go stale).
+    /// Sources looked up or created in this transaction, by matching key, with the source each
+    /// counts for: a bulk import names the same few sources again and again (sources are never
+    /// deleted; a rename, merge or unmerge clears it).
     known_sources: projection::SourceKeys,
     /// The model that embeds the claims this transaction logs or rewrites, if one is set.
     embedder: Option<&'s dyn crate::linker::vectors::Embed>,

@@ -141,8 +141,9 @@ pub(crate) fn delete_rows_of(scope: &str) -> String {
 }
 
 /// Source keys already looked up, by matching key: a bulk import or a replay names the same few
-/// sources again and again (sources are never deleted; a rename clears it).
-pub(crate) type SourceKeys = RefCell<HashMap<String, i64>>;
+/// sources again and again (sources are never deleted; a rename, a merge and an unmerge clear
+/// it, since they change what a name finds or counts for).
+pub(crate) type SourceKeys = RefCell<HashMap<String, SourceRef>>;
 
 /// Writes one event's change into the tables of `conn`.
 pub(crate) fn project(
@@ -520,12 +521,14 @@ pub(crate) fn project(
             conn.prepare_cached("UPDATE sources SET merged_into_pk = ?2 WHERE pk = ?1")?
                 .execute(params![pk, into])?;
             repoint_merged_sources(conn, pk)?;
+            sources.borrow_mut().clear();
         }
         Change::SourceUnmerged(_) => {
             let pk = own_source_pk(conn, e)?;
             conn.prepare_cached("UPDATE sources SET merged_into_pk = NULL WHERE pk = ?1")?
                 .execute([pk])?;
             repoint_merged_sources(conn, pk)?;
+            sources.borrow_mut().clear();
         }
         Change::SettingSet(s) => {
             conn.prepare_cached(
@@ -576,9 +579,9 @@ fn name_taken(err: rusqlite::Error, e: &Event, name: &str) -> Error {
 /// The source a claim or evidence names, and the source it counts for: the same one unless the
 /// named source was merged into another.
 #[derive(Debug, Clone, Copy)]
-struct SourceRef {
-    named: i64,
-    counts_for: i64,
+pub(crate) struct SourceRef {
+    pub named: i64,
+    pub counts_for: i64,
 }
 
 impl SourceRef {
@@ -696,25 +699,10 @@ fn source_pk(
 ) -> Result<Option<SourceRef>> {
     let Some(name) = name else { return Ok(None) };
     let key = source_key(name);
-    let cached = sources.borrow().get(&key).copied();
-    let named = match cached {
-        Some(pk) => pk,
-        None => named_source_pk(conn, sources, event, name, key)?,
-    };
-    Ok(Some(SourceRef {
-        named,
-        counts_for: counts_for(conn, named)?,
-    }))
-}
-
-fn named_source_pk(
-    conn: &Connection,
-    sources: &SourceKeys,
-    event: &Event,
-    name: &str,
-    key: String,
-) -> Result<i64> {
-    let pk: i64 = conn
+    if let Some(cached) = sources.borrow().get(&key) {
+        return Ok(Some(*cached));
+    }
+    let named: i64 = conn
         .prepare_cached(crate::store::SOURCE_BY_NAME)?
         .query_row([&key], |r| r.get(0))
         .optional()?
@@ -726,8 +714,12 @@ fn named_source_pk(
                 event.action()
             ))
         })?;
-    sources.borrow_mut().insert(key, pk);
-    Ok(pk)
+    let found = SourceRef {
+        named,
+        counts_for: counts_for(conn, named)?,
+    };
+    sources.borrow_mut().insert(key, found);
+    Ok(Some(found))
 }
 
 /// Whether the desk required review at the moment of `event`: the value of the last

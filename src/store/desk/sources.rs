@@ -252,7 +252,11 @@ pub(in crate::store) fn ensure_source(
             })?
         }
     };
-    tx.known_sources.borrow_mut().insert(key, pk);
+    let found = crate::store::projection::SourceRef {
+        named: pk,
+        counts_for: counts_for(tx, pk)?,
+    };
+    tx.known_sources.borrow_mut().insert(key, found);
     Ok(name)
 }
 
