@@ -134,10 +134,11 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
                 (SELECT group_concat(tag, ', ') FROM
                     (SELECT tag FROM claim_tags t WHERE t.claim_pk = c.pk ORDER BY tag)),
                 c.search_context, c.retracted_at, c.retracted_by, c.retraction_note,
-                (SELECT id FROM sources WHERE pk = c.claimant_named_pk),
-                (SELECT id FROM sources WHERE pk = c.reported_by_named_pk)
+                cn.id, rn.id
            FROM claims c LEFT JOIN sources cl ON cl.pk = c.claimant_pk
-           LEFT JOIN sources rb ON rb.pk = c.reported_by_pk ORDER BY c.id",
+           LEFT JOIN sources rb ON rb.pk = c.reported_by_pk
+           LEFT JOIN sources cn ON cn.pk = c.claimant_named_pk
+           LEFT JOIN sources rn ON rn.pk = c.reported_by_named_pk ORDER BY c.id",
         &[
             "text",
             "claimant",
@@ -161,10 +162,10 @@ const REBUILT_TABLES: &[(&str, &str, &[&str])] = &[
     (
         "evidence",
         "SELECT e.id, c.id, e.stance, s.id, e.url, e.quote, e.note, e.created_at, e.created_by,
-                e.logged_at, e.retracted_at, e.retracted_by, e.retraction_note,
-                (SELECT id FROM sources WHERE pk = e.source_named_pk)
+                e.logged_at, e.retracted_at, e.retracted_by, e.retraction_note, sn.id
            FROM evidence e JOIN claims c ON c.pk = e.claim_pk
-           LEFT JOIN sources s ON s.pk = e.source_pk ORDER BY e.id",
+           LEFT JOIN sources s ON s.pk = e.source_pk
+           LEFT JOIN sources sn ON sn.pk = e.source_named_pk ORDER BY e.id",
         &[
             "claim",
             "stance",

@@ -283,7 +283,10 @@ impl Store {
             "WITH moved (pk) AS (
                  SELECT pk FROM main.sources WHERE id IN (
                      SELECT record_id FROM main.events
-                      WHERE at > ?1 AND action IN ('source.merge', 'source.unmerge')))
+                      WHERE at > ?1 AND action IN ('source.merge', 'source.unmerge')
+                        -- the partial index `events_changes`, not every event after the moment
+                        AND action <> 'source.add' AND action <> 'claim.add'
+                        AND action <> 'evidence.add' AND action <> 'link.add'))
              INSERT OR IGNORE INTO temp.asof_changed
                  SELECT id, 'claim' FROM main.claims WHERE claimant_pk IN moved
                  UNION SELECT id, 'claim' FROM main.claims WHERE claimant_named_pk IN moved
@@ -342,7 +345,20 @@ impl Store {
         let mut views = vec![format!(
             "CREATE TEMP VIEW events AS SELECT * FROM main.events WHERE at <= {then}"
         )];
+        let sources_changed: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM temp.asof_changed_sources)",
+            [],
+            |r| r.get(0),
+        )?;
         for (table, key) in shadowed() {
+            if table == "sources" && !sources_changed {
+                // Sources are joined by key in every report: a plain filter keeps their
+                // primary key usable, which a view with a UNION ALL would not.
+                views.push(format!(
+                    "CREATE TEMP VIEW sources AS SELECT * FROM main.sources WHERE logged_at <= {then}"
+                ));
+                continue;
+            }
             let current = match key {
                 "claim_pk" => format!("claim_pk NOT IN ({changed_claims}) AND {claim_existed}"),
                 "key" => "key NOT IN (SELECT record_id FROM temp.asof_changed)".to_string(),
