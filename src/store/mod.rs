@@ -211,13 +211,35 @@ impl<'s> Tx<'s> {
         event: &WireEvent,
         via: replay::Via,
     ) -> Result<bool> {
+        let change = event.change.to_string();
+        self.append_event_text(
+            &replay::EventText {
+                id: &event.id,
+                at: &event.at,
+                author: &event.author,
+                action: &event.action,
+                record_kind: &event.record_kind,
+                record_id: &event.record_id,
+                change: &change,
+                hash: &event.hash,
+            },
+            via,
+        )
+    }
+
+    /// [`Tx::append_event`] for an event given as its stored text (a staged bundle's).
+    pub(in crate::store) fn append_event_text(
+        &self,
+        event: &replay::EventText,
+        via: replay::Via,
+    ) -> Result<bool> {
         let mut head = self.chain_head.borrow_mut();
         if head.is_none() {
             *head = Some(chain_head(self)?.unwrap_or_default());
         }
         let previous = head.as_deref().unwrap_or_default();
-        let chain = crate::history::chain_hash(previous, &event.hash);
-        let appended = replay::insert_event_if_new(
+        let chain = crate::history::chain_hash(previous, event.hash);
+        let appended = replay::insert_event_text_if_new(
             self,
             event,
             Some(replay::Arrival {

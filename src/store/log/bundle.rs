@@ -660,8 +660,21 @@ fn append_and_rebuild(
     while let Some(row) = rows.next()? {
         last_seq = Some(row.get::<_, i64>(0)?);
         let line: i64 = row.get(1)?;
-        let event = wire_from_row(row, 2)?;
-        if tx.append_event(&event, replay::Via::Bundle)? {
+        // Checked when it was staged: appended as its text, not parsed again.
+        let columns: Vec<String> = (2..10)
+            .map(|i| row.get::<_, String>(i))
+            .collect::<rusqlite::Result<_>>()?;
+        let event = replay::EventText {
+            id: &columns[0],
+            at: &columns[1],
+            author: &columns[2],
+            action: &columns[3],
+            record_kind: &columns[4],
+            record_id: &columns[5],
+            change: &columns[6],
+            hash: &columns[7],
+        };
+        if tx.append_event_text(&event, replay::Via::Bundle)? {
             lines.push(line as u64);
         }
         read += 1;

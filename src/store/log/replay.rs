@@ -203,12 +203,48 @@ pub(crate) struct Arrival<'a> {
     pub via: Via,
 }
 
+/// An event's stored columns as text, its change the JSON text the log keeps: what appending
+/// an event from a staged bundle needs, without parsing the change and writing it out again.
+pub(crate) struct EventText<'a> {
+    pub id: &'a str,
+    pub at: &'a str,
+    pub author: &'a str,
+    pub action: &'a str,
+    pub record_kind: &'a str,
+    pub record_id: &'a str,
+    pub change: &'a str,
+    pub hash: &'a str,
+}
+
 /// Inserts an event exactly as given (its id, time, author and hash kept) unless one with its
 /// id is already stored; returns whether it was inserted. `arrival` is what the store records
 /// beside it (absent in a scratch rebuild, which keeps events only to read them).
 pub(crate) fn insert_event_if_new(
     conn: &Connection,
     event: &WireEvent,
+    arrival: Option<Arrival>,
+) -> Result<bool> {
+    let change = event.change.to_string();
+    insert_event_text_if_new(
+        conn,
+        &EventText {
+            id: &event.id,
+            at: &event.at,
+            author: &event.author,
+            action: &event.action,
+            record_kind: &event.record_kind,
+            record_id: &event.record_id,
+            change: &change,
+            hash: &event.hash,
+        },
+        arrival,
+    )
+}
+
+/// [`insert_event_if_new`] for an event given as its stored text.
+pub(crate) fn insert_event_text_if_new(
+    conn: &Connection,
+    event: &EventText,
     arrival: Option<Arrival>,
 ) -> Result<bool> {
     let inserted = conn
@@ -224,7 +260,7 @@ pub(crate) fn insert_event_if_new(
             event.action,
             event.record_kind,
             event.record_id,
-            event.change.to_string(),
+            event.change,
             event.hash,
             arrival.as_ref().map(|a| a.chain),
             arrival.as_ref().map(|a| a.written_at),
