@@ -206,8 +206,15 @@ fn insert_source(tx: &Tx, source: &NewSource, logged: Option<&Logged>) -> Result
     if let Some(url) = &source.url {
         check_web_url(url)?;
     }
-    if find_source_pk(tx, &name)?.is_some() {
-        return Err(Error::invalid(format!("source '{name}' already exists")));
+    if let Some(pk) = find_source_pk(tx, &name)? {
+        let current = name_of(tx, counts_for(tx, pk)?)?;
+        return Err(Error::invalid(
+            if source_key(&current) == source_key(&name) {
+                format!("source '{name}' already exists")
+            } else {
+                format!("source '{name}' already exists, as a name of '{current}'")
+            },
+        ));
     }
     let id = source_id(&name);
     let change = SourceAdded {
@@ -717,6 +724,18 @@ mod tests {
                 .unwrap_err()
                 .to_string(),
             "source 'Rishi Sunak' is already called that"
+        );
+        assert_eq!(
+            store
+                .add_source(&NewSource {
+                    name: "rishi snak".into(),
+                    kind: SourceKind::Person,
+                    url: None,
+                    note: None,
+                })
+                .unwrap_err()
+                .to_string(),
+            "source 'rishi snak' already exists, as a name of 'Rishi Sunak'"
         );
         // A change of case alone is a rename.
         assert_eq!(
