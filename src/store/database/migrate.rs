@@ -47,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_source_corrections.sql",
         include_str!("../../../schema/0009_source_corrections.sql"),
     ),
+    (
+        "0010_compact_claim_match.sql",
+        include_str!("../../../schema/0010_compact_claim_match.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -183,8 +183,22 @@ fn existing_claim(tx: &Tx, record: &ClaimRecord) -> Result<Option<i64>> {
         },
         None => None,
     };
+    // `claims_match` finds the claimant's claims that begin alike; the text decides. (With
+    // `IS ?1`, SQLite would use the index's first column only.)
+    let sql = match claimant {
+        Some(_) => {
+            "SELECT pk FROM claims
+              WHERE claimant_pk = ?1 AND substr(text, 1, 32) = substr(?2, 1, 32) AND text = ?2
+              LIMIT 1"
+        }
+        None => {
+            "SELECT pk FROM claims
+              WHERE claimant_pk IS ?1 AND substr(text, 1, 32) = substr(?2, 1, 32) AND text = ?2
+              LIMIT 1"
+        }
+    };
     Ok(tx
-        .prepare_cached("SELECT pk FROM claims WHERE claimant_pk IS ?1 AND text = ?2 LIMIT 1")?
+        .prepare_cached(sql)?
         .query_row(params![claimant, record.claim.text], |r| r.get(0))
         .optional()?)
 }
