@@ -482,6 +482,9 @@ pub struct SourceUnmerged {
 pub enum Phase {
     /// Sources, which claims and evidence name.
     Sources,
+    /// Renamed sources: a claim or evidence may name a source by the name a rename gave it,
+    /// so renames come before every claim (and after the sources they rename).
+    SourceNames,
     /// Claims, which evidence and links refer to.
     Claims,
     /// Evidence and links.
@@ -584,7 +587,7 @@ changes! {
     EvidenceEdited => "evidence.edit", Evidence, Changes;
     EvidenceMoved => "evidence.move", Evidence, Changes;
     SourceEdited => "source.edit", Source, Changes;
-    SourceRenamed => "source.rename", Source, Changes;
+    SourceRenamed => "source.rename", Source, SourceNames;
     SourceMerged => "source.merge", Source, Changes;
     SourceUnmerged => "source.unmerge", Source, Changes;
 }

@@ -159,9 +159,12 @@ struct StoredClaim {
 
 fn stored_claim(conn: &Connection, pk: i64) -> Result<StoredClaim> {
     Ok(conn.query_row(
+        // The sources as the claim names them (an alias, not the source it counts for), so
+        // that an edit naming the survivor of a merge changes what the claim names.
         "SELECT c.text, cl.name, rb.name, c.stance, c.url, c.quote, c.claim_date FROM claims c
-         LEFT JOIN sources cl ON cl.pk = c.claimant_pk
-         LEFT JOIN sources rb ON rb.pk = c.reported_by_pk WHERE c.pk = ?1",
+         LEFT JOIN sources cl ON cl.pk = coalesce(c.claimant_named_pk, c.claimant_pk)
+         LEFT JOIN sources rb ON rb.pk = coalesce(c.reported_by_named_pk, c.reported_by_pk)
+         WHERE c.pk = ?1",
         [pk],
         |r| {
             Ok(StoredClaim {

@@ -127,7 +127,15 @@ impl Store {
                 source: None,
             };
             if let Some(new_name) = cleaned(&edit.source) {
-                change.source = source_edit(tx, old.source.as_deref(), new_name.as_deref())?;
+                // The source as the evidence names it (an alias, not the survivor of a merge).
+                let named: Option<String> = tx.query_row(
+                    "SELECT s.name FROM evidence e
+                       LEFT JOIN sources s ON s.pk = coalesce(e.source_named_pk, e.source_pk)
+                      WHERE e.pk = ?1",
+                    [pk],
+                    |r| r.get(0),
+                )?;
+                change.source = source_edit(tx, named.as_deref(), new_name.as_deref())?;
             }
             if change.is_empty() {
                 return Ok((id, false));

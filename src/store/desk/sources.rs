@@ -748,6 +748,91 @@ mod tests {
         verified(&store);
     }
 
+    fn bundle_into_empty(store: &Store) -> Store {
+        let mut empty = Store::open_in_memory().unwrap().with_author("bo");
+        crate::store::testing::import(&mut empty, &crate::store::testing::bundle_of(store))
+            .unwrap();
+        empty
+    }
+
+    #[test]
+    fn claims_naming_a_source_by_its_new_name_replay_and_travel() {
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        let old = store
+            .log_claim(&claim("Inflation has halved", "Rishi Snak"))
+            .unwrap();
+        store.rename_source("Rishi Snak", "Rishi Sunak").unwrap();
+        let new = store
+            .log_claim(&claim("Boats are down", "Rishi Sunak"))
+            .unwrap();
+        let edited = store.log_claim(&claim("Taxes will fall", "Keir")).unwrap();
+        let edit = crate::model::ClaimEdit {
+            claimant: Some(Some("rishi sunak".into())),
+            ..Default::default()
+        };
+        store.edit_claim(&edited, &edit).unwrap();
+        verified(&store);
+        let replayed = store.replayed(None).unwrap();
+        let copy = bundle_into_empty(&store);
+        for id in [&old, &new, &edited] {
+            assert_eq!(claimant(&replayed, id), "Rishi Sunak");
+            assert_eq!(claimant(&copy, id), "Rishi Sunak");
+        }
+        verified(&copy);
+        // Renames and first values are no conflict; the edit's old claimant is Keir's.
+        assert_eq!(store.conflicts().unwrap(), Vec::new());
+        let edit = SourceEdit {
+            kind: Some(SourceKind::Person),
+            ..SourceEdit::default()
+        };
+        store.edit_source("Rishi Sunak", &edit).unwrap();
+        assert_eq!(store.conflicts().unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn a_claim_edited_to_name_the_survivor_keeps_it_after_an_unmerge() {
+        let (mut store, ids) = three_sunaks();
+        store
+            .merge_sources(&["Sunak".into()], "Rishi Sunak")
+            .unwrap();
+        let edit = crate::model::ClaimEdit {
+            claimant: Some(Some("Rishi Sunak".into())),
+            ..Default::default()
+        };
+        let (_, changed) = store.edit_claim(&ids[1], &edit).unwrap();
+        assert!(
+            changed,
+            "naming the survivor instead of its alias is a change"
+        );
+        store.unmerge_source("Sunak").unwrap();
+        assert_eq!(claimant(&store, &ids[1]), "Rishi Sunak");
+        assert_eq!(store.conflicts().unwrap(), Vec::new());
+        verified(&store);
+    }
+
+    #[test]
+    fn as_of_undoes_a_later_merge_of_the_source_an_alias_was_merged_into() {
+        let mut store = Store::open_in_memory()
+            .unwrap()
+            .with_author("ana")
+            .with_clock(at(1));
+        let id = store
+            .log_claim(&claim("Inflation has halved", "X"))
+            .unwrap();
+        store.log_claim(&claim("Boats are down", "Y")).unwrap();
+        store.log_claim(&claim("Taxes will fall", "Z")).unwrap();
+        store.set_clock(at(2));
+        store.merge_sources(&["X".into()], "Y").unwrap();
+        store.set_clock(at(4));
+        store.merge_sources(&["Y".into()], "Z").unwrap();
+        assert_eq!(claimant(&store, &id), "Z");
+        let then = "2024-09-07T00:00:03.000Z";
+        let replayed = store.replayed(Some(then)).unwrap();
+        assert_eq!(claimant(&replayed, &id), "Y");
+        let shadowed = store.as_of(then).unwrap();
+        assert_eq!(claimant(&shadowed, &id), "Y");
+    }
+
     #[test]
     fn editing_a_source_records_old_and_new_values() {
         let mut store = Store::open_in_memory().unwrap().with_author("ana");

@@ -1107,10 +1107,13 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
         ));
     }
 
-    // Sources named that neither the store nor the bundle holds.
+    // Sources named that neither the store nor the bundle holds (by a name it was added or
+    // renamed with).
     let mut staged_sources = std::collections::HashSet::new();
     let mut stmt = conn.prepare(
-        "SELECT json_extract(change, '$.name') FROM staging.events WHERE action = 'source.add'",
+        "SELECT json_extract(change, '$.name') FROM staging.events WHERE action = 'source.add'
+         UNION ALL
+         SELECT json_extract(change, '$.new') FROM staging.events WHERE action = 'source.rename'",
     )?;
     for name in stmt.query_map([], |r| r.get::<_, String>(0))? {
         staged_sources.insert(crate::model::source_key(&name?));

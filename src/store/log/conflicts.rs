@@ -11,7 +11,7 @@ use super::Store;
 use super::replay::{CANONICAL_ORDER, EVENT_COLUMNS, event_from_row};
 use crate::error::Result;
 use crate::history::{Change, ClaimEdited, Edit, Event, EvidenceEdited};
-use crate::model::{Conflict, VerdictKind};
+use crate::model::{Conflict, VerdictKind, source_key};
 
 /// A verdict (given or proposed) as one comparable value.
 fn verdict_value(verdict: VerdictKind, rationale: &str) -> Option<String> {
@@ -155,10 +155,14 @@ fn writes(event: &Event) -> Vec<Write> {
         Change::SourceUnmerged(u) => {
             vec![("merged into".into(), None, Some(Some(u.from_name.clone())))]
         }
-        Change::SourceAdded(_)
-        | Change::LinkAdded(_)
-        | Change::LinkRemoved(_)
-        | Change::ClaimCommented(_) => Vec::new(),
+        // A source's first values, which its edits and renames replace.
+        Change::SourceAdded(a) => vec![
+            ("name".into(), Some(a.name.clone()), None),
+            ("kind".into(), Some(a.kind.to_string()), None),
+            ("url".into(), a.url.clone(), None),
+            ("note".into(), a.note.clone(), None),
+        ],
+        Change::LinkAdded(_) | Change::LinkRemoved(_) | Change::ClaimCommented(_) => Vec::new(),
     }
 }
 
@@ -197,6 +201,7 @@ impl Store {
                                'claim.retract', 'claim.restore', 'evidence.retract',
                                'evidence.restore', 'evidence.edit', 'evidence.move',
                                'source.edit', 'source.rename', 'source.merge', 'source.unmerge')
+                 OR action = 'source.add'
                  OR (action = 'claim.add'
                      AND record_id IN (SELECT record_id FROM events WHERE action = 'claim.edit'))
                  OR (action = 'evidence.add'
@@ -208,8 +213,33 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut fields: HashMap<(String, String), Current> = HashMap::new();
         let mut found: Vec<Conflict> = Vec::new();
+        // Every name a source had, by matching key, to its id: a claim naming a source by a
+        // name it had before or after a rename names the same source (renames and additions come
+        // first in the canonical order).
+        let mut source_of_name: HashMap<String, String> = HashMap::new();
         while let Some(row) = rows.next()? {
             let event = event_from_row(row, 0)?;
+            match &event.change {
+                Change::SourceAdded(a) => {
+                    source_of_name.insert(source_key(&a.name), event.record_id.clone());
+                }
+                Change::SourceRenamed(r) => {
+                    for name in [&r.old, &r.new] {
+                        source_of_name.insert(source_key(name), event.record_id.clone());
+                    }
+                }
+                _ => {}
+            }
+            let same = |field: &str, a: &Option<String>, b: &Option<String>| match (a, b) {
+                (Some(a), Some(b)) if matches!(field, "claimant" | "reported_by" | "source") => {
+                    let (a, b) = (source_key(a), source_key(b));
+                    a == b
+                        || source_of_name
+                            .get(&a)
+                            .is_some_and(|id| source_of_name.get(&b) == Some(id))
+                }
+                _ => a == b,
+            };
             // An edit of a record retracted at that point in the history was made by someone
             // who had not seen the retraction (a retracted record cannot be edited here): the
             // edit is applied, but the record stays retracted, which they may not know.
@@ -244,7 +274,8 @@ impl Store {
                     at: String::new(),
                     open: None,
                 });
-                let unseen = old.is_some_and(|old| old != current.value) && new != current.value;
+                let unseen = old.is_some_and(|old| !same(&field, &old, &current.value))
+                    && !same(&field, &new, &current.value);
                 if unseen {
                     found.push(Conflict {
                         record_kind: event.record_kind(),

@@ -62,10 +62,11 @@ pub(crate) fn is_known_action(action: &str) -> bool {
 }
 
 /// The canonical order (the [`Ord`] of [`Event`]) as an SQL expression over the `events` table,
-/// for `ORDER BY`: the phase (sources; claims; evidence and links; every later change), then
-/// time, then event id. A test holds it equal to the `Ord`.
+/// for `ORDER BY`: the phase (sources; their renames; claims; evidence and links; every later
+/// change), then time, then event id. A test holds it equal to the `Ord`.
 pub(crate) const CANONICAL_ORDER: &str = "CASE action WHEN 'source.add' THEN 0 \
-     WHEN 'claim.add' THEN 1 WHEN 'evidence.add' THEN 2 WHEN 'link.add' THEN 2 ELSE 3 END, at, id";
+     WHEN 'source.rename' THEN 1 WHEN 'claim.add' THEN 2 WHEN 'evidence.add' THEN 3 \
+     WHEN 'link.add' THEN 3 ELSE 4 END, at, id";
 
 impl super::Store {
     /// The store as its event log rebuilds it — every event, or those up to and including the

@@ -278,15 +278,17 @@ impl Store {
             [&at],
         )?;
         // A source merged or unmerged after the moment moves the claims and evidence that name
-        // it: they are rebuilt as they stood too.
+        // it, or a source merged into it: they are rebuilt as they stood too.
         conn.execute(
-            "WITH moved (pk) AS (
+            "WITH RECURSIVE moved (pk) AS (
                  SELECT pk FROM main.sources WHERE id IN (
                      SELECT record_id FROM main.events
                       WHERE at > ?1 AND action IN ('source.merge', 'source.unmerge')
                         -- the partial index `events_changes`, not every event after the moment
                         AND action <> 'source.add' AND action <> 'claim.add'
-                        AND action <> 'evidence.add' AND action <> 'link.add'))
+                        AND action <> 'evidence.add' AND action <> 'link.add')
+                 -- and the sources merged into those, whose claims followed them
+                 UNION SELECT s.pk FROM main.sources s JOIN moved m ON s.merged_into_pk = m.pk)
              INSERT OR IGNORE INTO temp.asof_changed
                  SELECT id, 'claim' FROM main.claims WHERE claimant_pk IN moved
                  UNION SELECT id, 'claim' FROM main.claims WHERE claimant_named_pk IN moved
