@@ -379,6 +379,26 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             },
         })
     });
+    let mut named: Vec<&str> = Vec::new();
+    for &i in &chosen {
+        let statement = &found[i];
+        for name in [
+            Some(statement.claimant.as_str()),
+            statement.reported_by.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !named
+                .iter()
+                .any(|n| crate::model::source_key(n) == crate::model::source_key(name))
+            {
+                named.push(name);
+            }
+        }
+    }
+    let named: Vec<Option<&str>> = named.into_iter().map(Some).collect();
+    let notes = super::source::resemblance_notes(&store, &named)?;
     // All the chosen candidates are logged in one transaction, or none is: the store's import,
     // whose events name the article.
     store.import(
@@ -390,6 +410,7 @@ pub fn run(args: IngestArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
             trust_verdicts: false,
         },
     )?;
+    super::source::print_notes(ui, &notes)?;
     for ((id, &i), proposals) in ids.iter().zip(&chosen).zip(&proposals) {
         let statement = &found[i];
         writeln!(

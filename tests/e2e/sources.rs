@@ -370,3 +370,22 @@ fn bundles_carry_source_corrections_and_as_of_undoes_them() {
         "{refusal}"
     );
 }
+
+#[test]
+fn ingesting_an_article_that_names_a_near_miss_says_so() {
+    let desk = Desk::new();
+    claim_with_note(&desk, "Boats are down a third", "Rishi Sunak");
+    let out = desk
+        .cmd(&["ingest", "-", "--source", "BBC News", "--accept"])
+        .write_stdin(
+            "Backlog claim\n\nThe legacy asylum backlog has been cleared, Sunak said on Monday.\n",
+        )
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "factdesk: note: new source 'Sunak' resembles 'Rishi Sunak'; if they are one source, \
+         run: factdesk source merge Sunak 'Rishi Sunak'\n"
+    );
+}
