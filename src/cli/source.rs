@@ -103,16 +103,21 @@ pub(crate) fn resemblance_notes(store: &Store, names: &[Option<&str>]) -> Result
     let mut notes = Vec::new();
     for name in names.iter().flatten().map(|n| n.trim()) {
         if let Some(existing) = store.resembling_source(name)? {
-            notes.push(format!(
-                "factdesk: note: new source '{name}' resembles '{existing}'; if they are one \
-                 source, run: factdesk source merge {} {}",
-                shell_word(name),
-                shell_word(&existing)
-            ));
+            notes.push(resemblance_note(name, &existing));
         }
     }
     notes.dedup();
     Ok(notes)
+}
+
+/// The note that the new source `name` resembles `existing`, with the command that merges them.
+fn resemblance_note(name: &str, existing: &str) -> String {
+    format!(
+        "factdesk: note: new source '{name}' resembles '{existing}'; if they are one source, \
+         run: factdesk source merge {} {}",
+        shell_word(name),
+        shell_word(existing)
+    )
 }
 
 /// Prints [`resemblance_notes`] on stderr, once the change is made.
@@ -183,15 +188,13 @@ pub fn run(cmd: SourceCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
         }
         SourceCommand::Rename { old, new } => {
             let mut store = ctx.open()?;
-            let notes = resemblance_notes(&store, &[Some(&new)])?;
+            let resembled = store.resembling_source(&new)?;
             let before = store.source(&old)?.name;
             let renamed = store.rename_source(&old, &new)?;
             // A rename close to another source is worth a word; close to itself, it is the fix.
-            let notes: Vec<String> = notes
-                .into_iter()
-                .filter(|n| !n.contains(&format!("resembles '{before}'")))
-                .collect();
-            print_notes(ui, &notes)?;
+            if let Some(existing) = resembled.filter(|existing| *existing != before) {
+                print_notes(ui, &[resemblance_note(new.trim(), &existing)])?;
+            }
             let line = format!(
                 "Renamed source {before} to {}; '{before}' still finds it",
                 renamed.name

@@ -212,19 +212,7 @@ impl<'s> Tx<'s> {
         via: replay::Via,
     ) -> Result<bool> {
         let change = event.change.to_string();
-        self.append_event_text(
-            &replay::EventText {
-                id: &event.id,
-                at: &event.at,
-                author: &event.author,
-                action: &event.action,
-                record_kind: &event.record_kind,
-                record_id: &event.record_id,
-                change: &change,
-                hash: &event.hash,
-            },
-            via,
-        )
+        self.append_event_text(&replay::EventText::of(event, &change), via)
     }
 
     /// [`Tx::append_event`] for an event given as its stored text (a staged bundle's).

@@ -38,6 +38,27 @@ type Check<T = ()> = Result<T, String>;
 /// Checks one side (`old` or `new`) of an edited claim field.
 type SideCheck = fn(&Fields, &str) -> Check;
 
+/// Checks both sides (`old`, `new`) of each field of an edit that `c` holds.
+fn check_edited(c: &Fields, edits: &[(&str, SideCheck)]) -> Check {
+    for (field, check_side) in edits {
+        if let Some(edit) = c.optional_object(field)? {
+            for side in ["old", "new"] {
+                check_side(&edit, side)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// An edited URL: only the new one must be a web address (an edit may replace one set before
+/// URLs had to be web addresses).
+fn edited_url(e: &Fields, side: &str) -> Check {
+    match e.nullable_text(side)? {
+        Some(url) if side == "new" => e.field_check(side, web_url(url)),
+        _ => Ok(()),
+    }
+}
+
 /// Checks one event's values exactly as the command line checks the same change; the reason
 /// for a refusal is one line naming the event id, the action and the problem.
 pub(crate) fn check_event_values(event: &WireEvent) -> Result<(), String> {
@@ -153,20 +174,10 @@ fn source_edit(c: &Fields) -> Check {
             Some(kind) => e.named_check(side, word::<SourceKind>(kind, "source kind")),
             None => Ok(()),
         }),
-        ("url", |e, side| match e.nullable_text(side)? {
-            Some(url) if side == "new" => e.field_check(side, web_url(url)),
-            _ => Ok(()),
-        }),
+        ("url", edited_url),
         ("note", |e, side| e.nullable_text(side).map(drop)),
     ];
-    for (field, check_side) in edits {
-        if let Some(edit) = c.optional_object(field)? {
-            for side in ["old", "new"] {
-                check_side(&edit, side)?;
-            }
-        }
-    }
-    Ok(())
+    check_edited(c, &edits)
 }
 
 /// `source.merge` / `source.unmerge` (sources.rs): the other source's id (`into` / `from`) and
@@ -236,11 +247,7 @@ fn claim_edit(c: &Fields) -> Check {
         ("stance", |e, side| {
             e.named_check(side, word::<Stance>(e.text(side)?, "stance"))
         }),
-        // Only the new URL: an edit may replace one set before URLs had to be web addresses.
-        ("url", |e, side| match e.nullable_text(side)? {
-            Some(url) if side == "new" => e.field_check(side, web_url(url)),
-            _ => Ok(()),
-        }),
+        ("url", edited_url),
         ("quote", |e, side| e.nullable_text(side).map(drop)),
         ("date", |e, side| match e.nullable_text(side)? {
             Some(date) => e.named_check(side, claim_date(date)),
@@ -255,13 +262,7 @@ fn claim_edit(c: &Fields) -> Check {
             None => Ok(()),
         }),
     ];
-    for (field, check_side) in edits {
-        if let Some(edit) = c.optional_object(field)? {
-            for side in ["old", "new"] {
-                check_side(&edit, side)?;
-            }
-        }
-    }
+    check_edited(c, &edits)?;
     for field in ["tags_added", "tags_removed"] {
         if c.get(field).is_some() && c.tags(field)? == 0 {
             return Err(in_field(field, "the list is empty"));
@@ -415,21 +416,11 @@ fn evidence_edit(c: &Fields) -> Check {
             Some(name) => e.field_check(side, source_name(name)),
             None => Ok(()),
         }),
-        ("url", |e, side| match e.nullable_text(side)? {
-            Some(url) if side == "new" => e.field_check(side, web_url(url)),
-            _ => Ok(()),
-        }),
+        ("url", edited_url),
         ("quote", |e, side| e.nullable_text(side).map(drop)),
         ("note", |e, side| e.nullable_text(side).map(drop)),
     ];
-    for (field, check_side) in edits {
-        if let Some(edit) = c.optional_object(field)? {
-            for side in ["old", "new"] {
-                check_side(&edit, side)?;
-            }
-        }
-    }
-    Ok(())
+    check_edited(c, &edits)
 }
 
 /// `claim.retract` / `evidence.retract` (retract.rs): `note`, never blank; evidence names its

@@ -217,6 +217,22 @@ pub(crate) struct EventText<'a> {
     pub hash: &'a str,
 }
 
+impl<'a> EventText<'a> {
+    /// `event`'s columns, with its change written out as `change`.
+    pub(crate) fn of(event: &'a WireEvent, change: &'a str) -> EventText<'a> {
+        EventText {
+            id: &event.id,
+            at: &event.at,
+            author: &event.author,
+            action: &event.action,
+            record_kind: &event.record_kind,
+            record_id: &event.record_id,
+            change,
+            hash: &event.hash,
+        }
+    }
+}
+
 /// Inserts an event exactly as given (its id, time, author and hash kept) unless one with its
 /// id is already stored; returns whether it was inserted. `arrival` is what the store records
 /// beside it (absent in a scratch rebuild, which keeps events only to read them).
@@ -226,20 +242,7 @@ pub(crate) fn insert_event_if_new(
     arrival: Option<Arrival>,
 ) -> Result<bool> {
     let change = event.change.to_string();
-    insert_event_text_if_new(
-        conn,
-        &EventText {
-            id: &event.id,
-            at: &event.at,
-            author: &event.author,
-            action: &event.action,
-            record_kind: &event.record_kind,
-            record_id: &event.record_id,
-            change: &change,
-            hash: &event.hash,
-        },
-        arrival,
-    )
+    insert_event_text_if_new(conn, &EventText::of(event, &change), arrival)
 }
 
 /// [`insert_event_if_new`] for an event given as its stored text.

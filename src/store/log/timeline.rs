@@ -347,20 +347,7 @@ impl Store {
         let mut views = vec![format!(
             "CREATE TEMP VIEW events AS SELECT * FROM main.events WHERE at <= {then}"
         )];
-        let sources_changed: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM temp.asof_changed_sources)",
-            [],
-            |r| r.get(0),
-        )?;
         for (table, key) in shadowed() {
-            if table == "sources" && !sources_changed {
-                // Sources are joined by key in every report: a plain filter keeps their
-                // primary key usable, which a view with a UNION ALL would not.
-                views.push(format!(
-                    "CREATE TEMP VIEW sources AS SELECT * FROM main.sources WHERE logged_at <= {then}"
-                ));
-                continue;
-            }
             let current = match key {
                 "claim_pk" => format!("claim_pk NOT IN ({changed_claims}) AND {claim_existed}"),
                 "key" => "key NOT IN (SELECT record_id FROM temp.asof_changed)".to_string(),
@@ -368,9 +355,21 @@ impl Store {
                     "logged_at <= {then} AND pk NOT IN (SELECT pk FROM temp.asof_changed_{table})"
                 ),
             };
+            // Rows rebuilt as they stood join the current ones. With none, the view stays a
+            // plain filter, which SQLite flattens into every query, so lookups by key keep
+            // their index (a view with a UNION ALL would not: every report joins sources).
+            let rebuilt: bool = conn.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM temp.asof_{table})"),
+                [],
+                |r| r.get(0),
+            )?;
+            let rebuilt_rows = if rebuilt {
+                format!(" UNION ALL SELECT * FROM temp.asof_{table}")
+            } else {
+                String::new()
+            };
             views.push(format!(
-                "CREATE TEMP VIEW {table} AS SELECT * FROM main.{table} WHERE {current}
-                 UNION ALL SELECT * FROM temp.asof_{table}"
+                "CREATE TEMP VIEW {table} AS SELECT * FROM main.{table} WHERE {current}{rebuilt_rows}"
             ));
         }
         // The derived views, over the shadows: the same definitions, made temporary.
