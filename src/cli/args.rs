@@ -14,8 +14,8 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand}
 
 use super::ui::ColorChoice;
 use super::{
-    claim, config, evidence, export, graph, history, import, ingest, link, linker, report, review,
-    search, shell, source, timeline,
+    admin, claim, config, evidence, export, graph, history, import, ingest, link, linker, report,
+    review, search, shell, source, timeline,
 };
 use crate::error::{Error, Result};
 use crate::report::Format;
@@ -44,7 +44,8 @@ pub struct Cli {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
-    /// The store file.
+    /// The store: a SQLite file, or a shared store on PostgreSQL given by its URL
+    /// (`postgres://USER@HOST/DATABASE`; `PG*` variables and `~/.pgpass` fill in the rest).
     #[arg(
         long,
         global = true,
@@ -54,7 +55,8 @@ pub struct GlobalArgs {
         value_name = "PATH"
     )]
     pub db: PathBuf,
-    /// Who is making the changes (recorded in the history); defaults to the login name.
+    /// Who is making the changes (recorded in the history); defaults to the login name. On a
+    /// shared store (PostgreSQL) it is always the database login.
     #[arg(
         long = "as",
         global = true,
@@ -194,6 +196,13 @@ pub enum Command {
         after_help = "Examples:\n  factdesk search 'ballistic missile*'\n  factdesk search '\"not provided\" OR denies' --in claims,comments --status disputed"
     )]
     Search(Deferred<search::SearchArgs>),
+    /// Who may read and change a shared store on PostgreSQL: grant a database login the
+    /// reader, member or admin role, or revoke it.
+    #[command(subcommand)]
+    #[command(
+        after_help = "Examples:\n  factdesk --db postgres://ana@desk.example.org/newsroom admin grant bo member"
+    )]
+    Admin(Deferred<admin::AdminCommand>),
     /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
     #[command(
         after_help = "Examples:\n  factdesk completions bash > ~/.local/share/bash-completion/completions/factdesk"

@@ -77,11 +77,41 @@ impl Context {
         }
     }
 
-    /// Opens the existing store as the acting person.
+    /// Opens the existing store as the acting person. A shared store (PostgreSQL) is opened
+    /// as the database login, whoever `--as` names: naming someone else there is refused.
     pub fn open(&self) -> Result<Store> {
+        if let Some(url) = self.shared_url() {
+            // FACTDESK_NOW fixes the clock there too; otherwise the server's clock dates changes.
+            let clock = matches!(self.clock, Clock::Fixed(_)).then(|| self.clock.clone());
+            let store = Store::open_shared(url, clock)?;
+            let named = match self.author_from.as_str() {
+                "flag --as" => Some("--as"),
+                "environment FACTDESK_USER" => Some("FACTDESK_USER"),
+                _ => None,
+            };
+            if let Some(named) = named
+                && !crate::person::same_person(&self.author, store.author())
+            {
+                return Err(Error::usage(format!(
+                    "on a shared store every change is by your database login, '{}': {named} \
+                     cannot name '{}' (log in as them to act as them)",
+                    store.author(),
+                    self.author
+                )));
+            }
+            return Ok(store);
+        }
         Ok(Store::open(&self.db, OpenMode::MustExist, self.network_fs)?
             .with_author(self.author.clone())
             .with_clock(self.clock.clone()))
+    }
+
+    /// The shared store's URL, when `--db` (or `FACTDESK_DB`, or the config's `store`) names
+    /// one (`postgres://…`) rather than a SQLite file.
+    pub fn shared_url(&self) -> Option<&str> {
+        self.db
+            .to_str()
+            .filter(|db| crate::store::is_shared_url(db))
     }
 
     /// The linker's model directory and where it was named: the store's `linker.model`, else

@@ -12,6 +12,7 @@
 //! errors become messages and exit codes; one module per command group. This module keeps
 //! [`run`], which parses and dispatches, and the binary's [`main`].
 
+mod admin;
 mod args;
 mod claim;
 mod config;
@@ -62,6 +63,7 @@ fn run_command(cli: Cli, matches: &clap::ArgMatches, ui: &mut Ui) -> Result<()> 
 /// Runs one command on the store of `ctx`.
 fn run_on(command: Command, ctx: &Context, ui: &mut Ui) -> Result<()> {
     match command {
+        Command::Init if ctx.shared_url().is_some() => init_shared(ctx, ui),
         Command::Init => {
             let existed = ctx.db.exists()
                 && std::fs::metadata(&ctx.db)
@@ -99,9 +101,28 @@ fn run_on(command: Command, ctx: &Context, ui: &mut Ui) -> Result<()> {
         Command::Graph(Deferred(args)) => graph::run(args, ctx, ui),
         Command::Ingest(Deferred(args)) => ingest::run(args, ctx, ui),
         Command::Search(Deferred(args)) => search::run(args, ctx, ui),
+        Command::Admin(Deferred(cmd)) => admin::run(cmd, ctx, ui),
         Command::Completions(Deferred(args)) => shell::completions(args, ui),
         Command::Man => shell::man(ui),
     }
+}
+
+/// `factdesk init` on a shared store: its schema, roles and guards on the server (an admin,
+/// once; again after an upgrade), then this machine's replica.
+fn init_shared(ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let url = ctx.shared_url().unwrap_or_default();
+    let (version, created) = crate::store::SharedLog::init(url)?;
+    ctx.open()?;
+    let name = crate::store::display_url(url);
+    let line = if created {
+        format!("Created factdesk shared store {name} (schema version {version})")
+    } else {
+        format!("factdesk shared store {name} is ready (schema version {version})")
+    };
+    ui.confirm(
+        &line,
+        &serde_json::json!({ "db": name, "schema_version": version, "created": created }),
+    )
 }
 
 /// Runs factdesk with these arguments, writing to `out` and `err`; returns the exit code.

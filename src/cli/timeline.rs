@@ -45,7 +45,13 @@ pub fn verify(args: VerifyArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
         )));
     }
     let checkpoint = checkpoint.map(str::to_ascii_lowercase);
-    let report = ctx.open()?.verify_against(checkpoint.as_deref())?;
+    let mut store = ctx.open()?;
+    let mut report = store.verify_against(checkpoint.as_deref())?;
+    // A shared store's replica is checked as any store is; the server's log is checked too.
+    if let Some((_, problems)) = store.verify_shared_log()? {
+        report.problem_count += problems.len() as u64;
+        report.problems.extend(problems);
+    }
     if ui.format == crate::report::Format::Json {
         ui.confirm("", &report)?;
     } else {

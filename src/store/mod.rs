@@ -27,6 +27,7 @@ mod embeddings;
 mod log;
 mod projection;
 mod queries;
+mod shared;
 #[cfg(test)]
 mod testing;
 
@@ -61,6 +62,7 @@ pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use retract::RetractedClaim;
 pub use search::SearchQuery;
+pub use shared::{ROLE_KINDS, SHARED_SCHEMA_VERSION, SharedLog, display_url, is_shared_url};
 pub use sources::{MergedSource, SourceEdit};
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{LINKER_MODEL, REVIEW_REQUIRED, SETTINGS};
@@ -127,6 +129,10 @@ pub(crate) fn next_event_time(wall: &str, latest: Option<&str>) -> String {
     }
 }
 
+/// What a shared store does with a decided change just before the replica commits it: append
+/// its events to the server's log and commit them there.
+type BeforeCommit<'a> = &'a mut dyn FnMut(&Tx) -> Result<()>;
+
 /// An open factdesk store, with the person whose changes it records.
 pub struct Store {
     conn: Connection,
@@ -141,6 +147,9 @@ pub struct Store {
     /// Set while this store applies the batches of a bundle import, which copy the
     /// write-ahead log into the store at their own pace.
     applying_import: bool,
+    /// For a shared store, the server's log this store is the replica of: every change is
+    /// appended to it before the replica commits (see [`shared`]).
+    shared: Option<Box<SharedLog>>,
 }
 
 /// The open write transaction of one operation; dropping it without commit rolls back.
@@ -154,6 +163,9 @@ pub(in crate::store) struct Tx<'s> {
     written_at: String,
     /// The last link of the store's hash chain, once read: every event appended extends it.
     chain_head: std::cell::RefCell<Option<String>>,
+    /// The number (`pk`) of the last event the store held when the transaction began: the
+    /// events after it are this transaction's.
+    last_pk_before: i64,
     /// Where the change came from when it is not typed in (an imported file's name); every
     /// event of the transaction records it.
     origin: Option<&'s str>,
@@ -190,6 +202,32 @@ impl<'s> Tx<'s> {
         }
         self.append_new_event(&event.to_wire(), replay::Via::Here)?;
         Ok(event)
+    }
+
+    /// The events this transaction appended, in order, as a shared store's log takes them.
+    fn events_of_this_transaction(&self) -> Result<Vec<shared::LogRow>> {
+        let mut stmt = self.prepare_cached(&format!(
+            "SELECT {}, via FROM events WHERE pk > ?1 ORDER BY pk",
+            replay::EVENT_COLUMNS
+        ))?;
+        let rows = stmt.query_map([self.last_pk_before], |row| {
+            let columns: [String; 8] = [
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+            ];
+            let via: Option<String> = row.get(8)?;
+            Ok(shared::LogRow {
+                columns,
+                via: via.unwrap_or_else(|| "here".into()),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Appends an event that must not be in the store yet.
@@ -320,6 +358,132 @@ impl Store {
         commit: bool,
         op: impl FnOnce(&Tx) -> Result<T>,
     ) -> Result<T> {
+        match self.shared.take() {
+            Some(mut log) => {
+                let result = self.write_shared(&mut log, origin, commit, op);
+                self.shared = Some(log);
+                result
+            }
+            None => self.write_local(origin, commit, op, None),
+        }
+    }
+
+    /// [`Store::write_from`] on a shared store's replica: holding the server log's lock, the
+    /// replica is brought up to the log's head, the change is decided and projected on it, its
+    /// events are appended to the server's log and committed there — and only then in the
+    /// replica. A change refused by the server leaves both as they were; a replica that
+    /// misses a change the server committed (a crash between the two commits) gets it at its
+    /// next sync.
+    fn write_shared<T>(
+        &mut self,
+        log: &mut SharedLog,
+        origin: Option<&str>,
+        commit: bool,
+        op: impl FnOnce(&Tx) -> Result<T>,
+    ) -> Result<T> {
+        if self.as_of.is_some() {
+            return self.write_local(origin, commit, op, None);
+        }
+        let _replica_lock = log.lock_replica()?;
+        log.begin()?;
+        let mut appended = None;
+        let result = self.sync(log).and_then(|()| {
+            let mut append = |tx: &Tx| -> Result<()> {
+                appended = log.append(&tx.events_of_this_transaction()?)?;
+                log.commit()
+            };
+            self.write_local(origin, commit, op, Some(&mut append))
+        });
+        match result {
+            Ok(out) => {
+                if !commit {
+                    log.rollback();
+                }
+                if let Some(pk) = appended {
+                    shared::write_position(log.replica(), pk)?;
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                log.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// The events the server's log holds and this replica does not yet, imported as a bundle
+    /// is (checked, then projected), a page at a time.
+    fn sync(&mut self, log: &mut SharedLog) -> Result<()> {
+        /// How many events are pulled and imported at a time.
+        const PAGE: i64 = 50_000;
+        let mut position = shared::read_position(log.replica());
+        while log.head()? > position {
+            let mut bundle = Vec::new();
+            let (count, last) = log.pull(position, PAGE, &mut bundle)?;
+            if count == 0 {
+                break;
+            }
+            self.import_bundle(
+                &mut bundle.as_slice(),
+                BundleOptions {
+                    dry_run: false,
+                    accept_future: true,
+                },
+            )?;
+            shared::write_position(log.replica(), last)?;
+            position = last;
+        }
+        Ok(())
+    }
+
+    /// Opens the shared store at `url` (a `postgres://` or `postgresql://` URL): connects,
+    /// opens or creates this machine's replica of it, and brings the replica up to the
+    /// server's log. Every change is then by the database login, dated by `clock` — by
+    /// default the server's clock, read now.
+    pub fn open_shared(url: &str, clock: Option<Clock>) -> Result<Store> {
+        let mut log = SharedLog::connect_existing(url)?;
+        let mut store = Store::open(log.replica(), OpenMode::CreateIfMissing, NetworkFs::Allow)?;
+        store.author = log.login().to_string();
+        store.clock = match clock {
+            Some(clock) => clock,
+            None => Clock::Fixed(log.server_now()?),
+        };
+        let replica_lock = log.lock_replica()?;
+        store.sync(&mut log)?;
+        drop(replica_lock);
+        store.shared = Some(Box::new(log));
+        Ok(store)
+    }
+
+    /// For a shared store: checks the server's log (hashes, chain) and that this replica holds
+    /// exactly its events; returns how many events the server holds and the problems found.
+    /// `None` for a store of one file.
+    pub fn verify_shared_log(&mut self) -> Result<Option<(u64, Vec<String>)>> {
+        let Some(log) = self.shared.as_deref_mut() else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare("SELECT id, hash FROM events")?;
+        let replica = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<std::collections::HashMap<String, String>>>()?;
+        Ok(Some(log.check_log(&replica)?))
+    }
+
+    /// The shared store this store is the replica of, if it is one.
+    pub fn shared(&mut self) -> Option<&mut SharedLog> {
+        self.shared.as_deref_mut()
+    }
+
+    /// [`Store::write_from`] on this store alone; `before_commit` runs once the change is
+    /// decided and projected, just before the transaction commits (a shared store appends the
+    /// events to the server's log there).
+    fn write_local<T>(
+        &mut self,
+        origin: Option<&str>,
+        commit: bool,
+        op: impl FnOnce(&Tx) -> Result<T>,
+        before_commit: Option<BeforeCommit<'_>>,
+    ) -> Result<T> {
         if let Some(at) = &self.as_of {
             return Err(Error::usage(format!(
                 "the store as of {at} is for reading: changes go to the store as it is now"
@@ -359,12 +523,13 @@ impl Store {
         // is stamped after it, and after every event the store holds, whatever the clocks say.
         let written_at = self.clock.now();
         // The latest time and the chain's head, in one statement: every change needs both.
-        let (latest, head): (Option<String>, Option<String>) = tx
+        let (latest, head, last_pk_before): (Option<String>, Option<String>, i64) = tx
             .prepare_cached(
                 "SELECT (SELECT max(at) FROM events),
-                        (SELECT chain FROM events ORDER BY pk DESC LIMIT 1)",
+                        (SELECT chain FROM events ORDER BY pk DESC LIMIT 1),
+                        (SELECT coalesce(max(pk), 0) FROM events)",
             )?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let now = next_event_time(&written_at, latest.as_deref());
         let tx = Tx {
             tx,
@@ -372,6 +537,7 @@ impl Store {
             now,
             written_at,
             chain_head: std::cell::RefCell::new(Some(head.unwrap_or_default())),
+            last_pk_before,
             origin,
             known_sources: Default::default(),
             embedder: self.embedder.as_deref(),
@@ -382,6 +548,9 @@ impl Store {
             // The vectors of the claims written, in their transaction: a claim is never
             // committed without the vector its model gives it (a rehearsal needs none).
             embeddings::embed_texts_set(&tx)?;
+            if let Some(before_commit) = before_commit {
+                before_commit(&tx)?;
+            }
             tx.tx.commit()?;
         }
         Ok(out)

@@ -21,6 +21,7 @@ mod ingest;
 mod judge;
 mod linker;
 mod output_file;
+mod postgres;
 mod record;
 mod reports;
 mod semantic;

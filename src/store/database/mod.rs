@@ -158,6 +158,7 @@ impl Store {
             as_of: None,
             embedder: None,
             applying_import: false,
+            shared: None,
         })
     }
 
@@ -182,6 +183,7 @@ impl Store {
             as_of: None,
             embedder: None,
             applying_import: false,
+            shared: None,
         };
         migrate::upgrade(&mut store.conn)?;
         Ok(store)

@@ -86,6 +86,53 @@ impl BundleDigest {
     }
 }
 
+/// Writes one line of a bundle: `value` as JSON, then a newline.
+fn write_line(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// Writes a bundle of the events given as their stored columns ([`EVENT_COLUMNS`] order), as
+/// exported by `exported_by` now: how a shared store's new events reach this machine's replica.
+pub(crate) fn write_bundle_of_columns(
+    events: &[[String; 8]],
+    exported_by: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut digest = BundleDigest::new(events.len() as u64);
+    for columns in events {
+        digest.add(&columns[7]);
+    }
+    let header = BundleHeader {
+        factdesk_bundle: BUNDLE_VERSION,
+        events: events.len() as u64,
+        exported_at: crate::store::Clock::System.now(),
+        exported_by: exported_by.to_string(),
+        since: None,
+        digest: Some(digest.finish()),
+    };
+    write_line(out, &header)?;
+    for [id, at, author, action, record_kind, record_id, change, hash] in events {
+        let change: Value = serde_json::from_str(change).map_err(|e| {
+            Error::store(format!("event {id} holds a change that is not JSON: {e}"))
+        })?;
+        let event = WireEvent {
+            id: id.clone(),
+            at: at.clone(),
+            author: author.clone(),
+            action: action.clone(),
+            record_kind: record_kind.clone(),
+            record_id: record_id.clone(),
+            change,
+            hash: hash.clone(),
+        };
+        write_line(out, &event)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Whether the first line of a file is a bundle header (else the file is bulk claims).
 pub fn is_bundle_header(first_line: &str) -> bool {
     serde_json::from_str::<Value>(first_line)
@@ -144,23 +191,15 @@ impl Store {
             since: since.clone(),
             digest: Some(digest.finish()),
         };
-        let io = |e: std::io::Error| Error::Io(e);
-        serde_json::to_writer(&mut *out, &header)
-            .map_err(std::io::Error::from)
-            .map_err(io)?;
-        out.write_all(b"\n").map_err(io)?;
+        write_line(out, &header)?;
         let mut stmt = read.prepare(&format!("SELECT {EVENT_COLUMNS} {selected}"))?;
         let mut rows = stmt.query([&since])?;
         let mut written = 0;
         while let Some(row) = rows.next()? {
-            let event = wire_from_row(row, 0)?;
-            serde_json::to_writer(&mut *out, &event)
-                .map_err(std::io::Error::from)
-                .map_err(io)?;
-            out.write_all(b"\n").map_err(io)?;
+            write_line(out, &wire_from_row(row, 0)?)?;
             written += 1;
         }
-        out.flush().map_err(io)?;
+        out.flush()?;
         Ok(written)
     }
 

@@ -1,0 +1,62 @@
+//! `factdesk admin …`: who may do what on a shared store (PostgreSQL) — giving a database login
+//! one of the desk's roles, or taking them away. A SQLite store has no logins: these commands
+//! refuse it.
+
+use clap::Subcommand;
+
+use super::{Context, Ui};
+use crate::error::{Error, Result};
+use crate::store::SharedLog;
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Give a database login a role on the shared store: reader (reads), member (also
+    /// changes), or admin (also grants roles and imports bundles). Replaces the role it had;
+    /// creates the login when it does not exist and you may create logins.
+    #[command(
+        after_help = "Examples:\n  factdesk --db postgres://ana@desk.example.org/newsroom admin grant bo member"
+    )]
+    Grant {
+        /// The database login (the name its changes are recorded under).
+        login: String,
+        /// reader, member or admin.
+        #[arg(value_parser = ["reader", "member", "admin"])]
+        role: String,
+    },
+    /// Take every desk role from a database login: it can no longer read or change the store.
+    /// Its past changes stay in the history.
+    #[command(
+        after_help = "Examples:\n  factdesk --db postgres://ana@desk.example.org/newsroom admin revoke bo"
+    )]
+    Revoke {
+        /// The database login.
+        login: String,
+    },
+}
+
+pub fn run(cmd: AdminCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
+    let Some(url) = ctx.shared_url() else {
+        return Err(Error::usage(format!(
+            "'{}' is a SQLite store, which has no logins or roles: `admin` is for a shared store \
+             on PostgreSQL (--db postgres://…)",
+            ctx.db.display()
+        )));
+    };
+    let mut log = SharedLog::connect_existing(url)?;
+    match cmd {
+        AdminCommand::Grant { login, role } => {
+            log.grant(&login, &role)?;
+            ui.confirm(
+                &format!("{login} is now a {role} of {}", log.name()),
+                &serde_json::json!({ "login": login, "role": role, "store": log.name() }),
+            )
+        }
+        AdminCommand::Revoke { login } => {
+            log.revoke(&login)?;
+            ui.confirm(
+                &format!("{login} no longer has a role on {}", log.name()),
+                &serde_json::json!({ "login": login, "role": null, "store": log.name() }),
+            )
+        }
+    }
+}

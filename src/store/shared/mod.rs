@@ -1,0 +1,605 @@
+//! The shared store on PostgreSQL: a desk's event log on a server that many machines write at
+//! once, with identity, the four-eyes rule and append-only history enforced by the database
+//! (`schema/postgres/`). It owns the connection, the server's schema and roles, and moving
+//! events between the server's log and this machine's replica.
+//!
+//! The design: the server holds the log — the one thing that must be shared and guarded — and
+//! each machine projects it into a local replica, a SQLite store in its cache directory, by the
+//! same code that projects any store. Every command first brings the replica up to the log's
+//! head (new events are imported as a bundle is); a change is decided on the replica under the
+//! log's lock (so it sees every event before it, as a SQLite writer does), its events are
+//! appended to the server's log, and only once the server has committed them does the replica
+//! commit. So every command, rule, report and output is the SQLite backend's own, and the
+//! replica can always be rebuilt from the server.
+//!
+//! It must not project events or apply the desk's rules itself: the replica's store does both.
+
+mod connect;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use postgres::Client;
+
+use crate::error::{Error, Result};
+
+pub use connect::{display_url, is_shared_url};
+
+/// The newest schema of a shared store this factdesk knows (`schema/postgres/NNNN_*.sql`).
+pub const SHARED_SCHEMA_VERSION: i32 = 1;
+
+/// The server's schema files, in order: (version, SQL).
+const MIGRATIONS: &[(i32, &str)] = &[(
+    1,
+    include_str!("../../../schema/postgres/0001_shared_log.sql"),
+)];
+
+/// The key of the log's lock (the same as the schema's `hashtext('factdesk.events')`).
+const LOCK_KEY: &str = "factdesk.events";
+
+/// How long a writer waits for the log's lock, as a SQLite writer waits for its store's.
+const LOCK_WAIT: &str = "10s";
+
+/// The desk's roles, as `admin grant` names them.
+pub const ROLE_KINDS: [&str; 3] = ["reader", "member", "admin"];
+
+/// One event as the server's log stores it (its text columns, in [`EVENT_COLUMNS`] order, then
+/// how it came).
+#[derive(Debug, Clone)]
+pub(crate) struct LogRow {
+    pub columns: [String; 8],
+    pub via: String,
+}
+
+/// The columns of an event, as both logs name them.
+const EVENT_COLUMNS: &str = "id, at, author, action, record_kind, record_id, change, hash";
+
+/// An open connection to a shared store.
+pub struct SharedLog {
+    client: Client,
+    /// The store's URL without its password, for messages.
+    name: String,
+    /// The database login: the author of every change made through this connection.
+    login: String,
+    /// Where this machine keeps its replica of the store.
+    replica: PathBuf,
+}
+
+impl std::fmt::Debug for SharedLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedLog")
+            .field("name", &self.name)
+            .field("login", &self.login)
+            .finish()
+    }
+}
+
+/// A database error as factdesk's one-line message: the server's own message for the rules it
+/// enforces (exit 1), a store error for the rest (exit 3).
+fn shared_error(name: &str, e: postgres::Error) -> Error {
+    use postgres::error::SqlState;
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        if *code == SqlState::INSUFFICIENT_PRIVILEGE
+            || *code == SqlState::CHECK_VIOLATION
+            || *code == SqlState::UNIQUE_VIOLATION
+            || *code == SqlState::RAISE_EXCEPTION
+        {
+            return Error::invalid(format!("shared store {name}: {}", db.message()));
+        }
+        if *code == SqlState::LOCK_NOT_AVAILABLE {
+            return Error::store(format!(
+                "shared store {name} is locked: another change took longer than {LOCK_WAIT} \
+                 (try again)"
+            ));
+        }
+        return Error::store(format!("shared store {name}: {}", db.message()));
+    }
+    let mut message = e.to_string();
+    if let Some(source) = std::error::Error::source(&e) {
+        message = format!("{message}: {source}");
+    }
+    Error::store(format!(
+        "cannot reach shared store {name}: {}",
+        message.lines().next().unwrap_or_default()
+    ))
+}
+
+impl SharedLog {
+    /// Connects to the shared store at `url` (libpq-style; `PG*` variables and `~/.pgpass`
+    /// fill in what it leaves out).
+    fn connect(url: &str) -> Result<SharedLog> {
+        let name = display_url(url);
+        let (config, tls) = connect::config(url)?;
+        let mut client = connect::connect(&config, &tls)?.map_err(|e| shared_error(&name, e))?;
+        let login: String = client
+            .query_one("SELECT session_user::text", &[])
+            .map_err(|e| shared_error(&name, e))?
+            .get(0);
+        let replica = connect::replica_path(&config)?;
+        Ok(SharedLog {
+            client,
+            name,
+            login,
+            replica,
+        })
+    }
+
+    /// Opens an existing shared store, refusing one factdesk has not set up or a newer one.
+    pub fn connect_existing(url: &str) -> Result<SharedLog> {
+        let mut log = Self::connect(url)?;
+        match log.version()? {
+            None => Err(Error::store(format!(
+                "no factdesk store at {} (an admin runs `factdesk --db URL init` once)",
+                log.name
+            ))),
+            Some(version) if version > SHARED_SCHEMA_VERSION => Err(Error::TooNew {
+                store: log.name.clone(),
+                version: i64::from(version),
+                known: i64::from(SHARED_SCHEMA_VERSION),
+            }),
+            Some(_) => Ok(log),
+        }
+    }
+
+    /// Sets up the shared store at `url` (its schema, and the desk's roles, with the person
+    /// running it as an admin), or brings an older one up to date. Returns the schema version
+    /// and whether the store was created.
+    pub fn init(url: &str) -> Result<(i32, bool)> {
+        let mut log = Self::connect(url)?;
+        let found = log.version()?;
+        if let Some(version) = found
+            && version > SHARED_SCHEMA_VERSION
+        {
+            return Err(Error::TooNew {
+                store: log.name.clone(),
+                version: i64::from(version),
+                known: i64::from(SHARED_SCHEMA_VERSION),
+            });
+        }
+        let name = log.name.clone();
+        let err = |e| shared_error(&name, e);
+        let mut tx = log.client.transaction().map_err(err)?;
+        for (version, sql) in MIGRATIONS {
+            if found.is_some_and(|found| found >= *version) {
+                continue;
+            }
+            tx.batch_execute(sql).map_err(err)?;
+            tx.execute(
+                "INSERT INTO factdesk_schema (version) VALUES ($1)",
+                &[version],
+            )
+            .map_err(err)?;
+        }
+        if found.is_none() {
+            create_roles(&mut tx).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok((SHARED_SCHEMA_VERSION, found.is_none()))
+    }
+
+    /// The store's schema version (none: factdesk has not set it up).
+    fn version(&mut self) -> Result<Option<i32>> {
+        let name = self.name.clone();
+        let exists: bool = self
+            .client
+            .query_one("SELECT to_regclass('factdesk_schema') IS NOT NULL", &[])
+            .map_err(|e| shared_error(&name, e))?
+            .get(0);
+        if !exists {
+            return Ok(None);
+        }
+        self.check_privilege("SELECT")?;
+        Ok(self
+            .client
+            .query_one("SELECT max(version) FROM factdesk_schema", &[])
+            .map_err(|e| shared_error(&name, e))?
+            .get(0))
+    }
+
+    /// The store's URL without its password.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The database login: who every change made here is by.
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+
+    /// Where this machine keeps its replica of the store.
+    pub(crate) fn replica(&self) -> &Path {
+        &self.replica
+    }
+
+    /// Waits for, and holds until the returned file is dropped, this machine's lock on the
+    /// replica: two factdesk processes of one person bring the replica up to date, or change
+    /// it, one after the other. (Taken before the server log's lock, never after it.)
+    pub(crate) fn lock_replica(&self) -> Result<std::fs::File> {
+        let mut name = self.replica.as_os_str().to_owned();
+        name.push("-lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(PathBuf::from(name))?;
+        file.lock()?;
+        Ok(file)
+    }
+
+    /// Refuses a login that may not do `what` (`SELECT` or `INSERT` on the log) with a message
+    /// saying who can change that.
+    pub(crate) fn check_privilege(&mut self, privilege: &str) -> Result<()> {
+        let name = self.name.clone();
+        let allowed: bool = self
+            .client
+            .query_one("SELECT has_table_privilege('events', $1)", &[&privilege])
+            .map_err(|e| shared_error(&name, e))?
+            .get(0);
+        if allowed {
+            return Ok(());
+        }
+        let login = &self.login;
+        Err(if privilege == "SELECT" {
+            Error::store(format!(
+                "'{login}' has no role on shared store {name}: ask one of its admins to run \
+                 `factdesk admin grant {login} reader` (or member)"
+            ))
+        } else {
+            Error::invalid(format!(
+                "'{login}' may read shared store {name} but not change it: ask one of its \
+                 admins to run `factdesk admin grant {login} member`"
+            ))
+        })
+    }
+
+    /// The server's clock, in the stored form: changes made through a shared store are dated
+    /// by it, so a laptop's wrong clock does not matter.
+    pub(crate) fn server_now(&mut self) -> Result<String> {
+        let name = self.name.clone();
+        Ok(self
+            .client
+            .query_one(
+                "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+                &[],
+            )
+            .map_err(|e| shared_error(&name, e))?
+            .get(0))
+    }
+
+    /// The number of the log's last event (0 when it is empty).
+    pub(crate) fn head(&mut self) -> Result<i64> {
+        let name = self.name.clone();
+        Ok(self
+            .client
+            .query_one("SELECT coalesce(max(pk), 0) FROM events", &[])
+            .map_err(|e| shared_error(&name, e))?
+            .get(0))
+    }
+
+    /// Writes the log's events after number `after` (at most `limit` of them) as a bundle to
+    /// `out`; returns how many and the number of the last.
+    pub(crate) fn pull(
+        &mut self,
+        after: i64,
+        limit: i64,
+        out: &mut dyn Write,
+    ) -> Result<(u64, i64)> {
+        let name = self.name.clone();
+        let err = |e| shared_error(&name, e);
+        let rows = self
+            .client
+            .query(
+                &format!(
+                    "SELECT pk, {EVENT_COLUMNS} FROM events WHERE pk > $1 ORDER BY pk LIMIT $2"
+                ),
+                &[&after, &limit],
+            )
+            .map_err(err)?;
+        let mut last = after;
+        let mut events = Vec::with_capacity(rows.len());
+        for row in &rows {
+            last = row.get(0);
+            let columns: [String; 8] = std::array::from_fn(|i| row.get::<_, String>(i + 1));
+            events.push(columns);
+        }
+        crate::store::bundle::write_bundle_of_columns(&events, &self.login, out)?;
+        Ok((events.len() as u64, last))
+    }
+
+    /// Checks the server's log as `verify` checks a store's: every event's hash against its
+    /// content, the chain from the first event to the last, and that the replica at hand holds
+    /// exactly the server's events up to the replica's position (`replica_events`: id and hash
+    /// of each; events others appended since the replica was brought up to date are not
+    /// expected in it). Returns the problems found, each on one line naming the event; none
+    /// when all hold.
+    pub(crate) fn check_log(
+        &mut self,
+        replica_events: &std::collections::HashMap<String, String>,
+    ) -> Result<(u64, Vec<String>)> {
+        let position = read_position(&self.replica);
+        let name = self.name.clone();
+        let err = |e| shared_error(&name, e);
+        // One snapshot of the log, however many write meanwhile.
+        let mut tx = self
+            .client
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(err)?;
+        let rows = tx
+            .query(
+                &format!("SELECT pk, {EVENT_COLUMNS}, chain FROM events ORDER BY pk"),
+                &[],
+            )
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        let mut problems = Vec::new();
+        let mut previous = String::new();
+        let mut seen = std::collections::HashSet::new();
+        for row in &rows {
+            let pk: i64 = row.get(0);
+            let c: [String; 8] = std::array::from_fn(|i| row.get::<_, String>(i + 1));
+            let chain: String = row.get(9);
+            let id = &c[0];
+            match serde_json::from_str::<serde_json::Value>(&c[6]) {
+                Ok(change) => {
+                    let content = crate::history::EventContent {
+                        id,
+                        at: &c[1],
+                        author: &c[2],
+                        action: &c[3],
+                        record_kind: &c[4],
+                        record_id: &c[5],
+                        change: &change,
+                    };
+                    if crate::history::event_hash(&content) != c[7] {
+                        problems.push(format!(
+                            "server log: event {id} (#{pk}, {}) does not match its hash",
+                            c[3]
+                        ));
+                    }
+                }
+                Err(e) => problems.push(format!(
+                    "server log: event {id} (#{pk}) holds a change that is not JSON: {e}"
+                )),
+            }
+            let expected = crate::history::chain_hash(&previous, &c[7]);
+            if chain != expected {
+                problems.push(format!(
+                    "server log: the chain breaks at event {id} (#{pk}): an event before it was \
+                     removed, inserted or changed"
+                ));
+            }
+            previous = chain;
+            match replica_events.get(id) {
+                None if pk > position => {}
+                None => problems.push(format!(
+                    "server log: event {id} (#{pk}, {}) is not in this machine's replica",
+                    c[3]
+                )),
+                Some(hash) if *hash != c[7] => problems.push(format!(
+                    "server log: event {id} (#{pk}) differs from the replica's copy"
+                )),
+                Some(_) => {}
+            }
+            seen.insert(id.clone());
+        }
+        let mut missing: Vec<&String> = replica_events
+            .keys()
+            .filter(|id| !seen.contains(*id))
+            .collect();
+        missing.sort();
+        for id in missing {
+            problems.push(format!(
+                "server log: event {id} of this machine's replica is not in the server's log"
+            ));
+        }
+        Ok((rows.len() as u64, problems))
+    }
+
+    /// Begins a change: a transaction holding the log's lock (waiting at most [`LOCK_WAIT`]).
+    pub(crate) fn begin(&mut self) -> Result<()> {
+        self.check_privilege("INSERT")?;
+        let name = self.name.clone();
+        self.client
+            .batch_execute(&format!(
+                "BEGIN; SET LOCAL lock_timeout = '{LOCK_WAIT}';
+                 SELECT pg_advisory_xact_lock(hashtext('{LOCK_KEY}'));"
+            ))
+            .map_err(|e| shared_error(&name, e))
+    }
+
+    /// Appends events to the log, in the transaction [`SharedLog::begin`] opened; returns the
+    /// number of the last.
+    pub(crate) fn append(&mut self, events: &[LogRow]) -> Result<Option<i64>> {
+        let name = self.name.clone();
+        let err = |e| shared_error(&name, e);
+        let insert = self
+            .client
+            .prepare(&format!(
+                "INSERT INTO events ({EVENT_COLUMNS}, via)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING pk"
+            ))
+            .map_err(err)?;
+        let mut last = None;
+        for event in events {
+            let c = &event.columns;
+            let row = self
+                .client
+                .query_one(
+                    &insert,
+                    &[
+                        &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &event.via,
+                    ],
+                )
+                .map_err(err)?;
+            last = Some(row.get(0));
+        }
+        Ok(last)
+    }
+
+    /// Commits the change [`SharedLog::begin`] began.
+    pub(crate) fn commit(&mut self) -> Result<()> {
+        let name = self.name.clone();
+        self.client
+            .batch_execute("COMMIT")
+            .map_err(|e| shared_error(&name, e))
+    }
+
+    /// Abandons the change [`SharedLog::begin`] began (nothing of it reaches the log).
+    pub(crate) fn rollback(&mut self) {
+        // A failed connection has nothing to roll back: the server drops the transaction.
+        let _ = self.client.batch_execute("ROLLBACK");
+    }
+
+    /// Gives the database login `person` the desk role `kind` (reader, member or admin), in
+    /// place of any other desk role; creates the login when it does not exist and this admin
+    /// may create roles.
+    pub fn grant(&mut self, person: &str, kind: &str) -> Result<()> {
+        if !ROLE_KINDS.contains(&kind) {
+            return Err(Error::usage(format!(
+                "unknown role '{kind}': choose reader, member or admin"
+            )));
+        }
+        self.set_role(person, Some(kind))
+    }
+
+    /// Takes every desk role from the database login `person` (the login itself stays).
+    pub fn revoke(&mut self, person: &str) -> Result<()> {
+        self.set_role(person, None)
+    }
+
+    /// Leaves `person` with the desk role `kind` alone, or with none, in one transaction.
+    fn set_role(&mut self, person: &str, kind: Option<&str>) -> Result<()> {
+        let name = self.name.clone();
+        let err = |e| shared_error(&name, e);
+        let roles = self.desk_roles()?;
+        let mut tx = self.client.transaction().map_err(err)?;
+        if !role_exists(&mut tx, person).map_err(err)? {
+            if kind.is_none() {
+                return Err(Error::invalid(format!("no database login '{person}'")));
+            }
+            tx.batch_execute(&format!("CREATE ROLE {} LOGIN", quote_ident(person)))
+                .map_err(|e| match e.code() {
+                    Some(code) if *code == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => {
+                        Error::invalid(format!(
+                            "no database login '{person}', and you may not create one: ask \
+                             whoever runs the server to `CREATE ROLE {person} LOGIN`, then grant \
+                             again"
+                        ))
+                    }
+                    _ => shared_error(&name, e),
+                })?;
+        }
+        for (role_kind, role) in &roles {
+            let (role, person) = (quote_ident(role), quote_ident(person));
+            let sql = match kind {
+                // An admin may grant the admin role in turn.
+                Some("admin") if role_kind == "admin" => {
+                    format!("GRANT {role} TO {person} WITH ADMIN OPTION")
+                }
+                Some(kind) if kind == role_kind => format!("GRANT {role} TO {person}"),
+                _ => format!("REVOKE {role} FROM {person}"),
+            };
+            tx.batch_execute(&sql).map_err(err)?;
+        }
+        tx.commit().map_err(err)
+    }
+
+    /// The desk's roles: (kind, database role).
+    fn desk_roles(&mut self) -> Result<Vec<(String, String)>> {
+        let name = self.name.clone();
+        Ok(self
+            .client
+            .query(
+                "SELECT kind, role::text FROM factdesk_roles ORDER BY kind",
+                &[],
+            )
+            .map_err(|e| shared_error(&name, e))?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+}
+
+/// Creates the desk's roles, named after the database (`<db>_reader`, `<db>_member`,
+/// `<db>_admin`: role names are shared by every database of a server), and grants them: readers
+/// read the log, members also append to it, admins also grant the roles. The person running
+/// `init` becomes an admin. (Admins hold the admin role with its admin option, so that they
+/// may grant it in turn: a role cannot be made a member of itself.)
+fn create_roles(tx: &mut postgres::Transaction) -> std::result::Result<(), postgres::Error> {
+    let database: String = tx.query_one("SELECT current_database()::text", &[])?.get(0);
+    let role = |kind: &str| format!("{database}_{kind}");
+    for kind in ROLE_KINDS {
+        let name = role(kind);
+        if !role_exists(tx, &name)? {
+            tx.batch_execute(&format!("CREATE ROLE {} NOLOGIN", quote_ident(&name)))?;
+        }
+        tx.execute(
+            "INSERT INTO factdesk_roles (kind, role) VALUES ($1, $2)",
+            &[&kind, &name],
+        )?;
+    }
+    let (reader, member, admin) = (
+        quote_ident(&role("reader")),
+        quote_ident(&role("member")),
+        quote_ident(&role("admin")),
+    );
+    let database = quote_ident(&database);
+    tx.batch_execute(&format!(
+        "REVOKE ALL ON events, factdesk_schema, factdesk_roles FROM PUBLIC;
+         GRANT CONNECT ON DATABASE {database} TO {reader};
+         GRANT USAGE ON SCHEMA public TO {reader};
+         GRANT SELECT ON events, factdesk_schema, factdesk_roles TO {reader};
+         GRANT {reader} TO {member};
+         GRANT INSERT ON events TO {member};
+         GRANT {member} TO {admin};
+         GRANT {reader}, {member} TO {admin} WITH ADMIN OPTION;
+         GRANT {admin} TO SESSION_USER WITH ADMIN OPTION;"
+    ))?;
+    Ok(())
+}
+
+/// Whether the server has a role (a login or a group) named `name`.
+fn role_exists(
+    tx: &mut postgres::Transaction,
+    name: &str,
+) -> std::result::Result<bool, postgres::Error> {
+    Ok(tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&name],
+        )?
+        .get(0))
+}
+
+/// `name` as a quoted SQL identifier.
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Where the replica's position in the server's log is kept, beside the replica.
+pub(crate) fn position_file(replica: &Path) -> PathBuf {
+    let mut name = replica.as_os_str().to_owned();
+    name.push("-position");
+    PathBuf::from(name)
+}
+
+/// The number of the server's last event the replica holds (0: none yet).
+pub(crate) fn read_position(replica: &Path) -> i64 {
+    std::fs::read_to_string(position_file(replica))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Records that the replica holds the server's events up to number `pk`.
+pub(crate) fn write_position(replica: &Path, pk: i64) -> Result<()> {
+    let path = position_file(replica);
+    let temporary = path.with_extension("tmp");
+    std::fs::write(&temporary, format!("{pk}\n"))?;
+    std::fs::rename(&temporary, &path)?;
+    Ok(())
+}
