@@ -717,3 +717,63 @@ fn tls_is_used_as_sslmode_asks_and_verify_full_checks_the_certificate() {
         out.stderr
     );
 }
+
+#[test]
+fn verify_finds_a_log_the_servers_owner_rewrote() {
+    let Some(desk) = SharedDesk::new(&["ana"]) else {
+        return;
+    };
+    let ana = desk.login("ana");
+    for text in ["First claim", "Second claim", "Third claim"] {
+        desk.ok(&ana, &["claim", "add", text, "--claimant", "Someone"]);
+    }
+    assert!(desk.ok(&ana, &["verify"]).starts_with("Verified: "));
+    // Whoever owns the database can lift the guards: verify still sees what they did.
+    let first_claim = desk.psql_as_admin(
+        &desk.database,
+        "SELECT id || ' (#' || pk FROM events WHERE action = 'claim.add' ORDER BY pk LIMIT 1",
+    );
+    desk.psql_as_admin(
+        &desk.database,
+        "ALTER TABLE events DISABLE TRIGGER USER;
+         UPDATE events SET author = 'someone else' WHERE action = 'claim.add' AND pk = (SELECT min(pk) FROM events WHERE action = 'claim.add');
+         DELETE FROM events WHERE pk = (SELECT max(pk) FROM events);
+         ALTER TABLE events ENABLE TRIGGER USER;",
+    );
+    let out = desk.run(&ana, &["verify"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains(&format!(
+            "server log: event {first_claim}, claim.add) does not match its hash"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("is not in the server's log"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
+    let Some(desk) = SharedDesk::new(&["ana"]) else {
+        return;
+    };
+    let ana = desk.login("ana");
+    desk.psql_as_admin(
+        &desk.database,
+        "INSERT INTO factdesk_schema (version) VALUES (99)",
+    );
+    let message = desk.fails(&ana, &["claim", "list"], 3);
+    assert_eq!(
+        message,
+        format!(
+            "factdesk: store '{}' was written by a newer factdesk (schema version 99; this \
+             factdesk knows up to 1): upgrade factdesk to open it",
+            desk.url(&ana)
+        )
+    );
+    desk.fails(desk.admin(), &["init"], 3);
+}
