@@ -204,30 +204,34 @@ impl<'s> Tx<'s> {
         Ok(event)
     }
 
-    /// The events this transaction appended, in order, as a shared store's log takes them.
-    fn events_of_this_transaction(&self) -> Result<Vec<shared::LogRow>> {
+    /// Hands the events this transaction appended, in order, to `each`, as a shared store's log
+    /// takes them.
+    fn each_event_of_this_transaction(
+        &self,
+        each: &mut dyn FnMut(&shared::LogRow) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.prepare_cached(&format!(
             "SELECT {}, via FROM events WHERE pk > ?1 ORDER BY pk",
             replay::EVENT_COLUMNS
         ))?;
-        let rows = stmt.query_map([self.last_pk_before], |row| {
-            let columns: [String; 8] = [
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-            ];
+        let mut rows = stmt.query([self.last_pk_before])?;
+        while let Some(row) = rows.next()? {
             let via: Option<String> = row.get(8)?;
-            Ok(shared::LogRow {
-                columns,
+            each(&shared::LogRow {
+                columns: [
+                    row.get(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                    row.get(4)?,
+                    row.get(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                ],
                 via: via.unwrap_or_else(|| "here".into()),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })?;
+        }
+        Ok(())
     }
 
     /// Appends an event that must not be in the store yet.
@@ -389,7 +393,7 @@ impl Store {
         let mut appended = None;
         let result = self.sync(log).and_then(|()| {
             let mut append = |tx: &Tx| -> Result<()> {
-                appended = log.append(&tx.events_of_this_transaction()?)?;
+                appended = log.append(|each| tx.each_event_of_this_transaction(each))?;
                 log.commit()
             };
             self.write_local(origin, commit, op, Some(&mut append))

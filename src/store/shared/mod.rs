@@ -411,32 +411,31 @@ impl SharedLog {
             .map_err(|e| shared_error(&name, e))
     }
 
-    /// Appends events to the log, in the transaction [`SharedLog::begin`] opened (one `COPY`,
-    /// however many: a bulk import's million events as a claim's two); returns the number of
-    /// the last.
-    pub(crate) fn append(&mut self, events: &[LogRow]) -> Result<Option<i64>> {
-        if events.is_empty() {
-            return Ok(None);
-        }
+    /// Appends events to the log, in the transaction [`SharedLog::begin`] opened, in one
+    /// `COPY` however many there are (a bulk import's million as a claim's two): `events` hands
+    /// each to the function it is given, in order, so none need be held in memory. Returns the
+    /// number of the last (none when there were none).
+    pub(crate) fn append(
+        &mut self,
+        events: impl FnOnce(&mut dyn FnMut(&LogRow) -> Result<()>) -> Result<()>,
+    ) -> Result<Option<i64>> {
         let name = self.name.clone();
         let err = |e| shared_error(&name, e);
         let copy = self
             .client
-            .copy_in(&format!(
-                "COPY events ({EVENT_COLUMNS}, via) FROM STDIN BINARY"
-            ))
+            .copy_in(&format!("COPY events ({EVENT_COLUMNS}, via) FROM STDIN BINARY"))
             .map_err(err)?;
         let mut writer =
             postgres::binary_copy::BinaryCopyInWriter::new(copy, &[postgres::types::Type::TEXT; 9]);
-        for event in events {
+        events(&mut |event: &LogRow| {
             let c = &event.columns;
             writer
-                .write(&[
-                    &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &event.via,
-                ])
-                .map_err(err)?;
+                .write(&[&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &event.via])
+                .map_err(err)
+        })?;
+        if writer.finish().map_err(err)? == 0 {
+            return Ok(None);
         }
-        writer.finish().map_err(err)?;
         // The log's lock is this transaction's: the last event is the last of these.
         Ok(Some(
             self.client
