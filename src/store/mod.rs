@@ -393,8 +393,9 @@ impl Store {
         let mut appended = None;
         let result = self.sync(log).and_then(|()| {
             let mut append = |tx: &Tx| -> Result<()> {
-                appended = log.append(|each| tx.each_event_of_this_transaction(each))?;
-                log.commit()
+                log.append(|each| tx.each_event_of_this_transaction(each))?;
+                appended = Some(log.commit()?);
+                Ok(())
             };
             self.write_local(origin, commit, op, Some(&mut append))
         });
@@ -450,7 +451,7 @@ impl Store {
         store.author = log.login().to_string();
         store.clock = match clock {
             Some(clock) => clock,
-            None => Clock::Fixed(log.server_now()?),
+            None => Clock::Fixed(log.server_now().to_string()),
         };
         let replica_lock = log.lock_replica()?;
         store.sync(&mut log)?;

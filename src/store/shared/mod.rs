@@ -63,6 +63,15 @@ pub struct SharedLog {
     login: String,
     /// Where this machine keeps its replica of the store.
     replica: PathBuf,
+    /// The server's clock when this connection was made, in the stored form.
+    server_now: String,
+    /// The store's schema version (none: factdesk has not set it up here).
+    version: Option<i32>,
+    /// Whether the login may read the log, and append to it.
+    may_read: bool,
+    may_write: bool,
+    /// The number of the log's last event, as last read and not yet used.
+    head: Option<i64>,
 }
 
 impl std::fmt::Debug for SharedLog {
@@ -107,22 +116,75 @@ fn shared_error(name: &str, e: postgres::Error) -> Error {
 
 impl SharedLog {
     /// Connects to the shared store at `url` (libpq-style; `PG*` variables and `~/.pgpass`
-    /// fill in what it leaves out).
+    /// fill in what it leaves out), and reads in one or two round trips what every command
+    /// needs: the login, the server's clock, what the login may do, the schema version and the
+    /// log's head.
     fn connect(url: &str) -> Result<SharedLog> {
         let name = display_url(url);
         let (config, tls) = connect::config(url)?;
-        let mut client = connect::connect(&config, &tls)?.map_err(|e| shared_error(&name, e))?;
-        let login: String = client
-            .query_one("SELECT session_user::text", &[])
-            .map_err(|e| shared_error(&name, e))?
-            .get(0);
+        let client = connect::connect(&config, &tls)?.map_err(|e| shared_error(&name, e))?;
         let replica = connect::replica_path(&config)?;
-        Ok(SharedLog {
+        let mut log = SharedLog {
             client,
             name,
-            login,
+            login: String::new(),
             replica,
-        })
+            server_now: String::new(),
+            version: None,
+            may_read: false,
+            may_write: false,
+            head: None,
+        };
+        let rows = log.simple_rows(
+            "SELECT session_user,
+                    to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),
+                    to_regclass('factdesk_schema') IS NOT NULL AND to_regclass('events') IS NOT NULL,
+                    CASE WHEN to_regclass('events') IS NOT NULL
+                         THEN has_table_privilege('events', 'SELECT') END,
+                    CASE WHEN to_regclass('events') IS NOT NULL
+                         THEN has_table_privilege('events', 'INSERT') END",
+        )?;
+        let row = rows.first().cloned().unwrap_or_default();
+        let text = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
+        log.login = text(0);
+        log.server_now = text(1);
+        let set_up = text(2) == "t";
+        log.may_read = text(3) == "t";
+        log.may_write = text(4) == "t";
+        if set_up && log.may_read {
+            let rows = log.simple_rows(
+                "SELECT max(version) FROM factdesk_schema;
+                 SELECT coalesce(max(pk), 0) FROM events",
+            )?;
+            let value = |i: usize| rows.get(i).and_then(|r| r.first().cloned().flatten());
+            log.version = value(0).and_then(|v| v.parse().ok());
+            log.head = value(1).and_then(|v| v.parse().ok());
+        } else if set_up {
+            // Set up, and not readable by this login: said when it is opened.
+            log.version = Some(0);
+        }
+        Ok(log)
+    }
+
+    /// Runs one or more statements with no parameters in one round trip; returns the rows of
+    /// every statement in order, each a list of text values.
+    fn simple_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        let name = self.name.clone();
+        let messages = self
+            .client
+            .simple_query(sql)
+            .map_err(|e| shared_error(&name, e))?;
+        Ok(messages
+            .iter()
+            .filter_map(|message| match message {
+                postgres::SimpleQueryMessage::Row(row) => Some(
+                    (0..row.len())
+                        .map(|i| row.get(i).map(str::to_string))
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Opens an existing shared store, refusing one factdesk has not set up or a newer one.
@@ -178,23 +240,13 @@ impl SharedLog {
         Ok((SHARED_SCHEMA_VERSION, found.is_none()))
     }
 
-    /// The store's schema version (none: factdesk has not set it up).
+    /// The store's schema version (none: factdesk has not set it up); refuses a login that may
+    /// not read it.
     fn version(&mut self) -> Result<Option<i32>> {
-        let name = self.name.clone();
-        let exists: bool = self
-            .client
-            .query_one("SELECT to_regclass('factdesk_schema') IS NOT NULL", &[])
-            .map_err(|e| shared_error(&name, e))?
-            .get(0);
-        if !exists {
-            return Ok(None);
+        if self.version.is_some() {
+            self.check_privilege("SELECT")?;
         }
-        self.check_privilege("SELECT")?;
-        Ok(self
-            .client
-            .query_one("SELECT max(version) FROM factdesk_schema", &[])
-            .map_err(|e| shared_error(&name, e))?
-            .get(0))
+        Ok(self.version)
     }
 
     /// The store's URL without its password.
@@ -230,16 +282,14 @@ impl SharedLog {
     /// Refuses a login that may not do `what` (`SELECT` or `INSERT` on the log) with a message
     /// saying who can change that.
     pub(crate) fn check_privilege(&mut self, privilege: &str) -> Result<()> {
-        let name = self.name.clone();
-        let allowed: bool = self
-            .client
-            .query_one("SELECT has_table_privilege('events', $1)", &[&privilege])
-            .map_err(|e| shared_error(&name, e))?
-            .get(0);
+        let allowed = match privilege {
+            "SELECT" => self.may_read,
+            _ => self.may_write,
+        };
         if allowed {
             return Ok(());
         }
-        let login = &self.login;
+        let (login, name) = (&self.login, &self.name);
         Err(if privilege == "SELECT" {
             Error::store(format!(
                 "'{login}' has no role on shared store {name}: ask one of its admins to run \
@@ -253,28 +303,24 @@ impl SharedLog {
         })
     }
 
-    /// The server's clock, in the stored form: changes made through a shared store are dated
-    /// by it, so a laptop's wrong clock does not matter.
-    pub(crate) fn server_now(&mut self) -> Result<String> {
-        let name = self.name.clone();
-        Ok(self
-            .client
-            .query_one(
-                "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
-                &[],
-            )
-            .map_err(|e| shared_error(&name, e))?
-            .get(0))
+    /// The server's clock when this connection was made, in the stored form: changes made
+    /// through a shared store are dated by it, so a laptop's wrong clock does not matter.
+    pub(crate) fn server_now(&self) -> &str {
+        &self.server_now
     }
 
-    /// The number of the log's last event (0 when it is empty).
+    /// The number of the log's last event (0 when it is empty): as read by the last round
+    /// trip that read it and not yet used, else read now.
     pub(crate) fn head(&mut self) -> Result<i64> {
-        let name = self.name.clone();
-        Ok(self
-            .client
-            .query_one("SELECT coalesce(max(pk), 0) FROM events", &[])
-            .map_err(|e| shared_error(&name, e))?
-            .get(0))
+        if let Some(head) = self.head.take() {
+            return Ok(head);
+        }
+        let rows = self.simple_rows("SELECT coalesce(max(pk), 0) FROM events")?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 
     /// Writes the log's events after number `after` (at most `limit` of them) as a bundle to
@@ -402,55 +448,58 @@ impl SharedLog {
     /// Begins a change: a transaction holding the log's lock (waiting at most [`LOCK_WAIT`]).
     pub(crate) fn begin(&mut self) -> Result<()> {
         self.check_privilege("INSERT")?;
-        let name = self.name.clone();
-        self.client
-            .batch_execute(&format!(
-                "BEGIN; SET LOCAL lock_timeout = '{LOCK_WAIT}';
-                 SELECT pg_advisory_xact_lock(hashtext('{LOCK_KEY}'));"
-            ))
-            .map_err(|e| shared_error(&name, e))
+        // One round trip: the transaction, the lock, and the head of the log as it now stands.
+        let rows = self.simple_rows(&format!(
+            "BEGIN; SET LOCAL lock_timeout = '{LOCK_WAIT}';
+             SELECT pg_advisory_xact_lock(hashtext('{LOCK_KEY}'));
+             SELECT coalesce(max(pk), 0) FROM events"
+        ))?;
+        self.head = rows
+            .last()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|v| v.parse().ok());
+        Ok(())
     }
 
     /// Appends events to the log, in the transaction [`SharedLog::begin`] opened, in one
     /// `COPY` however many there are (a bulk import's million as a claim's two): `events` hands
-    /// each to the function it is given, in order, so none need be held in memory. Returns the
-    /// number of the last (none when there were none).
+    /// each to the function it is given, in order, so none need be held in memory.
     pub(crate) fn append(
         &mut self,
         events: impl FnOnce(&mut dyn FnMut(&LogRow) -> Result<()>) -> Result<()>,
-    ) -> Result<Option<i64>> {
+    ) -> Result<()> {
         let name = self.name.clone();
         let err = |e| shared_error(&name, e);
         let copy = self
             .client
-            .copy_in(&format!("COPY events ({EVENT_COLUMNS}, via) FROM STDIN BINARY"))
+            .copy_in(&format!(
+                "COPY events ({EVENT_COLUMNS}, via) FROM STDIN BINARY"
+            ))
             .map_err(err)?;
         let mut writer =
             postgres::binary_copy::BinaryCopyInWriter::new(copy, &[postgres::types::Type::TEXT; 9]);
         events(&mut |event: &LogRow| {
             let c = &event.columns;
             writer
-                .write(&[&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &event.via])
+                .write(&[
+                    &c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7], &event.via,
+                ])
                 .map_err(err)
         })?;
-        if writer.finish().map_err(err)? == 0 {
-            return Ok(None);
-        }
-        // The log's lock is this transaction's: the last event is the last of these.
-        Ok(Some(
-            self.client
-                .query_one("SELECT max(pk) FROM events", &[])
-                .map_err(err)?
-                .get(0),
-        ))
+        writer.finish().map_err(err)?;
+        Ok(())
     }
 
-    /// Commits the change [`SharedLog::begin`] began.
-    pub(crate) fn commit(&mut self) -> Result<()> {
-        let name = self.name.clone();
-        self.client
-            .batch_execute("COMMIT")
-            .map_err(|e| shared_error(&name, e))
+    /// Commits the change [`SharedLog::begin`] began; returns the number of the log's last
+    /// event, which — the log's lock being this transaction's until now — is where the replica
+    /// stands once it commits the same change.
+    pub(crate) fn commit(&mut self) -> Result<i64> {
+        let rows = self.simple_rows("SELECT coalesce(max(pk), 0) FROM events; COMMIT")?;
+        Ok(rows
+            .first()
+            .and_then(|r| r.first().cloned().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0))
     }
 
     /// Abandons the change [`SharedLog::begin`] began (nothing of it reaches the log).
