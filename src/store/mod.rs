@@ -421,7 +421,18 @@ impl Store {
     fn sync(&mut self, log: &mut SharedLog) -> Result<()> {
         /// How many events are pulled and imported at a time.
         const PAGE: i64 = 50_000;
-        let mut position = shared::read_position(log.replica());
+        // A replica with no events starts from the beginning, whatever its position file says
+        // (a replica deleted to be rebuilt may leave the file behind).
+        let empty = !self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM events)", [], |r| {
+                r.get::<_, bool>(0)
+            })?;
+        let mut position = if empty {
+            0
+        } else {
+            shared::read_position(log.replica())
+        };
         while log.head()? > position {
             let mut bundle = Vec::new();
             let (count, last) = log.pull(position, PAGE, &mut bundle)?;
