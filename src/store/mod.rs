@@ -418,7 +418,7 @@ impl Store {
 
     /// The events the server's log holds and this replica does not yet, imported as a bundle
     /// is (checked, then projected), a page at a time.
-    fn sync(&mut self, log: &mut SharedLog) -> Result<()> {
+    pub(in crate::store) fn sync(&mut self, log: &mut SharedLog) -> Result<()> {
         /// How many events are pulled and imported at a time.
         const PAGE: i64 = 50_000;
         // A replica with no events starts from the beginning, whatever its position file says
@@ -439,12 +439,13 @@ impl Store {
             if count == 0 {
                 break;
             }
-            self.import_bundle(
+            self.import_bundle_here(
                 &mut bundle.as_slice(),
                 BundleOptions {
                     dry_run: false,
                     accept_future: true,
                 },
+                None,
             )?;
             shared::write_position(log.replica(), last)?;
             position = last;

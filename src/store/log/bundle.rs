@@ -86,6 +86,38 @@ impl BundleDigest {
     }
 }
 
+/// What a shared store does with a bundle's staged events instead of applying them here: append
+/// them to the server's log (see [`each_staged_event`]).
+type StagedPush<'a> = &'a mut dyn FnMut(&rusqlite::Connection) -> Result<()>;
+
+/// Hands the staged events of a bundle to `each`, in the order they are applied, as a shared
+/// store's log takes them (from a bundle).
+fn each_staged_event(
+    conn: &rusqlite::Connection,
+    each: &mut dyn FnMut(&crate::store::shared::LogRow) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM staging.events ORDER BY {CANONICAL_ORDER}"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        each(&crate::store::shared::LogRow {
+            columns: [
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+                row.get(5)?,
+                row.get(6)?,
+                row.get(7)?,
+            ],
+            via: "bundle".into(),
+        })?;
+    }
+    Ok(())
+}
+
 /// Writes one line of a bundle: `value` as JSON, then a newline.
 fn write_line(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
     serde_json::to_writer(&mut *out, value).map_err(std::io::Error::from)?;
@@ -220,6 +252,55 @@ impl Store {
         input: &mut dyn BufRead,
         options: BundleOptions,
     ) -> Result<BundleSummary> {
+        match self.shared.take() {
+            Some(mut log) => {
+                let result = self.import_bundle_shared(&mut log, input, options);
+                self.shared = Some(log);
+                result
+            }
+            None => self.import_bundle_here(input, options, None),
+        }
+    }
+
+    /// [`Store::import_bundle`] on a shared store: holding the server log's lock, the replica
+    /// is brought up to the log's head, the bundle is checked and staged against it as for any
+    /// store, and its new events are appended to the server's log in one `COPY` (refused there
+    /// unless the login is one of the desk's admins); the replica then takes them from the
+    /// server as it takes everyone's.
+    fn import_bundle_shared(
+        &mut self,
+        log: &mut crate::store::SharedLog,
+        input: &mut dyn BufRead,
+        options: BundleOptions,
+    ) -> Result<BundleSummary> {
+        let summary = {
+            let _replica_lock = log.lock_replica()?;
+            log.begin()?;
+            let staged = self.sync(log).and_then(|()| {
+                let mut push = |conn: &rusqlite::Connection| -> Result<()> {
+                    log.append(|each| each_staged_event(conn, each))?;
+                    log.commit()?;
+                    Ok(())
+                };
+                self.import_bundle_here(input, options, Some(&mut push))
+            });
+            // Nothing to append (a dry run, nothing new, a refusal): the lock goes.
+            log.rollback();
+            staged?
+        };
+        self.sync(log)?;
+        Ok(summary)
+    }
+
+    /// [`Store::import_bundle`] on this store alone — or, with `push`, checked and staged here
+    /// and handed to `push` (which appends the staged events to a shared store's log) instead
+    /// of being applied.
+    pub(in crate::store) fn import_bundle_here(
+        &mut self,
+        input: &mut dyn BufRead,
+        options: BundleOptions,
+        push: Option<StagedPush<'_>>,
+    ) -> Result<BundleSummary> {
         // One import at a time: it holds the store's import lock from start to end, which is
         // also how others know it is alive (and leave its batches to it).
         let lock = match self.path.as_deref() {
@@ -256,7 +337,7 @@ impl Store {
                 super::import::IMPORT_CACHE_KIB,
             )?;
         }
-        let result = self.import_staged(input, options, &staging);
+        let result = self.import_staged(input, options, &staging, push);
         for schema in ["main", "temp"] {
             self.conn()
                 .pragma_update(Some(schema), "cache_size", -2000)?;
@@ -272,9 +353,14 @@ impl Store {
         input: &mut dyn BufRead,
         options: BundleOptions,
         staging: &Staging,
+        push: Option<StagedPush<'_>>,
     ) -> Result<BundleSummary> {
         let summary = self.stage(input, options)?;
         if options.dry_run || summary.events_added == 0 {
+            return Ok(summary);
+        }
+        if let Some(push) = push {
+            push(self.conn())?;
             return Ok(summary);
         }
         if summary.events_added <= ONE_TRANSACTION_EVENTS {
