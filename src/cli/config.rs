@@ -104,25 +104,46 @@ pub fn run(cmd: ConfigCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             Ok(())
         }
         ConfigCommand::List => {
+            // On a shared store the user is the database login, read once the store is open.
+            let shared = match ctx.shared_url() {
+                Some(url) => Some((crate::store::display_url(url), ctx.open()?)),
+                None => None,
+            };
             let personal = [
-                PersonalSetting {
-                    key: "store",
-                    value: ctx.db.display().to_string(),
-                    from: ctx.db_from.clone(),
-                    meaning: "the store file",
+                match &shared {
+                    Some((url, _)) => PersonalSetting {
+                        key: "store",
+                        value: url.clone(),
+                        from: ctx.db_from.clone(),
+                        meaning: "the shared store (PostgreSQL)",
+                    },
+                    None => PersonalSetting {
+                        key: "store",
+                        value: ctx.db.display().to_string(),
+                        from: ctx.db_from.clone(),
+                        meaning: "the store file",
+                    },
                 },
-                PersonalSetting {
-                    key: "user",
-                    value: ctx.author.clone(),
-                    from: ctx.author_from.clone(),
-                    meaning: "who you are in the history",
+                match &shared {
+                    Some((_, store)) => PersonalSetting {
+                        key: "user",
+                        value: store.author().to_string(),
+                        from: "the database login".into(),
+                        meaning: "who you are in the history",
+                    },
+                    None => PersonalSetting {
+                        key: "user",
+                        value: ctx.author.clone(),
+                        from: ctx.author_from.clone(),
+                        meaning: "who you are in the history",
+                    },
                 },
             ];
             // The desk's settings live in the store; without one there is nothing to read.
-            let set = if ctx.db.exists() {
-                Some(ctx.open()?.settings()?)
-            } else {
-                None
+            let set = match shared {
+                Some((_, store)) => Some(store.settings()?),
+                None if ctx.db.exists() => Some(ctx.open()?.settings()?),
+                None => None,
             };
             ui.show(
                 "Settings",

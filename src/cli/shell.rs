@@ -190,10 +190,14 @@ pub fn completing_command() -> clap::Command {
     decorate(super::command())
 }
 
-/// The store completion reads: `FACTDESK_DB`, else `factdesk.db` here. Opened only to read;
-/// when there is none, or it cannot be read, completion offers nothing.
+/// The store completion reads: `FACTDESK_DB`, else `factdesk.db` here (a shared store: this
+/// machine's replica of it, brought up to date). Opened only to read; when there is none, or it
+/// cannot be read, completion offers nothing.
 fn store_for_completion() -> Option<crate::store::Store> {
     let path = std::env::var_os("FACTDESK_DB").unwrap_or_else(|| "factdesk.db".into());
+    if let Some(url) = path.to_str().filter(|p| crate::store::is_shared_url(p)) {
+        return crate::store::Store::open_shared(url, None).ok();
+    }
     crate::store::Store::open(
         std::path::Path::new(&path),
         crate::store::OpenMode::MustExist,

@@ -131,7 +131,7 @@ pub(crate) fn next_event_time(wall: &str, latest: Option<&str>) -> String {
 
 /// What a shared store does with a decided change just before the replica commits it: append
 /// its events to the server's log and commit them there.
-type BeforeCommit<'a> = &'a mut dyn FnMut(&Tx) -> Result<()>;
+pub(in crate::store) type BeforeCommit<'a> = &'a mut dyn FnMut(&Tx) -> Result<()>;
 
 /// An open factdesk store, with the person whose changes it records.
 pub struct Store {
@@ -206,7 +206,7 @@ impl<'s> Tx<'s> {
 
     /// Hands the events this transaction appended, in order, to `each`, as a shared store's log
     /// takes them.
-    fn each_event_of_this_transaction(
+    pub(in crate::store) fn each_event_of_this_transaction(
         &self,
         each: &mut dyn FnMut(&shared::LogRow) -> Result<()>,
     ) -> Result<()> {
@@ -494,7 +494,7 @@ impl Store {
     /// [`Store::write_from`] on this store alone; `before_commit` runs once the change is
     /// decided and projected, just before the transaction commits (a shared store appends the
     /// events to the server's log there).
-    fn write_local<T>(
+    pub(in crate::store) fn write_local<T>(
         &mut self,
         origin: Option<&str>,
         commit: bool,

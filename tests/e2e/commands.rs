@@ -12,6 +12,9 @@ fn json(text: &str) -> Value {
 
 #[test]
 fn init_creates_a_store_and_is_harmless_on_an_existing_one() {
+    crate::sqlite_only!(
+        "init's message names the store file (tests/e2e/postgres.rs sets up shared stores)"
+    );
     let desk = Desk::uninitialised();
     let path = desk.db.display().to_string();
     assert_eq!(

@@ -16,13 +16,14 @@ fn fixture(name: &str) -> PathBuf {
 
 /// A desk whose store is a copy of the old release's store.
 fn old_store() -> Desk {
-    let desk = Desk::uninitialised();
+    let desk = Desk::uninitialised_sqlite();
     std::fs::copy(fixture("store.db"), &desk.db).expect("copy the fixture store");
     desk
 }
 
 #[test]
 fn a_store_written_by_the_previous_release_verifies_and_reads_back_the_same() {
+    crate::sqlite_only!("a SQLite store written by the previous release");
     let desk = old_store();
     let events = std::fs::read_to_string(fixture("bundle.jsonl"))
         .unwrap()

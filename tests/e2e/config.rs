@@ -23,6 +23,9 @@ fn bare(desk: &Desk, config_home: &std::path::Path, args: &[&str]) -> (i32, Stri
 
 #[test]
 fn flag_beats_environment_beats_store_config_beats_user_config_beats_default() {
+    crate::sqlite_only!(
+        "the store and user named by the config (on PostgreSQL the login is the user)"
+    );
     let desk = Desk::new();
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("factdesk").join("config.toml");
@@ -106,6 +109,9 @@ fn flag_beats_environment_beats_store_config_beats_user_config_beats_default() {
 
 #[test]
 fn a_bad_user_config_is_refused_with_its_line_and_the_store_left_alone() {
+    crate::sqlite_only!(
+        "the store and user named by the config (on PostgreSQL the login is the user)"
+    );
     let desk = Desk::new();
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("factdesk").join("config.toml");

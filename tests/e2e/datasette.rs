@@ -24,6 +24,7 @@ const STARTUP: Duration = Duration::from_secs(30);
 
 #[test]
 fn datasette_shows_what_the_cli_shows() {
+    crate::sqlite_only!("Datasette opens the store file");
     let Some(exe) = datasette() else { return };
 
     // The seed story, a long unresolved claim related to it, and a judged claim.

@@ -1,6 +1,12 @@
 //! End-to-end tests: the real `factdesk` binary run on temporary stores, with the clock fixed
 //! (`FACTDESK_NOW`) and the author set (`FACTDESK_USER`), so output that people read can be
 //! checked exactly. One test binary; one module per area.
+//!
+//! The suite runs on either backend: SQLite files (the default), or — with
+//! `FACTDESK_TEST_BACKEND=postgres` and a server in `FACTDESK_TEST_POSTGRES` — shared stores on
+//! PostgreSQL, one database per [`Desk`], each person (`FACTDESK_USER`, `--as`) a database login
+//! with a replica of their own (see `shared.rs`). Tests of what only a SQLite file has (its
+//! bytes, pragmas, `sqlite3` on it) say so with [`sqlite_only!`] and are skipped there.
 
 // Tests that need a tool this machine may lack (a browser, Datasette) say on stderr that they
 // skipped, and where they left something for a person to look at.
@@ -25,6 +31,7 @@ mod postgres;
 mod record;
 mod reports;
 mod semantic;
+mod shared;
 mod shell;
 mod sources;
 mod status;
@@ -43,8 +50,23 @@ pub const NOW: &str = "2024-09-07T12:00:00.000Z";
 /// A temporary store and a way to run factdesk on it.
 pub struct Desk {
     _dir: TempDir,
-    /// The store file, in the temporary directory (absent until `init`).
+    /// The store file, in the temporary directory (absent until `init`). On PostgreSQL, where
+    /// the store is a database, its directory still holds the test's other files.
     pub db: PathBuf,
+    /// The shared store this desk is, when the suite runs on PostgreSQL.
+    shared: Option<shared::SharedDb>,
+}
+
+/// Skips the rest of a test when the suite runs on PostgreSQL, saying why on stderr: for what
+/// only a SQLite file has (its bytes, its pragmas, `sqlite3` on it, a path as the store).
+#[macro_export]
+macro_rules! sqlite_only {
+    ($why:expr) => {
+        if $crate::shared::on_postgres() {
+            eprintln!("skipping on PostgreSQL: {}", $why);
+            return;
+        }
+    };
 }
 
 /// What a finished command left behind.
@@ -68,9 +90,22 @@ impl Desk {
 
     /// A temporary directory where the store file does not exist yet.
     pub fn uninitialised() -> Desk {
+        let mut desk = Desk::uninitialised_sqlite();
+        desk.shared = shared::on_postgres().then(shared::SharedDb::new);
+        desk
+    }
+
+    /// [`Desk::uninitialised`] as a SQLite file whichever backend the suite runs on: for a
+    /// store another release wrote, compared with what this one does.
+    pub fn uninitialised_sqlite() -> Desk {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("desk.db");
-        Desk { _dir: dir, db }
+        let shared = None;
+        Desk {
+            _dir: dir,
+            db,
+            shared,
+        }
     }
 
     /// A command on this store, as `ana`, at [`NOW`].
@@ -107,9 +142,41 @@ impl Desk {
         )
     }
 
-    fn with_env(&self, mut cmd: std::process::Command, args: &[&str]) -> std::process::Command {
+    fn with_env(&self, cmd: std::process::Command, args: &[&str]) -> std::process::Command {
+        self.with_env_as(cmd, "ana", args)
+    }
+
+    /// A command on this store as `who` (`FACTDESK_USER`; on PostgreSQL, their login).
+    pub fn cmd_as(&self, who: &str, args: &[&str]) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.with_env_as(
+            std::process::Command::new(cargo_bin!("factdesk")),
+            who,
+            args,
+        ))
+    }
+
+    /// The environment of a command acting on this store as `who`, to set on commands a thread
+    /// builds as it goes: each `(name, Some(value))` to set, `(name, None)` to remove.
+    pub fn env_as(&self, who: &str) -> Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> {
+        self.with_env_as(std::process::Command::new("true"), who, &[])
+            .get_envs()
+            .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+            .collect()
+    }
+
+    /// `cmd` set up to act on this store as `who`, with `args`: the environment every command
+    /// of the suite runs in (for commands a test builds itself, `sh -c` scripts, threads).
+    pub fn with_env_as(
+        &self,
+        mut cmd: std::process::Command,
+        who: &str,
+        args: &[&str],
+    ) -> std::process::Command {
+        if let Some(shared) = &self.shared {
+            return shared.with_env(cmd, who, args);
+        }
         cmd.env("FACTDESK_DB", &self.db)
-            .env("FACTDESK_USER", "ana")
+            .env("FACTDESK_USER", who)
             .env("FACTDESK_NOW", NOW)
             // Tables show local time: the tests read them in UTC.
             .env("TZ", "UTC")
@@ -163,6 +230,14 @@ impl Desk {
         out.stderr.trim_end().to_string()
     }
 
+    /// The store's name as pages show it: its file's name (its database's on PostgreSQL).
+    pub fn store_name(&self) -> String {
+        match &self.shared {
+            Some(shared) => shared.database().to_string(),
+            None => "desk.db".to_string(),
+        }
+    }
+
     /// Logs a claim and returns its full id.
     pub fn claim(&self, args: &[&str]) -> String {
         let mut all = vec!["claim", "add"];
@@ -170,14 +245,30 @@ impl Desk {
         self.ok(&all).trim().to_string()
     }
 
-    /// Every row of every table, in a stable order: what "the store is unchanged" compares.
+    /// Every row of every table, in a stable order: what "the store is unchanged" compares
+    /// (on PostgreSQL: every event of the server's log).
     pub fn contents(&self) -> String {
-        contents_of(&self.db)
+        match &self.shared {
+            Some(shared) => shared.contents(),
+            None => contents_of(&self.db),
+        }
     }
 
-    /// A raw connection to the store file, as a `sqlite3` user would have.
+    /// A raw connection to the store file, as a `sqlite3` user would have. On PostgreSQL: to
+    /// `ana`'s replica, brought up to date first, read-only (what the views say there is what
+    /// they say on every machine; changing a replica is not changing the store).
     pub fn raw(&self) -> Connection {
-        Connection::open(&self.db).expect("open raw")
+        match &self.shared {
+            None => Connection::open(&self.db).expect("open raw"),
+            Some(shared) => {
+                self.ok(&["history", "--limit", "1"]);
+                Connection::open_with_flags(
+                    shared.replica_of("ana"),
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )
+                .expect("open ana's replica")
+            }
+        }
     }
 }
 
@@ -192,6 +283,10 @@ fn outcome(output: std::process::Output) -> Outcome {
 
 /// Every row of every table of a store file, with its schema version.
 pub fn contents_of(db: &Path) -> String {
+    assert!(
+        !shared::on_postgres(),
+        "a store file's contents on PostgreSQL: compare Desk::contents, or mark the test sqlite_only!"
+    );
     if !db.exists() {
         return "<no file>".into();
     }

@@ -59,6 +59,7 @@ fn path_str(path: &Path) -> &str {
 
 #[test]
 fn report_disputed_refuses_to_write_over_the_store() {
+    crate::sqlite_only!("the store is a file --output could write over");
     let desk = seeded();
     let db = path_str(&desk.db).to_string();
     refused(
@@ -77,6 +78,7 @@ fn report_disputed_refuses_to_write_over_the_store() {
 
 #[test]
 fn the_stores_companion_files_are_refused() {
+    crate::sqlite_only!("the store is a file --output could write over");
     let desk = seeded();
     for (suffix, what) in [
         ("-wal", "the factdesk store's write-ahead log"),
@@ -99,6 +101,7 @@ fn the_stores_companion_files_are_refused() {
 
 #[test]
 fn another_spelling_of_the_store_is_refused() {
+    crate::sqlite_only!("the store is a file --output could write over");
     let desk = seeded();
     let mut cmd = desk.cmd(&["export", "--format", "jsonl", "-o", "./desk.db"]);
     cmd.current_dir(dir(&desk));
@@ -123,6 +126,7 @@ fn another_spelling_of_the_store_is_refused() {
 
 #[test]
 fn a_symlink_to_the_store_is_refused_and_stays_a_symlink() {
+    crate::sqlite_only!("the store is a file --output could write over");
     let desk = seeded();
     let link = dir(&desk).join("graph.dot");
     std::os::unix::fs::symlink("desk.db", &link).unwrap();
@@ -149,6 +153,7 @@ fn a_symlink_to_the_store_is_refused_and_stays_a_symlink() {
 
 #[test]
 fn a_hard_link_to_the_store_is_refused() {
+    crate::sqlite_only!("the store is a file --output could write over");
     let desk = seeded();
     let hard = dir(&desk).join("summary.txt");
     std::fs::hard_link(&desk.db, &hard).unwrap();

@@ -71,18 +71,25 @@ fn verify_passes_every_time_while_four_people_write() {
     Seed::log(&desk);
     let writers: Vec<_> = (0..4)
         .map(|person| {
-            let db = desk.db.clone();
-            let bin = assert_cmd::cargo::cargo_bin!("factdesk").to_path_buf();
+            let adds: Vec<std::process::Command> = (0..25)
+                .map(|i| {
+                    desk.with_env_as(
+                        std::process::Command::new(assert_cmd::cargo::cargo_bin!("factdesk")),
+                        &format!("writer{person}"),
+                        &[
+                            "claim",
+                            "add",
+                            &format!("Claim {i} by {person}"),
+                            "--claimant",
+                            "Officials",
+                            "--quiet",
+                        ],
+                    )
+                })
+                .collect();
             std::thread::spawn(move || {
-                for i in 0..25 {
-                    let status = std::process::Command::new(&bin)
-                        .env("FACTDESK_DB", &db)
-                        .env("FACTDESK_USER", format!("writer{person}"))
-                        .args(["claim", "add", &format!("Claim {i} by {person}")])
-                        .args(["--claimant", "Officials", "--quiet"])
-                        .stdout(Stdio::null())
-                        .status()
-                        .unwrap();
+                for mut add in adds {
+                    let status = add.stdout(Stdio::null()).status().unwrap();
                     assert!(status.success());
                 }
             })
@@ -102,6 +109,7 @@ fn verify_passes_every_time_while_four_people_write() {
 
 #[test]
 fn a_checkpoint_shows_what_came_after_it_and_exposes_a_rewritten_end() {
+    crate::sqlite_only!("rewriting the end of the store file's log");
     let desk = Desk::new();
     let seed = Seed::log(&desk);
     let out = desk.ok(&["verify"]);
@@ -334,6 +342,7 @@ fn kill_import_when(desk: &Desk, claims: usize, ready: impl Fn(&Desk) -> bool) {
 
 #[test]
 fn killing_a_bundle_import_while_it_checks_the_bundle_leaves_the_store_as_it_was() {
+    crate::sqlite_only!("killing an import into a store file part-way");
     let desk = Desk::new();
     Seed::log(&desk);
     let before = desk.contents();
@@ -374,6 +383,7 @@ fn assert_no_import_leftovers(desk: &Desk) {
 
 #[test]
 fn killing_a_bundle_import_between_batches_is_finished_by_the_next_command() {
+    crate::sqlite_only!("killing an import into a store file part-way");
     let desk = Desk::new();
     Seed::log(&desk);
     // Killed once the events are in the store and the first batches are being applied.
@@ -426,6 +436,7 @@ fn import_applying_batches(desk: &Desk, claims: usize) -> std::process::Child {
 
 #[test]
 fn a_colleague_can_log_claims_while_a_long_bundle_import_runs() {
+    crate::sqlite_only!("the batches of an import into a store file");
     let desk = Desk::new();
     Seed::log(&desk);
     // Once the import has started applying its batches, bo logs claims meanwhile: each must
@@ -463,6 +474,7 @@ fn a_colleague_can_log_claims_while_a_long_bundle_import_runs() {
 
 #[test]
 fn a_damaged_store_refuses_changes_once_any_command_has_met_the_damage() {
+    crate::sqlite_only!("damaging the store file's pages");
     let desk = Desk::new();
     Seed::log(&desk);
     // Damage the page of the claims' tags: listing claims reads it, logging an untagged claim
@@ -518,6 +530,7 @@ fn a_damaged_store_refuses_changes_once_any_command_has_met_the_damage() {
 
 #[test]
 fn a_second_import_waits_its_turn_and_readers_leave_a_live_import_to_itself() {
+    crate::sqlite_only!("two imports into one store file at once");
     let desk = Desk::new();
     Seed::log(&desk);
     let mut import = import_applying_batches(&desk, 40_000);

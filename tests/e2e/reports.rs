@@ -256,7 +256,7 @@ fn the_html_report_is_self_contained_escaped_and_renders_in_a_browser() {
     assert!(html.contains("<svg"), "the dispute graph is drawn inline");
     // A page is shared: it names the store's file, never where it lives on this machine.
     assert!(
-        html.contains("From desk.db at "),
+        html.contains(&format!("From {} at ", desk.store_name())),
         "no store name on the page"
     );
     assert!(

@@ -262,11 +262,9 @@ fn on_terminal(desk: &Desk, env: &[(&str, &str)], args: &[&str]) -> Option<Strin
     .chain(args.iter().map(|a| format!("'{a}'")))
     .collect::<Vec<_>>()
     .join(" ");
-    let mut script = std::process::Command::new("script");
+    let mut script = desk.with_env_as(std::process::Command::new("script"), "ana", &[]);
     script
         .args(["-qec", &command, "/dev/null"])
-        .env("FACTDESK_DB", &desk.db)
-        .env("FACTDESK_USER", "ana")
         .env("FACTDESK_NOW", crate::NOW)
         .env("TERM", "xterm-256color")
         .env("PAGER", "cat")
@@ -376,9 +374,11 @@ fn tables_show_local_time_while_json_keeps_utc_and_long_texts_wrap_to_the_termin
         "stty cols 60; {} --no-pager claim list",
         assert_cmd::cargo::cargo_bin!("factdesk").display()
     );
-    let out = std::process::Command::new("script")
+    let out = desk
+        .with_env_as(std::process::Command::new("script"), "ana", &[])
         .args(["-qec", &command, "/dev/null"])
-        .env("FACTDESK_DB", &desk.db)
+        .env_remove("TZ")
+        .env_remove("FACTDESK_NOW")
         .env("TERM", "dumb")
         .output()
         .unwrap();

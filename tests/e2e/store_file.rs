@@ -11,6 +11,7 @@ use crate::{Desk, NOW, contents_of};
 
 #[test]
 fn an_empty_file_becomes_a_store_only_through_init() {
+    crate::sqlite_only!("an empty file as the store");
     let desk = Desk::uninitialised();
     std::fs::write(&desk.db, b"").unwrap();
     let out = desk.run(&["claim", "list"]);
@@ -44,6 +45,7 @@ fn an_empty_file_becomes_a_store_only_through_init() {
 
 #[test]
 fn a_store_with_a_schema_version_no_factdesk_writes_is_refused() {
+    crate::sqlite_only!("the file's schema version");
     let desk = Desk::uninitialised();
     {
         let raw = rusqlite::Connection::open(&desk.db).unwrap();
@@ -67,6 +69,7 @@ fn a_store_with_a_schema_version_no_factdesk_writes_is_refused() {
 
 #[test]
 fn a_missing_store_is_not_created_by_accident() {
+    crate::sqlite_only!("a missing store file");
     let desk = Desk::uninitialised();
     let out = desk.run(&["claim", "list"]);
     assert_eq!(out.code, 3);
@@ -82,6 +85,7 @@ fn a_missing_store_is_not_created_by_accident() {
 
 #[test]
 fn a_store_from_a_newer_factdesk_is_refused_and_left_untouched() {
+    crate::sqlite_only!("the file's schema version (tests/e2e/postgres.rs has the server's)");
     let desk = Desk::new();
     desk.claim(&["A claim"]);
     desk.raw().pragma_update(None, "user_version", 99).unwrap();
@@ -104,6 +108,7 @@ fn a_store_from_a_newer_factdesk_is_refused_and_left_untouched() {
 
 #[test]
 fn files_that_are_not_factdesk_stores_are_refused_and_left_untouched() {
+    crate::sqlite_only!("other files as the store");
     let desk = Desk::uninitialised();
     let text = b"This is a plain text file, not a database at all. ".repeat(100);
     std::fs::write(&desk.db, &text).unwrap();
@@ -138,6 +143,7 @@ fn files_that_are_not_factdesk_stores_are_refused_and_left_untouched() {
 
 #[test]
 fn events_cannot_be_rewritten_even_with_raw_sql() {
+    crate::sqlite_only!("sqlite3 on the store file (tests/e2e/postgres.rs does it with psql)");
     let desk = Desk::new();
     desk.claim(&["A claim", "--claimant", "Someone"]);
     let before = desk.contents();
@@ -224,11 +230,8 @@ fn several_processes_writing_one_store_at_once_all_land() {
                    \"$FD\" link add \"$b\" \"$a\" --relation contradicts >/dev/null; \
                  done"
             );
-            Command::new("sh")
-                .args(["-c", &script])
+            desk.with_env_as(Command::new("sh"), &format!("writer{w}"), &["-c", &script])
                 .env("FD", cargo_bin!("factdesk"))
-                .env("FACTDESK_DB", &desk.db)
-                .env("FACTDESK_USER", format!("writer{w}"))
                 .env("FACTDESK_NOW", NOW)
                 .stderr(Stdio::piped())
                 .spawn()
@@ -262,6 +265,7 @@ fn several_processes_writing_one_store_at_once_all_land() {
 
 #[test]
 fn output_into_a_closed_pipe_ends_quietly() {
+    crate::sqlite_only!("claims written straight into the store file");
     let desk = Desk::new();
     let raw = desk.raw();
     let tx = raw.unchecked_transaction().unwrap();
@@ -296,6 +300,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
 
 #[test]
 fn a_version_1_store_is_upgraded_and_its_claims_become_searchable() {
+    crate::sqlite_only!("a SQLite store written by version 1");
     let desk = Desk::uninitialised();
     {
         // A store as factdesk's first schema left it, with a claim in it.
@@ -333,6 +338,7 @@ fn a_version_1_store_is_upgraded_and_its_claims_become_searchable() {
 
 #[test]
 fn a_store_on_a_network_filesystem_is_refused_unless_allowed() {
+    crate::sqlite_only!("a store file on a network filesystem");
     let desk = Desk::new();
     desk.claim(&["Iran supplied Russia with ballistic missiles"]);
     // A mount table that puts the store's directory on NFS.
@@ -411,17 +417,19 @@ fn four_people_making_500_changes_each_at_once_all_land_and_the_store_verifies()
     let rounds = 125; // four writes a round: 500 each
     let workers: Vec<_> = (0..people)
         .map(|p| {
-            let db = desk.db.clone();
+            let env = desk.env_as(&format!("person{p}"));
             let anchor = anchor.clone();
             std::thread::spawn(move || -> Vec<String> {
                 let mut failures = Vec::new();
                 let run = |args: &[&str]| {
-                    let output = Command::new(cargo_bin!("factdesk"))
-                        .env("FACTDESK_DB", &db)
-                        .env("FACTDESK_USER", format!("person{p}"))
-                        .args(args)
-                        .output()
-                        .unwrap();
+                    let mut cmd = Command::new(cargo_bin!("factdesk"));
+                    for (name, value) in &env {
+                        match value {
+                            Some(value) => cmd.env(name, value),
+                            None => cmd.env_remove(name),
+                        };
+                    }
+                    let output = cmd.args(args).output().unwrap();
                     (
                         output.status.success(),
                         String::from_utf8_lossy(&output.stdout).trim().to_string(),
@@ -484,6 +492,7 @@ fn four_people_making_500_changes_each_at_once_all_land_and_the_store_verifies()
 
 #[test]
 fn a_store_this_user_may_only_read_answers_read_commands_and_refuses_changes() {
+    crate::sqlite_only!("a store file's permissions (roles on PostgreSQL: tests/e2e/postgres.rs)");
     use std::os::unix::fs::PermissionsExt;
     // Needs another user to be: root reads and writes everything.
     let root = std::process::Command::new("id")

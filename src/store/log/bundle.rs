@@ -86,36 +86,20 @@ impl BundleDigest {
     }
 }
 
-/// What a shared store does with a bundle's staged events instead of applying them here: append
-/// them to the server's log (see [`each_staged_event`]).
-type StagedPush<'a> = &'a mut dyn FnMut(&rusqlite::Connection) -> Result<()>;
+/// What a shared store does with a bundle applied here, just before it commits: append its
+/// events to the server's log.
+type StagedPush<'a> = crate::store::BeforeCommit<'a>;
 
-/// Hands the staged events of a bundle to `each`, in the order they are applied, as a shared
-/// store's log takes them (from a bundle).
-fn each_staged_event(
-    conn: &rusqlite::Connection,
-    each: &mut dyn FnMut(&crate::store::shared::LogRow) -> Result<()>,
-) -> Result<()> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {EVENT_COLUMNS} FROM staging.events ORDER BY {CANONICAL_ORDER}"
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        each(&crate::store::shared::LogRow {
-            columns: [
-                row.get(0)?,
-                row.get(1)?,
-                row.get(2)?,
-                row.get(3)?,
-                row.get(4)?,
-                row.get(5)?,
-                row.get(6)?,
-                row.get(7)?,
-            ],
-            via: "bundle".into(),
-        })?;
-    }
-    Ok(())
+/// Applies every staged event of a bundle, in one transaction, straight from the staging file.
+fn apply_staged(tx: &Tx) -> Result<(u64, Option<i64>)> {
+    append_and_rebuild(
+        tx,
+        &format!(
+            "SELECT seq, line, {EVENT_COLUMNS} FROM staging.events
+              ORDER BY {CANONICAL_ORDER}"
+        ),
+        None,
+    )
 }
 
 /// Writes one line of a bundle: `value` as JSON, then a newline.
@@ -263,38 +247,42 @@ impl Store {
     }
 
     /// [`Store::import_bundle`] on a shared store: holding the server log's lock, the replica
-    /// is brought up to the log's head, the bundle is checked and staged against it as for any
-    /// store, and its new events are appended to the server's log in one `COPY` (refused there
-    /// unless the login is one of the desk's admins); the replica then takes them from the
-    /// server as it takes everyone's.
+    /// is brought up to the log's head, and the bundle checked, staged and applied to it in one
+    /// transaction, as for any store; its new events are then appended to the server's log in
+    /// one `COPY` (refused there unless the login is one of the desk's admins) and committed
+    /// there before the replica commits. Whatever refuses the bundle — a check, the projection,
+    /// the server — leaves both as they were. (So a large bundle holds the desk's write lock
+    /// for its whole import: moving a big store onto a shared one is done before the desk
+    /// works on it.)
     fn import_bundle_shared(
         &mut self,
         log: &mut crate::store::SharedLog,
         input: &mut dyn BufRead,
         options: BundleOptions,
     ) -> Result<BundleSummary> {
-        let summary = {
-            let _replica_lock = log.lock_replica()?;
-            log.begin()?;
-            let staged = self.sync(log).and_then(|()| {
-                let mut push = |conn: &rusqlite::Connection| -> Result<()> {
-                    log.append(|each| each_staged_event(conn, each))?;
-                    log.commit()?;
-                    Ok(())
-                };
-                self.import_bundle_here(input, options, Some(&mut push))
-            });
-            // Nothing to append (a dry run, nothing new, a refusal): the lock goes.
-            log.rollback();
-            staged?
-        };
-        self.sync(log)?;
+        let _replica_lock = log.lock_replica()?;
+        log.begin()?;
+        let mut head = None;
+        let imported = self.sync(log).and_then(|()| {
+            let mut push = |tx: &Tx| -> Result<()> {
+                log.append(|each| tx.each_event_of_this_transaction(each))?;
+                head = Some(log.commit()?);
+                Ok(())
+            };
+            self.import_bundle_here(input, options, Some(&mut push))
+        });
+        // Nothing appended (a dry run, nothing new, a refusal): the server's lock goes.
+        log.rollback();
+        let summary = imported?;
+        if let Some(head) = head {
+            crate::store::shared::write_position(log.replica(), head)?;
+        }
         Ok(summary)
     }
 
-    /// [`Store::import_bundle`] on this store alone — or, with `push`, checked and staged here
-    /// and handed to `push` (which appends the staged events to a shared store's log) instead
-    /// of being applied.
+    /// [`Store::import_bundle`] on this store alone — or, with `push`, applied in one
+    /// transaction, `push` running just before it commits (a shared store appends the events
+    /// to the server's log there).
     pub(in crate::store) fn import_bundle_here(
         &mut self,
         input: &mut dyn BufRead,
@@ -360,21 +348,12 @@ impl Store {
             return Ok(summary);
         }
         if let Some(push) = push {
-            push(self.conn())?;
+            self.write_local(None, true, apply_staged, Some(push))?;
             return Ok(summary);
         }
         if summary.events_added <= ONE_TRANSACTION_EVENTS {
             // Small enough for one transaction, straight from the staging file.
-            self.write(|tx| {
-                append_and_rebuild(
-                    tx,
-                    &format!(
-                        "SELECT seq, line, {EVENT_COLUMNS} FROM staging.events
-                          ORDER BY {CANONICAL_ORDER}"
-                    ),
-                    None,
-                )
-            })?;
+            self.write(apply_staged)?;
             return Ok(summary);
         }
         self.begin_batches(&summary, staging)?;
