@@ -520,7 +520,7 @@ fn many_writers_at_once_all_land_and_verify() {
     let writes: usize = std::env::var("FACTDESK_TEST_WRITES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(25);
+        .unwrap_or(500);
     let writers = 8;
     let people = ["ana", "bo", "carol"];
     let threads: Vec<_> = (0..writers)

@@ -652,7 +652,8 @@ pub(crate) fn read_position(replica: &Path) -> i64 {
 /// Records that the replica holds the server's events up to number `pk`.
 pub(crate) fn write_position(replica: &Path, pk: i64) -> Result<()> {
     let path = position_file(replica);
-    let temporary = path.with_extension("tmp");
+    let mut temporary = path.clone().into_os_string();
+    temporary.push(".tmp");
     std::fs::write(&temporary, format!("{pk}\n"))?;
     std::fs::rename(&temporary, &path)?;
     Ok(())
