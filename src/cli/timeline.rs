@@ -46,12 +46,20 @@ pub fn verify(args: VerifyArgs, ctx: &Context, ui: &mut Ui) -> Result<()> {
     }
     let checkpoint = checkpoint.map(str::to_ascii_lowercase);
     let mut store = ctx.open()?;
-    let mut report = store.verify_against(checkpoint.as_deref())?;
-    // A shared store's replica is checked as any store is; the server's log is checked too.
-    if let Some((_, problems)) = store.verify_shared_log()? {
-        report.problem_count += problems.len() as u64;
-        report.problems.extend(problems);
-    }
+    let report = if ctx.shared_url().is_some() {
+        // A shared store: its replica is checked as any store is (its chain is this machine's
+        // own), and the server's log too, whose head is the desk's checkpoint.
+        let mut report = store.verify_against(None)?;
+        if let Some(shared) = store.verify_shared_log(checkpoint.as_deref())? {
+            report.problem_count += shared.problems.len() as u64;
+            report.problems.extend(shared.problems);
+            report.head = shared.head;
+            report.since_checkpoint = shared.since_checkpoint;
+        }
+        report
+    } else {
+        store.verify_against(checkpoint.as_deref())?
+    };
     if ui.format == crate::report::Format::Json {
         ui.confirm("", &report)?;
     } else {

@@ -62,7 +62,9 @@ pub use integrity::{AppendedEvent, Verification};
 pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use retract::RetractedClaim;
 pub use search::SearchQuery;
-pub use shared::{ROLE_KINDS, SHARED_SCHEMA_VERSION, SharedLog, display_url, is_shared_url};
+pub use shared::{
+    ROLE_KINDS, SHARED_SCHEMA_VERSION, SharedLog, SharedVerification, display_url, is_shared_url,
+};
 pub use sources::{MergedSource, SourceEdit};
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
 pub use team::{LINKER_MODEL, REVIEW_REQUIRED, SETTINGS};
@@ -472,10 +474,12 @@ impl Store {
         Ok(store)
     }
 
-    /// For a shared store: checks the server's log (hashes, chain) and that this replica holds
-    /// exactly its events; returns how many events the server holds and the problems found.
-    /// `None` for a store of one file.
-    pub fn verify_shared_log(&mut self) -> Result<Option<(u64, Vec<String>)>> {
+    /// For a shared store: checks the server's log (hashes, chain, the checkpoint when one is
+    /// given) and that this replica holds exactly its events. `None` for a store of one file.
+    pub fn verify_shared_log(
+        &mut self,
+        checkpoint: Option<&str>,
+    ) -> Result<Option<shared::SharedVerification>> {
         let Some(log) = self.shared.as_deref_mut() else {
             return Ok(None);
         };
@@ -483,7 +487,7 @@ impl Store {
         let replica = stmt
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<std::collections::HashMap<String, String>>>()?;
-        Ok(Some(log.check_log(&replica)?))
+        Ok(Some(log.check_log(&replica, checkpoint)?))
     }
 
     /// The shared store this store is the replica of, if it is one.

@@ -770,7 +770,26 @@ fn verify_finds_a_log_the_servers_owner_rewrote() {
     for text in ["First claim", "Second claim", "Third claim"] {
         desk.ok(&ana, &["claim", "add", text, "--claimant", "Someone"]);
     }
-    assert!(desk.ok(&ana, &["verify"]).starts_with("Verified: "));
+    // Every machine prints the same head: the server log's, the desk's checkpoint.
+    let head = |out: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix("Head: "))
+            .unwrap_or_else(|| panic!("no head: {out}"))
+            .to_string()
+    };
+    let checkpoint = head(&desk.ok(&ana, &["verify"]));
+    assert_eq!(head(&desk.ok(desk.admin(), &["verify"])), checkpoint);
+    desk.ok(
+        &ana,
+        &["claim", "add", "Fourth claim", "--claimant", "Someone"],
+    );
+    let since = desk.ok(&ana, &["verify", "--checkpoint", &checkpoint]);
+    assert!(
+        since.contains("Since the checkpoint: 1 event appended\n"),
+        "{since}"
+    );
+    assert!(since.contains(&format!(" {ana} claim.add ")), "{since}");
+    let checkpoint = head(&since);
     // Whoever owns the database can lift the guards: verify still sees what they did.
     let first_claim = desk.psql_as_admin(
         &desk.database,
@@ -794,6 +813,16 @@ fn verify_finds_a_log_the_servers_owner_rewrote() {
     );
     assert!(
         out.stdout.contains("is not in the server's log"),
+        "{}",
+        out.stdout
+    );
+    // The head kept before the last event was removed is no longer in the log.
+    let out = desk.run(&ana, &["verify", "--checkpoint", &checkpoint]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&format!(
+            "server log: the checkpoint {checkpoint} is not in the event log"
+        )),
         "{}",
         out.stdout
     );

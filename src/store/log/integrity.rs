@@ -399,9 +399,24 @@ fn compare_tables(
 }
 
 /// What the chain pass over the log found.
-struct ChainReport {
-    head: Option<String>,
-    appended: Option<Vec<AppendedEvent>>,
+pub(crate) struct ChainReport {
+    pub head: Option<String>,
+    pub appended: Option<Vec<AppendedEvent>>,
+}
+
+/// One event as the chain check reads it, in the order the log was written.
+pub(crate) struct ChainRow {
+    pub id: String,
+    pub action: String,
+    pub hash: String,
+    /// Its link of the chain (none: inserted behind factdesk's back).
+    pub chain: Option<String>,
+    pub at: String,
+    /// When this log wrote it, in the stored form (none: before schema 5, or not checked).
+    pub written_at: Option<String>,
+    pub via: Option<String>,
+    pub author: String,
+    pub record_id: String,
 }
 
 /// Walks the log in the order it was written: every link of the hash chain must follow from
@@ -417,20 +432,45 @@ fn check_chain(
         "SELECT id, action, hash, chain, at, written_at, via, author, record_id
            FROM events ORDER BY pk",
     )?;
-    let mut rows = stmt.query([])?;
+    let rows = stmt.query_map([], |row| {
+        let text = |i: usize| -> rusqlite::Result<Option<String>> { row.get(i) };
+        Ok(ChainRow {
+            id: text(0)?.unwrap_or_default(),
+            action: text(1)?.unwrap_or_default(),
+            hash: text(2)?.unwrap_or_default(),
+            chain: text(3)?,
+            at: text(4)?.unwrap_or_default(),
+            written_at: text(5)?,
+            via: text(6)?,
+            author: text(7)?.unwrap_or_default(),
+            record_id: text(8)?.unwrap_or_default(),
+        })
+    })?;
+    walk_chain(rows.map(|r| r.map_err(Into::into)), checkpoint, problems)
+}
+
+/// [`check_chain`] over any log's events (a shared store's server log too), given in the order
+/// it wrote them; returns the chain's head and, with a checkpoint, what came after it.
+pub(crate) fn walk_chain(
+    rows: impl Iterator<Item = Result<ChainRow>>,
+    checkpoint: Option<&str>,
+    problems: &mut Vec<String>,
+) -> Result<ChainReport> {
     let mut previous = String::new();
     let mut found: Option<String> = None;
     let mut appended: Vec<AppendedEvent> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let text = |i: usize| -> rusqlite::Result<Option<String>> { row.get(i) };
-        let (id, action, hash) = (
-            text(0)?.unwrap_or_default(),
-            text(1)?.unwrap_or_default(),
-            text(2)?.unwrap_or_default(),
-        );
-        let chain = text(3)?;
-        let at = text(4)?.unwrap_or_default();
-        let (written_at, via) = (text(5)?, text(6)?);
+    for row in rows {
+        let ChainRow {
+            id,
+            action,
+            hash,
+            chain,
+            at,
+            written_at,
+            via,
+            author,
+            record_id,
+        } = row?;
         let expected = chain_hash(&previous, &hash);
         match &chain {
             Some(link) if *link == expected => {}
@@ -461,12 +501,12 @@ fn check_chain(
                 ));
             }
             appended.push(AppendedEvent {
-                id: id.clone(),
+                id,
                 at: at.clone(),
-                author: text(7)?.unwrap_or_default(),
-                action: action.clone(),
-                record_id: text(8)?.unwrap_or_default(),
-                via: via.clone(),
+                author,
+                action,
+                record_id,
+                via,
                 dated_before_checkpoint: dated_before,
             });
         }

@@ -54,6 +54,20 @@ pub(crate) struct LogRow {
 /// The columns of an event, as both logs name them.
 const EVENT_COLUMNS: &str = "id, at, author, action, record_kind, record_id, change, hash";
 
+/// What `verify` found in a shared store's server log.
+#[derive(Debug)]
+pub struct SharedVerification {
+    /// How many events the server's log holds.
+    pub events: u64,
+    /// Each problem on one line, naming the event.
+    pub problems: Vec<String>,
+    /// The last link of the server log's chain: the head to keep as a checkpoint (the same on
+    /// every machine, unlike a replica's own chain).
+    pub head: Option<String>,
+    /// With a checkpoint: the events the server's log took after it.
+    pub since_checkpoint: Option<Vec<crate::store::AppendedEvent>>,
+}
+
 /// An open connection to a shared store.
 pub struct SharedLog {
     client: Client,
@@ -354,15 +368,16 @@ impl SharedLog {
     }
 
     /// Checks the server's log as `verify` checks a store's: every event's hash against its
-    /// content, the chain from the first event to the last, and that the replica at hand holds
-    /// exactly the server's events up to the replica's position (`replica_events`: id and hash
-    /// of each; events others appended since the replica was brought up to date are not
-    /// expected in it). Returns the problems found, each on one line naming the event; none
-    /// when all hold.
+    /// content, the chain from the first event to the last (and, given a `checkpoint` — a head
+    /// `verify` printed — that the log still holds it, and what came after), and that the
+    /// replica at hand holds exactly the server's events up to the replica's position
+    /// (`replica_events`: id and hash of each; events others appended since the replica was
+    /// brought up to date are not expected in it). Problems are each one line naming the event.
     pub(crate) fn check_log(
         &mut self,
         replica_events: &std::collections::HashMap<String, String>,
-    ) -> Result<(u64, Vec<String>)> {
+        checkpoint: Option<&str>,
+    ) -> Result<SharedVerification> {
         let position = read_position(&self.replica);
         let name = self.name.clone();
         let err = |e| shared_error(&name, e);
@@ -376,34 +391,32 @@ impl SharedLog {
             .map_err(err)?;
         let rows = tx
             .query(
-                &format!("SELECT pk, {EVENT_COLUMNS}, chain FROM events ORDER BY pk"),
+                &format!("SELECT pk, {EVENT_COLUMNS}, chain, via FROM events ORDER BY pk"),
                 &[],
             )
             .map_err(err)?;
         tx.commit().map_err(err)?;
         let mut problems = Vec::new();
-        let mut previous = String::new();
         let mut seen = std::collections::HashSet::new();
+        let mut chain_rows = Vec::with_capacity(rows.len());
         for row in &rows {
             let pk: i64 = row.get(0);
-            let c: [String; 8] = std::array::from_fn(|i| row.get::<_, String>(i + 1));
-            let chain: String = row.get(9);
-            let id = &c[0];
-            match serde_json::from_str::<serde_json::Value>(&c[6]) {
+            let [id, at, author, action, record_kind, record_id, change, hash] =
+                std::array::from_fn(|i| row.get::<_, String>(i + 1));
+            match serde_json::from_str::<serde_json::Value>(&change) {
                 Ok(change) => {
                     let content = crate::history::EventContent {
-                        id,
-                        at: &c[1],
-                        author: &c[2],
-                        action: &c[3],
-                        record_kind: &c[4],
-                        record_id: &c[5],
+                        id: &id,
+                        at: &at,
+                        author: &author,
+                        action: &action,
+                        record_kind: &record_kind,
+                        record_id: &record_id,
                         change: &change,
                     };
-                    if crate::history::event_hash(&content) != c[7] {
+                    if crate::history::event_hash(&content) != hash {
                         problems.push(format!(
-                            "server log: event {id} (#{pk}, {}) does not match its hash",
-                            c[3]
+                            "server log: event {id} (#{pk}, {action}) does not match its hash"
                         ));
                     }
                 }
@@ -411,27 +424,43 @@ impl SharedLog {
                     "server log: event {id} (#{pk}) holds a change that is not JSON: {e}"
                 )),
             }
-            let expected = crate::history::chain_hash(&previous, &c[7]);
-            if chain != expected {
-                problems.push(format!(
-                    "server log: the chain breaks at event {id} (#{pk}): an event before it was \
-                     removed, inserted or changed"
-                ));
-            }
-            previous = chain;
-            match replica_events.get(id) {
+            match replica_events.get(&id) {
                 None if pk > position => {}
                 None => problems.push(format!(
-                    "server log: event {id} (#{pk}, {}) is not in this machine's replica",
-                    c[3]
+                    "server log: event {id} (#{pk}, {action}) is not in this machine's replica"
                 )),
-                Some(hash) if *hash != c[7] => problems.push(format!(
+                Some(copy) if *copy != hash => problems.push(format!(
                     "server log: event {id} (#{pk}) differs from the replica's copy"
                 )),
                 Some(_) => {}
             }
             seen.insert(id.clone());
+            chain_rows.push(crate::store::integrity::ChainRow {
+                id,
+                action,
+                hash,
+                chain: Some(row.get(9)),
+                at,
+                // The server refuses a change dated before the log's latest event as it is
+                // written; its own clock stamps `written_at`, which a fixed clock
+                // (`FACTDESK_NOW`) does not follow, so it is not compared here.
+                written_at: None,
+                via: Some(row.get(10)),
+                author,
+                record_id,
+            });
         }
+        let mut chain_problems = Vec::new();
+        let chain = crate::store::integrity::walk_chain(
+            chain_rows.into_iter().map(Ok),
+            checkpoint,
+            &mut chain_problems,
+        )?;
+        problems.extend(
+            chain_problems
+                .into_iter()
+                .map(|p| format!("server log: {p}")),
+        );
         let mut missing: Vec<&String> = replica_events
             .keys()
             .filter(|id| !seen.contains(*id))
@@ -442,7 +471,12 @@ impl SharedLog {
                 "server log: event {id} of this machine's replica is not in the server's log"
             ));
         }
-        Ok((rows.len() as u64, problems))
+        Ok(SharedVerification {
+            events: rows.len() as u64,
+            problems,
+            head: chain.head,
+            since_checkpoint: chain.appended,
+        })
     }
 
     /// Begins a change: a transaction holding the log's lock (waiting at most [`LOCK_WAIT`]).
