@@ -183,6 +183,7 @@ impl Drop for SharedDesk {
             .map(|kind| format!("{}_{kind}", self.database))
             .collect();
         roles.extend(["ana", "bo", "carol"].iter().map(|p| self.login(p)));
+        // (factdesk_pw, the password tests' login, is left: other tests may be using it.)
         let _ = self.psql(
             self.admin(),
             "postgres",
@@ -848,4 +849,85 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         )
     );
     desk.fails(desk.admin(), &["init"], 3);
+}
+
+#[test]
+fn a_password_comes_from_pgpassword_or_the_password_file_as_psql_finds_it() {
+    let Some(desk) = SharedDesk::new(&[]) else {
+        return;
+    };
+    let Ok(tls) = std::env::var("FACTDESK_TEST_POSTGRES_TLS") else {
+        eprintln!(
+            "skipping: no FACTDESK_TEST_POSTGRES_TLS (.ci/postgres starts a server with TLS)"
+        );
+        return;
+    };
+    // `.ci/postgres` asks this login (and only it) for its password over TCP.
+    let login = "factdesk_pw";
+    let _ = desk.psql(
+        desk.admin(),
+        "postgres",
+        &format!("CREATE ROLE {login} LOGIN PASSWORD 'pw secret'"),
+    );
+    desk.ok(desk.admin(), &["admin", "grant", login, "member"]);
+    let mut url = url::Url::parse(&tls).unwrap();
+    url.set_username(login).unwrap();
+    url.set_path(&format!("/{}", desk.database));
+    let port = url.port().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let list = |env: &[(&str, &std::ffi::OsStr)]| {
+        let mut cmd = desk.cmd(login, &["--db", url.as_str(), "claim", "list"]);
+        cmd.env_remove("PGPASSWORD").env_remove("PGPASSFILE");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        crate::outcome(cmd.output().unwrap())
+    };
+    // No password anywhere: the server says so, in one line.
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let out = list(&[("HOME", home.as_os_str())]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    // PGPASSWORD.
+    let out = list(&[("PGPASSWORD", "pw secret".as_ref())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // ~/.pgpass, its first matching line (the first here is for another database).
+    let pgpass = home.join(".pgpass");
+    std::fs::write(
+        &pgpass,
+        format!(
+            "# desk\nlocalhost:{port}:otherdb:{login}:wrong\nlocalhost:{port}:*:{login}:pw secret\n"
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = list(&[("HOME", home.as_os_str())]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // … but not when others may read it, as libpq ignores it then.
+    std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = list(&[("HOME", home.as_os_str())]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    // PGPASSFILE names another file.
+    let elsewhere = dir.path().join("desk.pgpass");
+    std::fs::write(&elsewhere, format!("*:*:*:{login}:pw secret\n")).unwrap();
+    std::fs::set_permissions(&elsewhere, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = list(&[
+        ("HOME", home.as_os_str()),
+        ("PGPASSFILE", elsewhere.as_os_str()),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // A password in the URL is never shown.
+    let mut with_password = url.clone();
+    with_password.set_password(Some("wrong")).unwrap();
+    let out = crate::outcome(
+        desk.cmd(login, &["--db", with_password.as_str(), "claim", "list"])
+            .env_remove("PGPASSWORD")
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(!out.stderr.contains("wrong"), "{}", out.stderr);
+    assert!(out.stderr.contains(":***@"), "{}", out.stderr);
 }
