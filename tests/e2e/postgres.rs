@@ -442,6 +442,31 @@ fn nobody_reviews_their_own_proposal_not_even_from_psql() {
         "{}",
         approval.stderr
     );
+    // Nor can a login that only looks like hers (a Cyrillic "а"), from psql either.
+    let look_alike = ana.replacen('a', "\u{430}", 1);
+    desk.ok(desk.admin(), &["admin", "grant", &look_alike, "member"]);
+    let approval = desk.psql(
+        &look_alike,
+        &desk.database,
+        &format!(
+            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
+             VALUES ('e-look-alike', '2999-01-01T00:00:00.000Z', '{look_alike}', 'review.approve',
+                     'claim', '{claim}', '{{}}', repeat('a', 64), 'here')"
+        ),
+    );
+    assert_ne!(approval.code, 0);
+    assert!(
+        approval
+            .stderr
+            .contains(&format!("{ana} proposed the verdict on claim {claim}")),
+        "{}",
+        approval.stderr
+    );
+    let _ = desk.psql(
+        desk.admin(),
+        "postgres",
+        &format!("DROP ROLE \"{look_alike}\""),
+    );
     // Bo approves it: it stands, on both machines.
     desk.ok(&bo, &["review", "approve", &claim]);
     for login in [&ana, &bo] {
@@ -835,6 +860,25 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         return;
     };
     let ana = desk.login("ana");
+    // An older schema is brought up to date by `init` (an admin's, after upgrading factdesk).
+    desk.psql_as_admin(
+        &desk.database,
+        "DELETE FROM factdesk_schema WHERE version = 2",
+    );
+    assert_eq!(
+        desk.ok(desk.admin(), &["init"]),
+        format!(
+            "factdesk shared store {} is ready (schema version 2)\n",
+            desk.url(desk.admin())
+        )
+    );
+    assert_eq!(
+        desk.psql_as_admin(
+            &desk.database,
+            "SELECT string_agg(version::text, ',' ORDER BY version) FROM factdesk_schema"
+        ),
+        "1,2"
+    );
     desk.psql_as_admin(
         &desk.database,
         "INSERT INTO factdesk_schema (version) VALUES (99)",
@@ -844,7 +888,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         message,
         format!(
             "factdesk: store '{}' was written by a newer factdesk (schema version 99; this \
-             factdesk knows up to 1): upgrade factdesk to open it",
+             factdesk knows up to 2): upgrade factdesk to open it",
             desk.url(&ana)
         )
     );

@@ -26,13 +26,19 @@ use crate::error::{Error, Result};
 pub use connect::{display_url, is_shared_url};
 
 /// The newest schema of a shared store this factdesk knows (`schema/postgres/NNNN_*.sql`).
-pub const SHARED_SCHEMA_VERSION: i32 = 1;
+pub const SHARED_SCHEMA_VERSION: i32 = 2;
 
 /// The server's schema files, in order: (version, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    include_str!("../../../schema/postgres/0001_shared_log.sql"),
-)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        include_str!("../../../schema/postgres/0001_shared_log.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../schema/postgres/0002_person_key.sql"),
+    ),
+];
 
 /// The key of the log's lock (the same as the schema's `hashtext('factdesk.events')`).
 const LOCK_KEY: &str = "factdesk.events";
