@@ -152,6 +152,8 @@ pub struct Store {
     /// For a shared store, the server's log this store is the replica of: every change is
     /// appended to it before the replica commits (see [`shared`]).
     shared: Option<Box<SharedLog>>,
+    /// Whether changes are dated by the server's clock (a shared store not given a fixed one).
+    clock_from_server: bool,
 }
 
 /// The open write transaction of one operation; dropping it without commit rolls back.
@@ -392,6 +394,10 @@ impl Store {
         }
         let _replica_lock = log.lock_replica()?;
         log.begin()?;
+        // Dated by the server's clock read under the lock (unless the clock was fixed).
+        if self.clock_from_server {
+            self.clock = Clock::Fixed(log.server_now().to_string());
+        }
         let mut appended = None;
         let result = self.sync(log).and_then(|()| {
             let mut append = |tx: &Tx| -> Result<()> {
@@ -463,6 +469,7 @@ impl Store {
         let mut log = SharedLog::connect_existing(url)?;
         let mut store = Store::open(log.replica(), OpenMode::CreateIfMissing, NetworkFs::Allow)?;
         store.author = log.login().to_string();
+        store.clock_from_server = clock.is_none();
         store.clock = match clock {
             Some(clock) => clock,
             None => Clock::Fixed(log.server_now().to_string()),

@@ -159,6 +159,7 @@ impl Store {
             embedder: None,
             applying_import: false,
             shared: None,
+            clock_from_server: false,
         })
     }
 
@@ -184,6 +185,7 @@ impl Store {
             embedder: None,
             applying_import: false,
             shared: None,
+            clock_from_server: false,
         };
         migrate::upgrade(&mut store.conn)?;
         Ok(store)

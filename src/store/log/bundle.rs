@@ -262,6 +262,9 @@ impl Store {
     ) -> Result<BundleSummary> {
         let _replica_lock = log.lock_replica()?;
         log.begin()?;
+        if self.clock_from_server {
+            self.clock = crate::store::Clock::Fixed(log.server_now().to_string());
+        }
         let mut head = None;
         let imported = self.sync(log).and_then(|()| {
             let mut push = |tx: &Tx| -> Result<()> {

@@ -129,7 +129,15 @@ fn take_tls_options(url: &str) -> Result<(String, Tls, bool)> {
             display_url(url)
         ))
     };
-    let mut parsed = url::Url::parse(url).map_err(|e| bad(e.to_string()))?;
+    let mut parsed = match url::Url::parse(url) {
+        Ok(parsed) => parsed,
+        // A URL that leaves the host to PGHOST (`postgres://ana@/newsroom`) is libpq's but not
+        // a web URL: with no TLS options to take out, the client library reads it as it is.
+        Err(_) if !url.contains("sslrootcert") && !url.contains("sslmode=verify") => {
+            return Ok((url.to_string(), Tls::default(), url.contains("sslmode=")));
+        }
+        Err(e) => return Err(bad(e.to_string())),
+    };
     let mut tls = Tls::default();
     let mut ssl_mode_given = false;
     let mut kept = Vec::new();

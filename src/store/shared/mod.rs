@@ -40,6 +40,9 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
 ];
 
+/// The server's clock in the stored form of a time, as SQL.
+const SERVER_NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
 /// The key of the log's lock (the same as the schema's `hashtext('factdesk.events')`).
 const LOCK_KEY: &str = "factdesk.events";
 
@@ -155,15 +158,15 @@ impl SharedLog {
             may_write: false,
             head: None,
         };
-        let rows = log.simple_rows(
+        let rows = log.simple_rows(&format!(
             "SELECT session_user,
-                    to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'),
+                    {SERVER_NOW},
                     to_regclass('factdesk_schema') IS NOT NULL AND to_regclass('events') IS NOT NULL,
                     CASE WHEN to_regclass('events') IS NOT NULL
                          THEN has_table_privilege('events', 'SELECT') END,
                     CASE WHEN to_regclass('events') IS NOT NULL
-                         THEN has_table_privilege('events', 'INSERT') END",
-        )?;
+                         THEN has_table_privilege('events', 'INSERT') END"
+        ))?;
         let row = rows.first().cloned().unwrap_or_default();
         let text = |i: usize| row.get(i).cloned().flatten().unwrap_or_default();
         log.login = text(0);
@@ -323,8 +326,9 @@ impl SharedLog {
         })
     }
 
-    /// The server's clock when this connection was made, in the stored form: changes made
-    /// through a shared store are dated by it, so a laptop's wrong clock does not matter.
+    /// The server's clock when this connection was made — or, once a change holds the log's
+    /// lock, then — in the stored form: changes made through a shared store are dated by it, so
+    /// a laptop's wrong clock does not matter.
     pub(crate) fn server_now(&self) -> &str {
         &self.server_now
     }
@@ -488,16 +492,19 @@ impl SharedLog {
     /// Begins a change: a transaction holding the log's lock (waiting at most [`LOCK_WAIT`]).
     pub(crate) fn begin(&mut self) -> Result<()> {
         self.check_privilege("INSERT")?;
-        // One round trip: the transaction, the lock, and the head of the log as it now stands.
+        // One round trip: the transaction, the lock, the head of the log as it now stands, and
+        // the server's clock once the lock is held (the time the change's events are dated by).
         let rows = self.simple_rows(&format!(
             "BEGIN; SET LOCAL lock_timeout = '{LOCK_WAIT}';
              SELECT pg_advisory_xact_lock(hashtext('{LOCK_KEY}'));
-             SELECT coalesce(max(pk), 0) FROM events"
+             SELECT coalesce(max(pk), 0), {SERVER_NOW} FROM events"
         ))?;
-        self.head = rows
-            .last()
-            .and_then(|r| r.first().cloned().flatten())
-            .and_then(|v| v.parse().ok());
+        let last = rows.last();
+        let value = |i: usize| last.and_then(|r| r.get(i).cloned().flatten());
+        self.head = value(0).and_then(|v| v.parse().ok());
+        if let Some(now) = value(1) {
+            self.server_now = now;
+        }
         Ok(())
     }
 
