@@ -158,6 +158,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[at.min(sorted.len() - 1)]
 }
 
+/// A fresh database for the bench on the server `url` names; returns its URL.
+fn shared_database(url: &str) -> BenchResult<String> {
+    let name = format!("factdesk_linker_{}", std::process::id());
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    client.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let mut url = url::Url::parse(url)?;
+    url.set_path(&format!("/{name}"));
+    eprintln!("linker bench on the shared store {url} (dropped by hand afterwards)");
+    Ok(url.to_string())
+}
+
 fn bench() -> BenchResult<()> {
     let data = data_dir();
     if !data.join("vclaims.jsonl").exists() {
@@ -168,12 +179,29 @@ fn bench() -> BenchResult<()> {
         .into());
     }
     let dir = tempfile::tempdir()?;
-    let db = dir.path().join("checkthat.db");
+    // FACTDESK_BENCH_POSTGRES (a superuser's URL): the same bench on a shared store, in a
+    // database of its own; FACTDESK_REPLICA_DIR must then name a fresh directory for the
+    // replica, where the plain-BM25 baseline reads the full-text index.
+    let shared = std::env::var("FACTDESK_BENCH_POSTGRES")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .map(|url| shared_database(&url))
+        .transpose()?;
+    let db = match &shared {
+        Some(url) => std::path::PathBuf::from(url),
+        None => dir.path().join("checkthat.db"),
+    };
     let file = dir.path().join("vclaims.jsonl");
     let n = write_claims(&data, &file)?;
     factdesk(&db, &["init"])?;
     let started = Instant::now();
-    factdesk(&db, &["--as", "bench", "import", file.to_str().unwrap()])?;
+    // (On a shared store the database login is the author: `--as` may not name another.)
+    let acting: &[&str] = if shared.is_some() {
+        &[]
+    } else {
+        &["--as", "bench"]
+    };
+    factdesk(&db, &[acting, &["import", file.to_str().unwrap()]].concat())?;
     eprintln!(
         "imported {n} claims in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -222,7 +250,18 @@ fn bench() -> BenchResult<()> {
 
     // The baseline: plain BM25 from the same full-text index, with the same query terms, no
     // re-ranking — asked in-process, through rusqlite.
-    let conn = rusqlite::Connection::open(&db)?;
+    let conn = match &shared {
+        Some(_) => {
+            let replicas = std::env::var_os("FACTDESK_REPLICA_DIR")
+                .ok_or("FACTDESK_BENCH_POSTGRES needs FACTDESK_REPLICA_DIR")?;
+            let replica = std::fs::read_dir(replicas)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.extension().is_some_and(|e| e == "db"))
+                .ok_or("no replica in FACTDESK_REPLICA_DIR")?;
+            rusqlite::Connection::open(replica)?
+        }
+        None => rusqlite::Connection::open(&db)?,
+    };
     let mut bm25 = conn.prepare(
         "SELECT c.id FROM claims_fts JOIN claims c ON c.pk = claims_fts.rowid
          WHERE claims_fts MATCH ?1 ORDER BY claims_fts.rank LIMIT 5",
