@@ -278,6 +278,13 @@ fn each_change_is_by_the_database_login_and_every_machine_sees_it() {
         desk.ok(&ana, &["history", "--format", "json"]),
         desk.ok(&bo, &["history", "--format", "json"])
     );
+    // Only its owner may read a replica: it is the desk's whole store.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(desk.replica_dir(&ana))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700);
     // A replica deleted (its position file left behind) is rebuilt from the server.
     let listed = desk.ok(&ana, &["claim", "list", "--format", "json"]);
     for entry in std::fs::read_dir(desk.replica_dir(&ana)).unwrap() {

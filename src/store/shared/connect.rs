@@ -345,12 +345,19 @@ pub(super) fn replica_path(config: &Config) -> Result<PathBuf> {
             .join("factdesk")
             .join("replicas"),
     };
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Error::store(format!(
-            "cannot create the replica directory '{}': {e}",
-            dir.display()
-        ))
-    })?;
+    if !dir.exists() {
+        // A replica is the desk's whole store: only its owner reads it.
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir).map_err(|e| {
+            Error::store(format!(
+                "cannot create the replica directory '{}': {e}",
+                dir.display()
+            ))
+        })?;
+    }
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(host)) => host.clone(),
         Some(Host::Unix(path)) => path.display().to_string(),
