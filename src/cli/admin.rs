@@ -6,6 +6,7 @@ use clap::Subcommand;
 
 use super::{Context, Ui};
 use crate::error::{Error, Result};
+use crate::report::{Table, TableView};
 use crate::store::SharedLog;
 
 #[derive(Debug, Subcommand)]
@@ -23,6 +24,11 @@ pub enum AdminCommand {
         #[arg(value_parser = ["reader", "member", "admin"])]
         role: String,
     },
+    /// Every database login with a role on the shared store, and the role.
+    #[command(
+        after_help = "Examples:\n  factdesk --db postgres://ana@desk.example.org/newsroom admin list"
+    )]
+    List,
     /// Take every desk role from a database login: it can no longer read or change the store.
     /// Its past changes stay in the history.
     #[command(
@@ -50,6 +56,26 @@ pub fn run(cmd: AdminCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 &format!("{login} is now a {role} of {}", log.name()),
                 &serde_json::json!({ "login": login, "role": role, "store": log.name() }),
             )
+        }
+        AdminCommand::List => {
+            let members = log.members()?;
+            let view = TableView {
+                table: Table {
+                    headers: vec!["LOGIN", "ROLE"],
+                    rows: members
+                        .iter()
+                        .map(|(login, role)| vec![login.clone(), role.clone()])
+                        .collect(),
+                },
+                json: serde_json::Value::Array(
+                    members
+                        .iter()
+                        .map(|(login, role)| serde_json::json!({ "login": login, "role": role }))
+                        .collect(),
+                ),
+                empty: "No login has a role on this store.",
+            };
+            ui.show("Desk roles", &view)
         }
         AdminCommand::Revoke { login } => {
             log.revoke(&login)?;

@@ -497,11 +497,6 @@ impl Store {
         Ok(Some(log.check_log(&replica, checkpoint)?))
     }
 
-    /// The shared store this store is the replica of, if it is one.
-    pub fn shared(&mut self) -> Option<&mut SharedLog> {
-        self.shared.as_deref_mut()
-    }
-
     /// [`Store::write_from`] on this store alone; `before_commit` runs once the change is
     /// decided and projected, just before the transaction commits (a shared store appends the
     /// events to the server's log there).

@@ -497,6 +497,28 @@ fn roles_decide_who_reads_and_who_writes() {
         format!("{bo} is now a reader of {}\n", desk.url(desk.admin()))
     );
     assert!(desk.ok(&bo, &["claim", "list"]).contains("A claim"));
+    let admin = desk.admin().to_string();
+    let listed = desk.ok(desk.admin(), &["admin", "list"]);
+    let (first, second) = if ana < admin {
+        (&ana, &admin)
+    } else {
+        (&admin, &ana)
+    };
+    let role = |login: &String| if *login == admin { "admin" } else { "member" };
+    let width = [ana.len(), admin.len(), bo.len(), "LOGIN".len()]
+        .into_iter()
+        .max()
+        .unwrap();
+    let mut rows = [
+        (first.clone(), role(first)),
+        (second.clone(), role(second)),
+        (bo.clone(), "reader"),
+    ];
+    rows.sort();
+    let expected: String = std::iter::once(format!("{:width$}  ROLE\n", "LOGIN"))
+        .chain(rows.iter().map(|(l, r)| format!("{l:width$}  {r}\n")))
+        .collect();
+    assert_eq!(listed, expected);
     assert_eq!(
         desk.fails(
             &bo,

@@ -609,6 +609,29 @@ impl SharedLog {
         tx.commit().map_err(err)
     }
 
+    /// Who has which desk role: (login, reader|member|admin), by login. A login granted
+    /// several (by hand) is listed with the highest.
+    pub fn members(&mut self) -> Result<Vec<(String, String)>> {
+        let name = self.name.clone();
+        let rows = self
+            .client
+            .query(
+                "SELECT login, (array_agg(kind ORDER BY rank DESC))[1] FROM (
+                     SELECT m.rolname::text AS login, d.kind,
+                            CASE d.kind WHEN 'admin' THEN 3 WHEN 'member' THEN 2 ELSE 1 END
+                                AS rank
+                       FROM factdesk_roles d
+                       JOIN pg_roles g ON g.rolname = d.role
+                       JOIN pg_auth_members a ON a.roleid = g.oid
+                       JOIN pg_roles m ON m.oid = a.member
+                      WHERE m.rolname NOT IN (SELECT role FROM factdesk_roles)
+                 ) granted GROUP BY login ORDER BY login",
+                &[],
+            )
+            .map_err(|e| shared_error(&name, e))?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     /// The desk's roles: (kind, database role).
     fn desk_roles(&mut self) -> Result<Vec<(String, String)>> {
         let name = self.name.clone();
