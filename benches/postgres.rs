@@ -146,6 +146,22 @@ fn factdesk_on(url: &str, dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// `factdesk claim add TEXT --quiet` by the bench's source, as [`factdesk_on`] runs it.
+fn claim_add(url: &str, dir: &Path, text: &str) -> Command {
+    factdesk_on(
+        url,
+        dir,
+        &[
+            "claim",
+            "add",
+            text,
+            "--claimant",
+            "Bench source",
+            "--quiet",
+        ],
+    )
+}
+
 fn timed(mut cmd: Command) -> BenchResult<Duration> {
     let started = Instant::now();
     let out = cmd.stderr(Stdio::piped()).output()?;
@@ -213,18 +229,7 @@ fn run(
     let (mut add, mut bare) = (Vec::new(), Vec::new());
     for run in 0..warmup + runs {
         let text = format!("Bench claim {run} of process {}", std::process::id());
-        let a = timed(factdesk_on(
-            url,
-            dir,
-            &[
-                "claim",
-                "add",
-                &text,
-                "--claimant",
-                "Bench source",
-                "--quiet",
-            ],
-        ))?;
+        let a = timed(claim_add(url, dir, &text))?;
         let mut floor = Command::new(&floor_exe);
         floor.arg(FLOOR_INSERT).arg(url);
         let f = timed(floor)?;
@@ -301,19 +306,7 @@ fn run(
                 (0..writes)
                     .filter(|i| {
                         let text = format!("Concurrent claim {i} of writer {w}");
-                        timed(factdesk_on(
-                            &url,
-                            &dir,
-                            &[
-                                "claim",
-                                "add",
-                                &text,
-                                "--claimant",
-                                "Bench source",
-                                "--quiet",
-                            ],
-                        ))
-                        .is_err()
+                        timed(claim_add(&url, &dir, &text)).is_err()
                     })
                     .count()
             })

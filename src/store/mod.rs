@@ -490,11 +490,7 @@ impl Store {
         let Some(log) = self.shared.as_deref_mut() else {
             return Ok(None);
         };
-        let mut stmt = self.conn.prepare("SELECT id, hash FROM events")?;
-        let replica = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<std::collections::HashMap<String, String>>>()?;
-        Ok(Some(log.check_log(&replica, checkpoint)?))
+        Ok(Some(log.check_log(&self.conn, checkpoint)?))
     }
 
     /// [`Store::write_from`] on this store alone; `before_commit` runs once the change is

@@ -156,6 +156,20 @@ impl SharedDesk {
         )
     }
 
+    /// Inserts, from `psql` as `login`, a well-formed `here` event on claim `record` by `author`
+    /// (its hash is not checked on insert): what someone at the server could try.
+    fn forge(&self, login: &str, id: &str, author: &str, action: &str, record: &str) -> Outcome {
+        self.psql(
+            login,
+            &self.database,
+            &format!(
+                "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
+                 VALUES ('{id}', '2999-01-01T00:00:00.000Z', '{author}', '{action}', 'claim',
+                         '{record}', '{{}}', repeat('a', 64), 'here')"
+            ),
+        )
+    }
+
     /// Runs SQL in `psql` as the admin; returns its unaligned output.
     fn psql_as_admin(&self, database: &str, sql: &str) -> String {
         let out = self.psql(self.admin(), database, sql);
@@ -340,15 +354,7 @@ fn acting_as_someone_else_is_refused() {
         ],
     );
     // And from psql, an event in someone else's name is refused by the server itself.
-    let forged = desk.psql(
-        &ana,
-        &desk.database,
-        &format!(
-            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
-             VALUES ('e1', '2999-01-01T00:00:00.000Z', '{bo}', 'claim.comment', 'claim', 'x',
-                     '{{}}', repeat('a', 64), 'here')"
-        ),
-    );
+    let forged = desk.forge(&ana, "e1", &bo, "claim.comment", "x");
     assert_ne!(forged.code, 0);
     assert!(
         forged.stderr.contains(&format!(
@@ -432,15 +438,7 @@ fn nobody_reviews_their_own_proposal_not_even_from_psql() {
     let message = desk.fails(&ana, &["review", "approve", &claim], 1);
     assert!(message.contains("proposed"), "{message}");
     // From psql, with a well-formed approval event, the server refuses it too.
-    let approval = desk.psql(
-        &ana,
-        &desk.database,
-        &format!(
-            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
-             VALUES ('e-approve', '2999-01-01T00:00:00.000Z', '{ana}', 'review.approve', 'claim',
-                     '{claim}', '{{}}', repeat('a', 64), 'here')"
-        ),
-    );
+    let approval = desk.forge(&ana, "e-approve", &ana, "review.approve", &claim);
     assert_ne!(approval.code, 0);
     assert!(
         approval
@@ -452,14 +450,12 @@ fn nobody_reviews_their_own_proposal_not_even_from_psql() {
     // Nor can a login that only looks like hers (a Cyrillic "а"), from psql either.
     let look_alike = ana.replacen('a', "\u{430}", 1);
     desk.ok(desk.admin(), &["admin", "grant", &look_alike, "member"]);
-    let approval = desk.psql(
+    let approval = desk.forge(
         &look_alike,
-        &desk.database,
-        &format!(
-            "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
-             VALUES ('e-look-alike', '2999-01-01T00:00:00.000Z', '{look_alike}', 'review.approve',
-                     'claim', '{claim}', '{{}}', repeat('a', 64), 'here')"
-        ),
+        "e-look-alike",
+        &look_alike,
+        "review.approve",
+        &claim,
     );
     assert_ne!(approval.code, 0);
     assert!(

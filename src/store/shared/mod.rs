@@ -20,6 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use postgres::Client;
+use rusqlite::OptionalExtension;
 
 use crate::error::{Error, Result};
 
@@ -66,8 +67,6 @@ const EVENT_COLUMNS: &str = "id, at, author, action, record_kind, record_id, cha
 /// What `verify` found in a shared store's server log.
 #[derive(Debug)]
 pub struct SharedVerification {
-    /// How many events the server's log holds.
-    pub events: u64,
     /// Each problem on one line, naming the event.
     pub problems: Vec<String>,
     /// The last link of the server log's chain: the head to keep as a checkpoint (the same on
@@ -380,17 +379,23 @@ impl SharedLog {
     /// Checks the server's log as `verify` checks a store's: every event's hash against its
     /// content, the chain from the first event to the last (and, given a `checkpoint` — a head
     /// `verify` printed — that the log still holds it, and what came after), and that the
-    /// replica at hand holds exactly the server's events up to the replica's position
-    /// (`replica_events`: id and hash of each; events others appended since the replica was
-    /// brought up to date are not expected in it). Problems are each one line naming the event.
+    /// `replica` holds exactly the server's events up to the replica's position (events others
+    /// appended since the replica was brought up to date are not expected in it). The log is
+    /// read as a stream, one snapshot, and each event looked up in the replica by id, so memory
+    /// stays flat however long the log. Problems are each one line naming the event.
     pub(crate) fn check_log(
         &mut self,
-        replica_events: &std::collections::HashMap<String, String>,
+        replica: &rusqlite::Connection,
         checkpoint: Option<&str>,
     ) -> Result<SharedVerification> {
+        use postgres::fallible_iterator::FallibleIterator;
         let position = read_position(&self.replica);
         let name = self.name.clone();
         let err = |e| shared_error(&name, e);
+        let in_replica: i64 = replica.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+        let mut copy_of = replica.prepare("SELECT hash FROM events WHERE id = ?1")?;
+        let mut problems = Vec::new();
+        let mut matched = 0;
         // One snapshot of the log, however many write meanwhile.
         let mut tx = self
             .client
@@ -400,16 +405,13 @@ impl SharedLog {
             .start()
             .map_err(err)?;
         let rows = tx
-            .query(
+            .query_raw(
                 &format!("SELECT pk, {EVENT_COLUMNS}, chain, via FROM events ORDER BY pk"),
-                &[],
+                std::iter::empty::<i64>(),
             )
             .map_err(err)?;
-        tx.commit().map_err(err)?;
-        let mut problems = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut chain_rows = Vec::with_capacity(rows.len());
-        for row in &rows {
+        let chain_rows = rows.iterator().map(|row| {
+            let row = row.map_err(err)?;
             let pk: i64 = row.get(0);
             let [id, at, author, action, record_kind, record_id, change, hash] =
                 std::array::from_fn(|i| row.get::<_, String>(i + 1));
@@ -434,18 +436,22 @@ impl SharedLog {
                     "server log: event {id} (#{pk}) holds a change that is not JSON: {e}"
                 )),
             }
-            match replica_events.get(&id) {
+            let copy: Option<String> = copy_of.query_row([&id], |r| r.get(0)).optional()?;
+            match copy {
                 None if pk > position => {}
                 None => problems.push(format!(
                     "server log: event {id} (#{pk}, {action}) is not in this machine's replica"
                 )),
-                Some(copy) if *copy != hash => problems.push(format!(
-                    "server log: event {id} (#{pk}) differs from the replica's copy"
-                )),
-                Some(_) => {}
+                Some(copy) => {
+                    matched += 1;
+                    if copy != hash {
+                        problems.push(format!(
+                            "server log: event {id} (#{pk}) differs from the replica's copy"
+                        ));
+                    }
+                }
             }
-            seen.insert(id.clone());
-            chain_rows.push(crate::store::integrity::ChainRow {
+            Ok(crate::store::integrity::ChainRow {
                 id,
                 action,
                 hash,
@@ -458,31 +464,39 @@ impl SharedLog {
                 via: Some(row.get(10)),
                 author,
                 record_id,
-            });
-        }
+            })
+        });
         let mut chain_problems = Vec::new();
-        let chain = crate::store::integrity::walk_chain(
-            chain_rows.into_iter().map(Ok),
-            checkpoint,
-            &mut chain_problems,
-        )?;
+        let chain =
+            crate::store::integrity::walk_chain(chain_rows, checkpoint, &mut chain_problems)?;
+        tx.commit().map_err(err)?;
         problems.extend(
             chain_problems
                 .into_iter()
                 .map(|p| format!("server log: {p}")),
         );
-        let mut missing: Vec<&String> = replica_events
-            .keys()
-            .filter(|id| !seen.contains(*id))
-            .collect();
-        missing.sort();
-        for id in missing {
-            problems.push(format!(
-                "server log: event {id} of this machine's replica is not in the server's log"
-            ));
+        if matched < in_replica {
+            // Some of the replica's events are not on the server (rare: read the ids only now).
+            let on_server: std::collections::HashSet<String> = self
+                .client
+                .query("SELECT id FROM events", &[])
+                .map_err(err)?
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            let mut ids = replica.prepare("SELECT id FROM events ORDER BY id")?;
+            let ids = ids.query_map([], |r| r.get::<_, String>(0))?;
+            for id in ids {
+                let id = id?;
+                if !on_server.contains(&id) {
+                    problems.push(format!(
+                        "server log: event {id} of this machine's replica is not in the server's \
+                         log"
+                    ));
+                }
+            }
         }
         Ok(SharedVerification {
-            events: rows.len() as u64,
             problems,
             head: chain.head,
             since_checkpoint: chain.appended,
