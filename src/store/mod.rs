@@ -168,7 +168,8 @@ pub(in crate::store) struct Tx<'s> {
     /// The last link of the store's hash chain, once read: every event appended extends it.
     chain_head: std::cell::RefCell<Option<String>>,
     /// The number (`pk`) of the last event the store held when the transaction began: the
-    /// events after it are this transaction's.
+    /// events after it are this transaction's (read for a shared store only, which hands them
+    /// to the server; 0 otherwise).
     last_pk_before: i64,
     /// Where the change came from when it is not typed in (an imported file's name); every
     /// event of the transaction records it.
@@ -542,13 +543,19 @@ impl Store {
         // is stamped after it, and after every event the store holds, whatever the clocks say.
         let written_at = self.clock.now();
         // The latest time and the chain's head, in one statement: every change needs both.
-        let (latest, head, last_pk_before): (Option<String>, Option<String>, i64) = tx
+        let (latest, head): (Option<String>, Option<String>) = tx
             .prepare_cached(
                 "SELECT (SELECT max(at) FROM events),
-                        (SELECT chain FROM events ORDER BY pk DESC LIMIT 1),
-                        (SELECT coalesce(max(pk), 0) FROM events)",
+                        (SELECT chain FROM events ORDER BY pk DESC LIMIT 1)",
             )?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        // Where this transaction's events will begin: only a shared store hands them on.
+        let last_pk_before: i64 = if before_commit.is_some() {
+            tx.prepare_cached("SELECT coalesce(max(pk), 0) FROM events")?
+                .query_row([], |r| r.get(0))?
+        } else {
+            0
+        };
         let now = next_event_time(&written_at, latest.as_deref());
         let tx = Tx {
             tx,
