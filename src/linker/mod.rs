@@ -654,7 +654,8 @@ pub const SUPPORT_CONTAINMENT: f64 = 0.25;
 /// 2. `related`, when either side only asks or hedges;
 /// 3. `contradicts`, when they take opposite sides (a reversing cue that scopes over what they
 ///    share, a denial aimed at a claim, a `denies` stance — an odd number of these on one side)
-///    about the same matter, or state different amounts of the same thing;
+///    about the same matter, or state different amounts of the same thing; a negation both hold
+///    over the same words (a quoted "no empathy" reported in the other) is not a side;
 /// 4. `supports`, when the query presents evidence (a finding, a recording, a test) for it;
 /// 5. `duplicates`, when they make the same assertion on the same side, with nothing
 ///    substituted (drones for missiles, Denmark for Sweden, 2022 for 2023);
@@ -743,8 +744,13 @@ pub fn relate_with(
         .iter()
         .filter(|c| other.concepts.contains(c))
         .collect();
-    let (mine, my_cues) = side(query, query_stance, &shared_concepts);
-    let (theirs, their_cues) = side(other, other_stance, &shared_concepts);
+    let (mine, my_cues) = side(query, query_stance, &shared_concepts, None);
+    let (theirs, their_cues) = side(other, other_stance, &shared_concepts, None);
+    // Opposite sides, unless what reverses one is a negation the other holds too ("he had 'no
+    // empathy'" / "I have no empathy"); that never makes two texts opposite that were not.
+    let opposite = mine != theirs
+        && side(query, query_stance, &shared_concepts, Some(other)).0
+            != side(other, other_stance, &shared_concepts, Some(query)).0;
     // Opposite sides of the same matter: what they share must be more than names — unless one
     // side denies outright (a denial verb or a falsity word: "denies any sexual contact with
     // Virginia Giuffre", "India rejected the allegations"), which needs no predicate of its own.
@@ -757,7 +763,7 @@ pub fn relate_with(
         && (shared_concepts.iter().any(|c| !query.entities.contains(*c))
             || outright(query)
             || outright(other));
-    if mine != theirs && same_matter {
+    if opposite && same_matter {
         let describe = |cues: &[String]| {
             if cues.is_empty() {
                 "asserted".to_string()
@@ -785,7 +791,7 @@ pub fn relate_with(
     } else {
         verb_substitution(query, other).or_else(|| beside_the_verb.clone())
     };
-    if mine == theirs
+    if !opposite
         && beside_the_verb.is_none()
         && containment >= SAME_MATTER
         && let Some(opposed) = antonyms(query, other)
@@ -795,7 +801,7 @@ pub fn relate_with(
             with(format!("opposite facts: {opposed}")),
         );
     }
-    if mine == theirs
+    if !opposite
         && substitution.is_none()
         && let Some(conflict) = quantity_conflict(query, other)
         && containment_of(query, other, true) >= SAME_AMOUNT
@@ -805,7 +811,7 @@ pub fn relate_with(
             with(format!("different amounts: {conflict}")),
         );
     }
-    if mine == theirs
+    if !opposite
         && containment >= SUPPORT_CONTAINMENT
         && let Some(evidence) = &query.reading.evidence
         && other.reading.evidence.as_ref() != Some(evidence)
@@ -815,7 +821,7 @@ pub fn relate_with(
             with(format!("evidence ('{evidence}') for the same assertion")),
         );
     }
-    if mine == theirs
+    if !opposite
         && (overlap >= DUPLICATE_OVERLAP || containment >= DUPLICATE_CONTAINMENT)
         && let Some(what) = &substitution
     {
@@ -824,7 +830,7 @@ pub fn relate_with(
             with(format!("same topic, different assertion ({what})")),
         );
     }
-    if mine == theirs && (overlap >= DUPLICATE_OVERLAP || containment >= DUPLICATE_CONTAINMENT) {
+    if !opposite && (overlap >= DUPLICATE_OVERLAP || containment >= DUPLICATE_CONTAINMENT) {
         return (
             Some(Relation::Duplicates),
             with("same assertion, same side".into()),
@@ -842,9 +848,19 @@ pub fn relate_with(
 /// finding about LK-99's resistance: the name is outside its scope), a contrast whose reversed part holds a
 /// shared concept found nowhere else in the text. Several cues in one text reinforce each
 /// other ("dismissed reports … as groundless"); a `denies` stance on a text that itself denies
-/// turns it back. Returns the side and the cues that count.
-fn side(text: &Analyzed, stance: Stance, shared: &HashSet<&String>) -> (bool, Vec<String>) {
+/// turns it back. Given the `other` text, a negation cue counts only where none of the shared
+/// words it scopes over is negated in the other too. Returns the side and the cues that count.
+fn side(
+    text: &Analyzed,
+    stance: Stance,
+    shared: &HashSet<&String>,
+    other: Option<&Analyzed>,
+) -> (bool, Vec<String>) {
     let content = |c: &String| shared.contains(c);
+    // With the other text: a negation it holds over the same words is part of what both say,
+    // not a side.
+    let reversed_or_not_shared =
+        |c: &String| !content(c) || other.is_none_or(|other| !other.reading.negated.contains(c));
     // In a text of several sentences (a tweet, a paragraph), a cue counts only in a sentence
     // that holds at least half of what the two texts share: "I really don't care" two
     // sentences away denies nothing of the claim.
@@ -870,7 +886,7 @@ fn side(text: &Analyzed, stance: Stance, shared: &HashSet<&String>) -> (bool, Ve
             } else if cue.scope.is_empty() {
                 cue.sentence.iter().any(content)
             } else {
-                cue.scope.iter().any(content)
+                cue.scope.iter().any(content) && cue.scope.iter().all(reversed_or_not_shared)
             }
         })
         .map(|cue| format!("'{}'", cue.words))
@@ -1171,6 +1187,26 @@ mod tests {
             Stance::Asserts,
         );
         assert_ne!(relation, Relation::Contradicts);
+    }
+
+    #[test]
+    fn a_negation_both_texts_hold_is_not_a_side() {
+        // The claim reports the words; the post quotes them as the speaker's own.
+        let (relation, reason) = propose(
+            "The senator said he had no sympathy for striking rail workers",
+            Stance::Asserts,
+            "\"I have no sympathy for the striking rail workers\" - the senator, on the radio",
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Duplicates, "{reason}");
+        // A negation only one of them holds still reverses.
+        let (relation, reason) = propose(
+            "The senator said he had no sympathy for striking rail workers",
+            Stance::Asserts,
+            "The senator said he had sympathy for the striking rail workers",
+            Stance::Asserts,
+        );
+        assert_eq!(relation, Relation::Contradicts, "{reason}");
     }
 
     #[test]

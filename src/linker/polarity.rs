@@ -16,11 +16,16 @@
 //!   reports", "rejected any role"), not at a call or a plan ("rejected calls for a no-fly zone");
 //! - a refusal or an inability ("would not sell", "could not verify") denies no fact; nor does a
 //!   negation about the writer or the reader ("I didn't know", "you don't have to") or a command
-//!   ("Don't forget …"); "not fake" and "not a lie" cancel out; "abstain from", "cease" and
+//!   ("Don't forget …", "Please don't share …"), nor one in a clause giving a reason, a time or
+//!   a condition ("… because the council wasn't doing it"); "lie on the floor" is the verb, not
+//!   a falsehood; "not fake" and "not a lie" cancel out; "abstain from", "cease" and
 //!   "stop" negate what follows; a negated "exist" or "happen" takes the whole text;
 //! - a negation's scope ends with its clause (punctuation, "but", "before", "because", …); every
 //!   cue remembers its sentence, so that in a tweet or a paragraph only the sentences about what
-//!   two texts share can reverse it. A tweet's signature ("— Name (@handle) date") is not read.
+//!   two texts share can reverse it. A tweet's signature ("— Name (@handle) date") is not read;
+//! - every negation, reversing or not, leaves the words it negates (`Reading::negated`), so that
+//!   the comparison can tell a negation both texts hold ("he had 'no empathy'" / "I have no
+//!   empathy") from a side one of them takes.
 
 use std::collections::HashSet;
 
@@ -59,6 +64,10 @@ pub struct Reading {
     pub quantities: Vec<(f64, String)>,
     /// Years the text mentions.
     pub years: Vec<i32>,
+    /// Concepts any negation in the text is followed by in its clause, whether or not it
+    /// reverses the text's assertion ("I have no empathy", "Do not fear the enemy", "no
+    /// longer"): a negation both texts hold is part of what they share, not a side.
+    pub negated: HashSet<String>,
     /// How many sentences the text has.
     pub sentences: usize,
     /// The first word that reads as the text's main verb ("convicted", "won", "supplied"), as
@@ -337,7 +346,9 @@ fn negates(tokens: &[Token], i: usize) -> bool {
         || (t.lower == "not"
             && i >= 1
             && tokens[i - 1].lower == "do"
-            && (i == 1 || tokens[i - 2].boundary && tokens[i - 2].lower != ","));
+            && (i == 1 || tokens[i - 2].boundary && tokens[i - 2].lower != ","))
+        || before == Some("please")
+        || (before == Some("do") && before2 == Some("please"));
     if imperative {
         return false;
     }
@@ -348,6 +359,14 @@ fn negates(tokens: &[Token], i: usize) -> bool {
         return false; // "No 10"
     }
     if IDIOMS.iter().any(|idiom| starts_with(tokens, i, idiom)) {
+        return false;
+    }
+    // "… because cities aren't taking responsibility", "when it did not rain": a negation in a
+    // clause that gives a reason, a time or a condition does not reverse the main assertion.
+    let clause_start = tokens[..i]
+        .iter()
+        .rposition(|t| t.boundary || CLAUSE_STARTS.contains(&t.lower.as_str()));
+    if clause_start.is_some_and(|at| SUBORDINATORS.contains(&tokens[at].lower.as_str())) {
         return false;
     }
     // "No one has spent less time … than": a superlative, said the other way round.
@@ -372,6 +391,12 @@ fn negates(tokens: &[Token], i: usize) -> bool {
 const CLAUSE_STARTS: &[&str] = &[
     "but", "before", "after", "when", "while", "although", "though", "since", "until", "whereas",
     "if", "because", "unless",
+];
+
+/// Words that begin a clause subordinate to the main assertion: a reason, a time, a
+/// condition or a concession.
+const SUBORDINATORS: &[&str] = &[
+    "because", "since", "when", "while", "although", "though", "whereas", "if", "unless",
 ];
 
 /// Where the clause holding token `i` ends (the next boundary, a word that begins another
@@ -445,6 +470,12 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         }
         let word = t.lower.as_str();
         let is_not = NOT_WORDS.contains(&word) || (word.ends_with("n't") && word.len() > 3);
+        if is_not || NEGATIVE_VERBS.contains(&word) {
+            let end = clause_end(&tokens, i);
+            reading
+                .negated
+                .extend(concepts(&mut tokens[i + 1..end].iter()));
+        }
         // A hedge's own negation ("would not deny") is not a cue.
         if is_not && HEDGES.iter().any(|h| starts_with(&tokens, i + 1, h)) {
             continue;
@@ -524,7 +555,16 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             reading.cues.push(cue(word.to_string(), i, i, false));
             continue;
         }
-        if FALSITY_WORDS.contains(&word) {
+        // "forced to lie on a pile of coats": the verb, not a falsehood.
+        let lying_down = matches!(word, "lie" | "lies")
+            && (i > 0 && tokens[i - 1].lower == "to"
+                || tokens.get(i + 1).is_some_and(|n| {
+                    matches!(
+                        n.lower.as_str(),
+                        "on" | "in" | "down" | "low" | "still" | "awake"
+                    )
+                }));
+        if FALSITY_WORDS.contains(&word) && !lying_down {
             // "not fake", "not a lie", "not unlikely": the two cancel out.
             let negated = (i.saturating_sub(2)..i).any(|b| {
                 NOT_WORDS.contains(&tokens[b].lower.as_str()) || tokens[b].lower.ends_with("n't")
@@ -706,6 +746,34 @@ mod tests {
         }
         // Capitals are emphasis, not a name.
         assert_eq!(cues("Kamala Harris is NOT eligible").len(), 1);
+    }
+
+    #[test]
+    fn a_request_a_reason_a_condition_and_lying_down_deny_nothing() {
+        for text in [
+            "Please don't share the photo of the flooded station",
+            "Please do not call the number in the message",
+            "The charity paved the road because the council wasn't doing it",
+            "The bridge closed when the engineers could not find the fault",
+            "Patients were forced to lie on the floor of the ward",
+            "The dog lies down in the middle of the road",
+        ] {
+            assert_eq!(cues(text), Vec::<String>::new(), "{text}");
+        }
+        // The main clause still reverses, and a lie is still a falsehood.
+        assert_eq!(
+            cues("The council wasn't doing it, because of the cuts").len(),
+            1
+        );
+        assert_eq!(cues("The story about the ward is a lie").len(), 1);
+    }
+
+    #[test]
+    fn every_negation_leaves_what_it_negates_even_when_it_reverses_nothing() {
+        let reading = read("I have no empathy for the younger generation", &plain);
+        assert!(reading.cues.is_empty(), "{:?}", reading.cues);
+        assert!(reading.negated.contains("empathy"), "{:?}", reading.negated);
+        assert!(!reading.negated.contains("i"));
     }
 
     #[test]
