@@ -83,7 +83,11 @@ impl Context {
         if let Some(url) = self.shared_url() {
             // FACTDESK_NOW fixes the clock there too; otherwise the server's clock dates changes.
             let clock = matches!(self.clock, Clock::Fixed(_)).then(|| self.clock.clone());
-            let store = Store::open_shared(url, clock)?;
+            let mut store = Store::open_shared(url, clock)?;
+            store.on_lock_wait(|notice| {
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "factdesk: note: {notice}");
+            });
             let named = match self.author_from.as_str() {
                 "flag --as" => Some("--as"),
                 "environment FACTDESK_USER" => Some("FACTDESK_USER"),

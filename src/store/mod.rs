@@ -462,6 +462,14 @@ impl Store {
         Ok(())
     }
 
+    /// On a shared store, has `notice` told once when a change waits for another writer's
+    /// long change (see [`SharedLog::on_lock_wait`]); nothing on a SQLite store.
+    pub fn on_lock_wait(&mut self, notice: impl Fn(&str) + Send + Sync + 'static) {
+        if let Some(log) = &mut self.shared {
+            log.on_lock_wait(notice);
+        }
+    }
+
     /// Opens the shared store at `url` (a `postgres://` or `postgresql://` URL): connects,
     /// opens or creates this machine's replica of it, and brings the replica up to the
     /// server's log. Every change is then by the database login, dated by `clock` — by

@@ -633,6 +633,53 @@ fn many_writers_at_once_all_land_and_verify() {
 }
 
 #[test]
+fn a_writer_waits_out_a_long_change_and_says_so() {
+    let Some(desk) = SharedDesk::new(&["ana"]) else {
+        return;
+    };
+    let ana = desk.login("ana");
+    desk.ok(&ana, &["claim", "add", "A first claim", "--quiet"]);
+    // Someone's long change (as a large bundle import is) holds the log's lock for 12 s, more
+    // than one attempt's wait of 10 s.
+    let mut holder = Command::new("psql")
+        .arg(desk.url_of(desk.admin(), &desk.database))
+        .args([
+            "-X",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-Atc",
+            "BEGIN; SELECT pg_advisory_xact_lock(hashtext('factdesk.events')); \
+             SELECT pg_sleep(12); COMMIT;",
+        ])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("psql runs");
+    let held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted";
+    while desk.psql_as_admin(&desk.database, held).trim() == "0" {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = desk.run(
+        &ana,
+        &["claim", "add", "A claim that had to wait", "--quiet"],
+    );
+    assert!(holder.wait().expect("psql ends").success());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "factdesk: note: waiting for another change to {} to finish (a colleague's import?)\n",
+            desk.url(&ana)
+        )
+    );
+    assert_eq!(
+        desk.ok(&ana, &["claim", "list", "--format", "json"])
+            .matches("\"text\"")
+            .count(),
+        2
+    );
+}
+
+#[test]
 fn a_bundle_goes_from_sqlite_to_postgresql_and_back() {
     let Some(desk) = SharedDesk::new(&["ana"]) else {
         return;

@@ -47,8 +47,12 @@ const SERVER_NOW: &str = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24
 /// The key of the log's lock (the same as the schema's `hashtext('factdesk.events')`).
 const LOCK_KEY: &str = "factdesk.events";
 
-/// How long a writer waits for the log's lock, as a SQLite writer waits for its store's.
+/// How long one attempt waits for the log's lock, as a SQLite writer waits for its store's.
 const LOCK_WAIT: &str = "10s";
+
+/// How long a writer keeps trying for the log's lock before it gives up: long enough for a
+/// colleague's large bundle import (one transaction on a shared store) to finish.
+const LOCK_GIVE_UP: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// The desk's roles, as `admin grant` names them.
 pub const ROLE_KINDS: [&str; 3] = ["reader", "member", "admin"];
@@ -94,7 +98,13 @@ pub struct SharedLog {
     may_write: bool,
     /// The number of the log's last event, as last read and not yet used.
     head: Option<i64>,
+    /// Told once, when a change has waited [`LOCK_WAIT`] for the log's lock and goes on
+    /// waiting (the command line says so on stderr).
+    on_lock_wait: Option<Box<LockWaitNotice>>,
 }
+
+/// What is told when a change waits for another writer's long change.
+type LockWaitNotice = dyn Fn(&str) + Send + Sync;
 
 impl std::fmt::Debug for SharedLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -120,8 +130,9 @@ fn shared_error(name: &str, e: postgres::Error) -> Error {
         }
         if *code == SqlState::LOCK_NOT_AVAILABLE {
             return Error::store(format!(
-                "shared store {name} is locked: another change took longer than {LOCK_WAIT} \
-                 (try again)"
+                "shared store {name} is locked: another change has held it for over {} \
+                 minutes (try again later)",
+                LOCK_GIVE_UP.as_secs() / 60
             ));
         }
         return Error::store(format!("shared store {name}: {}", db.message()));
@@ -134,6 +145,21 @@ fn shared_error(name: &str, e: postgres::Error) -> Error {
         "cannot reach shared store {name}: {}",
         message.lines().next().unwrap_or_default()
     ))
+}
+
+/// The rows a simple query returned, each value as text (`None` for NULL).
+fn simple_query_rows(messages: &[postgres::SimpleQueryMessage]) -> Vec<Vec<Option<String>>> {
+    messages
+        .iter()
+        .filter_map(|message| match message {
+            postgres::SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_string))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect()
 }
 
 impl SharedLog {
@@ -156,6 +182,7 @@ impl SharedLog {
             may_read: false,
             may_write: false,
             head: None,
+            on_lock_wait: None,
         };
         let rows = log.simple_rows(&format!(
             "SELECT session_user,
@@ -196,17 +223,7 @@ impl SharedLog {
             .client
             .simple_query(sql)
             .map_err(|e| shared_error(&name, e))?;
-        Ok(messages
-            .iter()
-            .filter_map(|message| match message {
-                postgres::SimpleQueryMessage::Row(row) => Some(
-                    (0..row.len())
-                        .map(|i| row.get(i).map(str::to_string))
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .collect())
+        Ok(simple_query_rows(&messages))
     }
 
     /// Opens an existing shared store, refusing one factdesk has not set up or a newer one.
@@ -503,16 +520,44 @@ impl SharedLog {
         })
     }
 
-    /// Begins a change: a transaction holding the log's lock (waiting at most [`LOCK_WAIT`]).
+    /// Has `notice` told, once, when a change waits for the log's lock beyond [`LOCK_WAIT`]
+    /// (another writer's long change, such as a large bundle import).
+    pub fn on_lock_wait(&mut self, notice: impl Fn(&str) + Send + Sync + 'static) {
+        self.on_lock_wait = Some(Box::new(notice));
+    }
+
+    /// Begins a change: a transaction holding the log's lock. A writer waits for the lock
+    /// [`LOCK_WAIT`] at a time, saying so once, for up to [`LOCK_GIVE_UP`] in all.
     pub(crate) fn begin(&mut self) -> Result<()> {
         self.check_privilege("INSERT")?;
+        let started = std::time::Instant::now();
+        let mut told = false;
         // One round trip: the transaction, the lock, the head of the log as it now stands, and
         // the server's clock once the lock is held (the time the change's events are dated by).
-        let rows = self.simple_rows(&format!(
+        let sql = format!(
             "BEGIN; SET LOCAL lock_timeout = '{LOCK_WAIT}';
              SELECT pg_advisory_xact_lock(hashtext('{LOCK_KEY}'));
              SELECT coalesce(max(pk), 0), {SERVER_NOW} FROM events"
-        ))?;
+        );
+        let messages = loop {
+            match self.client.simple_query(&sql) {
+                Err(e)
+                    if e.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE)
+                        && started.elapsed() < LOCK_GIVE_UP =>
+                {
+                    self.rollback();
+                    if !told && let Some(notice) = &self.on_lock_wait {
+                        notice(&format!(
+                            "waiting for another change to {} to finish (a colleague's import?)",
+                            self.name
+                        ));
+                        told = true;
+                    }
+                }
+                other => break other.map_err(|e| shared_error(&self.name, e))?,
+            }
+        };
+        let rows = simple_query_rows(&messages);
         let last = rows.last();
         let value = |i: usize| last.and_then(|r| r.get(i).cloned().flatten());
         self.head = value(0).and_then(|v| v.parse().ok());
