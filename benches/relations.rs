@@ -14,15 +14,27 @@
 //! with the model (`cargo bench --features semantic --bench relations`), it measures it a second
 //! time with the model set in each store (`factdesk config set linker.model DIR`, so both
 //! claims are logged with their vectors).
+//!
+//! `FACTDESK_BENCH_IN_PROCESS=1` judges the same pairs in-process instead, with
+//! `linker::relate_with` on the two texts (and their cosine, from the model loaded once): the
+//! same answers in a second rather than minutes, for trying a rule. It then also judges every
+//! gold pair of a CheckThat! 2022 2A split (`FACTDESK_BENCH_SPLIT`, default `train`: each tweet
+//! against the fact-checked claim it repeats) and prints how many got each relation and each
+//! kind of reason. The figures of record stay those of the binary (this bench without the
+//! variable, and `cargo bench --bench linker`, which counts only the gold claims it retrieves).
 
 // This is a benchmark's `main` (harness = false): printing the results is its whole job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod common;
 
+use std::collections::{BTreeMap, HashMap};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use factdesk::linker::{self, Analyzed, analyze};
+use factdesk::model::Stance;
 use serde_json::Value;
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
@@ -83,6 +95,10 @@ fn bench() -> BenchResult<()> {
         );
         return Ok(());
     };
+    if std::env::var_os("FACTDESK_BENCH_IN_PROCESS").is_some_and(|v| !v.is_empty() && v != "0") {
+        let model = std::env::var_os("FACTDESK_MODEL").map(PathBuf::from);
+        return measure_in_process(&file, &data, model.as_deref());
+    }
     measure(&file, &data, None)?;
     match std::env::var_os("FACTDESK_MODEL") {
         Some(model) => measure(&file, &data, Some(Path::new(&model)))?,
@@ -116,24 +132,234 @@ fn measure(file: &Path, data: &str, model: Option<&Path>) -> BenchResult<()> {
         let gold = pair["relation"]
             .as_str()
             .ok_or("a pair without a relation")?;
-        let position = |label: &str| {
-            LABELS
-                .iter()
-                .position(|l| *l == label)
-                .ok_or(format!("unknown label {label}"))
-        };
         matrix[position(gold)?][position(answer)?] += 1;
         std::fs::remove_file(&db)?;
     }
+    print_tables(file, &matrix, started.elapsed().as_secs_f64(), model);
+    Ok(())
+}
+
+/// The position of a label in [`LABELS`].
+fn position(label: &str) -> BenchResult<usize> {
+    Ok(LABELS
+        .iter()
+        .position(|l| *l == label)
+        .ok_or(format!("unknown label {label}"))?)
+}
+
+/// Sentence vectors from the model in `dir`, for the cosine of two texts; none without one.
+struct Cosines {
+    #[cfg(feature = "semantic")]
+    embedder: Option<factdesk::linker::semantic::Embedder>,
+    vectors: HashMap<String, Vec<f32>>,
+}
+
+impl Cosines {
+    fn load(model: Option<&Path>) -> BenchResult<Cosines> {
+        #[cfg(feature = "semantic")]
+        let embedder = model
+            .map(factdesk::linker::semantic::Embedder::load)
+            .transpose()?;
+        #[cfg(not(feature = "semantic"))]
+        if model.is_some() {
+            return Err("FACTDESK_MODEL needs a build with the model: --features semantic".into());
+        }
+        Ok(Cosines {
+            #[cfg(feature = "semantic")]
+            embedder,
+            vectors: HashMap::new(),
+        })
+    }
+
+    /// Embeds every text of `texts` not embedded yet, 256 at a time.
+    fn embed(&mut self, texts: &[&str]) -> BenchResult<()> {
+        #[cfg(feature = "semantic")]
+        if let Some(embedder) = &self.embedder {
+            let mut missing: Vec<&str> = texts
+                .iter()
+                .copied()
+                .filter(|t| !self.vectors.contains_key(*t))
+                .collect();
+            missing.sort_unstable();
+            missing.dedup();
+            for chunk in missing.chunks(256) {
+                for (text, vector) in chunk.iter().zip(embedder.embed(chunk)?) {
+                    self.vectors.insert(text.to_string(), vector);
+                }
+            }
+        }
+        let _ = texts;
+        Ok(())
+    }
+
+    fn between(&self, a: &str, b: &str) -> Option<f64> {
+        let (x, y) = (self.vectors.get(a)?, self.vectors.get(b)?);
+        Some(x.iter().zip(y).map(|(p, q)| f64::from(p * q)).sum())
+    }
+}
+
+/// What the linker answers for `a` against `b`, in-process: its relation ("unrelated" for
+/// none) and its reason.
+fn judge(a: (&Analyzed, Stance), b: (&Analyzed, Stance), cosine: Option<f64>) -> (String, String) {
+    let (relation, reason) = linker::relate_with(a.0, a.1, b.0, b.1, cosine, &linker::SIMILARITY);
+    (
+        relation.map_or("unrelated".to_string(), |r| r.to_string()),
+        reason,
+    )
+}
+
+/// The labelled pairs, then a CheckThat! split's gold pairs, judged in-process.
+fn measure_in_process(file: &Path, data: &str, model: Option<&Path>) -> BenchResult<()> {
+    let started = std::time::Instant::now();
+    let pairs: Vec<Value> = data
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(serde_json::from_str)
+        .collect::<Result<_, _>>()?;
+    let text = |pair: &Value, side: &str| pair[side].as_str().unwrap_or_default().to_string();
+    let mut cosines = Cosines::load(model)?;
+    let mut texts: Vec<String> = pairs
+        .iter()
+        .flat_map(|p| [text(p, "a"), text(p, "b")])
+        .collect();
+    let gold_pairs = checkthat_gold_pairs()?;
+    texts.extend(gold_pairs.iter().flat_map(|(t, c)| [t.clone(), c.clone()]));
+    cosines.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let mut matrix = [[0usize; 5]; 5];
+    for pair in &pairs {
+        let stance = |side: &str| -> BenchResult<Stance> {
+            Ok(pair[format!("{side}_stance")]
+                .as_str()
+                .unwrap_or("asserts")
+                .parse()?)
+        };
+        let (a, b) = (text(pair, "a"), text(pair, "b"));
+        let (answer, _) = judge(
+            (&analyze(&a), stance("a")?),
+            (&analyze(&b), stance("b")?),
+            cosines.between(&a, &b),
+        );
+        let gold = pair["relation"]
+            .as_str()
+            .ok_or("a pair without a relation")?;
+        matrix[position(gold)?][position(&answer)?] += 1;
+    }
+    print_tables(file, &matrix, started.elapsed().as_secs_f64(), model);
+    if gold_pairs.is_empty() {
+        return Ok(());
+    }
+    let mut relations: BTreeMap<String, usize> = BTreeMap::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for (tweet, claim) in &gold_pairs {
+        let (answer, reason) = judge(
+            (&analyze(tweet), Stance::Asserts),
+            (&analyze(claim), Stance::Asserts),
+            cosines.between(tweet, claim),
+        );
+        // The kind of reason: its first words, before the cues or names it quotes.
+        let kind = reason
+            .split(['(', ':', ';'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        *relations.entry(answer.clone()).or_default() += 1;
+        *reasons.entry(format!("{answer}: {kind}")).or_default() += 1;
+    }
+    let n = gold_pairs.len() as f64;
+    println!(
+        "\nCheckThat! {} gold pairs ({}), judged in-process:\n",
+        split(),
+        gold_pairs.len()
+    );
+    println!("| relation | pairs | share |\n|---|---:|---:|");
+    for (relation, count) in &relations {
+        println!(
+            "| {relation} | {count} | {:.1}% |",
+            100.0 * *count as f64 / n
+        );
+    }
+    println!("\n| relation: reason | pairs |\n|---|---:|");
+    for (reason, count) in &reasons {
+        println!("| {reason} | {count} |");
+    }
+    Ok(())
+}
+
+/// The CheckThat! split `FACTDESK_BENCH_SPLIT` names (default `train`).
+fn split() -> String {
+    std::env::var("FACTDESK_BENCH_SPLIT").unwrap_or_else(|_| "train".into())
+}
+
+/// Every (tweet, fact-checked claim) gold pair of the split; none, with a note, when the data
+/// is absent.
+fn checkthat_gold_pairs() -> BenchResult<Vec<(String, String)>> {
+    let data = common::checkthat::data_dir();
+    let (queries, qrels) = match split().as_str() {
+        "train" => (
+            "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
+            "CT2022-Task2A-EN-Train_QRELs.tsv",
+        ),
+        "dev" => (
+            "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
+            "CT2022-Task2A-EN-Dev_QRELs.tsv",
+        ),
+        "dev-test" => (
+            "CT2022-Task2A-EN-Dev-Test_Queries.tsv",
+            "CT2022-Task2A-EN-Dev-Test_QRELs.tsv",
+        ),
+        other => return Err(format!("unknown split {other}: train, dev or dev-test").into()),
+    };
+    if !data.join("vclaims.jsonl").exists() {
+        println!(
+            "relations bench: the CheckThat! data is not at {}; its gold pairs are not judged",
+            data.display()
+        );
+        return Ok(Vec::new());
+    }
+    let lines = |name: &str| -> BenchResult<Vec<String>> {
+        Ok(
+            std::io::BufReader::new(std::fs::File::open(data.join(name))?)
+                .lines()
+                .collect::<Result<_, _>>()?,
+        )
+    };
+    let mut claims = HashMap::new();
+    for line in lines("vclaims.jsonl")? {
+        let v: Value = serde_json::from_str(&line)?;
+        let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+        claims.insert(field("vclaim_id"), field("vclaim"));
+    }
+    let tweets: HashMap<String, String> = lines(queries)?
+        .into_iter()
+        .skip(1)
+        .filter_map(|l| {
+            l.split_once('\t')
+                .map(|(id, t)| (id.to_string(), t.to_string()))
+        })
+        .collect();
+    Ok(lines(qrels)?
+        .iter()
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let tweet = tweets.get(*fields.first()?)?;
+            let claim = claims.get(fields.get(2)?.trim())?;
+            Some((tweet.clone(), claim.clone()))
+        })
+        .collect())
+}
+
+/// Prints the confusion matrix, accuracy, each label's precision, recall and F1, and
+/// contradicts precision and recall on their own.
+fn print_tables(file: &Path, matrix: &[[usize; 5]; 5], seconds: f64, model: Option<&Path>) {
     let total: usize = matrix.iter().flatten().sum();
     let with = match model {
         Some(dir) => format!("with the model in {}", dir.display()),
         None => "without a model".to_string(),
     };
     println!(
-        "claim relations, {} ({total} pairs, {:.1} s; {with})\n",
+        "claim relations, {} ({total} pairs, {seconds:.1} s; {with})\n",
         file.display(),
-        started.elapsed().as_secs_f64()
     );
     println!("| gold \\ answer | {} |", LABELS.join(" | "));
     println!("|---|{}", "---:|".repeat(5));
@@ -172,7 +398,6 @@ fn measure(file: &Path, data: &str, model: Option<&Path>) -> BenchResult<()> {
         ratio(matrix[0][0], gold),
         matrix[0][0],
     );
-    Ok(())
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {

@@ -520,7 +520,7 @@ impl SharedLog {
         })
     }
 
-    /// Has `notice` told, once, when a change waits for the log's lock beyond [`LOCK_WAIT`]
+    /// Has `notice` told, once, when a change waits for the log's lock beyond one attempt (10 s)
     /// (another writer's long change, such as a large bundle import).
     pub fn on_lock_wait(&mut self, notice: impl Fn(&str) + Send + Sync + 'static) {
         self.on_lock_wait = Some(Box::new(notice));
