@@ -103,12 +103,17 @@ fn camel_case_parts(word: &str) -> Vec<&str> {
 /// Analyzes a text for the linker.
 pub fn analyze(text: &str) -> Analyzed {
     let text = lexicon::with_phrase_aliases(text);
+    let words = words(&text);
+    let headline = in_headline_case(&words);
     let mut out = Analyzed {
         reading: polarity::read(&text, &concepts_of),
-        name_of: several_word_names(&text),
+        name_of: if headline {
+            HashMap::new()
+        } else {
+            several_word_names(&text)
+        },
         ..Analyzed::default()
     };
-    let words = words(&text);
     let mut previous: Option<String> = None;
     for word in &words {
         let lower = word.to_lowercase();
@@ -137,7 +142,7 @@ pub fn analyze(text: &str) -> Analyzed {
             continue;
         }
         let is_number = lower.chars().all(|c| c.is_ascii_digit() || c == ',');
-        let is_name = word.chars().next().is_some_and(char::is_uppercase);
+        let is_name = !headline && word.chars().next().is_some_and(char::is_uppercase);
         let canonical = lexicon::alias(&lower).unwrap_or(&lower).to_string();
         let stem = stemmer().stem(&canonical).into_owned();
         if is_number || is_name || lexicon::alias(&lower).is_some() {
@@ -162,6 +167,22 @@ pub fn analyze(text: &str) -> Analyzed {
         }
     }
     out
+}
+
+/// Whether a text is written in headline case ("Bernie Sanders Publicly Attacks Nominee Over
+/// Religious Beliefs"): most of its longer words capitalised, so a capital says nothing of
+/// whether a word is a name.
+fn in_headline_case(words: &[&str]) -> bool {
+    let long: Vec<&&str> = words
+        .iter()
+        .skip(1)
+        .filter(|w| w.chars().count() > 3 && w.chars().all(char::is_alphabetic))
+        .collect();
+    let capitalised = long
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    long.len() >= 5 && 10 * capitalised >= 7 * long.len()
 }
 
 /// Several-word names in a text — runs of capitalised words, the first word of the text only
@@ -1511,6 +1532,26 @@ mod tests {
             "Regulators fined the lender for concealing its derivative exposure in 2023",
         );
         assert_eq!(relation_at(a, b, Stance::Asserts, Some(0.8)), "related");
+    }
+
+    #[test]
+    fn in_headline_case_a_capital_does_not_make_a_name() {
+        let headline = analyze("Bernie Sanders Publicly Attacks Nominee Over Religious Beliefs");
+        assert!(headline.entities.is_empty(), "{headline:?}");
+        assert!(headline.name_of.is_empty(), "{headline:?}");
+        let sentence = analyze("Bernie Sanders publicly attacked a nominee over religious beliefs");
+        assert!(sentence.entities.contains("sander"), "{sentence:?}");
+        // Read as names, "Publicly Attacks Nominee" would be names put in the place of the
+        // claim's "Senator Bernie".
+        assert_eq!(
+            relation_at(
+                "Sanders Publicly Attacks Nominee Over Religious Beliefs, Says Christianity Insults Muslims",
+                "Senator Bernie Sanders publicly attacks a nominee over religious beliefs",
+                Stance::Asserts,
+                None
+            ),
+            "duplicates"
+        );
     }
 
     #[test]
