@@ -22,7 +22,7 @@
 
 mod common;
 
-use common::checkthat::{data_dir, vclaim_record};
+use common::checkthat::{SPLITS, data_dir, gold, queries, vclaim_record};
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
@@ -45,25 +45,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// A query split: its name, its queries file and its gold file.
-const SPLITS: &[(&str, &str, &str)] = &[
-    (
-        "train",
-        "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
-        "CT2022-Task2A-EN-Train_QRELs.tsv",
-    ),
-    (
-        "dev",
-        "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
-        "CT2022-Task2A-EN-Dev_QRELs.tsv",
-    ),
-    (
-        "dev-test",
-        "CT2022-Task2A-EN-Dev-Test_Queries.tsv",
-        "CT2022-Task2A-EN-Dev-Test_QRELs.tsv",
-    ),
-];
 
 fn factdesk(db: &Path, args: &[&str]) -> BenchResult<String> {
     let out = Command::new(FACTDESK)
@@ -99,38 +80,6 @@ fn write_claims(data: &Path, out: &Path) -> BenchResult<usize> {
         n += 1;
     }
     Ok(n)
-}
-
-fn queries(path: &Path) -> BenchResult<HashMap<String, String>> {
-    let mut out = HashMap::new();
-    for line in BufReader::new(std::fs::File::open(path)?).lines().skip(1) {
-        let line = line?;
-        if let Some((id, text)) = line.split_once('\t') {
-            out.insert(id.to_string(), text.to_string());
-        }
-    }
-    Ok(out)
-}
-
-fn gold(path: &Path) -> BenchResult<Vec<(String, HashSet<String>)>> {
-    let mut out: Vec<(String, HashSet<String>)> = Vec::new();
-    for line in BufReader::new(std::fs::File::open(path)?).lines() {
-        let line = line?;
-        let fields: Vec<&str> = line.split('\t').collect();
-        if fields.len() < 3 {
-            continue;
-        }
-        match out.iter_mut().find(|(q, _)| q == fields[0]) {
-            Some((_, set)) => {
-                set.insert(fields[2].trim().to_string());
-            }
-            None => out.push((
-                fields[0].to_string(),
-                HashSet::from([fields[2].trim().to_string()]),
-            )),
-        }
-    }
-    Ok(out)
 }
 
 /// Average precision at 5, as the lab's scorer computes it.

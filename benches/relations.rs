@@ -194,7 +194,7 @@ impl Cosines {
 
     fn between(&self, a: &str, b: &str) -> Option<f64> {
         let (x, y) = (self.vectors.get(a)?, self.vectors.get(b)?);
-        Some(x.iter().zip(y).map(|(p, q)| f64::from(p * q)).sum())
+        Some(f64::from(linker::vectors::cosine(x, y)))
     }
 }
 
@@ -294,21 +294,12 @@ fn split() -> String {
 /// Every (tweet, fact-checked claim) gold pair of the split; none, with a note, when the data
 /// is absent.
 fn checkthat_gold_pairs() -> BenchResult<Vec<(String, String)>> {
-    let data = common::checkthat::data_dir();
-    let (queries, qrels) = match split().as_str() {
-        "train" => (
-            "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
-            "CT2022-Task2A-EN-Train_QRELs.tsv",
-        ),
-        "dev" => (
-            "CT2022-Task2A-EN-Train-Dev_Queries.tsv",
-            "CT2022-Task2A-EN-Dev_QRELs.tsv",
-        ),
-        "dev-test" => (
-            "CT2022-Task2A-EN-Dev-Test_Queries.tsv",
-            "CT2022-Task2A-EN-Dev-Test_QRELs.tsv",
-        ),
-        other => return Err(format!("unknown split {other}: train, dev or dev-test").into()),
+    use common::checkthat::{SPLITS, data_dir, gold, queries};
+    let data = data_dir();
+    let split = split();
+    let Some((_, queries_file, gold_file)) = SPLITS.iter().find(|(name, _, _)| *name == split)
+    else {
+        return Err(format!("unknown split {split}: train, dev or dev-test").into());
     };
     if !data.join("vclaims.jsonl").exists() {
         println!(
@@ -317,36 +308,28 @@ fn checkthat_gold_pairs() -> BenchResult<Vec<(String, String)>> {
         );
         return Ok(Vec::new());
     }
-    let lines = |name: &str| -> BenchResult<Vec<String>> {
-        Ok(
-            std::io::BufReader::new(std::fs::File::open(data.join(name))?)
-                .lines()
-                .collect::<Result<_, _>>()?,
-        )
-    };
     let mut claims = HashMap::new();
-    for line in lines("vclaims.jsonl")? {
-        let v: Value = serde_json::from_str(&line)?;
+    for line in std::io::BufReader::new(std::fs::File::open(data.join("vclaims.jsonl"))?).lines() {
+        let v: Value = serde_json::from_str(&line?)?;
         let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
         claims.insert(field("vclaim_id"), field("vclaim"));
     }
-    let tweets: HashMap<String, String> = lines(queries)?
-        .into_iter()
-        .skip(1)
-        .filter_map(|l| {
-            l.split_once('\t')
-                .map(|(id, t)| (id.to_string(), t.to_string()))
-        })
-        .collect();
-    Ok(lines(qrels)?
-        .iter()
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            let tweet = tweets.get(*fields.first()?)?;
-            let claim = claims.get(fields.get(2)?.trim())?;
-            Some((tweet.clone(), claim.clone()))
-        })
-        .collect())
+    let tweets = queries(&data.join(queries_file))?;
+    let mut pairs = Vec::new();
+    for (tweet_id, claim_ids) in gold(&data.join(gold_file))? {
+        let Some(tweet) = tweets.get(&tweet_id) else {
+            continue;
+        };
+        let mut claim_ids: Vec<String> = claim_ids.into_iter().collect();
+        claim_ids.sort();
+        pairs.extend(
+            claim_ids
+                .iter()
+                .filter_map(|id| claims.get(id))
+                .map(|claim| (tweet.clone(), claim.clone())),
+        );
+    }
+    Ok(pairs)
 }
 
 /// Prints the confusion matrix, accuracy, each label's precision, recall and F1, and

@@ -180,12 +180,18 @@ impl SharedDesk {
     /// Runs SQL in `psql` as `login`, as a person at the server could.
     fn psql(&self, login: &str, database: &str, sql: &str) -> Outcome {
         crate::outcome(
-            Command::new("psql")
-                .arg(self.url_of(login, database))
-                .args(["-X", "-v", "ON_ERROR_STOP=1", "-Atc", sql])
+            self.psql_command(login, database, sql)
                 .output()
                 .expect("psql runs (apt-get install postgresql-client)"),
         )
+    }
+
+    /// `psql` as `login` on `database`, to run `sql` (unaligned output, stopping at an error).
+    fn psql_command(&self, login: &str, database: &str, sql: &str) -> Command {
+        let mut cmd = Command::new("psql");
+        cmd.arg(self.url_of(login, database))
+            .args(["-X", "-v", "ON_ERROR_STOP=1", "-Atc", sql]);
+        cmd
     }
 }
 
@@ -641,16 +647,13 @@ fn a_writer_waits_out_a_long_change_and_says_so() {
     desk.ok(&ana, &["claim", "add", "A first claim", "--quiet"]);
     // Someone's long change (as a large bundle import is) holds the log's lock for 12 s, more
     // than one attempt's wait of 10 s.
-    let mut holder = Command::new("psql")
-        .arg(desk.url_of(desk.admin(), &desk.database))
-        .args([
-            "-X",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-Atc",
+    let mut holder = desk
+        .psql_command(
+            desk.admin(),
+            &desk.database,
             "BEGIN; SELECT pg_advisory_xact_lock(hashtext('factdesk.events')); \
              SELECT pg_sleep(12); COMMIT;",
-        ])
+        )
         .stdout(std::process::Stdio::null())
         .spawn()
         .expect("psql runs");
