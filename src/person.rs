@@ -18,27 +18,68 @@ use crate::error::Error;
 
 /// The key people are compared by: two names with the same key are the same person.
 ///
-/// Built in this order: terminal escape sequences are removed; the name is put in NFKC (so
-/// fullwidth `ａｎａ` is `ana`); control and format characters (zero-width spaces, joiners,
-/// bidirectional controls) are dropped; it is lower-cased; it is reduced to its confusable
-/// skeleton (Unicode TS #39, so Cyrillic `а` is Latin `a` and `0` is `o`); accents and other
-/// combining marks are dropped (`a\u{301}na`, `ána` and `ana` are one person); it is lower-cased
-/// again (a skeleton may hold capitals); and runs of spaces become one, trimmed at both ends.
+/// Built in this order: terminal escape sequences are removed; the name is put in NFKD (so
+/// fullwidth `ａｎａ` is `ana`, and `á` is `a` and an accent); then each character is folded on
+/// its own by [`fold_char`]: control and format characters (zero-width spaces, joiners,
+/// bidirectional controls) are dropped, letters are lower-cased, each is reduced to its
+/// confusable prototype (Unicode TS #39, so Cyrillic `а` is Latin `a` and `0` is `o`), accents
+/// and other combining marks are dropped (`a\u{301}na`, `ána` and `ana` are one person), and
+/// every space is a plain space; last, runs of spaces become one, trimmed at both ends.
 ///
 /// The key errs towards "same person": names that differ only by accents (`José`, `Jose`) or
 /// by look-alike letters (`rn`, `m`) are one person. For the four-eyes rule that is the safe
 /// side: the worst it does is ask a third person to review.
+///
+/// Folding one character at a time is what lets a shared store's server compute the very same
+/// key from a table ([`person_fold_table`], `schema/postgres/0003_person_fold.sql`), so the
+/// four-eyes rule it enforces on database logins compares names as this one does.
 pub fn person_key(name: &str) -> String {
-    let visible: String = strip_ansi_escapes::strip_str(name)
-        .nfkc()
-        .filter(|c| !is_invisible(*c))
-        .collect::<String>()
-        .to_lowercase();
-    let skeleton: String = unicode_security::skeleton(&visible)
+    let mut folded = String::with_capacity(name.len());
+    for c in strip_ansi_escapes::strip_str(name).nfkd() {
+        folded.push_str(&fold_char(c));
+    }
+    folded
+        .split(' ')
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One character of a name in NFKD as [`person_key`] folds it: nothing for an invisible
+/// character, a plain space for any space, else its lower case reduced to its confusable
+/// prototype without combining marks (`Ѕ` → `s`, `m` → `rn`, `ς` → `o`, as `σ`).
+pub fn fold_char(c: char) -> String {
+    if is_invisible(c) {
+        return String::new();
+    }
+    if c.is_whitespace() {
+        return " ".to_owned();
+    }
+    // Case folding, not context: a final sigma is a sigma (Unicode's CaseFolding.txt).
+    let lower: String = c
+        .to_lowercase()
+        .map(|c| if c == 'ς' { 'σ' } else { c })
+        .collect();
+    unicode_security::skeleton(&lower)
         .filter(|c| !is_mark(*c))
         .collect::<String>()
-        .to_lowercase();
-    skeleton.split_whitespace().collect::<Vec<_>>().join(" ")
+        .to_lowercase()
+}
+
+/// Every character whose fold differs from itself, with what it folds to, in code point order:
+/// the table a shared store's server folds names by. A character NFKD decomposes is folded as
+/// its decomposition is, so a server whose Unicode is older than this one's (it leaves a newer
+/// character whole) still gives it the same key; Hangul syllables, which every NFKD decomposes
+/// by rule, are left out.
+pub fn person_fold_table() -> Vec<(char, String)> {
+    (0..=u32::from(char::MAX))
+        .filter_map(char::from_u32)
+        .filter(|c| !('\u{ac00}'..='\u{d7a3}').contains(c))
+        .filter_map(|c| {
+            let folded: String = std::iter::once(c).nfkd().map(fold_char).collect();
+            (folded != c.to_string()).then_some((c, folded))
+        })
+        .collect()
 }
 
 /// Whether two names are the same person (see [`person_key`]).
@@ -199,6 +240,34 @@ mod tests {
         assert!(same_person("Ana Maria", "ana  maria"));
         assert!(same_person("bo", "b0"));
         assert!(same_person("José", "jose"));
+    }
+
+    #[test]
+    fn a_final_sigma_is_a_sigma() {
+        // Lower case in context would make the last `Σ` a `ς`, and `ΑΝΑΣ` another person than
+        // `ανασ`; case folding does not.
+        assert!(same_person("ΑΝΑΣ", "ανασ"));
+        assert!(same_person("ανας", "ανασ"));
+    }
+
+    proptest::proptest! {
+        /// What a shared store's server computes: NFKD, then each character looked up in the
+        /// fold table (kept as it is when absent), then single spaces.
+        #[test]
+        fn the_fold_table_gives_every_name_its_key(name in "\\PC{0,16}") {
+            let folded: String = FOLD_TABLE.with(|table| {
+                name.nfkd()
+                    .map(|c| table.get(&c).cloned().unwrap_or_else(|| c.to_string()))
+                    .collect()
+            });
+            let key = folded.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(key, person_key(&name));
+        }
+    }
+
+    thread_local! {
+        static FOLD_TABLE: std::collections::HashMap<char, String> =
+            person_fold_table().into_iter().collect();
     }
 
     #[test]

@@ -51,11 +51,14 @@ pub fn run(cmd: AdminCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
     let mut log = SharedLog::connect_existing(url)?;
     match cmd {
         AdminCommand::Grant { login, role } => {
+            crate::person::check_person_name(&login)
+                .map_err(|e| Error::invalid(format!("login: {e}")))?;
             log.grant(&login, &role)?;
             ui.confirm(
                 &format!("{login} is now a {role} of {}", log.name()),
                 &serde_json::json!({ "login": login, "role": role, "store": log.name() }),
-            )
+            )?;
+            note_look_alikes(ui, &login, &log.members()?)
         }
         AdminCommand::List => {
             let members = log.members()?;
@@ -85,4 +88,24 @@ pub fn run(cmd: AdminCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
             )
         }
     }
+}
+
+/// Says on stderr (notes, not errors) when a login just given a role mixes scripts, or looks
+/// like another login of the desk: the four-eyes rule, here and on the server, counts look-alike
+/// names as one person, so neither could review the other's verdicts.
+fn note_look_alikes(ui: &mut Ui, login: &str, members: &[(String, String)]) -> Result<()> {
+    super::note_mixed_scripts(ui, login)?;
+    let key = crate::person::person_key(login);
+    for (other, role) in members {
+        if other != login && crate::person::person_key(other) == key {
+            writeln!(
+                ui.err,
+                "factdesk: note: the login '{}' looks like '{}' (a {role}): they count as one \
+                 person, so neither can review the other's verdicts",
+                crate::person::shown_name(login),
+                crate::person::shown_name(other),
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -453,9 +453,18 @@ fn nobody_reviews_their_own_proposal_not_even_from_psql() {
         "{}",
         approval.stderr
     );
-    // Nor can a login that only looks like hers (a Cyrillic "а"), from psql either.
-    let look_alike = ana.replacen('a', "\u{430}", 1);
-    desk.ok(desk.admin(), &["admin", "grant", &look_alike, "member"]);
+    // Nor can a login that only looks like hers (a Latin alpha "ɑ", which Unicode's confusable
+    // table folds and schema 2's short list did not), from psql either.
+    let look_alike = ana.replacen('a', "\u{251}", 1);
+    let granted = desk.run(desk.admin(), &["admin", "grant", &look_alike, "member"]);
+    assert_eq!(granted.code, 0, "{}", granted.stderr);
+    assert_eq!(
+        granted.stderr,
+        format!(
+            "factdesk: note: the login '{look_alike}' looks like '{ana}' (a member): they count \
+             as one person, so neither can review the other's verdicts\n"
+        )
+    );
     let approval = desk.forge(
         &look_alike,
         "e-look-alike",
@@ -483,6 +492,71 @@ fn nobody_reviews_their_own_proposal_not_even_from_psql() {
         let shown: serde_json::Value = serde_json::from_str(&shown).unwrap();
         assert_eq!(shown["verdict"], "refuted", "{shown}");
     }
+}
+
+#[test]
+fn the_server_compares_names_exactly_as_the_client_does() {
+    let Some(desk) = SharedDesk::new(&[]) else {
+        return;
+    };
+    // Look-alikes of every kind, and each character of the scripts a name is written in (up to
+    // CJK, plus fullwidth forms and mathematical letters), alone and inside a name.
+    let mut names: Vec<String> = [
+        "ana",
+        "Ana Maria",
+        "  ana\t maria ",
+        "\u{430}na",
+        "\u{251}na",
+        "\u{3b1}na",
+        "\u{1d41a}\u{1d427}\u{1d41a}",
+        "\u{ff41}\u{ff4e}\u{ff41}",
+        "a\u{301}na",
+        "ana\u{200b}",
+        "\u{202e}ana",
+        "ana\u{1b}[8m",
+        "\u{1b}]8;;x\u{7}ana",
+        "ΑΝΑΣ",
+        "Jos\u{e9}",
+        "b0",
+        "rn",
+        "山田 太郎",
+        "O'Brien",
+        "back\\slash",
+    ]
+    .map(String::from)
+    .to_vec();
+    let scripts = (0x20u32..0x3000)
+        .chain(0xff00..0xfff0)
+        .chain(0x1d400..0x1d800);
+    names.extend(scripts.filter_map(char::from_u32).map(|c| format!("x{c}Y")));
+    let url = desk.url_of(desk.admin(), &desk.database);
+    let mut server = postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+    let keys: Vec<String> = server
+        .query(
+            "SELECT factdesk_person_key(name) FROM unnest($1::text[]) WITH ORDINALITY AS t(name, n) \
+             ORDER BY n",
+            &[&names],
+        )
+        .expect("the server computes keys")
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(keys.len(), names.len());
+    let differ: Vec<String> = names
+        .iter()
+        .zip(&keys)
+        .filter(|(name, server)| factdesk::person::person_key(name) != **server)
+        .map(|(name, server)| {
+            let client = factdesk::person::person_key(name);
+            format!("{name:?}: client {client:?}, server {server:?}")
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} differ:\n{}",
+        differ.len(),
+        differ.join("\n")
+    );
 }
 
 #[test]
@@ -539,6 +613,35 @@ fn roles_decide_who_reads_and_who_writes() {
     // A member cannot grant roles.
     let out = desk.run(&ana, &["admin", "grant", &bo, "admin"]);
     assert_eq!(out.code, 1, "{}", out.stderr);
+    // A login that mixes scripts is noted; one with a control character is refused, and no
+    // login is made.
+    let mixed = format!("{bo}\u{430}");
+    let granted = desk.run(desk.admin(), &["admin", "grant", &mixed, "reader"]);
+    assert_eq!(granted.code, 0, "{}", granted.stderr);
+    assert_eq!(
+        granted.stderr,
+        format!(
+            "factdesk: note: the name '{mixed}' mixes scripts (Cyrillic, Latin); names that look \
+             alike count as one person\n"
+        )
+    );
+    desk.ok(desk.admin(), &["admin", "revoke", &mixed]);
+    let _ = desk.psql(desk.admin(), "postgres", &format!("DROP ROLE \"{mixed}\""));
+    assert_eq!(
+        desk.fails(
+            desk.admin(),
+            &["admin", "grant", "eve\u{1b}[8m", "member"],
+            1
+        ),
+        "factdesk: login: name 'eve\\u{1b}[8m' holds a control character"
+    );
+    assert_eq!(
+        desk.psql_as_admin(
+            "postgres",
+            "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'eve%'"
+        ),
+        "0"
+    );
     // Revoked, he can do neither.
     assert_eq!(
         desk.ok(desk.admin(), &["admin", "revoke", &bo]),
@@ -935,15 +1038,24 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         return;
     };
     let ana = desk.login("ana");
-    // An older schema is brought up to date by `init` (an admin's, after upgrading factdesk).
+    // An older schema (2: before the fold table) is brought up to date by `init` (an admin's,
+    // after upgrading factdesk).
     desk.psql_as_admin(
         &desk.database,
-        "DELETE FROM factdesk_schema WHERE version = 2",
+        &format!(
+            "DELETE FROM factdesk_schema WHERE version = 3; DROP TABLE factdesk_person_fold; {}",
+            include_str!("../../schema/postgres/0002_person_key.sql")
+        ),
+    );
+    assert_eq!(
+        desk.psql_as_admin(&desk.database, "SELECT factdesk_person_key('\u{251}na')"),
+        "\u{251}na",
+        "schema 2 did not fold a Latin alpha"
     );
     assert_eq!(
         desk.ok(desk.admin(), &["init"]),
         format!(
-            "factdesk shared store {} is ready (schema version 2)\n",
+            "factdesk shared store {} is ready (schema version 3)\n",
             desk.url(desk.admin())
         )
     );
@@ -952,7 +1064,11 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
             &desk.database,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM factdesk_schema"
         ),
-        "1,2"
+        "1,2,3"
+    );
+    assert_eq!(
+        desk.psql_as_admin(&desk.database, "SELECT factdesk_person_key('\u{251}na')"),
+        "ana"
     );
     desk.psql_as_admin(
         &desk.database,
@@ -963,7 +1079,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         message,
         format!(
             "factdesk: store '{}' was written by a newer factdesk (schema version 99; this \
-             factdesk knows up to 2): upgrade factdesk to open it",
+             factdesk knows up to 3): upgrade factdesk to open it",
             desk.url(&ana)
         )
     );
