@@ -84,6 +84,36 @@ fn words(text: &str) -> Vec<&str> {
     .collect()
 }
 
+/// A text as the sentence-embedding model reads it: what it says, without what only a post
+/// carries — links (`https://t.co/…`, `pic.twitter.com/…`) are left out, a hashtag is its words
+/// (`#AustralianFires` → `Australian Fires`) and a handle that starts a word its name
+/// (`@IlhanMN` → `IlhanMN`). A post's signature ("— Name (@handle) date") stays: leaving out who
+/// posted it lost on CheckThat! Train. A text that is nothing but links stays as it is.
+pub fn meaning_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['#', '@', '/']) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut words: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        // A link glued to the word before it ("#IranUsapic.twitter.com/Tv…") ends the word.
+        let word = word.find("pic.twitter.com/").map_or(word, |at| &word[..at]);
+        if word.contains("://") || word.starts_with("www.") {
+            continue;
+        }
+        let word = match word.strip_prefix('#') {
+            Some(tag) => camel_case_parts(tag).join(" "),
+            None => word.strip_prefix('@').unwrap_or(word).to_owned(),
+        };
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    if words.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(words.join(" "))
+}
+
 /// A hashtag's words: "StopTheSteal" is "Stop", "The", "Steal"; other words are themselves.
 fn camel_case_parts(word: &str) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -1599,6 +1629,29 @@ mod tests {
             &SIMILARITY,
         );
         assert!(reason.ends_with("; similarity 0.70"), "{reason}");
+    }
+
+    #[test]
+    fn the_model_reads_a_post_without_its_links_hashtag_signs_or_handle_signs() {
+        assert_eq!(
+            meaning_text(
+                "The US drone attack on #Soleimani caught on camera.#IranUsapic.twitter.com/Tv \
+                 https://t.co/x — Olaudah (@RealOlaudah) January 6, 2020"
+            ),
+            "The US drone attack on Soleimani caught on camera.#IranUsa — Olaudah \
+             (@RealOlaudah) January 6, 2020"
+        );
+        assert_eq!(
+            meaning_text("#AustralianFires spread"),
+            "Australian Fires spread"
+        );
+        assert_eq!(meaning_text("@IlhanMN said so"), "IlhanMN said so");
+        // Nothing to leave out: the text itself, spacing and all.
+        assert_eq!(
+            meaning_text("Iran  supplied Russia"),
+            "Iran  supplied Russia"
+        );
+        assert_eq!(meaning_text("https://t.co/x"), "https://t.co/x");
     }
 
     #[test]

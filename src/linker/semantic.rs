@@ -190,15 +190,17 @@ impl Embedder {
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let encodings = self
-            .tokenizer
-            .encode_batch(texts.to_vec(), true)
-            .map_err(|e| {
-                Error::invalid(format!(
-                    "cannot tokenize the text: {}",
-                    one_line(&e.to_string())
-                ))
-            })?;
+        // What a text says, not the links and signs a post carries (see `meaning_text`).
+        let meant: Vec<String> = texts
+            .iter()
+            .map(|text| crate::linker::meaning_text(text).into_owned())
+            .collect();
+        let encodings = self.tokenizer.encode_batch(meant, true).map_err(|e| {
+            Error::invalid(format!(
+                "cannot tokenize the text: {}",
+                one_line(&e.to_string())
+            ))
+        })?;
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| encodings[i].get_ids().len());
 
