@@ -16,6 +16,11 @@
 //! claims their vectors (`linker index`, timed, with the store's size before and after), and
 //! every query runs with it; each query's process then loads the model too, and the peak
 //! resident memory of the first query of each split is printed.
+//!
+//! `FACTDESK_BENCH_IN_PROCESS=1` asks the queries in-process instead (`Store::suggest_links` on
+//! the same store, the model loaded once): the same rankings and relations as the processes
+//! give, for trying a change to the linker on Train in minutes; its times are per query
+//! without a process's start or the model's load, and no peak memory is measured.
 
 // This is a benchmark's `main` (harness = false): printing the results is its whole job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -83,6 +88,37 @@ fn write_claims(data: &Path, out: &Path) -> BenchResult<usize> {
 }
 
 /// Average precision at 5, as the lab's scorer computes it.
+/// With `FACTDESK_BENCH_IN_PROCESS` set, the store at `db` opened here, given the model in
+/// `model` (when there is one) as `link suggest` gives it; else none.
+fn in_process_store(
+    db: &Path,
+    model: Option<&Path>,
+) -> BenchResult<Option<factdesk::store::Store>> {
+    if !std::env::var_os("FACTDESK_BENCH_IN_PROCESS").is_some_and(|v| !v.is_empty() && v != "0") {
+        return Ok(None);
+    }
+    if factdesk::store::is_shared_url(&db.to_string_lossy()) {
+        return Err("FACTDESK_BENCH_IN_PROCESS runs on a SQLite store only".into());
+    }
+    #[cfg_attr(not(feature = "semantic"), allow(unused_mut))]
+    let mut store = factdesk::store::Store::open(
+        db,
+        factdesk::store::OpenMode::MustExist,
+        factdesk::store::NetworkFs::Allow,
+    )?;
+    #[cfg(feature = "semantic")]
+    if let Some(model) = model {
+        store.set_embedder(Some(Box::new(factdesk::linker::semantic::Embedder::load(
+            model,
+        )?)));
+    }
+    #[cfg(not(feature = "semantic"))]
+    if model.is_some() {
+        return Err("FACTDESK_MODEL needs a build with the model: --features semantic".into());
+    }
+    Ok(Some(store))
+}
+
 fn average_precision_at_5(ranked: &[String], gold: &HashSet<String>) -> f64 {
     let mut hits = 0.0;
     let mut sum = 0.0;
@@ -228,6 +264,7 @@ fn bench() -> BenchResult<()> {
             ))
     );
     let meter = common::meter::Meter::detect(dir.path());
+    let in_process = in_process_store(&db, model.as_deref().map(Path::new))?;
     println!("| split | queries | ranking | MAP@5 | MRR | P@1 | median ms/query | p95 ms/query |");
     println!("|---|---:|---|---:|---:|---:|---:|---:|");
     for (name, queries_file, gold_file) in SPLITS {
@@ -259,9 +296,20 @@ fn bench() -> BenchResult<()> {
                 baseline.first().is_some_and(|id| relevant.contains(id)),
             ));
             // `--text=…`, so a tweet starting with '-' is not read as an option.
-            let text = format!("--text={text}");
-            let args = ["--format", "json", "link", "suggest", &text, "--limit", "5"];
-            let out = if peak_mb.is_none() {
+            let text_arg = format!("--text={text}");
+            let args = [
+                "--format", "json", "link", "suggest", &text_arg, "--limit", "5",
+            ];
+            let out = if let Some(store) = &in_process {
+                let started = Instant::now();
+                let query = factdesk::store::LinkQuery::Text(
+                    text.to_string(),
+                    factdesk::model::Stance::Asserts,
+                );
+                let proposals = store.suggest_links(&query, 5)?;
+                times.push(started.elapsed().as_secs_f64() * 1000.0);
+                serde_json::to_string(&proposals)?
+            } else if peak_mb.is_none() {
                 let mut cmd = common::factdesk(&db);
                 cmd.args(args);
                 let measured = meter.run(cmd, dir.path())?;
