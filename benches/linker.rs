@@ -87,14 +87,13 @@ fn write_claims(data: &Path, out: &Path) -> BenchResult<usize> {
     Ok(n)
 }
 
-/// Average precision at 5, as the lab's scorer computes it.
 /// With `FACTDESK_BENCH_IN_PROCESS` set, the store at `db` opened here, given the model in
 /// `model` (when there is one) as `link suggest` gives it; else none.
 fn in_process_store(
     db: &Path,
     model: Option<&Path>,
 ) -> BenchResult<Option<factdesk::store::Store>> {
-    if !std::env::var_os("FACTDESK_BENCH_IN_PROCESS").is_some_and(|v| !v.is_empty() && v != "0") {
+    if !common::env_flag("FACTDESK_BENCH_IN_PROCESS") {
         return Ok(None);
     }
     if factdesk::store::is_shared_url(&db.to_string_lossy()) {
@@ -119,6 +118,7 @@ fn in_process_store(
     Ok(Some(store))
 }
 
+/// Average precision at 5, as the lab's scorer computes it.
 fn average_precision_at_5(ranked: &[String], gold: &HashSet<String>) -> f64 {
     let mut hits = 0.0;
     let mut sum = 0.0;

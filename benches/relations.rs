@@ -95,7 +95,7 @@ fn bench() -> BenchResult<()> {
         );
         return Ok(());
     };
-    if std::env::var_os("FACTDESK_BENCH_IN_PROCESS").is_some_and(|v| !v.is_empty() && v != "0") {
+    if common::env_flag("FACTDESK_BENCH_IN_PROCESS") {
         let model = std::env::var_os("FACTDESK_MODEL").map(PathBuf::from);
         return measure_in_process(&file, &data, model.as_deref());
     }

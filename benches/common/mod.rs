@@ -244,9 +244,14 @@ pub const EVIDENCE_NOTES: &[&str] = &[
     "figures from the independent auditor",
 ];
 
+/// Whether the environment variable `name` is set to something other than empty or `0`.
+pub fn env_flag(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
 /// Whether `FACTDESK_BENCH_KEEP` asks to keep the bench's files afterwards.
 pub fn keep_files() -> bool {
-    std::env::var("FACTDESK_BENCH_KEEP").is_ok_and(|v| !v.is_empty() && v != "0")
+    env_flag("FACTDESK_BENCH_KEEP")
 }
 
 /// A fresh temporary directory for a bench's files, under `FACTDESK_BENCH_DIR` when set.

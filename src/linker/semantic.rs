@@ -191,10 +191,11 @@ impl Embedder {
             return Ok(Vec::new());
         }
         // What a text says, not the links and signs a post carries (see `meaning_text`).
-        let meant: Vec<String> = texts
+        let meant: Vec<std::borrow::Cow<'_, str>> = texts
             .iter()
-            .map(|text| crate::linker::meaning_text(text).into_owned())
+            .map(|text| crate::linker::meaning_text(text))
             .collect();
+        let meant: Vec<&str> = meant.iter().map(AsRef::as_ref).collect();
         let encodings = self.tokenizer.encode_batch(meant, true).map_err(|e| {
             Error::invalid(format!(
                 "cannot tokenize the text: {}",
