@@ -20,7 +20,8 @@
 //! same answers in a second rather than minutes, for trying a rule. It then also judges every
 //! gold pair of a CheckThat! 2022 2A split (`FACTDESK_BENCH_SPLIT`, default `train`: each tweet
 //! against the fact-checked claim it repeats) and prints how many got each relation and each
-//! kind of reason. The figures of record stay those of the binary (this bench without the
+//! kind of reason; `FACTDESK_BENCH_SHOW_MISSES=1` also lists each labelled pair it answers
+//! otherwise than labelled, with the reason and cosine. The figures of record stay those of the binary (this bench without the
 //! variable, and `cargo bench --bench linker`, which counts only the gold claims it retrieves).
 
 // This is a benchmark's `main` (harness = false): printing the results is its whole job.
@@ -226,6 +227,8 @@ fn measure_in_process(file: &Path, data: &str, model: Option<&Path>) -> BenchRes
     texts.extend(gold_pairs.iter().flat_map(|(t, c)| [t.clone(), c.clone()]));
     cosines.embed(&texts.iter().map(String::as_str).collect::<Vec<_>>())?;
     let mut matrix = [[0usize; 5]; 5];
+    let show_misses = common::env_flag("FACTDESK_BENCH_SHOW_MISSES");
+    let mut misses = Vec::new();
     for pair in &pairs {
         let stance = |side: &str| -> BenchResult<Stance> {
             Ok(pair[format!("{side}_stance")]
@@ -234,17 +237,36 @@ fn measure_in_process(file: &Path, data: &str, model: Option<&Path>) -> BenchRes
                 .parse()?)
         };
         let (a, b) = (text(pair, "a"), text(pair, "b"));
-        let (answer, _) = judge(
+        let cosine = cosines.between(&a, &b);
+        let (answer, reason) = judge(
             (&analyze(&a), stance("a")?),
             (&analyze(&b), stance("b")?),
-            cosines.between(&a, &b),
+            cosine,
         );
         let gold = pair["relation"]
             .as_str()
             .ok_or("a pair without a relation")?;
         matrix[position(gold)?][position(&answer)?] += 1;
+        if show_misses && answer != gold {
+            misses.push(format!(
+                "{} gold {gold}, answered {answer}{} — {reason}\n  a ({}): {a}\n  b ({}): {b}",
+                pair["id"].as_str().unwrap_or("?"),
+                cosine.map_or(String::new(), |c| format!(" (cosine {c:.2})")),
+                pair["a_stance"].as_str().unwrap_or("asserts"),
+                pair["b_stance"].as_str().unwrap_or("asserts"),
+            ));
+        }
     }
     print_tables(file, &matrix, started.elapsed().as_secs_f64(), model);
+    if show_misses {
+        println!(
+            "\nThe pairs answered otherwise than labelled ({}):\n",
+            misses.len()
+        );
+        for miss in &misses {
+            println!("{miss}");
+        }
+    }
     if gold_pairs.is_empty() {
         return Ok(());
     }
