@@ -57,11 +57,18 @@ fn index(ctx: &Context, ui: &mut Ui) -> Result<()> {
     });
     bar.finish_and_clear();
     let summary = summary?;
+    let removed = (summary.removed > 0).then(|| {
+        format!(
+            "removed {} computed otherwise (by another model, or by an earlier factdesk)",
+            plural(summary.removed as u64, "vector", "vectors")
+        )
+    });
     let line = if summary.embedded == 0 {
         format!(
-            "All {} already have a vector of model {}; nothing to do",
+            "All {} already have a vector of model {}; {}",
             plural(summary.already as u64, "claim", "claims"),
-            summary.model
+            summary.model,
+            removed.as_deref().unwrap_or("nothing to do")
         )
     } else {
         let seconds = started.elapsed().as_secs_f64();
@@ -72,10 +79,11 @@ fn index(ctx: &Context, ui: &mut Ui) -> Result<()> {
             summary.embedded as f64 / seconds.max(1e-9)
         )?;
         format!(
-            "Embedded {} with model {} ({} had a vector already)",
+            "Embedded {} with model {} ({} had a vector already){}",
             plural(summary.embedded as u64, "claim", "claims"),
             summary.model,
-            summary.already
+            summary.already,
+            removed.map(|note| format!("; {note}")).unwrap_or_default()
         )
     };
     ui.confirm(&line, &summary)

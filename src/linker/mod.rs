@@ -89,6 +89,9 @@ fn words(text: &str) -> Vec<&str> {
 /// (`#AustralianFires` → `Australian Fires`) and a handle that starts a word its name
 /// (`@IlhanMN` → `IlhanMN`). A post's signature ("— Name (@handle) date") stays: leaving out who
 /// posted it lost on CheckThat! Train. A text that is nothing but links stays as it is.
+///
+/// What it returns decides the stored vectors: a change to it must raise
+/// [`MEANING_TEXT_VERSION`], so that `linker index` computes every claim's vector again.
 pub fn meaning_text(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.contains(['#', '@', '/']) {
         return std::borrow::Cow::Borrowed(text);
@@ -113,6 +116,11 @@ pub fn meaning_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(words.join(" "))
 }
+
+/// The version of what [`meaning_text`] gives the model, part of a model's identity in a store
+/// (`linker::semantic`): vectors computed from a text prepared otherwise (version 0 is the text
+/// as written, before `meaning_text`) are another model's, and `linker index` replaces them.
+pub const MEANING_TEXT_VERSION: u32 = 1;
 
 /// A hashtag's words: "StopTheSteal" is "Stop", "The", "Steal"; other words are themselves.
 fn camel_case_parts(word: &str) -> Vec<&str> {
@@ -1633,6 +1641,11 @@ mod tests {
 
     #[test]
     fn the_model_reads_a_post_without_its_links_hashtag_signs_or_handle_signs() {
+        // These are the stored vectors' input: when one changes, so must MEANING_TEXT_VERSION.
+        assert_eq!(
+            MEANING_TEXT_VERSION, 1,
+            "the version these answers belong to"
+        );
         assert_eq!(
             meaning_text(
                 "The US drone attack on #Soleimani caught on camera.#IranUsapic.twitter.com/Tv \

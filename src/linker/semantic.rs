@@ -126,7 +126,12 @@ impl Embedder {
         let weights_path = dir.join("model.safetensors");
         let weights = std::fs::read(&weights_path)
             .map_err(|e| Error::invalid(format!("cannot read {}: {e}", weights_path.display())))?;
-        let id = model_identity(dir, &weights, max_tokens)?;
+        let id = model_identity(
+            dir,
+            &weights,
+            max_tokens,
+            crate::linker::MEANING_TEXT_VERSION,
+        )?;
         let device = Device::Cpu;
         let vb =
             VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(|e| {
@@ -277,11 +282,19 @@ impl super::vectors::Embed for Embedder {
 /// shape and place) and the last layer's values.
 const DIGESTED_WEIGHT_BYTES: usize = 1 << 20;
 
-/// A model's identity: the first 16 hex digits of SHA-256 over what decides its vectors — `config.json`, `tokenizer.json`, the pooling,
-/// the maximum length, and the weights' length and both ends. The same files give the same
-/// identity wherever they are; a different model, or the same one cut at another length, a
-/// different one, so that vectors of two models are never compared.
-fn model_identity(dir: &Path, weights: &[u8], max_tokens: usize) -> Result<String> {
+/// A model's identity: the first 16 hex digits of SHA-256 over what decides its vectors —
+/// `config.json`, `tokenizer.json`, the pooling, the maximum length, the weights' length and
+/// both ends, and the version of how a text is prepared for it
+/// ([`MEANING_TEXT_VERSION`](crate::linker::MEANING_TEXT_VERSION)). The same files give the
+/// same identity wherever they are; a different model, the same one cut at another length, or
+/// texts prepared otherwise (an earlier factdesk's vectors) a different one, so that vectors
+/// computed two ways are never compared.
+fn model_identity(
+    dir: &Path,
+    weights: &[u8],
+    max_tokens: usize,
+    text_version: u32,
+) -> Result<String> {
     // The same files in another directory are the same model: the path is not digested.
     use sha2::{Digest, Sha256};
     let mut digest = Sha256::new();
@@ -298,6 +311,12 @@ fn model_identity(dir: &Path, weights: &[u8], max_tokens: usize) -> Result<Strin
     let head = weights.len().min(DIGESTED_WEIGHT_BYTES);
     digest.update(&weights[..head]);
     digest.update(&weights[weights.len() - head..]);
+    // Version 0 (the text as written) adds nothing: it gives the identity factdesk computed
+    // before it prepared texts, which is what that factdesk's stores hold.
+    if text_version > 0 {
+        digest.update(b"text");
+        digest.update(text_version.to_le_bytes());
+    }
     let hex: String = digest
         .finalize()
         .iter()
@@ -668,6 +687,22 @@ mod tests {
             assert!(worst < 1e-4, "{text:?} differs by {worst} in a batch");
         }
         assert_eq!(batched[0], batched[4]);
+    }
+
+    /// A store indexed before texts were prepared for the model (`meaning_text`) holds vectors
+    /// of the text as written: they must not pass for this factdesk's.
+    #[test]
+    fn the_identity_names_how_texts_are_prepared_for_the_model() {
+        let Some(model) = model() else { return };
+        let dir = PathBuf::from(std::env::var_os("FACTDESK_TEST_MODEL").unwrap());
+        let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+        let identity =
+            |version| model_identity(&dir, &weights, model.max_tokens(), version).unwrap();
+        assert_eq!(model.id(), identity(crate::linker::MEANING_TEXT_VERSION));
+        assert_ne!(model.id(), identity(0));
+        // Version 0 is the identity the earlier factdesk gave all-MiniLM-L6-v2 (its `linker
+        // index` printed it): the vectors in its stores are seen as another model's.
+        assert_eq!(identity(0), "5aba7f7dc7a8175d");
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub struct IndexSummary {
     pub embedded: usize,
     /// The claims that had a vector of this model already.
     pub already: usize,
+    /// The vectors computed otherwise — by another model, or by an earlier factdesk that
+    /// prepared texts differently — that this run removed: no query compares them any more.
+    pub removed: usize,
 }
 
 /// Whether a change sets a claim's text (a new claim, or an edit of its text).
@@ -131,7 +134,9 @@ impl Store {
 
     /// Embeds every claim that has no vector of the set model, [`EMBED_BATCH`] at a time, each
     /// batch committed on its own: a run cut short keeps the batches it finished, and the next
-    /// run embeds only what is left (a run with nothing left writes nothing). `progress` is told
+    /// run embeds only what is left. A run that finishes then removes the vectors computed
+    /// otherwise (another model's, or an earlier factdesk's); a run with nothing to do writes
+    /// nothing. `progress` is told
     /// how many of the claims to embed are done, and how many there are.
     pub fn index_embeddings(
         &mut self,
@@ -208,10 +213,16 @@ impl Store {
             embedded += batch.len();
             progress(embedded.min(missing), missing);
         }
+        // Every claim now has a vector of this model: the others' are dead weight (1.5 KB a
+        // claim for a 384-dimension model), kept only while a run cut short still needed them.
+        let removed = self
+            .conn
+            .execute("DELETE FROM claim_embeddings WHERE model <> ?1", [&model])?;
         Ok(IndexSummary {
             model,
             embedded,
             already: total - missing,
+            removed,
         })
     }
 
@@ -443,7 +454,8 @@ pub(crate) mod tests {
             IndexSummary {
                 model: "letters".into(),
                 embedded: EMBED_BATCH + 10,
-                already: 1
+                already: 1,
+                removed: 0
             }
         );
         assert_eq!(
@@ -458,6 +470,47 @@ pub(crate) mod tests {
         let again = store.index_embeddings(&mut |_, _| {}).unwrap();
         assert_eq!((again.embedded, again.already), (0, EMBED_BATCH + 11));
         assert_eq!(store.embedding_counts().unwrap(), (EMBED_BATCH + 11, 0));
+    }
+
+    #[test]
+    fn index_replaces_the_vectors_computed_otherwise_and_then_removes_them() {
+        let (mut store, embedded) = store_with_letters();
+        for text in ["aaab", "zzzz", "abab"] {
+            log(&mut store, text);
+        }
+        // What an earlier factdesk (or another model) left: the same claims under another
+        // identity, which no query compares.
+        store
+            .conn()
+            .execute(
+                "UPDATE claim_embeddings SET model = 'letters, as written'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(store.embedding_counts().unwrap(), (3, 3));
+        embedded.store(0, Ordering::Relaxed);
+        let summary = store.index_embeddings(&mut |_, _| {}).unwrap();
+        assert_eq!(
+            summary,
+            IndexSummary {
+                model: "letters".into(),
+                embedded: 3,
+                already: 0,
+                removed: 3
+            }
+        );
+        assert_eq!(embedded.load(Ordering::Relaxed), 3);
+        let models: Vec<(String, i64)> = store
+            .conn()
+            .prepare("SELECT model, count(*) FROM claim_embeddings GROUP BY model")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(models, [("letters".to_string(), 3)]);
+        let again = store.index_embeddings(&mut |_, _| {}).unwrap();
+        assert_eq!((again.embedded, again.already, again.removed), (0, 3, 0));
     }
 
     #[test]

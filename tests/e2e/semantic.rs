@@ -183,6 +183,21 @@ fn linker_index_embeds_the_claims_logged_before_once_and_new_claims_come_with_th
         format!("All 2 claims already have a vector of model {id}; nothing to do\n")
     );
 
+    // Vectors an earlier factdesk computed from the texts as written (before it prepared them
+    // for the model: all-MiniLM-L6-v2's identity then) are another model's: indexed again, then
+    // removed.
+    desk.raw()
+        .execute("UPDATE claim_embeddings SET model = '5aba7f7dc7a8175d'", [])
+        .unwrap();
+    assert_eq!(
+        desk.ok(&["linker", "index"]),
+        format!(
+            "Embedded 2 claims with model {id} (0 had a vector already); removed 2 vectors \
+             computed otherwise (by another model, or by an earlier factdesk)\n"
+        )
+    );
+    assert_eq!(embeddings(&desk), (2, Some(id.clone())));
+
     // A claim logged now comes with its vector, in its own transaction.
     let denial = desk.claim(&[
         "-q",
