@@ -59,7 +59,7 @@ fn index(ctx: &Context, ui: &mut Ui) -> Result<()> {
     let summary = summary?;
     let removed = (summary.removed > 0).then(|| {
         format!(
-            "removed {} computed otherwise (by another model, or by an earlier factdesk)",
+            "removed {} an earlier factdesk computed with this model",
             plural(summary.removed as u64, "vector", "vectors")
         )
     });

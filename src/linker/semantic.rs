@@ -45,6 +45,7 @@ pub struct Embedder {
     pad_id: u32,
     batch_size: usize,
     id: String,
+    superseded_ids: Vec<String>,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -128,6 +129,9 @@ impl Embedder {
         let device = Device::Cpu;
         let (tensors, ends) = read_weights(&weights_path, &device)?;
         let id = model_identity(dir, &ends, max_tokens, crate::linker::MEANING_TEXT_VERSION)?;
+        let superseded_ids = (0..crate::linker::MEANING_TEXT_VERSION)
+            .map(|version| model_identity(dir, &ends, max_tokens, version))
+            .collect::<Result<_>>()?;
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &device);
         let model = BertModel::load(vb, &config).map_err(|e| {
             Error::invalid(format!(
@@ -146,6 +150,7 @@ impl Embedder {
             pad_id,
             batch_size: DEFAULT_BATCH_SIZE,
             id,
+            superseded_ids,
         })
     }
 
@@ -258,6 +263,10 @@ impl Embedder {
 impl super::vectors::Embed for Embedder {
     fn model_id(&self) -> &str {
         &self.id
+    }
+
+    fn superseded_ids(&self) -> &[String] {
+        &self.superseded_ids
     }
 
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
@@ -828,6 +837,8 @@ mod tests {
             |version| model_identity(&dir, &weights, model.max_tokens(), version).unwrap();
         assert_eq!(model.id(), identity(crate::linker::MEANING_TEXT_VERSION));
         assert_ne!(model.id(), identity(0));
+        use crate::linker::vectors::Embed;
+        assert!(model.superseded_ids().contains(&identity(0)));
         // Version 0 is the identity the earlier factdesk gave all-MiniLM-L6-v2 (its `linker
         // index` printed it): the vectors in its stores are seen as another model's.
         assert_eq!(identity(0), "5aba7f7dc7a8175d");

@@ -15,6 +15,13 @@ pub trait Embed: Send + Sync {
     /// compared. Stable across runs and machines for the same model files.
     fn model_id(&self) -> &str;
 
+    /// The identities the same model had under an earlier factdesk that prepared texts for it
+    /// otherwise: vectors stored under them are this model's, computed the old way, and
+    /// `linker index` replaces them. None by default.
+    fn superseded_ids(&self) -> &[String] {
+        &[]
+    }
+
     /// The vector of each text, in order, all of one length.
     fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>>;
 }

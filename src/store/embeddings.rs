@@ -31,8 +31,8 @@ pub struct IndexSummary {
     pub embedded: usize,
     /// The claims that had a vector of this model already.
     pub already: usize,
-    /// The vectors computed otherwise — by another model, or by an earlier factdesk that
-    /// prepared texts differently — that this run removed: no query compares them any more.
+    /// The vectors an earlier factdesk computed with this model from texts prepared otherwise,
+    /// which this run replaced and removed (another model's vectors are kept).
     pub removed: usize,
 }
 
@@ -134,9 +134,9 @@ impl Store {
 
     /// Embeds every claim that has no vector of the set model, [`EMBED_BATCH`] at a time, each
     /// batch committed on its own: a run cut short keeps the batches it finished, and the next
-    /// run embeds only what is left. A run that finishes then removes the vectors computed
-    /// otherwise (another model's, or an earlier factdesk's); a run with nothing to do writes
-    /// nothing. `progress` is told
+    /// run embeds only what is left. A run that finishes then removes the vectors an earlier
+    /// factdesk computed with this model ([`Embed::superseded_ids`]); another model's stay. A run
+    /// with nothing to do writes nothing. `progress` is told
     /// how many of the claims to embed are done, and how many there are.
     pub fn index_embeddings(
         &mut self,
@@ -213,11 +213,16 @@ impl Store {
             embedded += batch.len();
             progress(embedded.min(missing), missing);
         }
-        // Every claim now has a vector of this model: the others' are dead weight (1.5 KB a
-        // claim for a 384-dimension model), kept only while a run cut short still needed them.
-        let removed = self
-            .conn
-            .execute("DELETE FROM claim_embeddings WHERE model <> ?1", [&model])?;
+        // Every claim now has a vector of this model: those an earlier factdesk computed with
+        // it are dead weight (1.5 KB a claim for a 384-dimension model). Another model's stay,
+        // for a desk that goes back to it.
+        let mut removed = 0;
+        for superseded in embedder.superseded_ids() {
+            removed += self.conn.execute(
+                "DELETE FROM claim_embeddings WHERE model = ?1",
+                [superseded],
+            )?;
+        }
         Ok(IndexSummary {
             model,
             embedded,
@@ -323,6 +328,10 @@ pub(crate) mod tests {
     impl Embed for Letters {
         fn model_id(&self) -> &str {
             "letters"
+        }
+        fn superseded_ids(&self) -> &[String] {
+            static EARLIER: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+            EARLIER.get_or_init(|| vec!["letters, as written".to_string()])
         }
         fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
             self.embedded.fetch_add(texts.len(), Ordering::Relaxed);
@@ -473,18 +482,19 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn index_replaces_the_vectors_computed_otherwise_and_then_removes_them() {
+    fn index_replaces_an_earlier_factdesks_vectors_and_keeps_another_models() {
         let (mut store, embedded) = store_with_letters();
         for text in ["aaab", "zzzz", "abab"] {
             log(&mut store, text);
         }
-        // What an earlier factdesk (or another model) left: the same claims under another
-        // identity, which no query compares.
+        // What an earlier factdesk left: the same claims under the model's earlier identity,
+        // which no query compares; and another model's vectors, which stay.
         store
             .conn()
-            .execute(
-                "UPDATE claim_embeddings SET model = 'letters, as written'",
-                [],
+            .execute_batch(
+                "UPDATE claim_embeddings SET model = 'letters, as written';
+                 INSERT INTO claim_embeddings (claim_pk, model, dims, vector)
+                 SELECT claim_pk, 'another model', dims, vector FROM claim_embeddings;",
             )
             .unwrap();
         assert_eq!(store.embedding_counts().unwrap(), (3, 3));
@@ -508,7 +518,10 @@ pub(crate) mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(models, [("letters".to_string(), 3)]);
+        assert_eq!(
+            models,
+            [("another model".to_string(), 3), ("letters".to_string(), 3)]
+        );
         let again = store.index_embeddings(&mut |_, _| {}).unwrap();
         assert_eq!((again.embedded, again.already, again.removed), (0, 3, 0));
     }

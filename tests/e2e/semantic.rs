@@ -184,19 +184,37 @@ fn linker_index_embeds_the_claims_logged_before_once_and_new_claims_come_with_th
     );
 
     // Vectors an earlier factdesk computed from the texts as written (before it prepared them
-    // for the model: all-MiniLM-L6-v2's identity then) are another model's: indexed again, then
-    // removed.
+    // for the model: all-MiniLM-L6-v2's identity then) are not this factdesk's: indexed again,
+    // then removed. Another model's stay.
     desk.raw()
-        .execute("UPDATE claim_embeddings SET model = '5aba7f7dc7a8175d'", [])
+        .execute_batch(
+            "UPDATE claim_embeddings SET model = '5aba7f7dc7a8175d';
+             INSERT INTO claim_embeddings (claim_pk, model, dims, vector)
+             SELECT claim_pk, 'another model', dims, vector FROM claim_embeddings;",
+        )
         .unwrap();
     assert_eq!(
         desk.ok(&["linker", "index"]),
         format!(
-            "Embedded 2 claims with model {id} (0 had a vector already); removed 2 vectors \
-             computed otherwise (by another model, or by an earlier factdesk)\n"
+            "Embedded 2 claims with model {id} (0 had a vector already); removed 2 vectors an \
+             earlier factdesk computed with this model\n"
         )
     );
-    assert_eq!(embeddings(&desk), (2, Some(id.clone())));
+    let models: Vec<String> = desk
+        .raw()
+        .prepare("SELECT DISTINCT model FROM claim_embeddings ORDER BY model")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(models, [id.clone(), "another model".to_string()]);
+    desk.raw()
+        .execute(
+            "DELETE FROM claim_embeddings WHERE model = 'another model'",
+            [],
+        )
+        .unwrap();
 
     // A claim logged now comes with its vector, in its own transaction.
     let denial = desk.claim(&[
