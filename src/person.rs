@@ -47,8 +47,25 @@ pub fn person_key(name: &str) -> String {
 
 /// One character of a name in NFKD as [`person_key`] folds it: nothing for an invisible
 /// character, a plain space for any space, else its lower case reduced to its confusable
-/// prototype without combining marks (`Ѕ` → `s`, `m` → `rn`, `ς` → `o`, as `σ`).
+/// prototype without combining marks (`Ѕ` → `s`, `m` → `rn`, `ς` → `o`, as `σ`) — and so on,
+/// in NFKD, until nothing changes, since a prototype's lower case may have a prototype of its
+/// own (`∆` → `Δ` → `δ` → `ẟ`, as `Δ` itself folds) and a prototype may decompose (`%` →
+/// `°/₀` → `°/o`): what a name folds to folds to itself.
 pub fn fold_char(c: char) -> String {
+    let mut folded = fold_once(c);
+    // Two rounds at most in Unicode 16; the bound only guards against a cycle.
+    for _ in 0..8 {
+        let again: String = folded.chars().nfkd().map(fold_once).collect();
+        if again == folded {
+            break;
+        }
+        folded = again;
+    }
+    folded
+}
+
+/// One round of [`fold_char`].
+fn fold_once(c: char) -> String {
     if is_invisible(c) {
         return String::new();
     }
@@ -248,6 +265,26 @@ mod tests {
         // `ανασ`; case folding does not.
         assert!(same_person("ΑΝΑΣ", "ανασ"));
         assert!(same_person("ανας", "ανασ"));
+    }
+
+    #[test]
+    fn a_look_alike_of_a_prototypes_lower_case_is_the_same_person() {
+        // `∆` (increment) is drawn as `Δ`, `ᗰ` as `M`, `ᑎ` as `N`: one round of folding took
+        // them to `δ`, `m` and `ո`, where `Δ`, `M` and `N` go on to `ẟ`, `rn` and `n`.
+        assert!(same_person("\u{2206}na", "\u{394}na"));
+        assert!(same_person("\u{15f0}ary", "Mary"));
+        assert!(same_person("\u{144e}ina", "Nina"));
+        assert_eq!(person_key("50%"), person_key("50\u{b0}/0"));
+    }
+
+    #[test]
+    fn what_a_name_folds_to_folds_to_itself() {
+        FOLD_TABLE.with(|table| {
+            for c in table.keys() {
+                let key = person_key(&c.to_string());
+                assert_eq!(person_key(&key), key, "U+{:04X}", u32::from(*c));
+            }
+        });
     }
 
     proptest::proptest! {

@@ -1037,12 +1037,35 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         return;
     };
     let ana = desk.login("ana");
+    let key = |name: &str| {
+        desk.psql_as_admin(
+            &desk.database,
+            &format!("SELECT factdesk_person_key('{name}')"),
+        )
+    };
+    // Schema 3 folded each character once: U+2206 (increment, drawn as a capital delta) stayed
+    // a small delta where a capital delta goes on, so `∆na` was not `Δna` (its row as schema 3
+    // wrote it). `init` brings the server to schema 4.
+    desk.psql_as_admin(
+        &desk.database,
+        "DELETE FROM factdesk_schema WHERE version = 4;
+         UPDATE factdesk_person_fold SET folded = U&'\\+0003B4' WHERE ch = U&'\\+002206'",
+    );
+    assert_ne!(key("\u{2206}na"), key("\u{394}na"), "schema 3's fold");
+    assert_eq!(
+        desk.ok(desk.admin(), &["init"]),
+        format!(
+            "factdesk shared store {} is ready (schema version 4)\n",
+            desk.url(desk.admin())
+        )
+    );
+    assert_eq!(key("\u{2206}na"), key("\u{394}na"));
     // An older schema (2: before the fold table) is brought up to date by `init` (an admin's,
     // after upgrading factdesk).
     desk.psql_as_admin(
         &desk.database,
         &format!(
-            "DELETE FROM factdesk_schema WHERE version = 3; DROP TABLE factdesk_person_fold; {}",
+            "DELETE FROM factdesk_schema WHERE version >= 3; DROP TABLE factdesk_person_fold; {}",
             include_str!("../../schema/postgres/0002_person_key.sql")
         ),
     );
@@ -1054,7 +1077,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
     assert_eq!(
         desk.ok(desk.admin(), &["init"]),
         format!(
-            "factdesk shared store {} is ready (schema version 3)\n",
+            "factdesk shared store {} is ready (schema version 4)\n",
             desk.url(desk.admin())
         )
     );
@@ -1063,8 +1086,9 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
             &desk.database,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM factdesk_schema"
         ),
-        "1,2,3"
+        "1,2,3,4"
     );
+    assert_eq!(key("\u{2206}na"), key("\u{394}na"));
     assert_eq!(
         desk.psql_as_admin(&desk.database, "SELECT factdesk_person_key('\u{251}na')"),
         "ana"
@@ -1078,7 +1102,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         message,
         format!(
             "factdesk: store '{}' was written by a newer factdesk (schema version 99; this \
-             factdesk knows up to 3): upgrade factdesk to open it",
+             factdesk knows up to 4): upgrade factdesk to open it",
             desk.url(&ana)
         )
     );

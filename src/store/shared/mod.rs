@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 pub use connect::{display_url, is_shared_url};
 
 /// The newest schema of a shared store this factdesk knows (`schema/postgres/NNNN_*.sql`).
-pub const SHARED_SCHEMA_VERSION: i32 = 3;
+pub const SHARED_SCHEMA_VERSION: i32 = 4;
 
 /// The server's schema files, in order: (version, SQL).
 const MIGRATIONS: &[(i32, &str)] = &[
@@ -42,6 +42,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         3,
         include_str!("../../../schema/postgres/0003_person_fold.sql"),
+    ),
+    (
+        4,
+        include_str!("../../../schema/postgres/0004_person_fold_fixpoint.sql"),
     ),
 ];
 
@@ -794,22 +798,122 @@ pub(crate) fn write_position(replica: &Path, pk: i64) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    /// `schema/postgres/0003_person_fold.sql` as the client's [`crate::person::person_key`]
-    /// makes it: the server's fold table and the key computed from it.
-    fn person_fold_schema() -> String {
-        let mut sql = String::from(PERSON_FOLD_HEAD);
-        let table = crate::person::person_fold_table();
-        // A PostgreSQL text cannot hold NUL, so no name on the server does.
-        let table: Vec<_> = table.into_iter().filter(|(c, _)| *c != '\0').collect();
-        for (i, (c, folded)) in table.iter().enumerate() {
-            let end = if i + 1 == table.len() { ";" } else { "," };
+    use std::collections::BTreeMap;
+
+    /// The files that write the server's fold table (`factdesk_person_fold`), in order. Each
+    /// one after the first is GENERATED as the change from what those before it leave to the
+    /// client's fold: once a file has landed on servers it never changes, so a change of
+    /// `person::fold_char` (or of the Unicode crates) goes into a new schema file, added here
+    /// and to [`super::MIGRATIONS`], then generated with
+    /// `FACTDESK_REGENERATE_SCHEMA=1 cargo test --lib person_fold_schema`.
+    const FOLD_FILES: [(&str, &str); 2] = [
+        (
+            "schema/postgres/0003_person_fold.sql",
+            include_str!("../../../schema/postgres/0003_person_fold.sql"),
+        ),
+        (
+            "schema/postgres/0004_person_fold_fixpoint.sql",
+            include_str!("../../../schema/postgres/0004_person_fold_fixpoint.sql"),
+        ),
+    ];
+
+    /// The table the client's fold makes (a PostgreSQL text cannot hold NUL, so no name on the
+    /// server does).
+    fn clients_fold() -> BTreeMap<char, String> {
+        crate::person::person_fold_table()
+            .into_iter()
+            .filter(|(c, _)| *c != '\0')
+            .collect()
+    }
+
+    /// The table a server holds once `files` have run: each `(ch, folded)` row inserted or
+    /// replacing the one before, each `DELETE … WHERE ch = …` removing one.
+    fn table_after(files: &[&str]) -> BTreeMap<char, String> {
+        let mut table = BTreeMap::new();
+        for sql in files {
+            for line in sql.lines() {
+                if let Some(row) = line.strip_prefix('(') {
+                    let (ch, rest) = parse_literal(row);
+                    let (folded, _) = parse_literal(rest.strip_prefix(", ").expect("a row"));
+                    table.insert(single(&ch), folded);
+                } else if let Some(rest) =
+                    line.strip_prefix("DELETE FROM factdesk_person_fold WHERE ch = ")
+                {
+                    table.remove(&single(&parse_literal(rest).0));
+                }
+            }
+        }
+        table
+    }
+
+    fn single(text: &str) -> char {
+        let mut chars = text.chars();
+        let c = chars.next().expect("one character");
+        assert!(chars.next().is_none(), "{text:?} is not one character");
+        c
+    }
+
+    /// A `U&'…'` literal as [`sql_literal`] writes it at the start of `text`, and what follows.
+    fn parse_literal(text: &str) -> (String, &str) {
+        let body = text.strip_prefix("U&'").expect("a U& literal");
+        let mut out = String::new();
+        let mut chars = body.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '\'' if body[at + 1..].starts_with('\'') => {
+                    out.push('\'');
+                    chars.next();
+                }
+                '\'' => return (out, &body[at + 1..]),
+                '\\' if body[at + 1..].starts_with('\\') => {
+                    out.push('\\');
+                    chars.next();
+                }
+                '\\' => {
+                    let hex = &body[at + 2..at + 8];
+                    out.push(char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap());
+                    for _ in 0..7 {
+                        chars.next();
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        panic!("an unterminated literal: {text}")
+    }
+
+    /// The last of [`FOLD_FILES`]: the rows that change what the files before it leave into
+    /// the client's fold.
+    fn person_fold_update_schema() -> String {
+        let before: Vec<&str> = FOLD_FILES[..FOLD_FILES.len() - 1]
+            .iter()
+            .map(|(_, sql)| *sql)
+            .collect();
+        let old = table_after(&before);
+        let new = clients_fold();
+        let changed: Vec<(&char, &String)> = new
+            .iter()
+            .filter(|(c, folded)| old.get(c) != Some(*folded))
+            .collect();
+        let mut sql = String::from(PERSON_FOLD_UPDATE_HEAD);
+        if !changed.is_empty() {
+            sql.push_str("INSERT INTO factdesk_person_fold (ch, folded) VALUES\n");
+            for (i, (c, folded)) in changed.iter().enumerate() {
+                let end = if i + 1 == changed.len() { "" } else { "," };
+                sql.push_str(&format!(
+                    "({}, {}){end}\n",
+                    sql_literal(&c.to_string()),
+                    sql_literal(folded)
+                ));
+            }
+            sql.push_str("ON CONFLICT (ch) DO UPDATE SET folded = EXCLUDED.folded;\n");
+        }
+        for c in old.keys().filter(|c| !new.contains_key(c)) {
             sql.push_str(&format!(
-                "({}, {}){end}\n",
-                sql_literal(&c.to_string()),
-                sql_literal(folded)
+                "DELETE FROM factdesk_person_fold WHERE ch = {};\n",
+                sql_literal(&c.to_string())
             ));
         }
-        sql.push_str(PERSON_FOLD_TAIL);
         sql
     }
 
@@ -829,61 +933,37 @@ mod tests {
         literal
     }
 
-    const PERSON_FOLD_HEAD: &str = "\
--- factdesk's shared store, schema version 3: the four-eyes rule compares names exactly as the
--- client does (src/person.rs, `person_key`): a name in NFKD, each character folded on its own —
--- invisible characters dropped, lower case, Unicode's confusable prototype (TS #39) without
--- accents, any space a plain space — then single spaces. Schema 2 folded only the common
--- Cyrillic and Greek look-alikes; with this table a login spelt with any look-alike of
--- another's letters cannot approve what the other proposed, even from psql.
+    const PERSON_FOLD_UPDATE_HEAD: &str = "\
+-- factdesk's shared store, schema version 4: a name's key folds to itself. Schema 3 folded each
+-- character once, so a look-alike of a letter whose own fold goes further kept another key:
+-- U+2206 (increment) folded to U+03B4 (small delta) where U+0394 (capital delta) goes on to
+-- U+1E9F, U+15F0 (a Canadian syllable drawn as M) to `m` where `M` goes on to `rn`; a login
+-- spelt with the one could approve what the other proposed. The client now folds each
+-- character until nothing changes (src/person.rs, `fold_char`); these rows bring the server's
+-- table to the same fold.
 --
--- GENERATED by `FACTDESK_REGENERATE_SCHEMA=1 cargo test --lib person_fold_schema` from the
--- client's own fold (`person::person_fold_table`); a unit test fails when they differ.
+-- GENERATED by `FACTDESK_REGENERATE_SCHEMA=1 cargo test --lib person_fold_schema`, as the change
+-- from the table schema 3 leaves to the client's own fold (`person::person_fold_table`); a
+-- unit test fails when the two differ.
 
-CREATE TABLE factdesk_person_fold (
-    ch      text PRIMARY KEY CHECK (length(ch) = 1),
-    folded  text NOT NULL
-);
-GRANT SELECT ON factdesk_person_fold TO PUBLIC;
-
-INSERT INTO factdesk_person_fold (ch, folded) VALUES
-";
-
-    const PERSON_FOLD_TAIL: &str = r"
--- Terminal escape sequences (CSI, OSC, two-character escapes) go first, as on the client.
--- (PL/pgSQL, not SQL: its plan is kept from one call to the next.)
-CREATE OR REPLACE FUNCTION factdesk_person_key(name text) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE SET search_path = pg_catalog, public AS $$
-BEGIN
-    RETURN (
-        SELECT btrim(regexp_replace(
-                   coalesce(string_agg(coalesce(
-                       (SELECT fold.folded FROM factdesk_person_fold AS fold WHERE fold.ch = c.ch),
-                       c.ch), '' ORDER BY c.n), ''),
-                   ' {2,}', ' ', 'g'), ' ')
-          FROM regexp_split_to_table(
-                   normalize(regexp_replace(name,
-                       '\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)?|\x1b[@-_]', '', 'g'),
-                   NFKD), '') WITH ORDINALITY AS c(ch, n));
-END
-$$;
 ";
 
     #[test]
     fn person_fold_schema_is_the_clients_fold() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/schema/postgres/0003_person_fold.sql"
-        );
-        let expected = person_fold_schema();
+        let (path, landed) = FOLD_FILES[FOLD_FILES.len() - 1];
+        let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+        let expected = person_fold_update_schema();
         if std::env::var_os("FACTDESK_REGENERATE_SCHEMA").is_some() {
-            std::fs::write(path, &expected).unwrap();
+            std::fs::write(&path, &expected).unwrap();
         }
-        let found = std::fs::read_to_string(path).unwrap_or_default();
+        let found = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
-            found == expected,
-            "{path} is not the client's fold: regenerate it with \
-             FACTDESK_REGENERATE_SCHEMA=1 cargo test --lib person_fold_schema"
+            found == expected && landed == expected,
+            "{path} does not bring the server to the client's fold: regenerate it with \
+             FACTDESK_REGENERATE_SCHEMA=1 cargo test --lib person_fold_schema (and build again)"
         );
+        // And the files, run in order, leave exactly the client's table.
+        let all: Vec<&str> = FOLD_FILES.iter().map(|(_, sql)| *sql).collect();
+        assert!(table_after(&all) == clients_fold());
     }
 }
