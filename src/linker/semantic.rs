@@ -347,7 +347,10 @@ fn read_weights(
             .filter(|n| n.checked_mul(info.dtype.bitsize()).is_some());
         let fits = start == at
             && stop as u64 <= data_len
-            && count.is_some_and(|n| n * info.dtype.bitsize() == 8 * (stop - start));
+            && stop
+                .checked_sub(start)
+                .zip(count)
+                .is_some_and(|(bytes, n)| n * info.dtype.bitsize() == 8 * bytes);
         let (Some(count), true) = (count, fits) else {
             return Err(not_safetensors(&format!(
                 "tensor {name} does not fit its place in the file"
@@ -678,6 +681,20 @@ mod tests {
         let message = load_error(dir.path());
         assert!(
             message.contains("does not hold the BERT weights"),
+            "{message}"
+        );
+
+        // A tensor that ends before it starts.
+        let header = br#"{"x":{"dtype":"F32","shape":[0],"data_offsets":[0,0]},
+            "y":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
+            "z":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}}"#;
+        let mut weights = (header.len() as u64).to_le_bytes().to_vec();
+        weights.extend_from_slice(header);
+        weights.extend_from_slice(&1f32.to_le_bytes());
+        std::fs::write(dir.path().join("model.safetensors"), weights).unwrap();
+        let message = load_error(dir.path());
+        assert!(
+            message.contains("model.safetensors is not a safetensors file"),
             "{message}"
         );
 
