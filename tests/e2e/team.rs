@@ -401,6 +401,47 @@ fn reports_as_of_a_moment_and_the_diff_between_two() {
     );
 }
 
+/// A look-alike of a letter whose own fold goes further — `ᗰ` drawn as `M`, `∆` (increment)
+/// drawn as `Δ` — is the same person too: folding each character once left them another key.
+#[test]
+fn a_look_alike_of_a_letter_that_folds_further_cannot_review_its_own_proposal() {
+    let desk = Desk::new();
+    let seed = Seed::log(&desk);
+    desk.ok(&["config", "set", "review.required", "true"]);
+    for (proposer, look_alike, claim) in [
+        ("Mary", "\u{15f0}ary", &seed.denial),
+        ("\u{394}na", "\u{2206}na", &seed.allegation),
+    ] {
+        let id = short(claim);
+        ok_as(
+            &desk,
+            proposer,
+            "2024-09-07T13:00:00.000Z",
+            &[
+                "claim",
+                "verdict",
+                id,
+                "refuted",
+                "--note",
+                "Satellite images",
+            ],
+        );
+        let before = desk.contents();
+        let (code, out, err) = run_as(
+            &desk,
+            look_alike,
+            "2024-09-07T14:00:00.000Z",
+            &["review", "approve", id],
+        );
+        assert_eq!((code, out.as_str()), (1, ""), "{look_alike:?}: {err}");
+        assert!(
+            err.ends_with(": a different person must approve it\n"),
+            "{look_alike:?}: {err}"
+        );
+        assert_eq!(desk.contents(), before, "{look_alike:?} changed the store");
+    }
+}
+
 /// Issue 11: a name that only looks different — another script's letters, invisible or
 /// formatting characters, fullwidth forms, accents, terminal escapes — is the same person, so
 /// it cannot approve or send back its own proposal.
