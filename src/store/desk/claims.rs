@@ -935,6 +935,12 @@ mod tests {
                     .set_verdict(&ids[next(ids.len())], verdict, "checked")
                     .unwrap();
             }
+            // A retracted claim counts for nothing in the summary and the lists.
+            if next(3) == 0 {
+                store
+                    .retract_claim(&ids[next(ids.len())], "withdrawn")
+                    .unwrap();
+            }
             for id in &ids {
                 let explained = store.explain_claim(id).unwrap();
                 let expected = if let Some(verdict) = explained.claim.verdict {
@@ -966,6 +972,46 @@ mod tests {
                 .map(|c| c.id)
                 .collect();
             assert_eq!(disputed, by_status);
+            // The summary tallies the same claims from their items (one pass over
+            // `claim_sides`), so its count and its most contested must agree with the above.
+            let summary = store.summary(ids.len(), 4).unwrap();
+            let counted = |status: Status| {
+                summary
+                    .by_status
+                    .iter()
+                    .find(|(s, _)| *s == status)
+                    .unwrap()
+                    .1
+            };
+            assert_eq!(counted(Status::Disputed), disputed.len() as i64);
+            let standing: Vec<_> = ids
+                .iter()
+                .map(|id| store.explain_claim(id).unwrap())
+                .filter(|e| e.claim.retracted.is_none())
+                .collect();
+            for &status in Status::ALL {
+                let expected = standing.iter().filter(|e| e.claim.status == status).count();
+                assert_eq!(counted(status), expected as i64, "{status}");
+            }
+            let mut contested: Vec<String> = summary
+                .most_contested
+                .iter()
+                .map(|c| {
+                    let explained = store.explain_claim(&c.claim.id).unwrap();
+                    assert_eq!(
+                        (c.items_for, c.items_against),
+                        (
+                            explained.for_items.len() as i64,
+                            explained.against_items.len() as i64
+                        )
+                    );
+                    c.claim.id.clone()
+                })
+                .collect();
+            contested.sort();
+            let mut expected = disputed.clone();
+            expected.sort();
+            assert_eq!(contested, expected);
         }
     }
 

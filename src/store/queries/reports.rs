@@ -50,22 +50,44 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut counts: Vec<(Status, i64)> = Vec::new();
+        // Every verdict less those on retracted claims (from the same small index): joining
+        // each verdict to its claim's row would read thousands of rows.
         let mut stmt = conn.prepare(
-            "SELECT v.verdict, count(*) FROM verdicts v JOIN claims c ON c.pk = v.claim_pk
-              WHERE c.retracted_at IS NULL GROUP BY v.verdict",
+            "SELECT v.verdict, count(*)
+                    - (SELECT count(*) FROM verdicts r
+                        WHERE r.verdict = v.verdict
+                          AND r.claim_pk IN (SELECT pk FROM claims WHERE retracted_at IS NOT NULL))
+               FROM verdicts v GROUP BY v.verdict",
         )?;
         for row in stmt.query_map([], |r| Ok((word::<Status>(r, 0)?, r.get::<_, i64>(1)?)))? {
             counts.push(row?);
         }
-        // The disputed claims, found once: the count, the most contested and the claimants
-        // all start from them (each evaluation of the status rule reads every candidate's
-        // evidence and links).
-        conn.execute_batch(&format!(
-            "CREATE TEMP TABLE IF NOT EXISTS summary_disputed (pk INTEGER PRIMARY KEY);
+        // The disputed claims, found once with their items for and against: the count, the
+        // most contested and the claimants all start from them. The status rule is read from
+        // `claim_sides` here (a claim without a verdict is disputed when it has an item on each
+        // side; a unit test holds `claim_status` to the same rule), so each candidate's items
+        // are read once rather than once for its status and again for its tally.
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS summary_disputed (
+                 pk INTEGER PRIMARY KEY,
+                 claimant_pk INTEGER,
+                 items_for INTEGER NOT NULL,
+                 items_against INTEGER NOT NULL);
+             CREATE INDEX IF NOT EXISTS temp.summary_disputed_rank
+                 ON summary_disputed (items_against DESC, items_for DESC);
              DELETE FROM temp.summary_disputed;
-             INSERT INTO temp.summary_disputed {DISPUTED_PKS};"
-        ))?;
-        let disputed_pks = "SELECT pk FROM temp.summary_disputed";
+             INSERT INTO temp.summary_disputed (pk, claimant_pk, items_for, items_against)
+             SELECT tally.claim_pk, c.claimant_pk, tally.items_for, tally.items_against
+               FROM (SELECT s.claim_pk, sum(s.side = 'for') AS items_for,
+                            sum(s.side = 'against') AS items_against
+                       FROM claim_sides s
+                      WHERE s.claim_pk IN (SELECT claim_pk FROM claims_with_opposition)
+                      GROUP BY s.claim_pk) tally
+                    CROSS JOIN claims c ON c.pk = tally.claim_pk
+              WHERE tally.items_for > 0 AND tally.items_against > 0
+                AND c.retracted_at IS NULL
+                AND NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.claim_pk = tally.claim_pk);",
+        )?;
         let disputed: i64 =
             conn.query_row("SELECT count(*) FROM temp.summary_disputed", [], |r| {
                 r.get(0)
@@ -74,14 +96,14 @@ impl Store {
         counts.push((Status::Disputed, disputed));
         counts.push((Status::Unresolved, claims - judged - disputed));
 
+        // Ranked by the tallies' index, so only the ties at the cut read their claims' rows
+        // (CROSS JOIN keeps SQLite from walking the claims instead).
         let mut most_contested = Vec::new();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT s.claim_pk, sum(s.side = 'for'), sum(s.side = 'against') FROM claim_sides s
-             WHERE s.claim_pk IN ({disputed_pks})
-             GROUP BY s.claim_pk
-             ORDER BY 3 DESC, 2 DESC, (SELECT created_at FROM claims WHERE pk = s.claim_pk),
-                      (SELECT id FROM claims WHERE pk = s.claim_pk) LIMIT ?1"
-        ))?;
+        let mut stmt = conn.prepare(
+            "SELECT d.pk, d.items_for, d.items_against
+               FROM temp.summary_disputed d CROSS JOIN claims c ON c.pk = d.pk
+              ORDER BY d.items_against DESC, d.items_for DESC, c.created_at, c.id LIMIT ?1",
+        )?;
         let rows: Vec<(i64, i64, i64)> = stmt
             .query_map([top as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -95,12 +117,11 @@ impl Store {
 
         // The claimants with the most disputed claims first, then (for those few) how many
         // claims each has in all: counting every claimant's claims would read the whole store.
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare(
             "SELECT s.name, s.pk, count(*)
-             FROM claims c JOIN sources s ON s.pk = c.claimant_pk
-             WHERE c.pk IN ({disputed_pks})
-             GROUP BY s.pk ORDER BY 3 DESC, s.name_key LIMIT ?1"
-        ))?;
+             FROM temp.summary_disputed d JOIN sources s ON s.pk = d.claimant_pk
+             GROUP BY s.pk ORDER BY 3 DESC, s.name_key LIMIT ?1",
+        )?;
         let leaders: Vec<(String, i64, i64)> = stmt
             .query_map([top as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<rusqlite::Result<_>>()?;
