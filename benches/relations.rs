@@ -34,7 +34,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use factdesk::linker::{self, Analyzed, analyze};
+use factdesk::linker::{self, Analyzed, PairFacts, analyze};
 use factdesk::model::Stance;
 use serde_json::Value;
 
@@ -201,8 +201,8 @@ impl Cosines {
 
 /// What the linker answers for `a` against `b`, in-process: its relation ("unrelated" for
 /// none) and its reason.
-fn judge(a: (&Analyzed, Stance), b: (&Analyzed, Stance), cosine: Option<f64>) -> (String, String) {
-    let (relation, reason) = linker::relate_with(a.0, a.1, b.0, b.1, cosine, &linker::SIMILARITY);
+fn judge(a: (&Analyzed, Stance), b: (&Analyzed, Stance), pair: PairFacts) -> (String, String) {
+    let (relation, reason) = linker::relate_with(a.0, a.1, b.0, b.1, pair, &linker::SIMILARITY);
     (
         relation.map_or("unrelated".to_string(), |r| r.to_string()),
         reason,
@@ -238,10 +238,11 @@ fn measure_in_process(file: &Path, data: &str, model: Option<&Path>) -> BenchRes
         };
         let (a, b) = (text(pair, "a"), text(pair, "b"));
         let cosine = cosines.between(&a, &b);
+        let claimant = |side: &str| pair[format!("{side}_claimant")].as_str();
         let (answer, reason) = judge(
             (&analyze(&a), stance("a")?),
             (&analyze(&b), stance("b")?),
-            cosine,
+            PairFacts::new(cosine, (claimant("a"), claimant("b"))),
         );
         let gold = pair["relation"]
             .as_str()
@@ -276,7 +277,7 @@ fn measure_in_process(file: &Path, data: &str, model: Option<&Path>) -> BenchRes
         let (answer, reason) = judge(
             (&analyze(tweet), Stance::Asserts),
             (&analyze(claim), Stance::Asserts),
-            cosines.between(tweet, claim),
+            PairFacts::new(cosines.between(tweet, claim), (None, None)),
         );
         // The kind of reason: its first words, before the cues or names it quotes.
         let kind = reason

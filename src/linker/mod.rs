@@ -674,7 +674,10 @@ fn score_all(
                 query.stance,
                 text,
                 candidate.stance,
-                candidate.similarity,
+                PairFacts::new(
+                    candidate.similarity,
+                    (query.claimant, candidate.claimant.as_deref()),
+                ),
                 &SIMILARITY,
             );
             if days_apart(query.date, candidate.date.as_deref())
@@ -726,7 +729,14 @@ pub fn relate(
     other: &Analyzed,
     other_stance: Stance,
 ) -> (Option<Relation>, String) {
-    relate_with(query, query_stance, other, other_stance, None, &SIMILARITY)
+    relate_with(
+        query,
+        query_stance,
+        other,
+        other_stance,
+        PairFacts::default(),
+        &SIMILARITY,
+    )
 }
 
 /// How the cosine of two claims' sentence vectors moves [`relate`]'s decisions. The values
@@ -757,8 +767,36 @@ pub const SIMILARITY: SimilarityThresholds = SimilarityThresholds {
     same_assertion: 0.6,
 };
 
-/// [`relate`], told the cosine of the two claims' sentence vectors when a model gave them
-/// (`similarity`), and the thresholds that say what a cosine means: below
+/// What is known of a pair of claims besides their texts and stances.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PairFacts {
+    /// The cosine of the two claims' sentence vectors, when a model gave them.
+    pub similarity: Option<f64>,
+    /// Both claims are one claimant's. A speaker's claims elaborate each other (the several
+    /// sentences of one statement), so a negation in one reverses the other only when it
+    /// negates the predicate the other asserts: "Iran had not provided weapons to either side
+    /// of the conflict" says nothing against the same mission's "Iran's position on the
+    /// conflict remains unchanged". Between two speakers a negation scoping over what they
+    /// share is enough, since a rebuttal rarely repeats the allegation's verb.
+    pub one_speaker: bool,
+}
+
+impl PairFacts {
+    /// The facts of a pair from the cosine of its vectors and its two claimants (the same
+    /// speaker when both are known and [`crate::person::same_person`]).
+    pub fn new(similarity: Option<f64>, claimants: (Option<&str>, Option<&str>)) -> PairFacts {
+        PairFacts {
+            similarity,
+            one_speaker: claimants
+                .0
+                .zip(claimants.1)
+                .is_some_and(|(a, b)| crate::person::same_person(a, b)),
+        }
+    }
+}
+
+/// [`relate`], told what else is known of the pair ([`PairFacts`]): with the cosine of the
+/// two claims' sentence vectors, and the thresholds that say what a cosine means, below
 /// `different_matters` the pair has no relation whatever words it shares; at `same_matter` or
 /// more it is about the same matter whatever words it lacks (so opposite sides contradict).
 /// The reason then ends with the cosine ("similarity 0.83").
@@ -767,9 +805,10 @@ pub fn relate_with(
     query_stance: Stance,
     other: &Analyzed,
     other_stance: Stance,
-    similarity: Option<f64>,
+    pair: PairFacts,
     thresholds: &SimilarityThresholds,
 ) -> (Option<Relation>, String) {
+    let similarity = pair.similarity;
     let similar = |at_least: f64| similarity.is_some_and(|s| s >= at_least);
     let dissimilar = |below: f64| similarity.is_some_and(|s| s < below);
     let shared = shared_words(query, other);
@@ -810,13 +849,27 @@ pub fn relate_with(
         .iter()
         .filter(|c| other.concepts.contains(c))
         .collect();
-    let (mine, my_cues) = side(query, query_stance, &shared_concepts, None);
-    let (theirs, their_cues) = side(other, other_stance, &shared_concepts, None);
+    let one_speaker = pair.one_speaker;
+    let (mine, my_cues) = side(query, query_stance, &shared_concepts, None, one_speaker);
+    let (theirs, their_cues) = side(other, other_stance, &shared_concepts, None, one_speaker);
     // Opposite sides, unless what reverses one is a negation the other holds too ("he had 'no
     // empathy'" / "I have no empathy"); that never makes two texts opposite that were not.
     let opposite = mine != theirs
-        && side(query, query_stance, &shared_concepts, Some(other)).0
-            != side(other, other_stance, &shared_concepts, Some(query)).0;
+        && side(
+            query,
+            query_stance,
+            &shared_concepts,
+            Some(other),
+            one_speaker,
+        )
+        .0 != side(
+            other,
+            other_stance,
+            &shared_concepts,
+            Some(query),
+            one_speaker,
+        )
+        .0;
     // Opposite sides of the same matter: what they share must be more than names — unless one
     // side denies outright (a denial verb or a falsity word: "denies any sexual contact with
     // Virginia Giuffre", "India rejected the allegations"), which needs no predicate of its own.
@@ -924,6 +977,7 @@ fn side(
     stance: Stance,
     shared: &HashSet<&String>,
     other: Option<&Analyzed>,
+    one_speaker: bool,
 ) -> (bool, Vec<String>) {
     let content = |c: &String| shared.contains(c);
     // With the other text: a negation it holds over the same words is part of what both say,
@@ -955,7 +1009,13 @@ fn side(
             } else if cue.scope.is_empty() {
                 cue.sentence.iter().any(content)
             } else {
-                cue.scope.iter().any(content) && cue.scope.iter().all(reversed_or_not_shared)
+                // One speaker's two claims: a negated predicate the other does not share is
+                // not what the other asserts.
+                cue.scope.iter().any(content)
+                    && cue.scope.iter().all(reversed_or_not_shared)
+                    && (!one_speaker
+                        || cue.predicate.is_empty()
+                        || cue.predicate.iter().any(content))
             }
         })
         .map(|cue| format!("'{}'", cue.words))
@@ -1433,6 +1493,82 @@ mod tests {
         );
     }
 
+    /// One speaker's negation reverses only the predicate it negates: the speaker's claim
+    /// that shares that predicate's objects (the war, the country) and asserts something else
+    /// about them does not take the other side. The seed article's Mission says both.
+    #[test]
+    fn one_speakers_negation_reverses_its_predicate_not_every_word_after_it() {
+        let between = |a: &str, b: &str, claimants: (Option<&str>, Option<&str>)| {
+            relate_with(
+                &analyze(a),
+                Stance::Asserts,
+                &analyze(b),
+                Stance::Asserts,
+                PairFacts::new(None, claimants),
+                &SIMILARITY,
+            )
+            .0
+            .map_or("none".to_string(), |r| r.to_string())
+        };
+        let mission = (
+            Some("Iranian Mission to the United Nations"),
+            Some("Iranian mission to the United Nations"),
+        );
+        let denial = "Iran had not provided weapons to either side of the conflict in Ukraine";
+        for (other, expected) in [
+            (
+                "Iran's position vis-à-vis the Ukraine conflict remains unchanged",
+                "related",
+            ),
+            (
+                "Iran considers the provision of military assistance to the parties engaged in \
+                 the conflict to be inhumane",
+                "related",
+            ),
+            // The same predicate, in other words or the same, is still reversed.
+            (
+                "Iran supplied weapons to Russia for the war in Ukraine",
+                "contradicts",
+            ),
+            (
+                "Iran provided weapons to Russia in the Ukraine conflict",
+                "contradicts",
+            ),
+        ] {
+            assert_eq!(between(denial, other, mission), expected, "{other}");
+            assert_eq!(between(other, denial, mission), expected, "{other}");
+        }
+        // What the Mission stops is the predicate of "cease": the supply, not the conflict.
+        assert_eq!(
+            between(
+                "Iran calls upon other countries to cease the supply of weapons to the sides \
+                 involved in the conflict",
+                "Iran's position vis-à-vis the Ukraine conflict remains unchanged",
+                mission
+            ),
+            "related"
+        );
+        // Two speakers: a rebuttal rarely repeats the allegation's verb ("never planned" /
+        // "plotted"), so a negation over what they share still takes the other side.
+        assert_eq!(
+            between(
+                "Bolsonaro never planned a coup and always acted within the constitution",
+                "Jair Bolsonaro plotted a coup to stay in power after losing the 2022 election",
+                (Some("Jair Bolsonaro"), Some("Federal Police"))
+            ),
+            "contradicts"
+        );
+        // A negated copula reverses its complement, whatever verb the other uses.
+        assert_eq!(
+            between(
+                "The minister was not at the party in Downing Street",
+                "The minister attended the party in Downing Street",
+                (Some("The minister"), Some("the Minister"))
+            ),
+            "contradicts"
+        );
+    }
+
     #[test]
     fn a_different_assertion_about_the_same_actors_is_only_related() {
         assert_eq!(
@@ -1534,9 +1670,16 @@ mod tests {
     /// The relation alone, or "none", with the two claims' cosine.
     fn relation_at(query: &str, other: &str, other_stance: Stance, cosine: Option<f64>) -> String {
         let (a, b) = (analyze(query), analyze(other));
-        relate_with(&a, Stance::Asserts, &b, other_stance, cosine, &SIMILARITY)
-            .0
-            .map_or("none".into(), |r| r.to_string())
+        relate_with(
+            &a,
+            Stance::Asserts,
+            &b,
+            other_stance,
+            PairFacts::new(cosine, (None, None)),
+            &SIMILARITY,
+        )
+        .0
+        .map_or("none".into(), |r| r.to_string())
     }
 
     #[test]
@@ -1633,7 +1776,7 @@ mod tests {
             Stance::Asserts,
             &b,
             Stance::Asserts,
-            Some(0.7),
+            PairFacts::new(Some(0.7), (None, None)),
             &SIMILARITY,
         );
         assert!(reason.ends_with("; similarity 0.70"), "{reason}");

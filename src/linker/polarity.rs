@@ -23,6 +23,9 @@
 //! - a negation's scope ends with its clause (punctuation, "but", "before", "because", …); every
 //!   cue remembers its sentence, so that in a tweet or a paragraph only the sentences about what
 //!   two texts share can reverse it. A tweet's signature ("— Name (@handle) date") is not read;
+//! - a negation remembers the predicate it reverses (`Cue::predicate`: "had not *provided*",
+//!   "cease the *supply*"), so that one speaker's other claims are reversed only when they assert
+//!   that predicate;
 //! - every negation, reversing or not, leaves the words it negates (`Reading::negated`), so that
 //!   the comparison can tell a negation both texts hold ("he had 'no empathy'" / "I have no
 //!   empathy") from a side one of them takes.
@@ -43,6 +46,13 @@ pub struct Cue {
     /// Concepts of the text outside the scope, for telling whether a shared concept is only in
     /// X.
     pub outside: HashSet<String>,
+    /// The concepts of the predicate a negation reverses — the verb it negates ("had not
+    /// *provided*", "never *sent*") or the act a negative verb stops ("cease the *supply*") —
+    /// when one is found; empty for a negated copula ("was not at the party") or a noun ("no
+    /// evidence"), whose whole scope is reversed. Such a cue reverses only a text that shares
+    /// the predicate: "Iran had not provided weapons to either side of the conflict" says
+    /// nothing against "Iran's position on the conflict remains unchanged".
+    pub predicate: HashSet<String>,
     /// Concepts of the sentence the cue is in: a cue that covers the whole text counts only
     /// when its sentence is about what the two texts share (a tweet's "fake news" in another
     /// sentence denies nothing of the claim).
@@ -435,6 +445,7 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         Cue {
             words,
             scope: concepts(&mut tokens[from..to].iter()),
+            predicate: HashSet::new(),
             contrast,
             outside: concepts(&mut tokens[..from].iter().chain(&tokens[to..])),
             sentence: concepts(&mut tokens[start..end].iter()),
@@ -511,7 +522,11 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
             if whole && !contrast {
                 reading.cues.push(cue(shown, i, i, false));
             } else {
-                reading.cues.push(cue(shown, i + 1, end, contrast));
+                let mut negation = cue(shown, i + 1, end, contrast);
+                if let Some(verb) = negated_verb(&tokens, i, end) {
+                    negation.predicate = concept(verb).into_iter().collect();
+                }
+                reading.cues.push(negation);
             }
             continue;
         }
@@ -532,7 +547,16 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         // "abstain from X", "cease X", "refrain from X": verbs that mean not doing what follows.
         if NEGATIVE_VERBS.contains(&word) {
             let end = clause_end(&tokens, i);
-            reading.cues.push(cue(word.to_string(), i + 1, end, false));
+            let mut stop = cue(word.to_string(), i + 1, end, false);
+            // What it stops: the first word with content ("cease the supply of weapons").
+            stop.predicate = tokens[i + 1..end]
+                .iter()
+                .map(|t| concept(&t.lower))
+                .find(|c| !c.is_empty())
+                .unwrap_or_default()
+                .into_iter()
+                .collect();
+            reading.cues.push(stop);
             continue;
         }
         if matches!(word, "fell" | "falls" | "fall" | "falling")
@@ -593,6 +617,55 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
         .count();
     reading
 }
+
+/// The verb a negation word at `i` negates, within its clause (which ends at `end`): past
+/// auxiliaries and adverbs, a past tense or participle ("had not *provided*", "has not been
+/// *found*", "never *sent*"), a present participle ("is not *sending*"), or a bare verb after
+/// "do" ("did not *send*", "doesn't *cause*"). None when the negation is of a copula's
+/// complement ("was not at the party") or of a noun ("no evidence").
+fn negated_verb(tokens: &[Token], i: usize, end: usize) -> Option<&str> {
+    let word = tokens[i].lower.as_str();
+    let mut do_support = matches!(
+        word,
+        "don't" | "doesn't" | "didn't" | "dont" | "doesnt" | "didnt"
+    ) || (i > 0
+        && matches!(tokens[i - 1].lower.as_str(), "do" | "does" | "did"));
+    for t in &tokens[i + 1..end] {
+        let w = t.lower.as_str();
+        if ADVERBS_BEFORE_A_VERB.contains(&w) {
+            continue;
+        }
+        if AUXILIARIES.contains(&w) {
+            do_support |= matches!(w, "do" | "does" | "did");
+            continue;
+        }
+        let copula = matches!(w, "is" | "was" | "were" | "are");
+        let verb_like = (w.ends_with("ed") && w.len() > 4)
+            || (w.ends_with("ing") && w.len() > 5)
+            || (IRREGULAR_VERBS.contains(&w) && !copula)
+            || do_support;
+        return verb_like.then_some(w);
+    }
+    None
+}
+
+/// Adverbs that may stand between a negation and the verb it negates.
+const ADVERBS_BEFORE_A_VERB: &[&str] = &[
+    "yet",
+    "ever",
+    "even",
+    "actually",
+    "really",
+    "directly",
+    "knowingly",
+    "officially",
+    "once",
+    "always",
+    "also",
+    "personally",
+    "intentionally",
+    "deliberately",
+];
 
 /// The first verb-like word after the first word: a past tense ("-ed" or irregular) or a verb
 /// news claims are made of, skipping auxiliaries unless nothing follows them; reporting verbs
@@ -774,6 +847,34 @@ mod tests {
         assert!(reading.cues.is_empty(), "{:?}", reading.cues);
         assert!(reading.negated.contains("empathy"), "{:?}", reading.negated);
         assert!(!reading.negated.contains("i"));
+    }
+
+    #[test]
+    fn a_negation_knows_the_predicate_it_negates() {
+        let predicate = |text: &str| -> Vec<String> {
+            let reading = read(text, &plain);
+            let mut words: Vec<String> = reading.cues[0].predicate.iter().cloned().collect();
+            words.sort();
+            words
+        };
+        for (text, verb) in [
+            ("Iran had not provided weapons to either side", "provided"),
+            ("The body has not yet been found", "found"),
+            ("Tehran never sent missiles", "sent"),
+            ("Russia did not interfere in the election", "interfere"),
+            ("Vaccines don't cause autism", "cause"),
+            ("Iran is not sending arms to Russia", "sending"),
+            ("Countries must cease the supply of weapons", "supply"),
+        ] {
+            assert_eq!(predicate(text), vec![verb.to_string()], "{text}");
+        }
+        // A negated copula or a noun reverses its whole scope: there is no predicate to match.
+        for text in [
+            "The minister was not at the party",
+            "There is no evidence of fraud",
+        ] {
+            assert!(predicate(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

@@ -631,4 +631,18 @@ fn ingesting_the_seed_article_finds_the_allegation_and_the_denial_and_links_them
             && texts.iter().any(|t| t.contains("had not provided weapons"))
     });
     assert!(mission_answers, "{scan}");
+    // The Mission's several sentences elaborate one statement: its denial ("had not provided
+    // weapons to either side of the conflict") does not contradict its "position … remains
+    // unchanged" or its view of military assistance, which share only the conflict. Only
+    // a claim of its own that asserts what it denies could.
+    let mission = "Iranian Mission to the United Nations";
+    let self_contradictions: Vec<&serde_json::Value> = pairs
+        .iter()
+        .filter(|p| {
+            p["relation"] == "contradicts"
+                && text_of(p["from"].as_str().unwrap()).1 == mission
+                && text_of(p["to"].as_str().unwrap()).1 == mission
+        })
+        .collect();
+    assert!(self_contradictions.is_empty(), "{self_contradictions:?}");
 }
