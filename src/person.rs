@@ -31,8 +31,9 @@ use crate::error::Error;
 /// side: the worst it does is ask a third person to review.
 ///
 /// Folding one character at a time is what lets a shared store's server compute the very same
-/// key from a table ([`person_fold_table`], `schema/postgres/0003_person_fold.sql`), so the
-/// four-eyes rule it enforces on database logins compares names as this one does.
+/// key from a table (`person_fold_table`, `schema/postgres/0003_person_fold.sql` and the files
+/// after it), so the four-eyes rule it enforces on database logins compares names as this one
+/// does.
 pub fn person_key(name: &str) -> String {
     let mut folded = String::with_capacity(name.len());
     for c in strip_ansi_escapes::strip_str(name).nfkd() {
@@ -87,8 +88,10 @@ fn fold_once(c: char) -> String {
 /// the table a shared store's server folds names by. A character NFKD decomposes is folded as
 /// its decomposition is, so a server whose Unicode is older than this one's (it leaves a newer
 /// character whole) still gives it the same key; Hangul syllables, which every NFKD decomposes
-/// by rule, are left out.
-pub fn person_fold_table() -> Vec<(char, String)> {
+/// by rule, are left out. It walks every code point (seconds in a debug build): only the shared
+/// schema's generator and its test call it.
+#[cfg(test)]
+pub(crate) fn person_fold_table() -> Vec<(char, String)> {
     (0..=u32::from(char::MAX))
         .filter_map(char::from_u32)
         .filter(|c| !('\u{ac00}'..='\u{d7a3}').contains(c))
