@@ -51,6 +51,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_compact_claim_match.sql",
         include_str!("../../../schema/0010_compact_claim_match.sql"),
     ),
+    (
+        "0011_events_by_kind.sql",
+        include_str!("../../../schema/0011_events_by_kind.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

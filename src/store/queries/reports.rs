@@ -137,14 +137,33 @@ impl Store {
             });
         }
 
+        // Week by week, from the first day of the window to the newest change: each kind of
+        // change counted as a range of `events_kind` (action, time), the week's changes as a
+        // range of `events_at`; no event's row is read (schema 11).
         let mut stmt = conn.prepare(
-            "SELECT strftime('%G-W%V', at) AS week,
-                    sum(action = 'claim.add'), sum(action = 'evidence.add'),
-                    sum(action = 'link.add'),
-                    sum(action IN ('verdict.set', 'review.approve')), count(*)
-             FROM events
-             WHERE at >= date((SELECT max(at) FROM events), printf('-%d days', 7 * ?1))
-             GROUP BY week ORDER BY week",
+            "WITH RECURSIVE
+               newest(at) AS (SELECT max(at) FROM events),
+               week(first, next) AS (
+                 SELECT date(at, printf('-%d days', 7 * ?1)),
+                        date(at, printf('-%d days', 7 * ?1), '-6 days', 'weekday 1', '+7 days')
+                   FROM newest WHERE at IS NOT NULL
+                 UNION ALL
+                 SELECT next, date(next, '+7 days') FROM week, newest WHERE next <= newest.at),
+               counted AS MATERIALIZED (
+                 SELECT first, strftime('%G-W%V', first) AS label,
+                    (SELECT count(*) FROM events
+                      WHERE action = 'claim.add' AND at >= first AND at < next) AS claims,
+                    (SELECT count(*) FROM events
+                      WHERE action = 'evidence.add' AND at >= first AND at < next) AS evidence,
+                    (SELECT count(*) FROM events
+                      WHERE action = 'link.add' AND at >= first AND at < next) AS links,
+                    (SELECT count(*) FROM events
+                      WHERE action IN ('verdict.set', 'review.approve')
+                        AND at >= first AND at < next) AS verdicts,
+                    (SELECT count(*) FROM events WHERE at >= first AND at < next) AS changes
+                   FROM week)
+             SELECT label, claims, evidence, links, verdicts, changes FROM counted
+              WHERE changes > 0 ORDER BY first",
         )?;
         let activity_by_week = stmt
             .query_map([weeks as i64], |r| {
@@ -333,6 +352,100 @@ mod tests {
             .map(|w| (w.week.as_str(), w.claims_added, w.links_added))
             .collect();
         assert_eq!(weeks, vec![("2024-W36", 3, 1), ("2024-W38", 2, 1)]);
+    }
+
+    /// The activity by week, counted as ranges of the events' indexes, is what reading every
+    /// event of the window and grouping it by its ISO week gives: checked after each change on
+    /// days across six months (so the newest change, and the window's first day with it, falls
+    /// on a Monday, a Sunday and days between), for several window lengths.
+    #[test]
+    fn the_weeks_activity_is_every_event_of_the_window_grouped_by_iso_week() {
+        fn read_every_event(store: &Store, weeks: i64) -> Vec<(String, i64, i64, i64, i64, i64)> {
+            store
+                .conn()
+                .prepare(
+                    "SELECT strftime('%G-W%V', at) AS week,
+                            sum(action = 'claim.add'), sum(action = 'evidence.add'),
+                            sum(action = 'link.add'),
+                            sum(action IN ('verdict.set', 'review.approve')), count(*)
+                       FROM events
+                      WHERE at >= date((SELECT max(at) FROM events), printf('-%d days', 7 * ?1))
+                      GROUP BY week ORDER BY week",
+                )
+                .unwrap()
+                .query_map([weeks], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        }
+        let mut store = Store::open_in_memory().unwrap();
+        assert!(store.summary(3, 12).unwrap().activity_by_week.is_empty());
+        let mut ids: Vec<String> = Vec::new();
+        for (i, day) in [
+            "2024-03-03",
+            "2024-03-04",
+            "2024-04-28",
+            "2024-04-30",
+            "2024-06-09",
+            "2024-06-10",
+            "2024-06-16",
+            "2024-06-27",
+            "2024-07-01",
+            "2024-08-11",
+            "2024-08-13",
+            "2024-08-15",
+            "2024-08-17",
+            "2024-09-01",
+            "2024-09-03",
+        ]
+        .iter()
+        .enumerate()
+        {
+            store = store.with_clock(Clock::Fixed(format!("{day}T0{}:30:00.000Z", i % 10)));
+            let id = claim(&mut store, &format!("claim {i}"), "Officials");
+            if let Some(previous) = ids.last() {
+                if i % 3 == 0 {
+                    store
+                        .add_link(&id, previous, Relation::Contradicts, None)
+                        .unwrap();
+                }
+                if i % 4 == 0 {
+                    store
+                        .set_verdict(previous, VerdictKind::Mixed, "checked")
+                        .unwrap();
+                }
+            }
+            ids.push(id);
+            for weeks in [0, 1, 2, 5, 12, 30] {
+                let got: Vec<(String, i64, i64, i64, i64, i64)> = store
+                    .summary(3, weeks as usize)
+                    .unwrap()
+                    .activity_by_week
+                    .into_iter()
+                    .map(|w| {
+                        let counts = (w.claims_added, w.evidence_added, w.links_added);
+                        (
+                            w.week,
+                            counts.0,
+                            counts.1,
+                            counts.2,
+                            w.verdicts_given,
+                            w.changes,
+                        )
+                    })
+                    .collect();
+                assert_eq!(got, read_every_event(&store, weeks), "{day}, {weeks} weeks");
+            }
+        }
     }
 
     #[test]
