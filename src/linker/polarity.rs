@@ -618,11 +618,11 @@ pub fn read(text: &str, concept: &dyn Fn(&str) -> Vec<String>) -> Reading {
     reading
 }
 
-/// The verb a negation word at `i` negates, within its clause (which ends at `end`): past
-/// auxiliaries and adverbs, a past tense or participle ("had not *provided*", "has not been
-/// *found*", "never *sent*"), a present participle ("is not *sending*"), or a bare verb after
-/// "do" ("did not *send*", "doesn't *cause*"). None when the negation is of a copula's
-/// complement ("was not at the party") or of a noun ("no evidence").
+/// The verb a negation word at `i` negates, within its clause (which ends at `end`): the first
+/// word after any auxiliaries and adverbs, when it is a past tense or participle ("had not
+/// *provided*", "has not been *found*", "never *sent*"), a present participle ("is not
+/// *sending*"), or a bare verb after "do" ("did not *send*", "doesn't *cause*"). None when the
+/// negation is of a copula's complement ("was not at the party") or of a noun ("no evidence").
 fn negated_verb(tokens: &[Token], i: usize, end: usize) -> Option<&str> {
     let word = tokens[i].lower.as_str();
     let mut do_support = matches!(
@@ -639,10 +639,10 @@ fn negated_verb(tokens: &[Token], i: usize, end: usize) -> Option<&str> {
             do_support |= matches!(w, "do" | "does" | "did");
             continue;
         }
-        let copula = matches!(w, "is" | "was" | "were" | "are");
+        // (Copulas are auxiliaries, skipped above: what follows one is its complement.)
         let verb_like = (w.ends_with("ed") && w.len() > 4)
             || (w.ends_with("ing") && w.len() > 5)
-            || (IRREGULAR_VERBS.contains(&w) && !copula)
+            || IRREGULAR_VERBS.contains(&w)
             || do_support;
         return verb_like.then_some(w);
     }
