@@ -1,7 +1,10 @@
 //! The queries behind the reports people read: the desk summary, one claimant's record, and
 //! the link graph around a claim or around the disputed claims. Statuses come from the
-//! `claim_status` view, like everywhere else; disputed claims are found from the claims that
-//! have something against them, so these stay fast on large stores.
+//! `claim_status` view, like everywhere else, except in the summary, which tallies the same
+//! rule from `claim_sides` (it needs each claim's items anyway; a unit test holds the two
+//! views to one rule). Disputed claims are found from the claims that have something against
+//! them, and the summary's weeks from the events' indexes, so these stay fast on large stores.
+//! Nothing here writes the record.
 
 use std::collections::{BTreeSet, HashSet};
 
