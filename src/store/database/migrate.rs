@@ -52,8 +52,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../schema/0010_compact_claim_match.sql"),
     ),
     (
-        "0011_events_by_kind.sql",
-        include_str!("../../../schema/0011_events_by_kind.sql"),
+        "0011_events_by_week.sql",
+        include_str!("../../../schema/0011_events_by_week.sql"),
     ),
 ];
 

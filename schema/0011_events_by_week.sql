@@ -1,0 +1,12 @@
+-- Schema 11: the events by week and kind.
+--
+-- `report summary`'s activity by week counted the events of its last twelve weeks by reading
+-- each one's row for its action: on a store that imported a million claims last month, a
+-- million rows read and grouped (1.8 s at 1,000,000 events). This index holds each event's
+-- week (the Monday it starts on) and action, so the counts are read from it in order.
+--
+-- The week is an expression no other query uses, so no other query's plan can turn to this
+-- index: an index led by `action` made SQLite take it for `WHERE pk > ? AND action = ?` and for
+-- the bundle's record lookups, which then read every event of that kind. (`date` with these
+-- modifiers gives the same answer in every SQLite version, as an index expression must.)
+CREATE INDEX events_week ON events (date(at, '-6 days', 'weekday 1'), action);
