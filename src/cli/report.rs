@@ -42,7 +42,7 @@ pub enum ReportCommand {
         /// How many claims and claimants to list in the rankings.
         #[arg(long, value_name = "N", default_value_t = 10)]
         top: usize,
-        /// How many weeks of activity to show, counted back from the newest change.
+        /// How many whole weeks of activity to show before the newest change's week.
         #[arg(long, value_name = "N", default_value_t = 12)]
         weeks: usize,
         #[command(flatten)]

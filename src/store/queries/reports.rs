@@ -41,8 +41,8 @@ fn all_statuses(counts: &[(Status, i64)]) -> Vec<(Status, i64)> {
 
 impl Store {
     /// The desk at a glance: claims by status, the `top` most contested disputed claims, the
-    /// `top` claimants with the most disputed claims, and activity in the last `weeks` weeks
-    /// that saw any (counted back from the newest change).
+    /// `top` claimants with the most disputed claims, and activity by ISO week, in the newest
+    /// change's week and the `weeks` whole weeks before it, for the weeks that saw any.
     pub fn summary(&self, top: usize, weeks: usize) -> Result<Summary> {
         let conn = self.conn();
         // All claims less the retracted ones (from their small index): counting the standing
