@@ -971,7 +971,9 @@ pub fn relate_with(
 /// shared concept found nowhere else in the text. Several cues in one text reinforce each
 /// other ("dismissed reports … as groundless"); a `denies` stance on a text that itself denies
 /// turns it back. Given the `other` text, a negation cue counts only where none of the shared
-/// words it scopes over is negated in the other too. Returns the side and the cues that count.
+/// words it scopes over is negated in the other too. Between `one_speaker`'s claims, a negation
+/// that names the predicate it reverses counts only when that predicate is shared. Returns the
+/// side and the cues that count.
 fn side(
     text: &Analyzed,
     stance: Stance,
