@@ -485,6 +485,8 @@ pub struct AnalyzedCandidate<'a> {
     pub context: Analyzed,
     /// The concepts of text and context, each once, with their damped counts.
     counts: Vec<(String, f64)>,
+    /// Its claimant's [`crate::person::person_key`], computed once for every query.
+    claimant_key: Option<String>,
 }
 
 impl<'a> AnalyzedCandidate<'a> {
@@ -506,6 +508,7 @@ impl<'a> AnalyzedCandidate<'a> {
             text,
             context,
             counts,
+            claimant_key: candidate.claimant.as_deref().map(crate::person::person_key),
         }
     }
 }
@@ -623,6 +626,7 @@ fn score_all(
         &weight,
     );
     let query_norm = query_vector.values().map(|v| v * v).sum::<f64>().sqrt();
+    let query_key = query.claimant.map(crate::person::person_key);
     let best_bm25 = analyzed
         .iter()
         .map(|a| a.candidate.bm25)
@@ -674,9 +678,9 @@ fn score_all(
                 query.stance,
                 text,
                 candidate.stance,
-                PairFacts::new(
+                PairFacts::of_keys(
                     candidate.similarity,
-                    (query.claimant, candidate.claimant.as_deref()),
+                    (query_key.as_deref(), a.claimant_key.as_deref()),
                 ),
                 &SIMILARITY,
             );
@@ -785,12 +789,19 @@ impl PairFacts {
     /// The facts of a pair from the cosine of its vectors and its two claimants (the same
     /// speaker when both are known and [`crate::person::same_person`]).
     pub fn new(similarity: Option<f64>, claimants: (Option<&str>, Option<&str>)) -> PairFacts {
+        let key = |name: Option<&str>| name.map(crate::person::person_key);
+        Self::of_keys(
+            similarity,
+            (key(claimants.0).as_deref(), key(claimants.1).as_deref()),
+        )
+    }
+
+    /// [`PairFacts::new`] from the claimants' [`crate::person::person_key`]s, computed once
+    /// per claim by a caller that compares each claim with many.
+    fn of_keys(similarity: Option<f64>, keys: (Option<&str>, Option<&str>)) -> PairFacts {
         PairFacts {
             similarity,
-            one_speaker: claimants
-                .0
-                .zip(claimants.1)
-                .is_some_and(|(a, b)| crate::person::same_person(a, b)),
+            one_speaker: keys.0.zip(keys.1).is_some_and(|(a, b)| a == b),
         }
     }
 }
