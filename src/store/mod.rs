@@ -455,6 +455,7 @@ impl Store {
                     accept_future: true,
                 },
                 None,
+                true,
             )?;
             shared::write_position(log.replica(), last)?;
             position = last;

@@ -242,7 +242,7 @@ impl Store {
                 self.shared = Some(log);
                 result
             }
-            None => self.import_bundle_here(input, options, None),
+            None => self.import_bundle_here(input, options, None, false),
         }
     }
 
@@ -272,7 +272,7 @@ impl Store {
                 head = Some(log.commit()?);
                 Ok(())
             };
-            self.import_bundle_here(input, options, Some(&mut push))
+            self.import_bundle_here(input, options, Some(&mut push), false)
         });
         // Nothing appended (a dry run, nothing new, a refusal): the server's lock goes.
         log.rollback();
@@ -286,21 +286,28 @@ impl Store {
     /// [`Store::import_bundle`] on this store alone — or, with `push`, applied in one
     /// transaction, `push` running just before it commits (a shared store appends the events
     /// to the server's log there).
+    ///
+    /// A person's import is refused while another runs in the same store; a shared store's
+    /// sync (`wait_for_another`) waits for it instead, since several commands on one machine
+    /// bring one replica up to date at once, and the second finds nothing left to add.
     pub(in crate::store) fn import_bundle_here(
         &mut self,
         input: &mut dyn BufRead,
         options: BundleOptions,
         push: Option<StagedPush<'_>>,
+        wait_for_another: bool,
     ) -> Result<BundleSummary> {
         // One import at a time: it holds the store's import lock from start to end, which is
         // also how others know it is alive (and leave its batches to it).
         let lock = match self.path.as_deref() {
-            Some(path) => Some(ImportLock::take(path)?.ok_or_else(|| {
-                Error::store(
-                    "another factdesk is importing a bundle into this store: try again when it \
+            Some(path) => Some(
+                ImportLock::take_or_wait(path, wait_for_another)?.ok_or_else(|| {
+                    Error::store(
+                        "another factdesk is importing a bundle into this store: try again when it \
                      is done",
-                )
-            })?),
+                    )
+                })?,
+            ),
             None => None,
         };
         // An import cut short is finished first; what is left in the staging file is stale.
@@ -621,20 +628,46 @@ impl ImportLock {
         Self::beside(store, "-import-staging")
     }
 
-    /// Takes the lock of the store at `store`, or `None` when another process holds it.
-    fn take(store: &std::path::Path) -> Result<Option<ImportLock>> {
+    /// Takes the lock of the store at `store`, or `None` when another process holds it; with
+    /// `wait`, waits for that process instead (never `None`).
+    fn take_or_wait(store: &std::path::Path, wait: bool) -> Result<Option<ImportLock>> {
+        if !wait {
+            return Self::take(store);
+        }
         let path = Self::beside(store, "-import");
-        let file = std::fs::OpenOptions::new()
+        let file = Self::open_lock_file(&path)?;
+        file.lock().map_err(|e| {
+            Error::store(format!(
+                "cannot take the import lock '{}': {e}",
+                path.display()
+            ))
+        })?;
+        Ok(Some(ImportLock {
+            file,
+            path,
+            staging: Self::staging_of(store),
+        }))
+    }
+
+    /// Opens (creating it if need be) the file whose lock is the import lock.
+    fn open_lock_file(path: &std::path::Path) -> Result<std::fs::File> {
+        std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&path)
+            .open(path)
             .map_err(|e| {
                 Error::store(format!(
                     "cannot open the import lock '{}': {e}",
                     path.display()
                 ))
-            })?;
+            })
+    }
+
+    /// Takes the lock of the store at `store`, or `None` when another process holds it.
+    fn take(store: &std::path::Path) -> Result<Option<ImportLock>> {
+        let path = Self::beside(store, "-import");
+        let file = Self::open_lock_file(&path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(ImportLock {
                 file,

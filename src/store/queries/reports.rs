@@ -143,7 +143,7 @@ impl Store {
 
         // Whole ISO weeks, from the week `weeks` weeks before the newest change's to that
         // change's: each event's week (its Monday) and action are read, in order, from
-        // `events_week` (schema 11), never its row.
+        // `events_week` (schema 11): SQLite reads one event row per week and kind, not per event.
         let mut stmt = conn.prepare(
             "SELECT strftime('%G-W%V', monday),
                     sum(n * (action = 'claim.add')), sum(n * (action = 'evidence.add')),
