@@ -83,11 +83,22 @@ impl Context {
         if let Some(url) = self.shared_url() {
             // FACTDESK_NOW fixes the clock there too; otherwise the server's clock dates changes.
             let clock = matches!(self.clock, Clock::Fixed(_)).then(|| self.clock.clone());
-            let mut store = Store::open_shared(url, clock)?;
-            store.on_lock_wait(|notice| {
-                use std::io::Write;
-                let _ = writeln!(std::io::stderr(), "factdesk: note: {notice}");
-            });
+            let store = Store::open_shared(
+                url,
+                clock,
+                Some(Box::new(|notice| {
+                    use crate::store::SharedNotice;
+                    use std::io::Write;
+                    let _ = match notice {
+                        SharedNotice::LockWait(note) => {
+                            writeln!(std::io::stderr(), "factdesk: note: {note}")
+                        }
+                        SharedNotice::SetAside(event) => {
+                            writeln!(std::io::stderr(), "factdesk: warning: {event}")
+                        }
+                    };
+                })),
+            )?;
             let named = match self.author_from.as_str() {
                 "flag --as" => Some("--as"),
                 "environment FACTDESK_USER" => Some("FACTDESK_USER"),

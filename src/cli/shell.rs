@@ -196,7 +196,7 @@ pub fn completing_command() -> clap::Command {
 fn store_for_completion() -> Option<crate::store::Store> {
     let path = std::env::var_os("FACTDESK_DB").unwrap_or_else(|| "factdesk.db".into());
     if let Some(url) = path.to_str().filter(|p| crate::store::is_shared_url(p)) {
-        return crate::store::Store::open_shared(url, None).ok();
+        return crate::store::Store::open_shared(url, None, None).ok();
     }
     crate::store::Store::open(
         std::path::Path::new(&path),

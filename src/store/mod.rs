@@ -41,6 +41,7 @@ use queries::{search, suggest};
 
 pub use filesystem::why_filesystem_unknown;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
@@ -63,7 +64,8 @@ pub use migrate::{APPLICATION_ID, LATEST_VERSION};
 pub use retract::RetractedClaim;
 pub use search::SearchQuery;
 pub use shared::{
-    ROLE_KINDS, SHARED_SCHEMA_VERSION, SharedLog, SharedVerification, display_url, is_shared_url,
+    Notices, ROLE_KINDS, SHARED_SCHEMA_VERSION, SetAside, SharedLog, SharedNotice,
+    SharedVerification, display_url, is_shared_url,
 };
 pub use sources::{MergedSource, SourceEdit};
 pub use suggest::{CANDIDATES, COMMON_TERM_CLAIMS, KEPT_TERMS, LinkQuery, SCAN_CHUNK, ScannedPair};
@@ -426,7 +428,9 @@ impl Store {
     }
 
     /// The events the server's log holds and this replica does not yet, imported as a bundle
-    /// is (checked, then projected), a page at a time.
+    /// is (checked, then projected), a page at a time. An event factdesk refuses — written
+    /// past it, from `psql` — is set aside ([`shared::SetAside`]): left out of the replica,
+    /// listed beside it and told once, so one bad event cannot stop every machine of the desk.
     pub(in crate::store) fn sync(&mut self, log: &mut SharedLog) -> Result<()> {
         /// How many events are pulled and imported at a time.
         const PAGE: i64 = 50_000;
@@ -442,41 +446,85 @@ impl Store {
         } else {
             shared::read_position(log.replica())
         };
+        let mut set_aside: HashSet<i64> = shared::read_set_aside(log.replica())?
+            .iter()
+            .map(|event| event.pk)
+            .collect();
         while log.head()? > position {
-            let mut bundle = Vec::new();
-            let (count, last) = log.pull(position, PAGE, &mut bundle)?;
-            if count == 0 {
+            let page = log.pull(position, PAGE)?;
+            let Some(last) = page.last().map(|event| event.pk) else {
                 break;
+            };
+            loop {
+                let kept: Vec<&shared::PulledEvent> = page
+                    .iter()
+                    .filter(|event| !set_aside.contains(&event.pk))
+                    .collect();
+                let columns: Vec<&[String; 8]> = kept.iter().map(|event| &event.columns).collect();
+                let mut bundle = Vec::new();
+                bundle::write_bundle_of_columns(&columns, log.login(), &mut bundle)?;
+                let imported = self.import_bundle_here(
+                    &mut bundle.as_slice(),
+                    BundleOptions {
+                        dry_run: false,
+                        accept_future: true,
+                    },
+                    None,
+                    true,
+                );
+                // A bundle's line 1 is its header; its events follow, in order.
+                let refused = match &imported {
+                    Err(Error::BundleLine { line, reason }) if *line >= 2 => kept
+                        .get(*line as usize - 2)
+                        .map(|event| (*event, reason.clone())),
+                    _ => None,
+                };
+                let Some((event, reason)) = refused else {
+                    imported?;
+                    break;
+                };
+                let event = shared::SetAside {
+                    pk: event.pk,
+                    id: event.columns[0].clone(),
+                    action: event.columns[3].clone(),
+                    written_by: event.written_by.clone(),
+                    reason,
+                    factdesk: env!("CARGO_PKG_VERSION").to_string(),
+                };
+                shared::record_set_aside(log.replica(), &event)?;
+                log.notify(shared::SharedNotice::SetAside(&event));
+                set_aside.insert(event.pk);
             }
-            self.import_bundle_here(
-                &mut bundle.as_slice(),
-                BundleOptions {
-                    dry_run: false,
-                    accept_future: true,
-                },
-                None,
-                true,
-            )?;
             shared::write_position(log.replica(), last)?;
             position = last;
         }
         Ok(())
     }
 
-    /// On a shared store, has `notice` told once when a change waits for another writer's
-    /// long change (see [`SharedLog::on_lock_wait`]); nothing on a SQLite store.
-    pub fn on_lock_wait(&mut self, notice: impl Fn(&str) + Send + Sync + 'static) {
-        if let Some(log) = &mut self.shared {
-            log.on_lock_wait(notice);
-        }
-    }
-
     /// Opens the shared store at `url` (a `postgres://` or `postgresql://` URL): connects,
     /// opens or creates this machine's replica of it, and brings the replica up to the
     /// server's log. Every change is then by the database login, dated by `clock` — by
-    /// default the server's clock, read now.
-    pub fn open_shared(url: &str, clock: Option<Clock>) -> Result<Store> {
+    /// default the server's clock, read now. `notices` is told what the person should know
+    /// meanwhile ([`shared::SharedNotice`]).
+    pub fn open_shared(
+        url: &str,
+        clock: Option<Clock>,
+        notices: Option<Box<Notices>>,
+    ) -> Result<Store> {
         let mut log = SharedLog::connect_existing(url)?;
+        if let Some(notices) = notices {
+            log.set_notices(notices);
+        }
+        let replica_lock = log.lock_replica()?;
+        // Events another factdesk set aside are looked at again: this one may know what that
+        // one did not (an action added since). The replica is rebuilt from the log.
+        let version = env!("CARGO_PKG_VERSION");
+        if shared::read_set_aside(log.replica())?
+            .iter()
+            .any(|event| event.factdesk != version)
+        {
+            shared::remove_replica(log.replica())?;
+        }
         let mut store = Store::open(log.replica(), OpenMode::CreateIfMissing, NetworkFs::Allow)?;
         store.author = log.login().to_string();
         store.clock_from_server = clock.is_none();
@@ -484,7 +532,6 @@ impl Store {
             Some(clock) => clock,
             None => Clock::Fixed(log.server_now().to_string()),
         };
-        let replica_lock = log.lock_replica()?;
         store.sync(&mut log)?;
         drop(replica_lock);
         store.shared = Some(Box::new(log));

@@ -156,16 +156,17 @@ impl SharedDesk {
         )
     }
 
-    /// Inserts, from `psql` as `login`, a well-formed `here` event on claim `record` by `author`
-    /// (its hash is not checked on insert): what someone at the server could try.
+    /// Inserts, from `psql` as `login`, a well-formed `here` event on claim `record` by `author`,
+    /// dated as the log's latest change (its hash is not checked on insert): what someone at the
+    /// server could try.
     fn forge(&self, login: &str, id: &str, author: &str, action: &str, record: &str) -> Outcome {
         self.psql(
             login,
             &self.database,
             &format!(
                 "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
-                 VALUES ('{id}', '2999-01-01T00:00:00.000Z', '{author}', '{action}', 'claim',
-                         '{record}', '{{}}', repeat('a', 64), 'here')"
+                 VALUES ('{id}', (SELECT max(at) FROM events WHERE via = 'here'), '{author}',
+                         '{action}', 'claim', '{record}', '{{}}', repeat('a', 64), 'here')"
             ),
         )
     }
@@ -1045,17 +1046,17 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
     };
     // Schema 3 folded each character once: U+2206 (increment, drawn as a capital delta) stayed
     // a small delta where a capital delta goes on, so `∆na` was not `Δna` (its row as schema 3
-    // wrote it). `init` brings the server to schema 4.
+    // wrote it). `init` brings the server to schema 5 (through 4).
     desk.psql_as_admin(
         &desk.database,
-        "DELETE FROM factdesk_schema WHERE version = 4;
+        "DELETE FROM factdesk_schema WHERE version >= 4; DROP INDEX events_here_at;
          UPDATE factdesk_person_fold SET folded = U&'\\+0003B4' WHERE ch = U&'\\+002206'",
     );
     assert_ne!(key("\u{2206}na"), key("\u{394}na"), "schema 3's fold");
     assert_eq!(
         desk.ok(desk.admin(), &["init"]),
         format!(
-            "factdesk shared store {} is ready (schema version 4)\n",
+            "factdesk shared store {} is ready (schema version 5)\n",
             desk.url(desk.admin())
         )
     );
@@ -1065,7 +1066,8 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
     desk.psql_as_admin(
         &desk.database,
         &format!(
-            "DELETE FROM factdesk_schema WHERE version >= 3; DROP TABLE factdesk_person_fold; {}",
+            "DELETE FROM factdesk_schema WHERE version >= 3; DROP TABLE factdesk_person_fold;
+             DROP INDEX events_here_at; {}",
             include_str!("../../schema/postgres/0002_person_key.sql")
         ),
     );
@@ -1077,7 +1079,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
     assert_eq!(
         desk.ok(desk.admin(), &["init"]),
         format!(
-            "factdesk shared store {} is ready (schema version 4)\n",
+            "factdesk shared store {} is ready (schema version 5)\n",
             desk.url(desk.admin())
         )
     );
@@ -1086,7 +1088,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
             &desk.database,
             "SELECT string_agg(version::text, ',' ORDER BY version) FROM factdesk_schema"
         ),
-        "1,2,3,4"
+        "1,2,3,4,5"
     );
     assert_eq!(key("\u{2206}na"), key("\u{394}na"));
     assert_eq!(
@@ -1102,7 +1104,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
         message,
         format!(
             "factdesk: store '{}' was written by a newer factdesk (schema version 99; this \
-             factdesk knows up to 4): upgrade factdesk to open it",
+             factdesk knows up to 5): upgrade factdesk to open it",
             desk.url(&ana)
         )
     );
@@ -1188,4 +1190,140 @@ fn a_password_comes_from_pgpassword_or_the_password_file_as_psql_finds_it() {
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(!out.stderr.contains("wrong"), "{}", out.stderr);
     assert!(out.stderr.contains(":***@"), "{}", out.stderr);
+}
+
+#[test]
+fn an_event_no_factdesk_can_apply_is_set_aside_and_the_desk_goes_on() {
+    let Some(desk) = SharedDesk::new(&["ana", "bo", "carol"]) else {
+        return;
+    };
+    let (ana, bo, carol) = (desk.login("ana"), desk.login("bo"), desk.login("carol"));
+    let claim = desk
+        .ok(&ana, &["claim", "add", "A first claim", "--quiet"])
+        .trim()
+        .to_string();
+    desk.ok(&bo, &["claim", "list"]);
+    // From psql, as a member may append to the log.
+    let insert = |id: &str, at: &str, record: &str, change: &str, hash: &str| {
+        desk.psql(
+            &ana,
+            &desk.database,
+            &format!(
+                "INSERT INTO events (id, at, author, action, record_kind, record_id, change, hash, via)
+                 VALUES ('{id}', '{at}', '{ana}', 'claim.comment', 'claim', '{record}',
+                         '{change}', '{hash}', 'here')"
+            ),
+        )
+    };
+    // An event dated far ahead would have every later change refused as "before the latest
+    // event" until then: the server refuses it.
+    let future = insert(
+        &uuid::Uuid::new_v4().to_string(),
+        "2999-01-01T00:00:00.000Z",
+        &claim,
+        r#"{"text":"x"}"#,
+        &"a".repeat(64),
+    );
+    assert_ne!(future.code, 0);
+    assert!(
+        future.stderr.contains("ahead of the server's clock"),
+        "{}",
+        future.stderr
+    );
+    // Two events the server cannot judge but no replica may apply: one whose hash does not
+    // match its content, one (correctly hashed) on a claim nobody created.
+    let (altered, orphan, nobodys) = (
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+        uuid::Uuid::new_v4().to_string(),
+    );
+    let inserted = insert(
+        &altered,
+        crate::NOW,
+        &claim,
+        r#"{"text":"x"}"#,
+        &"a".repeat(64),
+    );
+    assert_eq!(inserted.code, 0, "{}", inserted.stderr);
+    let change = serde_json::json!({ "text": "On nothing" });
+    let hash = factdesk::history::event_hash(&factdesk::history::EventContent {
+        id: &orphan,
+        at: crate::NOW,
+        author: &ana,
+        action: "claim.comment",
+        record_kind: "claim",
+        record_id: &nobodys,
+        change: &change,
+    });
+    let inserted = insert(&orphan, crate::NOW, &nobodys, &change.to_string(), &hash);
+    assert_eq!(inserted.code, 0, "{}", inserted.stderr);
+    let pk = |id: &str| {
+        desk.psql_as_admin(
+            &desk.database,
+            &format!("SELECT pk FROM events WHERE id = '{id}'"),
+        )
+    };
+    let warnings = format!(
+        "factdesk: warning: the shared log's event #{} ({altered}), written by {ana}, is set \
+         aside: no factdesk applies it (event {altered} (claim.comment) was altered after it \
+         was written: its hash does not match its content)\n\
+         factdesk: warning: the shared log's event #{} ({orphan}), written by {ana}, is set \
+         aside: no factdesk applies it (event {orphan} (claim.comment) refers to claim \
+         {nobodys}, which neither the store nor the events hold)\n",
+        pk(&altered),
+        pk(&orphan),
+    );
+    // Every command goes on, and each machine says so once, when it meets them.
+    let listed = desk.run(&bo, &["claim", "list", "--format", "json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert_eq!(listed.stderr, warnings);
+    let added = desk.run(&ana, &["claim", "add", "A second claim", "--quiet"]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    assert_eq!(added.stderr, warnings);
+    let again = desk.run(&bo, &["claim", "list", "--format", "json"]);
+    assert_eq!((again.code, again.stderr.as_str()), (0, ""));
+    assert_eq!(
+        again.stdout.matches("\"text\"").count(),
+        2,
+        "{}",
+        again.stdout
+    );
+    // A machine that starts from nothing sets the same events aside and holds the same store.
+    let fresh = desk.run(&carol, &["history", "--format", "json"]);
+    assert_eq!((fresh.code, fresh.stderr.as_str()), (0, warnings.as_str()));
+    assert_eq!(fresh.stdout, desk.ok(&bo, &["history", "--format", "json"]));
+    // Another factdesk (a newer one may know an action this one does not) looks at them again:
+    // it rebuilds its replica from the log.
+    let list = std::fs::read_dir(desk.replica_dir(&carol))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|path| path.to_string_lossy().ends_with("-set-aside"))
+        .expect("the list of events set aside, beside the replica");
+    let listed = std::fs::read_to_string(&list).unwrap();
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    let version = format!("\"factdesk\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    std::fs::write(&list, listed.replace(&version, "\"factdesk\":\"0.0.1\"")).unwrap();
+    let rebuilt = desk.run(&carol, &["history", "--format", "json"]);
+    assert_eq!(
+        (rebuilt.code, rebuilt.stderr.as_str()),
+        (0, warnings.as_str())
+    );
+    assert_eq!(rebuilt.stdout, fresh.stdout);
+    assert_eq!(std::fs::read_to_string(&list).unwrap(), listed);
+    // verify names them and who wrote them, and fails: the log holds what it should not.
+    let verified = desk.run(&bo, &["verify"]);
+    assert_eq!(verified.code, 1, "{}", verified.stderr);
+    for id in [&altered, &orphan] {
+        let line = format!(
+            "server log: event {id} (#{}, claim.comment), written by {ana}, is set aside: no \
+             factdesk applies it",
+            pk(id)
+        );
+        assert_eq!(
+            verified.stdout.matches(&line).count(),
+            1,
+            "{}",
+            verified.stdout
+        );
+    }
 }

@@ -112,7 +112,7 @@ fn write_line(out: &mut dyn Write, value: &impl Serialize) -> Result<()> {
 /// Writes a bundle of the events given as their stored columns ([`EVENT_COLUMNS`] order), as
 /// exported by `exported_by` now: how a shared store's new events reach this machine's replica.
 pub(crate) fn write_bundle_of_columns(
-    events: &[[String; 8]],
+    events: &[&[String; 8]],
     exported_by: &str,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -129,7 +129,7 @@ pub(crate) fn write_bundle_of_columns(
         digest: Some(digest.finish()),
     };
     write_line(out, &header)?;
-    for [id, at, author, action, record_kind, record_id, change, hash] in events {
+    for &[id, at, author, action, record_kind, record_id, change, hash] in events {
         let change: Value = serde_json::from_str(change).map_err(|e| {
             Error::store(format!("event {id} holds a change that is not JSON: {e}"))
         })?;

@@ -27,7 +27,7 @@ use crate::error::{Error, Result};
 pub use connect::{display_url, is_shared_url};
 
 /// The newest schema of a shared store this factdesk knows (`schema/postgres/NNNN_*.sql`).
-pub const SHARED_SCHEMA_VERSION: i32 = 4;
+pub const SHARED_SCHEMA_VERSION: i32 = 5;
 
 /// The server's schema files, in order: (version, SQL).
 const MIGRATIONS: &[(i32, &str)] = &[
@@ -46,6 +46,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         4,
         include_str!("../../../schema/postgres/0004_person_fold_fixpoint.sql"),
+    ),
+    (
+        5,
+        include_str!("../../../schema/postgres/0005_dated_by_the_server.sql"),
     ),
 ];
 
@@ -106,13 +110,64 @@ pub struct SharedLog {
     may_write: bool,
     /// The number of the log's last event, as last read and not yet used.
     head: Option<i64>,
-    /// Told once, when a change has waited [`LOCK_WAIT`] for the log's lock and goes on
-    /// waiting (the command line says so on stderr).
-    on_lock_wait: Option<Box<LockWaitNotice>>,
+    /// Told what the person using the store should know while a command runs (the command
+    /// line says so on stderr).
+    notices: Option<Box<Notices>>,
 }
 
-/// What is told when a change waits for another writer's long change.
-type LockWaitNotice = dyn Fn(&str) + Send + Sync;
+/// Something a shared store tells the person using it while a command runs.
+#[derive(Debug)]
+pub enum SharedNotice<'a> {
+    /// A change has waited [`LOCK_WAIT`] for the log's lock, behind another writer's long
+    /// change, and goes on waiting (told once per change): the note to show.
+    LockWait(&'a str),
+    /// An event of the log that no factdesk applies was set aside by this replica (told once,
+    /// when the replica meets it).
+    SetAside(&'a SetAside),
+}
+
+/// Where a shared store's notices go.
+pub type Notices = dyn Fn(SharedNotice<'_>) + Send + Sync;
+
+/// An event of the server's log that this replica does not apply because factdesk refuses it —
+/// its hash does not match its content, or it breaks the desk's rules (an event on a claim
+/// nobody created) — as written from `psql` past factdesk. The server's log is append-only, so
+/// it stays there; every replica sets it aside alike, `verify` names it, and the desk goes on.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SetAside {
+    /// Its number in the server's log.
+    pub pk: i64,
+    /// Its id.
+    pub id: String,
+    /// Its action, as written.
+    pub action: String,
+    /// The database login that wrote it (stamped by the server).
+    pub written_by: String,
+    /// Why factdesk refuses it, in one line.
+    pub reason: String,
+    /// The factdesk that set it aside: another version looks at it again (a newer factdesk may
+    /// know an action this one does not), by rebuilding the replica.
+    pub factdesk: String,
+}
+
+impl std::fmt::Display for SetAside {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the shared log's event #{} ({}), written by {}, is set aside: no factdesk applies \
+             it ({})",
+            self.pk, self.id, self.written_by, self.reason
+        )
+    }
+}
+
+/// One event read from the server's log: its number, its columns (in [`EVENT_COLUMNS`] order)
+/// and the login that wrote it.
+pub(crate) struct PulledEvent {
+    pub pk: i64,
+    pub columns: [String; 8],
+    pub written_by: String,
+}
 
 impl std::fmt::Debug for SharedLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -190,7 +245,7 @@ impl SharedLog {
             may_read: false,
             may_write: false,
             head: None,
-            on_lock_wait: None,
+            notices: None,
         };
         let rows = log.simple_rows(&format!(
             "SELECT session_user,
@@ -371,34 +426,34 @@ impl SharedLog {
             .unwrap_or(0))
     }
 
-    /// Writes the log's events after number `after` (at most `limit` of them) as a bundle to
-    /// `out`; returns how many and the number of the last.
-    pub(crate) fn pull(
-        &mut self,
-        after: i64,
-        limit: i64,
-        out: &mut dyn Write,
-    ) -> Result<(u64, i64)> {
+    /// The log's events after number `after`, at most `limit` of them, in order.
+    pub(crate) fn pull(&mut self, after: i64, limit: i64) -> Result<Vec<PulledEvent>> {
         let name = self.name.clone();
-        let err = |e| shared_error(&name, e);
         let rows = self
             .client
             .query(
                 &format!(
-                    "SELECT pk, {EVENT_COLUMNS} FROM events WHERE pk > $1 ORDER BY pk LIMIT $2"
+                    "SELECT pk, {EVENT_COLUMNS}, written_by::text FROM events
+                      WHERE pk > $1 ORDER BY pk LIMIT $2"
                 ),
                 &[&after, &limit],
             )
-            .map_err(err)?;
-        let mut last = after;
-        let mut events = Vec::with_capacity(rows.len());
-        for row in &rows {
-            last = row.get(0);
-            let columns: [String; 8] = std::array::from_fn(|i| row.get::<_, String>(i + 1));
-            events.push(columns);
+            .map_err(|e| shared_error(&name, e))?;
+        Ok(rows
+            .iter()
+            .map(|row| PulledEvent {
+                pk: row.get(0),
+                columns: std::array::from_fn(|i| row.get::<_, String>(i + 1)),
+                written_by: row.get(9),
+            })
+            .collect())
+    }
+
+    /// Tells the person using the store `notice`, when someone listens.
+    pub(crate) fn notify(&self, notice: SharedNotice<'_>) {
+        if let Some(notices) = &self.notices {
+            notices(notice);
         }
-        crate::store::bundle::write_bundle_of_columns(&events, &self.login, out)?;
-        Ok((events.len() as u64, last))
     }
 
     /// Checks the server's log as `verify` checks a store's: every event's hash against its
@@ -419,6 +474,10 @@ impl SharedLog {
         let err = |e| shared_error(&name, e);
         let in_replica: i64 = replica.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
         let mut copy_of = replica.prepare("SELECT hash FROM events WHERE id = ?1")?;
+        let set_aside: std::collections::HashMap<String, SetAside> = read_set_aside(&self.replica)?
+            .into_iter()
+            .map(|event| (event.id.clone(), event))
+            .collect();
         let mut problems = Vec::new();
         let mut matched = 0;
         // One snapshot of the log, however many write meanwhile.
@@ -431,7 +490,10 @@ impl SharedLog {
             .map_err(err)?;
         let rows = tx
             .query_raw(
-                &format!("SELECT pk, {EVENT_COLUMNS}, chain, via FROM events ORDER BY pk"),
+                &format!(
+                    "SELECT pk, {EVENT_COLUMNS}, chain, via, written_by::text FROM events
+                      ORDER BY pk"
+                ),
                 std::iter::empty::<i64>(),
             )
             .map_err(err)?;
@@ -440,7 +502,10 @@ impl SharedLog {
             let pk: i64 = row.get(0);
             let [id, at, author, action, record_kind, record_id, change, hash] =
                 std::array::from_fn(|i| row.get::<_, String>(i + 1));
+            let aside = set_aside.get(&id).filter(|event| event.pk == pk);
             match serde_json::from_str::<serde_json::Value>(&change) {
+                // Set aside: named once, below, with why.
+                _ if aside.is_some() => {}
                 Ok(change) => {
                     let content = crate::history::EventContent {
                         id: &id,
@@ -464,6 +529,11 @@ impl SharedLog {
             let copy: Option<String> = copy_of.query_row([&id], |r| r.get(0)).optional()?;
             match copy {
                 None if pk > position => {}
+                None if let Some(event) = aside => problems.push(format!(
+                    "server log: event {id} (#{pk}, {action}), written by {}, is set aside: no \
+                     factdesk applies it ({})",
+                    event.written_by, event.reason
+                )),
                 None => problems.push(format!(
                     "server log: event {id} (#{pk}, {action}) is not in this machine's replica"
                 )),
@@ -528,10 +598,9 @@ impl SharedLog {
         })
     }
 
-    /// Has `notice` told, once, when a change waits for the log's lock beyond one attempt (10 s)
-    /// (another writer's long change, such as a large bundle import).
-    pub fn on_lock_wait(&mut self, notice: impl Fn(&str) + Send + Sync + 'static) {
-        self.on_lock_wait = Some(Box::new(notice));
+    /// Has `notices` told what the person using the store should know ([`SharedNotice`]).
+    pub fn set_notices(&mut self, notices: Box<Notices>) {
+        self.notices = Some(notices);
     }
 
     /// Begins a change: a transaction holding the log's lock. A writer waits for the lock
@@ -554,11 +623,11 @@ impl SharedLog {
                         && started.elapsed() < LOCK_GIVE_UP =>
                 {
                     self.rollback();
-                    if !told && let Some(notice) = &self.on_lock_wait {
-                        notice(&format!(
+                    if !told {
+                        self.notify(SharedNotice::LockWait(&format!(
                             "waiting for another change to {} to finish (a colleague's import?)",
                             self.name
-                        ));
+                        )));
                         told = true;
                     }
                 }
@@ -793,6 +862,64 @@ pub(crate) fn write_position(replica: &Path, pk: i64) -> Result<()> {
     temporary.push(".tmp");
     std::fs::write(&temporary, format!("{pk}\n"))?;
     std::fs::rename(&temporary, &path)?;
+    Ok(())
+}
+
+/// Removes the replica at `replica` (its database, journal and bookkeeping, not its lock), so
+/// the next sync rebuilds it from the server's log.
+pub(crate) fn remove_replica(replica: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal", "-position", "-set-aside"] {
+        let mut name = replica.as_os_str().to_owned();
+        name.push(suffix);
+        match std::fs::remove_file(PathBuf::from(name)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Where the events this replica set aside are listed, beside the replica: one JSON object
+/// ([`SetAside`]) a line.
+pub(crate) fn set_aside_file(replica: &Path) -> PathBuf {
+    let mut name = replica.as_os_str().to_owned();
+    name.push("-set-aside");
+    PathBuf::from(name)
+}
+
+/// The events this replica set aside, in the order it met them (none when it met none).
+pub(crate) fn read_set_aside(replica: &Path) -> Result<Vec<SetAside>> {
+    let path = set_aside_file(replica);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            serde_json::from_str(line).map_err(|e| {
+                Error::store(format!(
+                    "{} is damaged ({e}): remove the replica beside it to rebuild it from the \
+                     server",
+                    path.display()
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Adds `event` to the events this replica set aside (written through before the replica's
+/// position passes it).
+pub(crate) fn record_set_aside(replica: &Path, event: &SetAside) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(set_aside_file(replica))?;
+    let mut line = serde_json::to_string(event).map_err(|e| Error::store(e.to_string()))?;
+    line.push('\n');
+    file.write_all(line.as_bytes())?;
+    file.sync_data()?;
     Ok(())
 }
 
