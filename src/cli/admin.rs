@@ -55,7 +55,11 @@ pub fn run(cmd: AdminCommand, ctx: &Context, ui: &mut Ui) -> Result<()> {
                 .map_err(|e| Error::invalid(format!("login: {e}")))?;
             log.grant(&login, &role)?;
             ui.confirm(
-                &format!("{login} is now a {role} of {}", log.name()),
+                &format!(
+                    "{login} is now {} {role} of {}",
+                    if role == "admin" { "an" } else { "a" },
+                    log.name()
+                ),
                 &serde_json::json!({ "login": login, "role": role, "store": log.name() }),
             )?;
             note_look_alikes(ui, &login, &log.members()?)

@@ -672,72 +672,108 @@ fn roles_decide_who_reads_and_who_writes() {
 
 #[test]
 fn many_writers_at_once_all_land_and_verify() {
-    let Some(desk) = SharedDesk::new(&["ana", "bo", "carol"]) else {
+    let people = ["ana", "bo", "carol", "dan"];
+    let Some(desk) = SharedDesk::new(&people) else {
         return;
     };
-    // FACTDESK_TEST_WRITES raises the count (the figure is 8 × 500; CI runs fewer
-    // on its two cores, in a debug build, each write a process of its own).
+    // FACTDESK_TEST_WRITES changes the count of writes per writer (the figure, 500, by
+    // default: each a process of its own, in a debug build, on CI's two cores).
     let writes: usize = std::env::var("FACTDESK_TEST_WRITES")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
+    // Eight writers, two per person: one person's two commands at once share a replica (its
+    // lock, its sync), different people's meet at the server's log.
     let writers = 8;
-    let people = ["ana", "bo", "carol"];
-    let threads: Vec<_> = (0..writers)
-        .map(|w| {
-            let login = desk.login(people[w % people.len()]);
-            let cmds: Vec<Command> = (0..writes)
-                .map(|i| {
-                    let text = format!("Claim {i} of writer {w}");
-                    match i % 3 {
-                        0 | 1 => desk.cmd(
-                            &login,
-                            &[
-                                "claim",
-                                "add",
-                                &text,
-                                "--claimant",
-                                &format!("Source {}", i % 7),
-                                "--quiet",
+    /// The kinds of write each writer cycles through, on the claims it added.
+    const CYCLE: [&str; 4] = ["claim.add", "evidence.add", "claim.comment", "link.add"];
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..writers)
+            .map(|w| {
+                let login = desk.login(people[w % people.len()]);
+                let desk = &desk;
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    let mut claims: Vec<String> = Vec::new();
+                    for i in 0..writes {
+                        let text = format!("Claim {i} of writer {w}");
+                        let source = format!("Source {}", i % 7);
+                        let last = claims.last().cloned().unwrap_or_default();
+                        let first = claims.first().cloned().unwrap_or_default();
+                        let args: Vec<&str> = match CYCLE[i % CYCLE.len()] {
+                            "claim.add" => {
+                                vec!["claim", "add", &text, "--claimant", &source, "--quiet"]
+                            }
+                            "evidence.add" => vec![
+                                "evidence", "add", &last, "--stance", "refutes", "--source",
+                                &source,
                             ],
-                        ),
-                        _ => desk.cmd(&login, &["claim", "list", "--limit", "1"]),
+                            "claim.comment" => vec!["claim", "comment", &last, &text],
+                            _ if first == last => {
+                                vec!["claim", "comment", &last, "A second look"]
+                            }
+                            _ => vec!["link", "add", &last, &first, "--relation", "contradicts"],
+                        };
+                        let out = desk.run(&login, &args);
+                        if out.code != 0 {
+                            failures.push(format!("{args:?}: {}", out.stderr));
+                        } else if args[1] == "add" && args[0] == "claim" {
+                            claims.push(out.stdout.trim().to_string());
+                        }
+                        // And a read now and then, as a desk reads while others write.
+                        if i % 10 == 9 {
+                            let out = desk.run(&login, &["claim", "list", "--limit", "1"]);
+                            if out.code != 0 {
+                                failures.push(format!("claim list: {}", out.stderr));
+                            }
+                        }
                     }
+                    failures
                 })
-                .collect();
-            std::thread::spawn(move || {
-                let mut failures = Vec::new();
-                for mut cmd in cmds {
-                    let out = cmd.output().expect("factdesk runs");
-                    if !out.status.success() {
-                        failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
-                    }
-                }
-                failures
             })
-        })
-        .collect();
-    let failures: Vec<String> = threads
-        .into_iter()
-        .flat_map(|t| t.join().expect("writer thread"))
-        .collect();
+            .collect();
+        threads
+            .into_iter()
+            .flat_map(|t| t.join().expect("writer thread"))
+            .collect()
+    });
     assert!(
         failures.is_empty(),
-        "{} writes failed: {failures:?}",
-        failures.len()
+        "{} commands failed, the first: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(3)]
     );
-    let expected_claims = writers * (0..writes).filter(|i| i % 3 != 2).count();
-    let claims = desk.psql_as_admin(
-        &desk.database,
-        "SELECT count(*) FROM events WHERE action = 'claim.add'",
-    );
-    assert_eq!(claims, expected_claims.to_string());
+    // Every write landed: one event of its kind each (the first link of a writer, with one
+    // claim to link, is a second comment), and as many events again for new sources.
+    let count = |kind: &str| {
+        (0..writes)
+            .filter(|i| CYCLE[i % CYCLE.len()] == kind)
+            .count()
+    };
+    let expected = [
+        ("claim.add", writers * count("claim.add")),
+        ("evidence.add", writers * count("evidence.add")),
+        (
+            "claim.comment",
+            writers * (count("claim.comment") + usize::from(writes > 3)),
+        ),
+        ("link.add", writers * count("link.add").saturating_sub(1)),
+    ];
+    for (action, expected) in expected {
+        let landed = desk.psql_as_admin(
+            &desk.database,
+            &format!("SELECT count(*) FROM events WHERE action = '{action}'"),
+        );
+        assert_eq!(landed, expected.to_string(), "{action}");
+    }
+    let history = desk.ok(&desk.login("ana"), &["history", "--format", "json"]);
     for person in people {
         let login = desk.login(person);
         desk.ok(&login, &["verify"]);
         let listed = desk.ok(&login, &["claim", "list", "--format", "json", "--all"]);
         let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
-        assert_eq!(listed.as_array().unwrap().len(), expected_claims);
+        assert_eq!(listed.as_array().unwrap().len(), expected[0].1);
+        assert_eq!(desk.ok(&login, &["history", "--format", "json"]), history);
     }
 }
 
@@ -823,6 +859,17 @@ fn a_bundle_goes_from_sqlite_to_postgresql_and_back() {
         "--note",
         "Satellite imagery",
     ]);
+    local.ok(&[
+        "evidence",
+        "add",
+        &allegation,
+        "--stance",
+        "supports",
+        "--source",
+        "WSJ",
+        "--quote",
+        "Iran has sent ballistic missiles to Russia",
+    ]);
     let bundle = local.db.with_file_name("local.jsonl");
     local.ok(&["export", "--events", "--output", bundle.to_str().unwrap()]);
     // … goes onto the shared store (an admin imports bundles) …
@@ -846,9 +893,12 @@ fn a_bundle_goes_from_sqlite_to_postgresql_and_back() {
     );
     let imported = desk.ok(desk.admin(), &["import", bundle]);
     assert!(
-        imported.starts_with("Added 6 of 6 events from "),
+        imported.starts_with("Added 8 of 8 events from "),
         "{imported}"
     );
+    for login in [desk.admin(), ana.as_str()] {
+        desk.ok(login, &["verify"]);
+    }
     // … where members work on it …
     desk.ok(
         &ana,
@@ -873,7 +923,12 @@ fn a_bundle_goes_from_sqlite_to_postgresql_and_back() {
     let back = Desk::new();
     back.ok(&["import", shared_bundle.to_str().unwrap()]);
     back.ok(&["verify"]);
-    for report in [["report", "disputed"], ["report", "summary"]] {
+    desk.ok(&ana, &["verify"]);
+    for report in [
+        &["report", "disputed"][..],
+        &["report", "summary"],
+        &["evidence", "list", &allegation],
+    ] {
         let mut args = report.to_vec();
         args.extend(["--format", "json"]);
         assert_eq!(back.ok(&args), desk.ok(&ana, &args), "{report:?}");
@@ -1326,4 +1381,145 @@ fn an_event_no_factdesk_can_apply_is_set_aside_and_the_desk_goes_on() {
             verified.stdout
         );
     }
+}
+
+#[test]
+fn what_the_url_leaves_out_comes_from_the_pg_variables_as_psql_finds_it() {
+    let Some(desk) = SharedDesk::new(&["ana"]) else {
+        return;
+    };
+    let ana = desk.login("ana");
+    desk.ok(&ana, &["claim", "add", "A claim", "--claimant", "Someone"]);
+    let home = tempfile::tempdir().unwrap();
+    // factdesk as ana with `--db postgres://` and these variables only (no ~/.postgresql).
+    let run = |vars: &[(&str, &str)]| {
+        let mut cmd = desk.cmd(
+            &ana,
+            &["--db", "postgres://", "claim", "list", "--format", "json"],
+        );
+        cmd.env("HOME", home.path());
+        for name in [
+            "PGHOST",
+            "PGPORT",
+            "PGUSER",
+            "PGDATABASE",
+            "PGPASSWORD",
+            "PGPASSFILE",
+            "PGSSLMODE",
+            "PGSSLROOTCERT",
+        ] {
+            cmd.env_remove(name);
+        }
+        cmd.envs(vars.iter().copied());
+        crate::outcome(cmd.output().unwrap())
+    };
+    // The server's socket directory and port, from the test server's URL.
+    let host = desk.server.host_str().unwrap().replace("%2F", "/");
+    let port = desk.server.port().unwrap_or(5432).to_string();
+    let database = desk.database.clone();
+    let local = [
+        ("PGHOST", host.as_str()),
+        ("PGPORT", port.as_str()),
+        ("PGUSER", ana.as_str()),
+        ("PGDATABASE", database.as_str()),
+    ];
+    let out = run(&local);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("A claim"), "{}", out.stdout);
+    // A port that is not one is named.
+    let mut bad_port = local;
+    bad_port[1].1 = "fifty";
+    let out = run(&bad_port);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "factdesk: PGPORT 'fifty' is not a port number\n")
+    );
+    let (Ok(tls), Ok(ca)) = (
+        std::env::var("FACTDESK_TEST_POSTGRES_TLS"),
+        std::env::var("FACTDESK_TEST_POSTGRES_CA"),
+    ) else {
+        eprintln!("skipping TLS: no FACTDESK_TEST_POSTGRES_TLS");
+        return;
+    };
+    let tls = url::Url::parse(&tls).unwrap();
+    let (tls_host, tls_port) = (
+        tls.host_str().unwrap().to_string(),
+        tls.port().unwrap_or(5432).to_string(),
+    );
+    let over_tls = |mode: &str, root: Option<&str>| {
+        let mut vars = vec![
+            ("PGHOST", tls_host.as_str()),
+            ("PGPORT", tls_port.as_str()),
+            ("PGUSER", ana.as_str()),
+            ("PGDATABASE", database.as_str()),
+            ("PGSSLMODE", mode),
+        ];
+        vars.extend(root.map(|root| ("PGSSLROOTCERT", root)));
+        run(&vars)
+    };
+    // PGSSLMODE asks for the certificate to be checked, against PGSSLROOTCERT.
+    for mode in ["verify-full", "verify-ca"] {
+        let out = over_tls(mode, Some(&ca));
+        assert_eq!(out.code, 0, "{mode}: {}", out.stderr);
+        assert!(out.stdout.contains("A claim"), "{mode}: {}", out.stdout);
+    }
+    // Without an authority that knows it, the system's do not: refused, in one line.
+    let out = over_tls("verify-full", None);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr.to_lowercase().contains("certificate"),
+        "{}",
+        out.stderr
+    );
+    // The server takes nothing but TLS on TCP: PGSSLMODE=disable is refused by it.
+    let out = over_tls("disable", None);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    let out = over_tls("sometimes", None);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (2, "factdesk: PGSSLMODE 'sometimes' is not an sslmode\n")
+    );
+}
+
+#[test]
+fn an_admin_who_is_not_the_servers_superuser_grants_and_revokes() {
+    let Some(desk) = SharedDesk::new(&["ana", "bo"]) else {
+        return;
+    };
+    let (ana, bo, carol) = (desk.login("ana"), desk.login("bo"), desk.login("carol"));
+    // carol's login exists (the server's administrator made it); ana, made an admin by the
+    // superuser, gives her roles and takes them away, and passes the admin role on to bo.
+    desk.psql_as_admin("postgres", &format!("CREATE ROLE {carol} LOGIN"));
+    assert_eq!(
+        desk.ok(desk.admin(), &["admin", "grant", &ana, "admin"]),
+        format!("{ana} is now an admin of {}\n", desk.url(desk.admin()))
+    );
+    desk.ok(&ana, &["admin", "grant", &carol, "member"]);
+    desk.ok(&carol, &["claim", "add", "Carol's claim", "--quiet"]);
+    desk.ok(&ana, &["admin", "grant", &bo, "admin"]);
+    // bo revokes what ana granted, and what the superuser granted.
+    desk.ok(&bo, &["admin", "revoke", &carol]);
+    desk.fails(&carol, &["claim", "list"], 3);
+    desk.ok(&bo, &["admin", "grant", &ana, "reader"]);
+    let listed = desk.ok(&bo, &["admin", "list"]);
+    let role_of = |login: &str| {
+        listed
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(login))
+            .and_then(|line| line.split_whitespace().last())
+            .map(str::to_string)
+    };
+    assert_eq!(role_of(&ana).as_deref(), Some("reader"), "{listed}");
+    assert_eq!(role_of(&bo).as_deref(), Some("admin"), "{listed}");
+    assert_eq!(role_of(&carol), None, "{listed}");
+    desk.fails(&ana, &["claim", "add", "Not any more", "--quiet"], 1);
+    // A login an admin may not create is named, with what to ask for.
+    let out = desk.run(&bo, &["admin", "grant", "nobody_made_this_login", "member"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let _ = desk.psql(
+        desk.admin(),
+        "postgres",
+        &format!("DROP ROLE IF EXISTS {carol}"),
+    );
 }
