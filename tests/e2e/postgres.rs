@@ -1104,7 +1104,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
     // wrote it). `init` brings the server to schema 5 (through 4).
     desk.psql_as_admin(
         &desk.database,
-        "DELETE FROM factdesk_schema WHERE version >= 4; DROP INDEX events_here_at;
+        "DELETE FROM factdesk_schema WHERE version >= 4;
          UPDATE factdesk_person_fold SET folded = U&'\\+0003B4' WHERE ch = U&'\\+002206'",
     );
     assert_ne!(key("\u{2206}na"), key("\u{394}na"), "schema 3's fold");
@@ -1121,8 +1121,7 @@ fn a_shared_store_from_a_newer_factdesk_is_refused_and_left_alone() {
     desk.psql_as_admin(
         &desk.database,
         &format!(
-            "DELETE FROM factdesk_schema WHERE version >= 3; DROP TABLE factdesk_person_fold;
-             DROP INDEX events_here_at; {}",
+            "DELETE FROM factdesk_schema WHERE version >= 3; DROP TABLE factdesk_person_fold; {}",
             include_str!("../../schema/postgres/0002_person_key.sql")
         ),
     );
