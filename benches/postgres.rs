@@ -8,7 +8,11 @@
 //! 1. bulk-imports the claims file the import bench uses (`FACTDESK_BENCH_CLAIMS`, default
 //!    1,000,000) with `factdesk --db URL import claims.jsonl`, against a floor: this executable
 //!    re-run with `--floor-copy`, a bare `postgres`-crate program that `COPY`s one row per claim
-//!    (its id, text and claimant) into a plain table;
+//!    (its id, text and claimant) into a plain table; then splits the gap between them: the
+//!    import's events, dumped from the log, are `COPY`d again by a process like the floor's into
+//!    a plain table with the log's columns and indexes, and into the empty log of a second
+//!    database (`factdesk init`'s schema: its checks and its triggers) — what the server must
+//!    do for the import whatever the client does;
 //! 2. times `factdesk claim add --quiet` on that store against a floor: this executable re-run
 //!    with `--floor-insert`, which connects and inserts one row (alternating, so both see the
 //!    same load; `FACTDESK_BENCH_RUNS`, default 21, after `FACTDESK_BENCH_WARMUP`, default 3);
@@ -34,6 +38,11 @@ use std::time::{Duration, Instant};
 /// The arguments that turn this executable into a floor program.
 const FLOOR_INSERT: &str = "--floor-insert";
 const FLOOR_COPY: &str = "--floor-copy";
+const COPY_EVENTS: &str = "--copy-events";
+
+/// The columns of a log's event a client writes (`pk`, `chain`, `written_at` and `written_by`
+/// are the server's).
+const LOG_COLUMNS: &str = "id, at, author, action, record_kind, record_id, change, hash, via";
 
 type BenchResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -45,6 +54,9 @@ fn main() -> ExitCode {
     }
     if args.len() >= 4 && args[1] == FLOOR_COPY {
         return report_floor(floor_copy(&args[2], Path::new(&args[3])));
+    }
+    if args.len() >= 5 && args[1] == COPY_EVENTS {
+        return report_floor(copy_events(&args[2], &args[3], Path::new(&args[4])));
     }
     match bench() {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,6 +109,20 @@ fn floor_copy(url: &str, file: &Path) -> Result<(), postgres::Error> {
     tx.commit()
 }
 
+/// The log's share of an import: one `COPY` of a dump of events (binary `COPY` format, the
+/// columns [`LOG_COLUMNS`]) into `table`, in one transaction.
+fn copy_events(url: &str, table: &str, dump: &Path) -> Result<(), postgres::Error> {
+    use std::io::Write;
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    let mut tx = client.transaction()?;
+    let mut copy = tx.copy_in(&format!("COPY {table} ({LOG_COLUMNS}) FROM STDIN BINARY"))?;
+    let mut dump = std::fs::File::open(dump).expect("events dump");
+    std::io::copy(&mut dump, &mut copy).expect("events dump read and sent");
+    copy.flush().expect("events dump sent");
+    copy.finish()?;
+    tx.commit()
+}
+
 fn bench() -> BenchResult<()> {
     let Some(server) = ["FACTDESK_BENCH_POSTGRES", "FACTDESK_TEST_POSTGRES"]
         .iter()
@@ -120,17 +146,34 @@ fn bench() -> BenchResult<()> {
     postgres.set_path("/postgres");
     admin_url.set_path(&format!("/{database}"));
     let (postgres, url) = (postgres.to_string(), admin_url.to_string());
+    let second = format!("{database}_log");
+    admin_url.set_path(&format!("/{second}"));
+    let second_url = admin_url.to_string();
     let mut admin = postgres::Client::connect(&postgres, postgres::NoTls)?;
     admin.batch_execute(&format!("CREATE DATABASE {database}"))?;
-    let result = run(&url, dir.path(), claims, runs, warmup, writers, writes);
+    admin.batch_execute(&format!("CREATE DATABASE {second}"))?;
+    let result = run(
+        (&url, &second_url),
+        dir.path(),
+        claims,
+        runs,
+        warmup,
+        writers,
+        writes,
+    );
     if keep_files() {
-        eprintln!("kept the database {database} and {}", dir.keep().display());
+        eprintln!(
+            "kept the databases {database} and {second}, and {}",
+            dir.keep().display()
+        );
     } else {
-        // One statement at a time: DROP DATABASE cannot run inside a transaction block.
-        admin.batch_execute(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"))?;
-        admin.batch_execute(&format!(
-            "DROP ROLE IF EXISTS {database}_admin, {database}_member, {database}_reader"
-        ))?;
+        for db in [&database, &second] {
+            // One statement at a time: DROP DATABASE cannot run inside a transaction block.
+            admin.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))?;
+            admin.batch_execute(&format!(
+                "DROP ROLE IF EXISTS {db}_admin, {db}_member, {db}_reader"
+            ))?;
+        }
     }
     result
 }
@@ -182,7 +225,7 @@ fn median(mut ms: Vec<f64>) -> f64 {
 }
 
 fn run(
-    url: &str,
+    (url, second_url): (&str, &str),
     dir: &Path,
     claims: usize,
     runs: usize,
@@ -191,6 +234,8 @@ fn run(
     writes: usize,
 ) -> BenchResult<()> {
     println!("{}", machine_line());
+    // The second log first: it takes the import's events only if none of its own is later.
+    timed(factdesk_on(second_url, &dir.join("second"), &["init"]))?;
     timed(factdesk_on(url, dir, &["init"]))?;
     let mut client = postgres::Client::connect(url, postgres::NoTls)?;
     client
@@ -207,6 +252,34 @@ fn run(
     let copy = timed(floor)?;
     client.batch_execute("TRUNCATE floor_rows")?;
     let events: i64 = client.query_one("SELECT count(*) FROM events", &[])?.get(0);
+
+    // The server's share of the import, whatever the client does: its events into a plain table
+    // with the log's columns and indexes, then into an empty log with its checks and triggers.
+    let dump = dir.join("events.copy");
+    {
+        let mut out = std::fs::File::create(&dump)?;
+        let mut reader = client.copy_out(&format!(
+            "COPY (SELECT {LOG_COLUMNS} FROM events ORDER BY pk) TO STDOUT BINARY"
+        ))?;
+        std::io::copy(&mut reader, &mut out)?;
+    }
+    client.batch_execute(
+        "CREATE TABLE plain_events (
+             pk bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, id text NOT NULL UNIQUE,
+             at text, author text, action text, record_kind text, record_id text, change text,
+             hash text, chain text, via text);
+         CREATE INDEX plain_events_record ON plain_events (record_id, action);
+         CREATE INDEX plain_events_at ON plain_events (at);",
+    )?;
+    let copy_into = |target: &str, table: &str| {
+        let mut cmd = Command::new(&floor_exe);
+        cmd.arg(COPY_EVENTS).arg(target).arg(table).arg(&dump);
+        timed(cmd)
+    };
+    let plain = copy_into(url, "plain_events")?;
+    client.batch_execute("DROP TABLE plain_events")?;
+    let logged = copy_into(second_url, "events")?;
+    std::fs::remove_file(&dump)?;
     println!();
     println!("| operation | seconds | claims/s | rate ÷ floor rate |");
     println!("|---|---:|---:|---:|");
@@ -223,6 +296,18 @@ fn run(
         "| floor: bare `COPY` of each claim's id, text and claimant (own process) | {:.1} | {} | 1.00× |",
         copy.as_secs_f64(),
         thousands(rate(copy) as u64)
+    );
+    println!(
+        "| the import's events, `COPY`d into a plain table with the log's indexes (own process) | {:.1} | {} | {:.2}× |",
+        plain.as_secs_f64(),
+        thousands(rate(plain) as u64),
+        rate(plain) / rate(copy)
+    );
+    println!(
+        "| the import's events, `COPY`d into an empty log: its checks and triggers (own process) | {:.1} | {} | {:.2}× |",
+        logged.as_secs_f64(),
+        thousands(rate(logged) as u64),
+        rate(logged) / rate(copy)
     );
 
     // 2. claim add against one bare insert, alternating.

@@ -1522,3 +1522,49 @@ fn an_admin_who_is_not_the_servers_superuser_grants_and_revokes() {
         &format!("DROP ROLE IF EXISTS {carol}"),
     );
 }
+
+#[test]
+fn the_user_config_can_name_a_shared_store() {
+    let Some(desk) = SharedDesk::new(&["ana"]) else {
+        return;
+    };
+    let ana = desk.login("ana");
+    desk.ok(&ana, &["claim", "add", "A claim", "--quiet"]);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("factdesk").join("config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    // The user named there is not who writes: the login is.
+    std::fs::write(
+        &config,
+        format!("store = \"{}\"\nuser = \"someone else\"\n", desk.url(&ana)),
+    )
+    .unwrap();
+    let bare = |args: &[&str]| {
+        let mut cmd = desk.cmd(&ana, args);
+        cmd.env_remove("FACTDESK_DB")
+            .env("XDG_CONFIG_HOME", home.path());
+        crate::outcome(cmd.output().unwrap())
+    };
+    let listed = bare(&["config", "list", "--format", "csv"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed.stdout.contains(&format!(
+            "store,{},user config ({}),",
+            desk.url(&ana),
+            config.display()
+        )),
+        "{}",
+        listed.stdout
+    );
+    let added = bare(&["claim", "add", "Another claim", "--quiet"]);
+    assert_eq!((added.code, added.stderr.as_str()), (0, ""));
+    let history = bare(&["history", "--format", "json"]);
+    let history: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
+    let authors: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["author"].as_str().unwrap())
+        .collect();
+    assert_eq!(authors, vec![ana.as_str(), ana.as_str()]);
+}
