@@ -432,8 +432,9 @@ impl Store {
     /// past it, from `psql` — is set aside ([`shared::SetAside`]): left out of the replica,
     /// listed beside it and told once, so one bad event cannot stop every machine of the desk.
     pub(in crate::store) fn sync(&mut self, log: &mut SharedLog) -> Result<()> {
-        /// How many events are pulled and imported at a time.
-        const PAGE: i64 = 50_000;
+        // How many events are pulled and imported at a time: as many as a bundle applies in one
+        // transaction, so an event refused on applying is named by its line, and set aside.
+        const PAGE: i64 = bundle::ONE_TRANSACTION_EVENTS as i64;
         // A replica with no events starts from the beginning, whatever its position file says
         // (a replica deleted to be rebuilt may leave the file behind).
         let empty = !self
@@ -516,15 +517,6 @@ impl Store {
             log.set_notices(notices);
         }
         let replica_lock = log.lock_replica()?;
-        // Events another factdesk set aside are looked at again: this one may know what that
-        // one did not (an action added since). The replica is rebuilt from the log.
-        let version = env!("CARGO_PKG_VERSION");
-        if shared::read_set_aside(log.replica())?
-            .iter()
-            .any(|event| event.factdesk != version)
-        {
-            shared::remove_replica(log.replica())?;
-        }
         let mut store = Store::open(log.replica(), OpenMode::CreateIfMissing, NetworkFs::Allow)?;
         store.author = log.login().to_string();
         store.clock_from_server = clock.is_none();

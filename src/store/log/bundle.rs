@@ -1206,7 +1206,44 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
         }
     }
 
-    // Claims referred to that neither the store nor the bundle holds.
+    // A record changed before the line that creates it: a store's log never holds that, and
+    // applied in the canonical order (creations first) it would pass in one bundle and be
+    // refused in two, so a shared store's replicas would differ by how they synced.
+    let early = conn
+        .query_row(
+            "SELECT n.line, n.id, n.action, n.record_kind, n.record_id, c.line
+               FROM staging.events n
+               JOIN staging.events c
+                 ON c.record_id = n.record_id AND c.line > n.line
+                AND c.action IN ('source.add', 'claim.add', 'evidence.add', 'link.add')
+              WHERE n.action NOT IN ('source.add', 'claim.add', 'evidence.add', 'link.add')
+                AND NOT EXISTS (SELECT 1 FROM main.events m
+                                 WHERE m.record_id = n.record_id AND m.action = c.action)
+              ORDER BY n.line LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, i64>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    if let Some((line, id, action, kind, record, created)) = early {
+        return Err(at_line(
+            line as u64,
+            format!(
+                "event {id} ({action}) changes {kind} {record} before line {created} creates it"
+            ),
+        ));
+    }
+
+    // Claims referred to that neither the store nor the bundle holds (before the line that
+    // refers to them).
     let missing = conn
         .query_row(
             "WITH refs (line, id, action, claim) AS (
@@ -1224,7 +1261,8 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
              SELECT line, id, action, claim FROM refs r
               WHERE NOT EXISTS (SELECT 1 FROM main.claims c WHERE c.id = r.claim)
                 AND NOT EXISTS (SELECT 1 FROM staging.events s
-                                 WHERE s.record_id = r.claim AND s.action = 'claim.add')
+                                 WHERE s.record_id = r.claim AND s.action = 'claim.add'
+                                   AND s.line < r.line)
               ORDER BY line LIMIT 1",
             [],
             |r| {
@@ -1249,14 +1287,21 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
 
     // Sources named that neither the store nor the bundle holds (by a name it was added or
     // renamed with).
-    let mut staged_sources = std::collections::HashSet::new();
+    // (Each name with the first line that gives it.)
+    let mut staged_sources: std::collections::HashMap<String, i64> = Default::default();
     let mut stmt = conn.prepare(
-        "SELECT json_extract(change, '$.name') FROM staging.events WHERE action = 'source.add'
+        "SELECT line, json_extract(change, '$.name') FROM staging.events
+          WHERE action = 'source.add'
          UNION ALL
-         SELECT json_extract(change, '$.new') FROM staging.events WHERE action = 'source.rename'",
+         SELECT line, json_extract(change, '$.new') FROM staging.events
+          WHERE action = 'source.rename'",
     )?;
-    for name in stmt.query_map([], |r| r.get::<_, String>(0))? {
-        staged_sources.insert(crate::model::source_key(&name?));
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (line, name) = row?;
+        let first = staged_sources
+            .entry(crate::model::source_key(&name))
+            .or_insert(line);
+        *first = (*first).min(line);
     }
     drop(stmt);
     let mut stmt = conn.prepare(
@@ -1278,7 +1323,9 @@ fn check_staged(conn: &rusqlite::Connection) -> Result<()> {
             let Ok(Some(name)) = row.get::<_, Option<String>>(i) else {
                 continue;
             };
-            if staged_sources.contains(&crate::model::source_key(&name))
+            if staged_sources
+                .get(&crate::model::source_key(&name))
+                .is_some_and(|&given| given < line)
                 || super::find_source_pk(conn, &name)?.is_some()
             {
                 continue;
@@ -1438,6 +1485,28 @@ fn rebuild_records(tx: &Tx, before: i64, line_of: &dyn Fn(i64) -> Option<u64>) -
     Ok(())
 }
 
+/// Whether applying an event failed because of the event — its values, the records it names —
+/// rather than because of this machine (a full disk, a busy, locked or damaged store, an
+/// interruption): only the former refuses the event (and a shared store's replica sets it aside).
+fn is_the_events_fault(e: &Error) -> bool {
+    match e {
+        Error::Invalid(_)
+        | Error::Usage(_)
+        | Error::NotFound { .. }
+        | Error::AmbiguousId { .. }
+        | Error::BundleLine { .. } => true,
+        Error::Sqlite { source, .. } => matches!(
+            source.sqlite_error_code(),
+            Some(
+                rusqlite::ErrorCode::ConstraintViolation
+                    | rusqlite::ErrorCode::TypeMismatch
+                    | rusqlite::ErrorCode::TooBig
+            )
+        ),
+        _ => false,
+    }
+}
+
 /// Projects the events `select` yields (`pk`, then [`EVENT_COLUMNS`]) with `upkeep`, naming the
 /// bundle line of the first that cannot be applied.
 fn replay_events(
@@ -1455,10 +1524,11 @@ fn replay_events(
         let (id, action) = (wire.id.clone(), wire.action.clone());
         let projected = replay::typed(wire).and_then(|event| project(tx, &event, upkeep, sources));
         if let Err(e) = projected {
-            // Name the bundle line when the event came in this bundle, in one line.
+            // Name the bundle line when the event came in this bundle and is what is wrong, in
+            // one line (a full disk or a busy store is no line's fault: said as it is).
             return Err(match (line_of(pk), e) {
                 (Some(line), Error::Invalid(reason)) => at_line(line, reason),
-                (Some(line), e) => {
+                (Some(line), e) if is_the_events_fault(&e) => {
                     let reason = e.to_string();
                     let reason = reason.lines().next().unwrap_or_default();
                     at_line(
@@ -1466,7 +1536,7 @@ fn replay_events(
                         format!("event {id} ({action}) cannot be applied: {reason}"),
                     )
                 }
-                (None, e) => e,
+                (_, e) => e,
             });
         }
     }
@@ -1633,6 +1703,62 @@ mod tests {
         );
 
         assert_eq!(refused(b""), "line 1: the bundle is empty (no header)");
+    }
+
+    #[test]
+    fn a_record_is_created_before_the_lines_that_change_it() {
+        // A store's log never holds a change before its record's creation; applied in the
+        // canonical order (creations first) such a bundle would pass whole and be refused in
+        // two parts, so it is refused whole too. (Version 1 headers: no digest to reorder.)
+        let good = sample_bundle();
+        let lines: Vec<&str> = good.lines().collect();
+        let header = |events: usize| {
+            format!(
+                r#"{{"factdesk_bundle":1,"events":{events},"exported_at":"2024-09-07T00:00:05.000Z","exported_by":"ana"}}"#
+            )
+        };
+        // The evidence before its claim: its claim is not there yet.
+        let evidence_first = format!("{}\n{}\n{}\n{}\n", header(3), lines[1], lines[3], lines[2]);
+        let err = refused(evidence_first.as_bytes());
+        assert!(err.starts_with("line 3: event "), "{err}");
+        assert!(err.contains("(evidence.add) refers to claim"), "{err}");
+        // A comment on the claim before the claim.
+        let mut store = Store::open_in_memory().unwrap().with_author("ana");
+        let claim_id: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
+        let claim_id = claim_id["record_id"].as_str().unwrap().to_string();
+        let mut scratch = Store::open_in_memory().unwrap().with_author("bo");
+        import(&mut scratch, good.as_bytes()).unwrap();
+        scratch.comment_claim(&claim_id, "Seen it").unwrap();
+        let with_comment = String::from_utf8(bundle_of(&scratch)).unwrap();
+        let comment = with_comment.lines().last().unwrap();
+        let comment_first = format!(
+            "{}\n{}\n{}\n{}\n{}\n",
+            header(4),
+            lines[1],
+            comment,
+            lines[2],
+            lines[3]
+        );
+        let err = import(&mut store, comment_first.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("line 3: event "), "{err}");
+        assert!(
+            err.ends_with(&format!(
+                "(claim.comment) changes claim {claim_id} before line 4 creates it"
+            )),
+            "{err}"
+        );
+        // In log order, the same events are taken.
+        let in_order = format!(
+            "{}\n{}\n{}\n{}\n{}\n",
+            header(4),
+            lines[1],
+            lines[2],
+            lines[3],
+            comment
+        );
+        import(&mut store, in_order.as_bytes()).unwrap();
     }
 
     fn clock(at: &str) -> crate::store::Clock {

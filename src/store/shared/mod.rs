@@ -49,7 +49,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     ),
     (
         5,
-        include_str!("../../../schema/postgres/0005_dated_by_the_server.sql"),
+        include_str!("../../../schema/postgres/0005_clock_and_actions.sql"),
     ),
 ];
 
@@ -118,7 +118,7 @@ pub struct SharedLog {
 /// Something a shared store tells the person using it while a command runs.
 #[derive(Debug)]
 pub enum SharedNotice<'a> {
-    /// A change has waited [`LOCK_WAIT`] for the log's lock, behind another writer's long
+    /// A change has waited one attempt (10 s) for the log's lock, behind another writer's long
     /// change, and goes on waiting (told once per change): the note to show.
     LockWait(&'a str),
     /// An event of the log that no factdesk applies was set aside by this replica (told once,
@@ -145,8 +145,9 @@ pub struct SetAside {
     pub written_by: String,
     /// Why factdesk refuses it, in one line.
     pub reason: String,
-    /// The factdesk that set it aside: another version looks at it again (a newer factdesk may
-    /// know an action this one does not), by rebuilding the replica.
+    /// The version of factdesk that set it aside (what every version of one shared schema
+    /// refuses alike: a newer factdesk that writes something older ones refuse brings a newer
+    /// schema, which they refuse to open).
     pub factdesk: String,
 }
 
@@ -865,20 +866,6 @@ pub(crate) fn write_position(replica: &Path, pk: i64) -> Result<()> {
     Ok(())
 }
 
-/// Removes the replica at `replica` (its database, journal and bookkeeping, not its lock), so
-/// the next sync rebuilds it from the server's log.
-pub(crate) fn remove_replica(replica: &Path) -> Result<()> {
-    for suffix in ["", "-wal", "-shm", "-journal", "-position", "-set-aside"] {
-        let mut name = replica.as_os_str().to_owned();
-        name.push(suffix);
-        match std::fs::remove_file(PathBuf::from(name)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
 /// Where the events this replica set aside are listed, beside the replica: one JSON object
 /// ([`SetAside`]) a line.
 pub(crate) fn set_aside_file(replica: &Path) -> PathBuf {
@@ -1074,6 +1061,24 @@ mod tests {
 -- unit test fails when the two differ.
 
 ";
+
+    #[test]
+    fn shared_schema_knows_every_action() {
+        let schema = include_str!("../../../schema/postgres/0005_clock_and_actions.sql");
+        let start = schema
+            .find("CHECK (action IN (")
+            .expect("the list of actions");
+        let list = &schema[start..];
+        let list = &list[..list.find("))").expect("the end of the list")];
+        let mut listed: Vec<&str> = list.split('\'').skip(1).step_by(2).collect();
+        let mut known = crate::store::replay::known_actions();
+        listed.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(
+            listed, known,
+            "a new action needs a newer shared schema that lets it into the log"
+        );
+    }
 
     #[test]
     fn person_fold_schema_is_the_clients_fold() {
