@@ -490,7 +490,6 @@ impl Store {
                     action: event.columns[3].clone(),
                     written_by: event.written_by.clone(),
                     reason,
-                    factdesk: env!("CARGO_PKG_VERSION").to_string(),
                 };
                 shared::record_set_aside(log.replica(), &event)?;
                 log.notify(shared::SharedNotice::SetAside(&event));

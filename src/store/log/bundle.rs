@@ -628,58 +628,46 @@ impl ImportLock {
         Self::beside(store, "-import-staging")
     }
 
+    /// Takes the lock of the store at `store`, or `None` when another process holds it.
+    fn take(store: &std::path::Path) -> Result<Option<ImportLock>> {
+        Self::take_or_wait(store, false)
+    }
+
     /// Takes the lock of the store at `store`, or `None` when another process holds it; with
     /// `wait`, waits for that process instead (never `None`).
     fn take_or_wait(store: &std::path::Path, wait: bool) -> Result<Option<ImportLock>> {
-        if !wait {
-            return Self::take(store);
-        }
         let path = Self::beside(store, "-import");
-        let file = Self::open_lock_file(&path)?;
-        file.lock().map_err(|e| {
-            Error::store(format!(
-                "cannot take the import lock '{}': {e}",
-                path.display()
-            ))
-        })?;
-        Ok(Some(ImportLock {
-            file,
-            path,
-            staging: Self::staging_of(store),
-        }))
-    }
-
-    /// Opens (creating it if need be) the file whose lock is the import lock.
-    fn open_lock_file(path: &std::path::Path) -> Result<std::fs::File> {
-        std::fs::OpenOptions::new()
+        let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(path)
+            .open(&path)
             .map_err(|e| {
                 Error::store(format!(
                     "cannot open the import lock '{}': {e}",
                     path.display()
                 ))
-            })
-    }
-
-    /// Takes the lock of the store at `store`, or `None` when another process holds it.
-    fn take(store: &std::path::Path) -> Result<Option<ImportLock>> {
-        let path = Self::beside(store, "-import");
-        let file = Self::open_lock_file(&path)?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(ImportLock {
-                file,
-                path,
-                staging: Self::staging_of(store),
-            })),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(Error::store(format!(
+            })?;
+        let taken = if wait {
+            file.lock().map(|()| true)
+        } else {
+            match file.try_lock() {
+                Ok(()) => Ok(true),
+                Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+                Err(std::fs::TryLockError::Error(e)) => Err(e),
+            }
+        };
+        let taken = taken.map_err(|e| {
+            Error::store(format!(
                 "cannot take the import lock '{}': {e}",
                 path.display()
-            ))),
-        }
+            ))
+        })?;
+        Ok(taken.then(|| ImportLock {
+            file,
+            path,
+            staging: Self::staging_of(store),
+        }))
     }
 
     /// Removes the staging file an import that was killed left behind.

@@ -133,7 +133,7 @@ pub type Notices = dyn Fn(SharedNotice<'_>) + Send + Sync;
 /// its hash does not match its content, or it breaks the desk's rules (an event on a claim
 /// nobody created) — as written from `psql` past factdesk. The server's log is append-only, so
 /// it stays there; every replica sets it aside alike, `verify` names it, and the desk goes on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct SetAside {
     /// Its number in the server's log.
     pub pk: i64,
@@ -143,12 +143,9 @@ pub struct SetAside {
     pub action: String,
     /// The database login that wrote it (stamped by the server).
     pub written_by: String,
-    /// Why factdesk refuses it, in one line.
+    /// Why factdesk refuses it, in one line (every factdesk that opens the shared schema
+    /// refuses it alike: one that writes what older ones refuse brings a newer schema).
     pub reason: String,
-    /// The version of factdesk that set it aside (what every version of one shared schema
-    /// refuses alike: a newer factdesk that writes something older ones refuse brings a newer
-    /// schema, which they refuse to open).
-    pub factdesk: String,
 }
 
 impl std::fmt::Display for SetAside {
@@ -475,9 +472,9 @@ impl SharedLog {
         let err = |e| shared_error(&name, e);
         let in_replica: i64 = replica.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
         let mut copy_of = replica.prepare("SELECT hash FROM events WHERE id = ?1")?;
-        let set_aside: std::collections::HashMap<String, SetAside> = read_set_aside(&self.replica)?
+        let set_aside: std::collections::HashMap<i64, SetAside> = read_set_aside(&self.replica)?
             .into_iter()
-            .map(|event| (event.id.clone(), event))
+            .map(|event| (event.pk, event))
             .collect();
         let mut problems = Vec::new();
         let mut matched = 0;
@@ -503,7 +500,7 @@ impl SharedLog {
             let pk: i64 = row.get(0);
             let [id, at, author, action, record_kind, record_id, change, hash] =
                 std::array::from_fn(|i| row.get::<_, String>(i + 1));
-            let aside = set_aside.get(&id).filter(|event| event.pk == pk);
+            let aside = set_aside.get(&pk);
             match serde_json::from_str::<serde_json::Value>(&change) {
                 // Set aside: named once, below, with why.
                 _ if aside.is_some() => {}
